@@ -1,0 +1,65 @@
+/** The admin pages, one section at a time; loaded on demand (lazy), for admins only. */
+import { AppShell, NavLink, ScrollArea, Text } from "@mantine/core";
+import type { ComponentType } from "react";
+import { AppHeader } from "../components/app-header.tsx";
+import { useAreaRole } from "../components/area-shell.tsx";
+import { navigate } from "../lib/router.ts";
+import { AgentsAdmin } from "./agents-admin.tsx";
+import { CannedAdmin } from "./canned-admin.tsx";
+import { ChannelsAdmin } from "./channels-admin.tsx";
+import { QueuesAdmin } from "./queues-admin.tsx";
+import { RulesAdmin } from "./rules-admin.tsx";
+import { SkillsAdmin } from "./skills-admin.tsx";
+import { SlaAdmin } from "./sla-admin.tsx";
+import { UpdatesAdmin } from "./updates-admin.tsx";
+
+const SECTIONS: { id: string; label: string; description: string; Page: ComponentType }[] = [
+  { id: "agents", label: "Agents", description: "Roles, capacity, skills", Page: AgentsAdmin },
+  { id: "skills", label: "Skills", description: "What routing matches", Page: SkillsAdmin },
+  { id: "queues", label: "Queues", description: "Skills, policy, overflow", Page: QueuesAdmin },
+  { id: "rules", label: "Assignment rules", description: "Where new cases go", Page: RulesAdmin },
+  { id: "sla", label: "SLA policies", description: "Targets, calendars, escalation", Page: SlaAdmin },
+  { id: "channels", label: "Channels", description: "Mailboxes, phone numbers", Page: ChannelsAdmin },
+  { id: "canned", label: "Canned responses", description: "Saved replies by short code", Page: CannedAdmin },
+  { id: "updates", label: "Customer updates", description: "What customers are sent", Page: UpdatesAdmin },
+];
+
+export default function AdminPage({ section }: { section: string }) {
+  const current = SECTIONS.find((item) => item.id === section) ?? SECTIONS[0]!;
+  const role = useAreaRole(`${current.label} · Admin · Switchboard`);
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 0 }} padding="md">
+      <AppShell.Header>
+        <AppHeader />
+      </AppShell.Header>
+      <AppShell.Navbar aria-label="Admin sections" p="xs">
+        <ScrollArea>
+          {SECTIONS.map((item) => (
+            <NavLink
+              key={item.id}
+              href={`/admin/${item.id}`}
+              label={item.label}
+              description={item.description}
+              active={item.id === current.id}
+              aria-current={item.id === current.id ? "page" : undefined}
+              onClick={(event) => {
+                event.preventDefault();
+                navigate({ name: "admin", section: item.id });
+              }}
+            />
+          ))}
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        {role === "admin" ? (
+          <current.Page />
+        ) : role ? (
+          <Text c="dimmed" ta="center" py="xl" role="alert">
+            The admin pages are for admins.
+          </Text>
+        ) : null}
+      </AppShell.Main>
+    </AppShell>
+  );
+}

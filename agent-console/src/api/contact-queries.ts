@@ -1,0 +1,61 @@
+/** The contacts screen: search, one contact, edit, and merging a duplicate after a preview. */
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api } from "./client.ts";
+import { queryKeys } from "./query-keys.ts";
+import type { Contact, ContactDetail, MergePreview } from "./types.ts";
+
+export function useContactSearch(q: string) {
+  return useQuery({
+    queryKey: queryKeys.contacts(q),
+    queryFn: () => api.get<{ items: Contact[] }>(`/api/contacts?q=${encodeURIComponent(q)}&limit=50`),
+    placeholderData: keepPreviousData,
+    select: (page) => page.items,
+  });
+}
+
+export function useContact(contactId: string | null) {
+  return useQuery({
+    queryKey: queryKeys.contact(contactId ?? ""),
+    queryFn: () => api.get<ContactDetail>(`/api/contacts/${encodeURIComponent(contactId!)}`),
+    enabled: !!contactId,
+  });
+}
+
+export function useUpdateContact(contactId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (edit: {
+      name?: string | null;
+      attributes?: Record<string, string>;
+      timeZone?: string | null;
+    }) => api.patch<ContactDetail>(`/api/contacts/${encodeURIComponent(contactId)}`, edit),
+    onSuccess: (contact) => {
+      client.setQueryData(queryKeys.contact(contactId), contact);
+      void client.invalidateQueries({ queryKey: ["contacts"] });
+    },
+  });
+}
+
+export function useMergePreview(survivorId: string, mergedId: string | null) {
+  return useQuery({
+    queryKey: ["merge-preview", survivorId, mergedId],
+    queryFn: () =>
+      api.post<MergePreview>(`/api/contacts/${encodeURIComponent(survivorId)}/merge-preview`, { mergedId }),
+    enabled: !!mergedId,
+    staleTime: 0,
+  });
+}
+
+export function useMergeContacts(survivorId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (mergedId: string) =>
+      api.post<MergePreview>(`/api/contacts/${encodeURIComponent(survivorId)}/merge`, { mergedId }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ["contacts"] });
+      void client.invalidateQueries({ queryKey: queryKeys.contact(survivorId) });
+      void client.invalidateQueries({ queryKey: ["contact-cases"] });
+      void client.invalidateQueries({ queryKey: queryKeys.inboxAll });
+    },
+  });
+}

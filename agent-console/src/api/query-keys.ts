@@ -1,0 +1,26 @@
+/** Every query key in one place, so live updates patch exactly what the screens read. */
+export type CaseListScope = "mine" | "open";
+
+export interface InboxFilters {
+  scope: "mine" | "unassigned" | "all";
+  queueId: string | null;
+  status: string[];
+  channel: string[];
+  priority: string[];
+  sla: string[];
+  q: string;
+}
+
+export const queryKeys = {
+  me: ["me"] as const,
+  cases: (scope: CaseListScope) => ["cases", scope] as const,
+  /** Every inbox table page set starts with this, so live updates can patch them all. */
+  inboxAll: ["inbox"] as const,
+  inbox: (filters: InboxFilters) => ["inbox", filters] as const,
+  case: (caseId: string) => ["case", caseId] as const,
+  caseSla: (caseId: string) => ["case", caseId, "sla"] as const,
+  contactCases: (contactId: string) => ["contact-cases", contactId] as const,
+  queues: ["queues"] as const,
+  contacts: (q: string) => ["contacts", q] as const,
+  contact: (contactId: string) => ["contact", contactId] as const,
+};

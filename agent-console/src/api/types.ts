@@ -1,0 +1,218 @@
+/**
+ * The shapes the console reads from the API and the `/agent` socket. Declared here rather than
+ * imported from `server/`, so the browser bundle can never pull in server code.
+ */
+
+export const PRESENCE = ["available", "away", "offline"] as const;
+export type Presence = (typeof PRESENCE)[number];
+
+export type Channel = "chat" | "email" | "sms" | "voice";
+export type Priority = "low" | "normal" | "high" | "urgent";
+export type CaseState =
+  | "new"
+  | "queued"
+  | "offered"
+  | "assigned"
+  | "waiting_on_customer"
+  | "resolved"
+  | "closed";
+
+/** Every state before resolved: what `status=open` lists. */
+export const OPEN_STATES: readonly CaseState[] = [
+  "new",
+  "queued",
+  "offered",
+  "assigned",
+  "waiting_on_customer",
+];
+
+export const CASE_ACTIONS = ["wait_on_customer", "resolve", "reopen", "close"] as const;
+export type CaseAction = (typeof CASE_ACTIONS)[number];
+
+export type DeliveryStatus = "received" | "recorded" | "queued" | "sending" | "sent" | "delivered" | "failed";
+
+export interface Agent {
+  id: string;
+  email: string;
+  name: string;
+  role: "agent" | "supervisor" | "admin";
+  presence: Presence;
+  presenceReason: string | null;
+  /** How many cases of each channel the agent may hold at once. */
+  capacity?: Record<Channel, number>;
+}
+
+export interface LoginResponse {
+  token: string;
+  expiresAt: string;
+  agent: Pick<Agent, "id" | "email" | "name" | "role">;
+}
+
+export interface ContactRef {
+  id: string;
+  name: string | null;
+}
+
+export interface CaseSummary {
+  id: string;
+  number: number;
+  subject: string;
+  state: CaseState;
+  priority: Priority;
+  channel: Channel;
+  queueId: string | null;
+  assigneeId: string | null;
+  tags: string[];
+  createdAt: string;
+  updatedAt: string;
+  lastCustomerMessageAt: string | null;
+  /** The worst state of the running SLA targets (`active`, `at_risk`, `breached`) and the nearest due time. */
+  slaStatus?: string | null;
+  slaDueAt?: string | null;
+  contact: ContactRef;
+}
+
+export interface CasePage {
+  items: CaseSummary[];
+  nextCursor: string | null;
+}
+
+export interface Interaction {
+  id: string;
+  caseId: string;
+  channel: Channel;
+  kind: "message" | "note" | "call" | "status_event";
+  direction: "inbound" | "outbound" | "internal";
+  authorAgentId: string | null;
+  body: string;
+  status: DeliveryStatus;
+  statusReason: string | null;
+  createdAt: string;
+  metadata?: Record<string, unknown>;
+  author?: { id: string; name: string } | null;
+}
+
+export interface Identity {
+  kind: "phone" | "email" | "chat";
+  address: string;
+  /** Set while the customer has opted out of messages on this address (e.g. SMS STOP). */
+  optedOutAt?: string | null;
+  optOutMethod?: string | null;
+}
+
+export interface CaseDetail extends Omit<CaseSummary, "contact"> {
+  customerAddress: string;
+  channelAddress?: string | null;
+  closedAt: string | null;
+  resolvedAt: string | null;
+  contact: ContactRef & {
+    attributes: Record<string, unknown>;
+    identities: Identity[];
+  };
+  interactions: Interaction[];
+  /** Lifecycle actions the case's state allows, as the server computed them. */
+  allowedActions: CaseAction[];
+}
+
+export interface Offer {
+  offerId: string;
+  caseId: string;
+  caseNumber: number;
+  channel: Channel;
+  subject: string;
+  priority: Priority;
+  queueId: string | null;
+  contact: ContactRef;
+  waitingSince: string;
+  expiresAt: string;
+}
+
+export interface OfferClosed {
+  offerId: string;
+  caseId: string;
+  status: "accepted" | "rejected" | "expired" | "cancelled";
+}
+
+export interface InteractionStatusEvent {
+  caseId: string;
+  interactionId: string;
+  status: DeliveryStatus;
+  reason: string | null;
+}
+
+export interface TypingEvent {
+  caseId: string;
+  from: "visitor";
+  isTyping: boolean;
+}
+
+export type SocketAck = { ok: true; caseId?: string } | { ok: false; error: string; message: string };
+
+/** The body of every 4xx/5xx the API answers. */
+export interface ApiErrorBody {
+  error: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export interface Contact {
+  id: string;
+  name: string | null;
+  attributes: Record<string, unknown>;
+  mergedIntoId: string | null;
+  createdAt: string;
+}
+
+export interface ContactDetail extends Contact {
+  identities: Identity[];
+}
+
+export interface MergePreview {
+  survivor: Contact;
+  merged: Contact;
+  identitiesMoving: Identity[];
+  casesMoving: { id: string; number: number; subject: string; state: string }[];
+}
+
+export interface Queue {
+  id: string;
+  name: string;
+}
+
+export type SlaStatus = "active" | "at_risk" | "breached" | "met" | "met_late";
+
+export interface SlaTarget {
+  metric: string;
+  cycle: number;
+  status: SlaStatus;
+  paused: boolean;
+  targetMinutes: number;
+  business: boolean;
+  elapsedMinutes: number;
+  dueAt: string | null;
+  atRiskAt: string | null;
+  metAt: string | null;
+  breachedAt: string | null;
+}
+
+export interface SlaChangedEvent {
+  caseId: string;
+  status: string | null;
+  dueAt: string | null;
+}
+
+export interface SmsSegments {
+  encoding: "GSM-7" | "UCS-2";
+  segments: number;
+  charactersUsed: number;
+  charactersLeftInSegment: number;
+}
+
+/** A colleague mentioned this agent in a note (`mention` on the socket). */
+export interface MentionEvent {
+  caseId: string;
+  caseNumber: number;
+  interactionId: string;
+  by: { id: string; name: string | null };
+  excerpt: string;
+}

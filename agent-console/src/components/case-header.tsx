@@ -1,0 +1,95 @@
+/** The case's title line: number, subject, channel, state, priority, tags, and what can be done with it. */
+import { Badge, Button, Group, Paper, Select, Stack, TagsInput, Text, Title } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { errorMessage } from "../api/client.ts";
+import { useEditCase } from "../api/queries.ts";
+import type { CaseDetail, Priority } from "../api/types.ts";
+import { contactName, STATE_COLOR, STATE_LABEL } from "../lib/format.ts";
+import { useNow } from "../lib/use-now.ts";
+import { CallButton } from "../softphone/call-button.tsx";
+import { CaseActions } from "./case-actions.tsx";
+import { ChannelBadge } from "./channel-badge.tsx";
+import { SlaBadge } from "./sla-badge.tsx";
+
+const PRIORITIES: Priority[] = ["low", "normal", "high", "urgent"];
+
+export function CaseHeader({ detail, onTransfer }: { detail: CaseDetail; onTransfer(): void }) {
+  const edit = useEditCase(detail.id);
+  const now = useNow(1_000);
+  const fail = (title: string) => (error: unknown) =>
+    notifications.show({ color: "red", title, message: errorMessage(error) });
+
+  return (
+    <Paper
+      component="header"
+      px="lg"
+      py="sm"
+      radius={0}
+      style={{ borderBottom: "1px solid var(--mantine-color-gray-3)" }}
+    >
+      <Group justify="space-between" align="flex-start" wrap="nowrap" gap="md">
+        <Stack gap={6} style={{ minWidth: 0, flex: 1 }}>
+          <Group gap={8} wrap="nowrap">
+            <Text fz="sm" c="dimmed" fw={500}>
+              #{detail.number}
+            </Text>
+            <Title order={2} fz="lg" lineClamp={1}>
+              {detail.subject || "(no subject)"}
+            </Title>
+          </Group>
+          <Group gap={6}>
+            <ChannelBadge channel={detail.channel} />
+            <Badge
+              size="sm"
+              variant="light"
+              color={STATE_COLOR[detail.state]}
+              radius="sm"
+              data-testid="case-state"
+            >
+              {STATE_LABEL[detail.state]}
+            </Badge>
+            <SlaBadge status={detail.slaStatus} dueAt={detail.slaDueAt} now={now} />
+            <Text fz="sm" fw={600} ml={6}>
+              {contactName(detail.contact)}
+            </Text>
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            <Select
+              id="case-priority"
+              size="xs"
+              w={110}
+              aria-label="Priority"
+              data={PRIORITIES}
+              value={detail.priority}
+              allowDeselect={false}
+              onChange={(priority) =>
+                priority &&
+                priority !== detail.priority &&
+                edit.mutate({ priority: priority as Priority }, { onError: fail("Priority not changed") })
+              }
+            />
+            <TagsInput
+              size="xs"
+              aria-label="Tags"
+              placeholder={detail.tags.length ? undefined : "Add tags"}
+              value={detail.tags}
+              onChange={(tags) => edit.mutate({ tags }, { onError: fail("Tags not changed") })}
+              maxTags={30}
+              style={{ flex: 1, maxWidth: 360 }}
+              data-testid="case-tags"
+            />
+          </Group>
+        </Stack>
+        <Stack gap={6} align="flex-end" style={{ flexShrink: 0 }}>
+          <CaseActions caseId={detail.id} state={detail.state} allowed={detail.allowedActions} />
+          <Group gap={6} wrap="nowrap">
+            <CallButton detail={detail} />
+            <Button size="xs" variant="default" onClick={onTransfer} disabled={detail.state === "closed"}>
+              Transfer…
+            </Button>
+          </Group>
+        </Stack>
+      </Group>
+    </Paper>
+  );
+}

@@ -1,0 +1,112 @@
+/** One case: header with actions, the live timeline and the composer, and the customer beside them. */
+import { Alert, Box, Button, Center, Group, Loader, Stack, Switch, Text } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { useState } from "react";
+import { ApiError, errorMessage } from "../api/client.ts";
+import { useCaseAction, useCaseDetail, useCustomerHistory } from "../api/queries.ts";
+import type { CaseAction } from "../api/types.ts";
+import { contactName } from "../lib/format.ts";
+import { navigate } from "../lib/router.ts";
+import { useShortcuts } from "../lib/shortcuts.ts";
+import { useComposer } from "../state/composer-store.ts";
+import { useCaseWatch } from "../state/use-case-watch.ts";
+import { CaseHeader } from "./case-header.tsx";
+import { CaseTimeline } from "./case-timeline.tsx";
+import { CustomerPanel } from "./customer-panel.tsx";
+import { ReplyBox } from "./reply-box.tsx";
+import { TransferDialog } from "./transfer-dialog.tsx";
+import { TypingIndicator } from "./typing-indicator.tsx";
+
+const PANEL_WIDTH = 300;
+
+export function CaseView({ caseId }: { caseId: string }) {
+  const detail = useCaseDetail(caseId);
+  const action = useCaseAction(caseId);
+  const focusComposer = useComposer((s) => s.focus);
+  const [transferOpen, setTransferOpen] = useState(false);
+  const [withHistory, setWithHistory] = useState(false);
+  const history = useCustomerHistory(detail.data, withHistory);
+  useCaseWatch(caseId);
+
+  function run(name: CaseAction) {
+    if (!detail.data?.allowedActions.includes(name)) return;
+    action.mutate(name, {
+      onError: (error) =>
+        notifications.show({ color: "red", title: "Not done", message: errorMessage(error) }),
+    });
+  }
+
+  useShortcuts({
+    r: () => focusComposer("reply"),
+    n: () => focusComposer("note"),
+    e: () => run("resolve"),
+    w: () => run("wait_on_customer"),
+    t: () => setTransferOpen(true),
+    p: () => document.getElementById("case-priority")?.focus(),
+  });
+
+  if (detail.isPending)
+    return (
+      <Center h="100%">
+        <Loader aria-label="Loading case" />
+      </Center>
+    );
+  if (detail.isError)
+    return (
+      <Center h="100%" p="xl">
+        <Alert
+          color={detail.error instanceof ApiError && detail.error.status === 404 ? "gray" : "red"}
+          variant="light"
+          title="This case cannot be shown"
+          maw={480}
+        >
+          <Stack gap="sm" align="flex-start">
+            <Text fz="sm">{errorMessage(detail.error)}</Text>
+            <Button size="xs" variant="default" onClick={() => navigate({ name: "inbox" })}>
+              Back to the inbox
+            </Button>
+          </Stack>
+        </Alert>
+      </Center>
+    );
+
+  const customerName = contactName(detail.data.contact);
+  return (
+    <div style={{ display: "flex", height: "100%", minHeight: 0 }}>
+      <Stack gap={0} h="100%" style={{ flex: 1, minWidth: 0 }} data-testid="case-view">
+        <CaseHeader detail={detail.data} onTransfer={() => setTransferOpen(true)} />
+        {history.otherCount > 0 && (
+          <Group px="lg" py={6} gap="xs" style={{ borderBottom: "1px solid var(--mantine-color-gray-2)" }}>
+            <Switch
+              size="xs"
+              checked={withHistory}
+              onChange={(event) => setWithHistory(event.currentTarget.checked)}
+              label={`Show ${customerName}'s other ${history.otherCount === 1 ? "case" : `${history.otherCount} cases`} on this timeline`}
+            />
+            {history.loading && <Loader size={12} aria-label="Loading the other cases" />}
+          </Group>
+        )}
+        <CaseTimeline
+          interactions={history.interactions}
+          customerName={customerName}
+          channel={detail.data.channel}
+        />
+        {detail.data.channel === "chat" && <TypingIndicator caseId={caseId} customerName={customerName} />}
+        <ReplyBox key={caseId} detail={detail.data} customerName={customerName} />
+      </Stack>
+      {/* On a narrow screen (a tablet) the conversation keeps the room; the contact page has the rest. */}
+      <Box
+        visibleFrom="lg"
+        w={PANEL_WIDTH}
+        style={{
+          flexShrink: 0,
+          borderLeft: "1px solid var(--mantine-color-gray-3)",
+          background: "var(--mantine-color-white)",
+        }}
+      >
+        <CustomerPanel detail={detail.data} />
+      </Box>
+      <TransferDialog caseId={caseId} opened={transferOpen} onClose={() => setTransferOpen(false)} />
+    </div>
+  );
+}

@@ -1,0 +1,140 @@
+/** One interaction on the timeline: customer on the left, agent on the right, notes highlighted. */
+import { Anchor, Box, Group, Stack, Text } from "@mantine/core";
+import type { MouseEvent } from "react";
+import type { Interaction } from "../api/types.ts";
+import { CHANNEL_LABEL, DELIVERY_LABEL, formatDuration, formatTime } from "../lib/format.ts";
+import { navigate, pathOf } from "../lib/router.ts";
+import classes from "./timeline-entry.module.css";
+
+function DeliveryStatus({ interaction }: { interaction: Interaction }) {
+  const failed = interaction.status === "failed";
+  return (
+    <Text
+      component="span"
+      fz="xs"
+      c={failed ? "red.7" : interaction.status === "delivered" ? "teal.7" : "dimmed"}
+      data-testid="delivery-status"
+    >
+      {DELIVERY_LABEL[interaction.status]}
+      {failed && interaction.statusReason ? `: ${interaction.statusReason}` : ""}
+    </Text>
+  );
+}
+
+interface Recording {
+  sid?: string;
+  url?: string | null;
+  durationSeconds?: number | null;
+}
+
+/** A call's recordings (and a voicemail's), as links the browser can play. */
+function CallRecordings({ metadata }: { metadata: Record<string, unknown> }) {
+  const recordings: Recording[] = [
+    ...(Array.isArray(metadata.recordings) ? (metadata.recordings as Recording[]) : []),
+    ...(metadata.recording && typeof metadata.recording === "object"
+      ? [metadata.recording as Recording]
+      : []),
+  ].filter((recording) => recording.url);
+  if (!recordings.length) return null;
+  return (
+    <Stack gap={2} mt={4}>
+      {recordings.map((recording, index) => (
+        <Anchor key={recording.sid ?? index} href={recording.url!} target="_blank" rel="noreferrer" fz="xs">
+          Recording {recordings.length > 1 ? index + 1 : ""}
+          {recording.durationSeconds ? ` (${formatDuration(recording.durationSeconds * 1000)})` : ""}
+        </Anchor>
+      ))}
+    </Stack>
+  );
+}
+
+export function TimelineEntry({
+  interaction,
+  customerName,
+  showChannel = false,
+  fromCase,
+}: {
+  interaction: Interaction;
+  customerName: string;
+  showChannel?: boolean;
+  /** Set when the entry belongs to another of the customer's cases, shown on the combined timeline. */
+  fromCase?: { id: string; number: number } | undefined;
+}) {
+  if (interaction.kind === "status_event")
+    return (
+      <div
+        className={classes.event}
+        data-testid="timeline-entry"
+        data-kind="status_event"
+        data-other-case={fromCase ? "" : undefined}
+      >
+        <Text fz="xs" c="dimmed">
+          {fromCase ? `#${fromCase.number}: ` : ""}
+          {interaction.body} · {formatTime(interaction.createdAt)}
+        </Text>
+      </div>
+    );
+
+  const side = interaction.direction === "inbound" ? "customer" : "agent";
+  const isNote = interaction.kind === "note";
+  const who = side === "customer" ? customerName : (interaction.author?.name ?? "Agent");
+
+  return (
+    <Box
+      component="article"
+      className={classes.row}
+      data-side={side}
+      data-testid="timeline-entry"
+      data-kind={interaction.kind}
+      data-direction={interaction.direction}
+      data-other-case={fromCase ? "" : undefined}
+      style={fromCase ? { opacity: 0.75 } : undefined}
+    >
+      <div className={classes.bubble} data-note={isNote || undefined} data-side={side}>
+        {isNote && (
+          <Text fz={11} fw={700} tt="uppercase" c="yellow.9" lts={0.4} mb={2}>
+            Internal note
+          </Text>
+        )}
+        {interaction.kind === "call" && (
+          <Text fz={11} fw={700} tt="uppercase" c="dimmed" lts={0.4} mb={2}>
+            Call
+          </Text>
+        )}
+        <Text fz="sm" className={classes.body}>
+          {interaction.body}
+        </Text>
+        {interaction.kind === "call" && interaction.metadata && (
+          <CallRecordings metadata={interaction.metadata} />
+        )}
+        {Array.isArray(interaction.metadata?.cc) && (interaction.metadata.cc as string[]).length > 0 && (
+          <Text fz="xs" c="dimmed" mt={4}>
+            CC: {(interaction.metadata.cc as string[]).join(", ")}
+          </Text>
+        )}
+      </div>
+      <Group gap={6} className={classes.meta} justify={side === "customer" ? "flex-start" : "flex-end"}>
+        <Text component="span" fz="xs" c="dimmed">
+          {fromCase && (
+            <Anchor
+              href={pathOf({ name: "case", caseId: fromCase.id })}
+              fz="xs"
+              mr={4}
+              onClick={(event: MouseEvent) => {
+                if (event.metaKey || event.ctrlKey || event.shiftKey) return;
+                event.preventDefault();
+                navigate({ name: "case", caseId: fromCase.id });
+              }}
+            >
+              #{fromCase.number}
+            </Anchor>
+          )}
+          {who}
+          {showChannel || fromCase ? ` · ${CHANNEL_LABEL[interaction.channel]}` : ""} ·{" "}
+          <time dateTime={interaction.createdAt}>{formatTime(interaction.createdAt)}</time>
+        </Text>
+        {side === "agent" && interaction.kind === "message" && <DeliveryStatus interaction={interaction} />}
+      </Group>
+    </Box>
+  );
+}

@@ -1,0 +1,85 @@
+/** Words and numbers as agents read them. */
+import type { CaseState, Channel, DeliveryStatus, Priority } from "../api/types.ts";
+
+export const CHANNEL_LABEL: Record<Channel, string> = {
+  chat: "Chat",
+  email: "Email",
+  sms: "SMS",
+  voice: "Voice",
+};
+export const CHANNEL_COLOR: Record<Channel, string> = {
+  chat: "indigo",
+  email: "cyan",
+  sms: "teal",
+  voice: "grape",
+};
+
+export const STATE_LABEL: Record<CaseState, string> = {
+  new: "New",
+  queued: "Queued",
+  offered: "Offered",
+  assigned: "Open",
+  waiting_on_customer: "Waiting on customer",
+  resolved: "Resolved",
+  closed: "Closed",
+};
+export const STATE_COLOR: Record<CaseState, string> = {
+  new: "blue",
+  queued: "orange",
+  offered: "orange",
+  assigned: "green",
+  waiting_on_customer: "yellow",
+  resolved: "gray",
+  closed: "dark",
+};
+
+export const PRIORITY_COLOR: Record<Priority, string> = {
+  low: "gray",
+  normal: "blue",
+  high: "orange",
+  urgent: "red",
+};
+
+export const DELIVERY_LABEL: Record<DeliveryStatus, string> = {
+  received: "Received",
+  recorded: "Recorded",
+  queued: "Queued",
+  sending: "Sending…",
+  sent: "Sent",
+  delivered: "Delivered",
+  failed: "Failed",
+};
+
+export function contactName(contact: { name: string | null }): string {
+  return contact.name?.trim() || "Anonymous visitor";
+}
+
+/** "42s", "3m 05s", "1h 12m", "3d 4h". */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, "0")}s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours}h ${String(minutes % 60).padStart(2, "0")}m`;
+  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
+}
+
+/** "just now", "5 min ago", "3 h ago", then a date. */
+export function formatAgo(iso: string, now: number): string {
+  const ms = now - Date.parse(iso);
+  if (ms < 45_000) return "just now";
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min ago`;
+  if (ms < 86_400_000) return `${Math.round(ms / 3_600_000)} h ago`;
+  return new Date(iso).toLocaleDateString(undefined, { month: "short", day: "numeric" });
+}
+
+export function formatTime(iso: string): string {
+  const date = new Date(iso);
+  const sameDay = date.toDateString() === new Date().toDateString();
+  return date.toLocaleString(undefined, {
+    ...(sameDay ? {} : { month: "short", day: "numeric" }),
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+}

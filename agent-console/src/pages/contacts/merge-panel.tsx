@@ -1,0 +1,115 @@
+/**
+ * Merging a duplicate into this contact: pick the duplicate, see exactly which identities and cases
+ * would move, then confirm. Nothing moves before the confirmation.
+ */
+import { Alert, Badge, Button, Group, List, Loader, Paper, Select, Stack, Text } from "@mantine/core";
+import { useDebouncedValue } from "@mantine/hooks";
+import { notifications } from "@mantine/notifications";
+import { useState } from "react";
+import { errorMessage } from "../../api/client.ts";
+import { useContactSearch, useMergeContacts, useMergePreview } from "../../api/contact-queries.ts";
+import type { ContactDetail } from "../../api/types.ts";
+import { contactName, STATE_LABEL } from "../../lib/format.ts";
+
+export function MergePanel({ survivor }: { survivor: ContactDetail }) {
+  const [search, setSearch] = useState("");
+  const [q] = useDebouncedValue(search.trim(), 250);
+  const candidates = useContactSearch(q);
+  const [mergedId, setMergedId] = useState<string | null>(null);
+  const preview = useMergePreview(survivor.id, mergedId);
+  const merge = useMergeContacts(survivor.id);
+
+  const options = (candidates.data ?? [])
+    .filter((contact) => contact.id !== survivor.id)
+    .map((contact) => ({ value: contact.id, label: `${contactName(contact)} · ${contact.id.slice(0, 8)}` }));
+
+  return (
+    <Paper withBorder p="md" component="section" aria-label="Merge a duplicate" data-testid="merge-panel">
+      <Text fz="xs" fw={700} tt="uppercase" c="dimmed" mb="xs">
+        Merge a duplicate into {contactName(survivor)}
+      </Text>
+      <Select
+        label="Duplicate contact"
+        placeholder="Search by name, email or phone"
+        searchable
+        searchValue={search}
+        onSearchChange={setSearch}
+        data={options}
+        value={mergedId}
+        onChange={setMergedId}
+        nothingFoundMessage={q ? "No other contact matches" : "Type to search"}
+        clearable
+        filter={({ options: all }) => all}
+      />
+      {mergedId && preview.isPending && <Loader size="sm" mt="sm" aria-label="Loading merge preview" />}
+      {preview.isError && (
+        <Alert color="red" mt="sm" title="Cannot merge these">
+          {errorMessage(preview.error)}
+        </Alert>
+      )}
+      {mergedId && preview.data && (
+        <Stack gap="xs" mt="sm" data-testid="merge-preview">
+          <Text fz="sm">
+            Merging <b>{contactName(preview.data.merged)}</b> into <b>{contactName(preview.data.survivor)}</b>{" "}
+            moves:
+          </Text>
+          <Group align="flex-start" grow>
+            <div>
+              <Text fz="sm" fw={600}>
+                {preview.data.identitiesMoving.length} identit
+                {preview.data.identitiesMoving.length === 1 ? "y" : "ies"}
+              </Text>
+              <List size="sm">
+                {preview.data.identitiesMoving.map((identity) => (
+                  <List.Item key={`${identity.kind}:${identity.address}`}>
+                    {identity.kind}: {identity.kind === "chat" ? "visitor" : identity.address}
+                  </List.Item>
+                ))}
+              </List>
+            </div>
+            <div>
+              <Text fz="sm" fw={600}>
+                {preview.data.casesMoving.length} case{preview.data.casesMoving.length === 1 ? "" : "s"}
+              </Text>
+              <List size="sm">
+                {preview.data.casesMoving.map((item) => (
+                  <List.Item key={item.id}>
+                    #{item.number} {item.subject || "(no subject)"}{" "}
+                    <Badge size="xs" variant="light">
+                      {STATE_LABEL[item.state as keyof typeof STATE_LABEL] ?? item.state}
+                    </Badge>
+                  </List.Item>
+                ))}
+              </List>
+            </div>
+          </Group>
+          <Text fz="xs" c="dimmed">
+            The duplicate's attributes fill in fields this contact lacks; the duplicate then points here.
+          </Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setMergedId(null)}>
+              Cancel
+            </Button>
+            <Button
+              color="red"
+              loading={merge.isPending}
+              onClick={() =>
+                merge.mutate(mergedId, {
+                  onSuccess: () => {
+                    notifications.show({ color: "green", message: "Contacts merged." });
+                    setMergedId(null);
+                    setSearch("");
+                  },
+                  onError: (error) =>
+                    notifications.show({ color: "red", title: "Not merged", message: errorMessage(error) }),
+                })
+              }
+            >
+              Merge
+            </Button>
+          </Group>
+        </Stack>
+      )}
+    </Paper>
+  );
+}

@@ -1,0 +1,125 @@
+/** The inbox's scope, queue, filters and search; every change is a new server query. */
+import { Group, MultiSelect, SegmentedControl, Select, TextInput } from "@mantine/core";
+import { useDebouncedCallback } from "@mantine/hooks";
+import { useState } from "react";
+import { useQueues } from "../../api/queries.ts";
+import type { InboxFilters } from "../../api/query-keys.ts";
+
+const STATUS_OPTIONS = [
+  { value: "open", label: "Open (any)" },
+  { value: "new", label: "New" },
+  { value: "queued", label: "Queued" },
+  { value: "assigned", label: "Assigned" },
+  { value: "waiting_on_customer", label: "Waiting on customer" },
+  { value: "resolved", label: "Resolved" },
+  { value: "closed", label: "Closed" },
+];
+const CHANNEL_OPTIONS = [
+  { value: "chat", label: "Chat" },
+  { value: "email", label: "Email" },
+  { value: "sms", label: "SMS" },
+  { value: "voice", label: "Voice" },
+];
+const PRIORITY_OPTIONS = [
+  { value: "urgent", label: "Urgent" },
+  { value: "high", label: "High" },
+  { value: "normal", label: "Normal" },
+  { value: "low", label: "Low" },
+];
+const SLA_OPTIONS = [
+  { value: "breached", label: "Breached" },
+  { value: "at_risk", label: "At risk" },
+  { value: "active", label: "On track" },
+  { value: "none", label: "No target" },
+];
+
+export const DEFAULT_FILTERS: InboxFilters = {
+  scope: "mine",
+  queueId: null,
+  status: ["open"],
+  channel: [],
+  priority: [],
+  sla: [],
+  q: "",
+};
+
+/** The list filters, each a multi-select of its options. */
+const MULTI_FILTERS: {
+  key: "status" | "channel" | "priority" | "sla";
+  label: string;
+  any: string;
+  options: { value: string; label: string }[];
+  width: number;
+  /** How many may be chosen at once (the field's width). */
+  max?: number;
+}[] = [
+  { key: "status", label: "Status", any: "Any status", options: STATUS_OPTIONS, width: 170, max: 4 },
+  { key: "channel", label: "Channel", any: "Any channel", options: CHANNEL_OPTIONS, width: 150 },
+  { key: "priority", label: "Priority", any: "Any priority", options: PRIORITY_OPTIONS, width: 150 },
+  { key: "sla", label: "SLA", any: "Any SLA state", options: SLA_OPTIONS, width: 150 },
+];
+
+export function InboxFilterBar({
+  filters,
+  onChange,
+}: {
+  filters: InboxFilters;
+  /** Merged into the current filters by the owner, so a late (debounced) change never undoes another. */
+  onChange(patch: Partial<InboxFilters>): void;
+}) {
+  const queues = useQueues().data ?? [];
+  const [search, setSearch] = useState(filters.q);
+  const commitSearch = useDebouncedCallback((q: string) => onChange({ q }), 300);
+  const set = onChange;
+
+  return (
+    <Group gap="xs" align="flex-end" wrap="wrap" role="search" aria-label="Filter cases">
+      <SegmentedControl
+        aria-label="Whose cases"
+        size="xs"
+        value={filters.scope}
+        onChange={(scope) => set({ scope: scope as InboxFilters["scope"] })}
+        data={[
+          { value: "mine", label: "My cases" },
+          { value: "unassigned", label: "Unassigned" },
+          { value: "all", label: "All" },
+        ]}
+      />
+      <Select
+        size="xs"
+        w={150}
+        aria-label="Queue"
+        placeholder="All queues"
+        clearable
+        data={queues.map((queue) => ({ value: queue.id, label: queue.name }))}
+        value={filters.queueId}
+        onChange={(queueId) => set({ queueId })}
+      />
+      <TextInput
+        id="inbox-search"
+        size="xs"
+        w={220}
+        aria-label="Search cases"
+        placeholder="Search subject, customer, text, #number  ( / )"
+        value={search}
+        onChange={(event) => {
+          setSearch(event.currentTarget.value);
+          commitSearch(event.currentTarget.value);
+        }}
+      />
+      {MULTI_FILTERS.map(({ key, label, any, options, width, max }) => (
+        <MultiSelect
+          key={key}
+          size="xs"
+          w={width}
+          aria-label={label}
+          placeholder={filters[key].length ? undefined : any}
+          data={options}
+          value={filters[key]}
+          onChange={(value) => set({ [key]: value })}
+          maxValues={max}
+        />
+      ))}
+    </Group>
+  );
+}

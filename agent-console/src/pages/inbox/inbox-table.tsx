@@ -1,0 +1,250 @@
+/**
+ * The inbox as a table: TanStack Table builds the rows and columns, TanStack Virtual renders only
+ * the rows on screen, and the next page of 100 is read when the agent scrolls near the end, so ten
+ * thousand cases cost what forty do.
+ */
+import { Badge, Center, Loader, Text } from "@mantine/core";
+import { createColumnHelper, tableFeatures, useTable } from "@tanstack/react-table";
+import { defaultRangeExtractor, type Range, useVirtualizer } from "@tanstack/react-virtual";
+import {
+  createContext,
+  type KeyboardEvent,
+  type MouseEvent,
+  useContext,
+  useEffect,
+  useRef,
+  useState,
+} from "react";
+import type { CaseSummary } from "../../api/types.ts";
+import { ChannelBadge } from "../../components/channel-badge.tsx";
+import { SlaBadge } from "../../components/sla-badge.tsx";
+import { contactName, formatAgo, PRIORITY_COLOR, STATE_COLOR, STATE_LABEL } from "../../lib/format.ts";
+import { navigate, pathOf } from "../../lib/router.ts";
+import { useNow } from "../../lib/use-now.ts";
+import classes from "./inbox-table.module.css";
+
+const ROW_HEIGHT = 44;
+/** SLA, #, customer, subject, channel, status, priority, last activity. */
+const COLUMNS_CSS = "150px 64px minmax(120px, 1.2fr) minmax(160px, 2fr) 70px 150px 72px 90px";
+
+const NowContext = createContext(Date.now());
+
+function SlaCell({ summary }: { summary: CaseSummary }) {
+  const now = useContext(NowContext);
+  return <SlaBadge status={summary.slaStatus} dueAt={summary.slaDueAt} now={now} size="xs" />;
+}
+
+function UpdatedCell({ iso }: { iso: string }) {
+  const now = useContext(NowContext);
+  return (
+    <Text component="span" fz="xs" c="dimmed">
+      {formatAgo(iso, now)}
+    </Text>
+  );
+}
+
+const features = tableFeatures({});
+const helper = createColumnHelper<typeof features, CaseSummary>();
+const columns = helper.columns([
+  helper.display({ id: "sla", header: "SLA", cell: ({ row }) => <SlaCell summary={row.original} /> }),
+  helper.accessor("number", { header: "Case", cell: ({ getValue }) => `#${getValue()}` }),
+  helper.accessor((row) => contactName(row.contact), {
+    id: "customer",
+    header: "Customer",
+    cell: ({ getValue }) => (
+      <Text component="span" fz="sm" fw={600}>
+        {getValue()}
+      </Text>
+    ),
+  }),
+  helper.accessor("subject", { header: "Subject", cell: ({ getValue }) => getValue() || "(no subject)" }),
+  helper.accessor("channel", {
+    header: "Channel",
+    cell: ({ getValue }) => <ChannelBadge channel={getValue()} size="xs" />,
+  }),
+  helper.accessor("state", {
+    header: "Status",
+    cell: ({ getValue }) => (
+      <Badge size="xs" variant="outline" radius="sm" color={STATE_COLOR[getValue()]}>
+        {STATE_LABEL[getValue()]}
+      </Badge>
+    ),
+  }),
+  helper.accessor("priority", {
+    header: "Priority",
+    cell: ({ getValue }) => (
+      <Badge
+        size="xs"
+        radius="sm"
+        variant={getValue() === "urgent" || getValue() === "high" ? "filled" : "light"}
+        color={PRIORITY_COLOR[getValue()]}
+      >
+        {getValue()}
+      </Badge>
+    ),
+  }),
+  helper.accessor("updatedAt", {
+    header: "Activity",
+    cell: ({ getValue }) => <UpdatedCell iso={getValue()} />,
+  }),
+]);
+
+interface InboxTableProps {
+  cases: CaseSummary[];
+  loading: boolean;
+  hasMore: boolean;
+  loadingMore: boolean;
+  onLoadMore(): void;
+  emptyText: string;
+}
+
+export function InboxTable({ cases, loading, hasMore, loadingMore, onLoadMore, emptyText }: InboxTableProps) {
+  const now = useNow(1_000);
+  const table = useTable({ features, columns, data: cases, getRowId: (row) => row.id });
+  const rows = table.getRowModel().rows;
+  const scrollRef = useRef<HTMLTableSectionElement>(null);
+  // The row holding the keyboard focus stays rendered when scrolled away, so focus is never lost.
+  const focusedRow = useRef<number | null>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+    rangeExtractor: (range: Range) => {
+      const indexes = defaultRangeExtractor(range);
+      const focused = focusedRow.current;
+      if (focused === null || focused >= range.count || indexes.includes(focused)) return indexes;
+      return [...indexes, focused].sort((a, b) => a - b);
+    },
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? -1;
+
+  useEffect(() => {
+    if (hasMore && !loadingMore && lastIndex >= rows.length - 20) onLoadMore();
+  }, [hasMore, loadingMore, lastIndex, rows.length, onLoadMore]);
+
+  // Arrow keys move between rows; a row off screen is scrolled in (and rendered) before it takes focus.
+  const [focusIndex, setFocusIndex] = useState<number | null>(null);
+  useEffect(() => {
+    if (focusIndex === null) return;
+    const link = scrollRef.current?.querySelector<HTMLAnchorElement>(`tr[data-index="${focusIndex}"] a`);
+    if (!link) return;
+    link.focus();
+    setFocusIndex(null);
+  });
+  function onKeyDown(event: KeyboardEvent<HTMLTableSectionElement>) {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    const current = Number((event.target as HTMLElement).closest("tr")?.dataset.index);
+    if (Number.isNaN(current)) return;
+    event.preventDefault();
+    const next = Math.min(rows.length - 1, Math.max(0, current + (event.key === "ArrowDown" ? 1 : -1)));
+    virtualizer.scrollToIndex(next);
+    setFocusIndex(next);
+  }
+
+  function open(event: MouseEvent, caseId: string) {
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    navigate({ name: "case", caseId });
+  }
+
+  return (
+    <NowContext.Provider value={now}>
+      <table
+        className={classes.table}
+        aria-label="Cases"
+        aria-rowcount={rows.length + 1}
+        data-testid="inbox-table"
+        style={{ ["--inbox-columns" as string]: COLUMNS_CSS }}
+      >
+        <thead className={classes.thead}>
+          {table.getHeaderGroups().map((group) => (
+            <tr key={group.id} className={classes.head} aria-rowindex={1}>
+              {group.headers.map((header) => (
+                <th key={header.id} scope="col" className={classes.cell}>
+                  {header.isPlaceholder ? null : <table.FlexRender header={header} />}
+                </th>
+              ))}
+            </tr>
+          ))}
+        </thead>
+        <tbody
+          ref={scrollRef}
+          className={classes.body}
+          data-testid="inbox-scroll"
+          onKeyDown={onKeyDown}
+          onFocus={(event) => {
+            const index = Number((event.target as HTMLElement).closest("tr")?.dataset.index);
+            focusedRow.current = Number.isNaN(index) ? null : index;
+          }}
+          onBlur={() => {
+            focusedRow.current = null;
+          }}
+          style={{ ["--inbox-height" as string]: `${virtualizer.getTotalSize()}px` }}
+        >
+          {loading ? (
+            <tr className={classes.message}>
+              <td>
+                <Center py="xl">
+                  <Loader size="sm" aria-label="Loading cases" />
+                </Center>
+              </td>
+            </tr>
+          ) : rows.length === 0 ? (
+            <tr className={classes.message}>
+              <td>
+                <Text c="dimmed" fz="sm" ta="center" py="xl" data-testid="inbox-empty">
+                  {emptyText}
+                </Text>
+              </td>
+            </tr>
+          ) : (
+            items.map((item) => {
+              const row = rows[item.index]!;
+              return (
+                <tr
+                  key={row.id}
+                  aria-rowindex={item.index + 2}
+                  data-index={item.index}
+                  className={classes.row}
+                  data-testid="inbox-row"
+                  style={{ transform: `translateY(${item.start}px)` }}
+                >
+                  {row.getAllCells().map((cell) => (
+                    <td key={cell.id} className={classes.cell}>
+                      {cell.column.id === "subject" ? (
+                        // The subject is the row's link; its ::after stretches over the whole row.
+                        <a
+                          href={pathOf({ name: "case", caseId: row.id })}
+                          onClick={(event) => open(event, row.id)}
+                          className={classes.link}
+                        >
+                          <table.FlexRender cell={cell} />
+                        </a>
+                      ) : (
+                        <table.FlexRender cell={cell} />
+                      )}
+                    </td>
+                  ))}
+                </tr>
+              );
+            })
+          )}
+          {loadingMore && (
+            <tr
+              className={classes.message}
+              style={{ transform: `translateY(${virtualizer.getTotalSize()}px)` }}
+            >
+              <td>
+                <Center py="xs">
+                  <Loader size="xs" aria-label="Loading more cases" />
+                </Center>
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </NowContext.Provider>
+  );
+}

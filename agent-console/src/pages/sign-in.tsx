@@ -1,0 +1,72 @@
+import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
+import { type FormEvent, useState } from "react";
+import { signIn } from "../api/auth.ts";
+import { errorMessage } from "../api/client.ts";
+import { BrandMark } from "../components/brand-mark.tsx";
+
+export function SignInPage() {
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    setPending(true);
+    try {
+      await signIn(email.trim(), password);
+    } catch (failure) {
+      setError(errorMessage(failure));
+      setPending(false);
+    }
+  }
+
+  return (
+    <Center mih="100%" p="md">
+      <Paper component="main" withBorder shadow="sm" p="xl" radius="lg" w={400} maw="100%">
+        <form onSubmit={submit} aria-labelledby="sign-in-title" noValidate>
+          <Stack gap="md">
+            <BrandMark size="lg" />
+            <div>
+              <Title order={1} fz="h3" id="sign-in-title">
+                Sign in
+              </Title>
+              <Text c="dimmed" fz="sm">
+                to the agent console
+              </Text>
+            </div>
+            {error && (
+              <Alert color="red" variant="light" role="alert" title="Could not sign in">
+                {error}
+              </Alert>
+            )}
+            <TextInput
+              label="Email"
+              type="email"
+              name="email"
+              autoComplete="username"
+              required
+              withAsterisk={false}
+              autoFocus
+              value={email}
+              onChange={(e) => setEmail(e.currentTarget.value)}
+            />
+            <PasswordInput
+              label="Password"
+              name="password"
+              autoComplete="current-password"
+              required
+              withAsterisk={false}
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+            />
+            <Button type="submit" loading={pending} disabled={!email.trim() || !password} fullWidth mt="xs">
+              Sign in
+            </Button>
+          </Stack>
+        </form>
+      </Paper>
+    </Center>
+  );
+}

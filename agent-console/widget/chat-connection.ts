@@ -1,0 +1,191 @@
+/**
+ * The widget's side of the `/chat` protocol: `hello` on every (re)connect with the stored visitor
+ * token, messages sent with a client id and re-sent until acknowledged (the server drops duplicates),
+ * and typing signals.
+ */
+import { io, type Socket } from "socket.io-client";
+
+export interface ChatMessage {
+  id: string;
+  body: string;
+  from: "agent" | "visitor";
+  at: string;
+  agentName?: string;
+}
+
+export type ConnectionStatus = "idle" | "connecting" | "online" | "offline";
+
+interface HelloAck {
+  visitorToken: string;
+  caseId?: string;
+  history: ChatMessage[];
+}
+type ErrorAck = { error: string; message: string };
+
+export interface QueuePlace {
+  position: number;
+  estimatedWaitSeconds: number | null;
+}
+
+export interface ChatConnectionEvents {
+  history(messages: ChatMessage[]): void;
+  message(message: ChatMessage): void;
+  agentTyping(isTyping: boolean): void;
+  /** The visitor's place in the queue while nobody has taken the chat yet. */
+  queuePosition(place: QueuePlace): void;
+  status(status: ConnectionStatus): void;
+  /** A message was stored (`id`) or refused for good (`error`). */
+  sendResult(clientId: string, result: { id: string } | { error: string }): void;
+}
+
+const TOKEN_KEY = "switchboard.visitorToken";
+const ACK_TIMEOUT_MS = 10_000;
+
+function readToken(): string | undefined {
+  try {
+    return localStorage.getItem(TOKEN_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function saveToken(token: string): void {
+  try {
+    localStorage.setItem(TOKEN_KEY, token);
+  } catch {
+    // Storage blocked (privacy mode): the conversation lasts as long as the page.
+  }
+}
+
+export function hasConversation(): boolean {
+  return readToken() !== undefined;
+}
+
+/** 8–64 characters of [A-Za-z0-9_-], as the server asks. */
+export function newClientId(): string {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const isError = (ack: unknown): ack is ErrorAck =>
+  typeof ack === "object" && ack !== null && typeof (ack as ErrorAck).error === "string";
+
+export function createChatConnection(origin: string, events: ChatConnectionEvents) {
+  let socket: Socket | null = null;
+  let greeted = false;
+  let profile: { name?: string; email?: string } | null = null;
+  /** Messages not yet acknowledged, in the order they were written. */
+  const outbox = new Map<string, string>();
+  const inFlight = new Set<string>();
+
+  /** One hello at a time: a second one must carry the token the first one was given. */
+  let hellos: Promise<void> = Promise.resolve();
+  function hello(): Promise<void> {
+    hellos = hellos.then(sayHello);
+    return hellos;
+  }
+
+  async function sayHello(): Promise<void> {
+    const current = socket;
+    if (!current?.connected) return;
+    const introduce = profile;
+    const visitorToken = readToken();
+    try {
+      const ack: HelloAck | ErrorAck = await current.timeout(ACK_TIMEOUT_MS).emitWithAck("hello", {
+        ...(visitorToken ? { visitorToken } : {}),
+        ...introduce,
+      });
+      if (isError(ack)) return;
+      if (introduce === profile) profile = null;
+      saveToken(ack.visitorToken);
+      greeted = true;
+      events.history(ack.history);
+      flush();
+    } catch {
+      // No answer: the next reconnect says hello again.
+    }
+  }
+
+  async function deliver(clientId: string, body: string): Promise<void> {
+    const current = socket;
+    if (!current?.connected || !greeted || inFlight.has(clientId)) return;
+    inFlight.add(clientId);
+    try {
+      const ack: { id: string; caseId: string } | ErrorAck = await current
+        .timeout(ACK_TIMEOUT_MS)
+        .emitWithAck("message", { body, clientId });
+      if (isError(ack)) {
+        // The server lost our hello (a restart, another process): introduce ourselves and retry.
+        if (ack.error === "hello_first") {
+          greeted = false;
+          void hello();
+          return;
+        }
+        outbox.delete(clientId);
+        events.sendResult(clientId, { error: ack.message });
+        return;
+      }
+      outbox.delete(clientId);
+      events.sendResult(clientId, { id: ack.id });
+    } catch {
+      // Timed out or disconnected: it stays in the outbox and goes again after the next hello.
+    } finally {
+      inFlight.delete(clientId);
+    }
+  }
+
+  function flush(): void {
+    for (const [clientId, body] of outbox) void deliver(clientId, body);
+  }
+
+  function connect(): void {
+    if (socket) return;
+    events.status("connecting");
+    socket = io(`${origin}/chat`, { transports: ["websocket", "polling"], tryAllTransports: true });
+    socket.on("connect", () => {
+      events.status("online");
+      greeted = false;
+      void hello();
+    });
+    socket.on("disconnect", (reason) => {
+      greeted = false;
+      events.status("offline");
+      events.agentTyping(false);
+      // socket.io leaves reconnecting to us when the server hung up (as it does when it restarts).
+      if (reason === "io server disconnect")
+        setTimeout(() => socket?.connect(), 1_000 + Math.random() * 2_000);
+    });
+    socket.on("connect_error", () => events.status("offline"));
+    socket.on("message", (message: ChatMessage) => {
+      events.message(message);
+      socket?.emit("delivered", { id: message.id });
+    });
+    socket.on("typing", (signal: { from: string; isTyping: boolean }) => {
+      if (signal.from === "agent") events.agentTyping(signal.isTyping);
+    });
+    socket.on("queue.position", (place: QueuePlace) => events.queuePosition(place));
+  }
+
+  return {
+    connect,
+    /** The pre-chat form: sent with the next hello (now, if connected). */
+    introduce(details: { name?: string; email?: string }): void {
+      profile = details;
+      connect();
+      void hello();
+    },
+    send(body: string): string {
+      const clientId = newClientId();
+      outbox.set(clientId, body);
+      connect();
+      void deliver(clientId, body);
+      return clientId;
+    },
+    typing(isTyping: boolean): void {
+      if (greeted) socket?.volatile.emit("typing", { isTyping });
+    },
+  };
+}
+
+export type ChatConnection = ReturnType<typeof createChatConnection>;

@@ -1,0 +1,23 @@
+/** What every case service needs, handed in by the composition root. */
+import type { CountryCode } from "libphonenumber-js";
+import type { Db } from "../db/connect.ts";
+import type { CaseMachine, CasePolicy } from "./case-machine.ts";
+import type { CaseRoutingHooks, Clock, EventSink, RoutingTrigger, TransitionHook } from "./ports.ts";
+import type { Outbox } from "./unit-of-work.ts";
+
+export interface CaseDeps {
+  db: Db;
+  events: EventSink;
+  jobs: Outbox;
+  clock: Clock;
+  machine: CaseMachine;
+  policy: CasePolicy;
+  /** Country assumed for phone numbers written without a country code. */
+  defaultCountry?: CountryCode;
+  /** Routing's side of the case lifecycle; without it cases stay in no queue and nobody is told. */
+  routing?: RoutingTrigger;
+  routingHooks?: CaseRoutingHooks;
+  /** Hooks run inside every transition's transaction, after its audit row is written. */
+  transitionHooks?: TransitionHook[];
+  onAfterCommitError?: (error: unknown) => void;
+}

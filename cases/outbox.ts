@@ -1,0 +1,268 @@
+/**
+ * Delivers queued outbound interactions through their channel and tracks their delivery status.
+ * A message is marked `sending` (committed) before the provider is called, so after a crash we know
+ * an attempt may have reached the customer: channels that deduplicate by our id retry it, the others
+ * mark it failed with a reason instead of risking a duplicate.
+ */
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { agents } from "../db/schema/agents.ts";
+import { type Channel, cases, type DeliveryStatus, interactions } from "../db/schema/cases.ts";
+import type { CaseDeps } from "./deps.ts";
+import { AppError, isAppError } from "./errors.ts";
+import { withUnitOfWork } from "./unit-of-work.ts";
+
+export interface OutboundMessage {
+  interactionId: string;
+  caseId: string;
+  caseNumber: number;
+  channel: Channel;
+  /** The customer's address on the channel (visitor id, E.164, email). */
+  to: string;
+  /** Our address the customer wrote to, if the channel has one. */
+  from: string | null;
+  subject: string;
+  body: string;
+  agent: { id: string; name: string } | null;
+  metadata: Record<string, unknown>;
+}
+
+export interface SendResult {
+  /** The provider's id for the sent message (its status callbacks refer to it). */
+  externalId?: string;
+  /** Channels that know at once that the customer has it (chat) report `delivered`. */
+  status?: "sent" | "delivered";
+  metadata?: Record<string, unknown>;
+}
+
+export interface ChannelSender {
+  /** True when sending one interaction twice cannot reach the customer twice (the channel dedupes by our id). */
+  readonly idempotent: boolean;
+  send(message: OutboundMessage): Promise<SendResult>;
+}
+
+export type ChannelSenders = Partial<Record<Channel, ChannelSender>>;
+
+function stringOr<T>(value: unknown, fallback: T): string | T {
+  return typeof value === "string" && value.length > 0 ? value : fallback;
+}
+
+/** How far along a message is; a status callback never moves it backwards. */
+const STATUS_RANK: Record<DeliveryStatus, number> = {
+  received: 0,
+  recorded: 0,
+  queued: 1,
+  sending: 2,
+  sent: 3,
+  delivered: 4,
+  failed: 4,
+};
+
+/** Delivery attempts for an outbound message before it is marked failed. */
+export const DELIVERY_ATTEMPTS = 5;
+
+/** The job that delivers one outbound interaction; its id makes enqueueing it twice harmless. */
+export function deliveryJob(interactionId: string) {
+  return {
+    name: "deliver-interaction",
+    data: { interactionId },
+    options: { jobId: `deliver-${interactionId}`, attempts: DELIVERY_ATTEMPTS, backoffMs: 2000 },
+  } as const;
+}
+
+/** A `sending` mark older than this is treated as a crashed attempt rather than one still in flight. */
+export const STALE_SENDING_MS = 5 * 60_000;
+
+export interface DeliveryAttempt {
+  attempt: number;
+  maxAttempts: number;
+}
+
+type DeliverOutcome = "sent" | "delivered" | "failed" | "skipped" | "retry";
+
+async function setStatus(
+  deps: CaseDeps,
+  interactionId: string,
+  from: DeliveryStatus[],
+  status: DeliveryStatus,
+  changes: { reason?: string | null; externalId?: string; metadata?: Record<string, unknown> } = {},
+): Promise<boolean> {
+  return withUnitOfWork(deps, async (tx, uow) => {
+    const now = deps.clock();
+    const [row] = await tx
+      .update(interactions)
+      .set({
+        status,
+        statusReason: changes.reason ?? null,
+        statusChangedAt: now,
+        ...(changes.externalId ? { externalId: changes.externalId } : {}),
+        ...(changes.metadata
+          ? { metadata: sql`${interactions.metadata} || ${JSON.stringify(changes.metadata)}::jsonb` }
+          : {}),
+      })
+      .where(and(eq(interactions.id, interactionId), inArray(interactions.status, from)))
+      .returning({ caseId: interactions.caseId });
+    if (!row) return false;
+    uow.emit({
+      type: "interaction.status",
+      caseId: row.caseId,
+      interactionId,
+      status,
+      reason: changes.reason ?? null,
+    });
+    return true;
+  });
+}
+
+export async function deliverInteraction(
+  deps: CaseDeps,
+  senders: ChannelSenders,
+  interactionId: string,
+  attempt: DeliveryAttempt,
+): Promise<DeliverOutcome> {
+  const claimed = await deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ interaction: interactions, caseRow: cases })
+      .from(interactions)
+      .innerJoin(cases, eq(cases.id, interactions.caseId))
+      .where(eq(interactions.id, interactionId))
+      .for("update", { of: interactions });
+    if (row?.interaction.direction !== "outbound" || row.interaction.kind === "note") return null;
+    const { interaction } = row;
+    const sender = senders[interaction.channel];
+    const now = deps.clock();
+    if (interaction.status === "sending") {
+      const age = now.getTime() - interaction.statusChangedAt.getTime();
+      if (age < STALE_SENDING_MS) return null;
+      if (!sender?.idempotent) return { outcome: "unknown" as const, row };
+    } else if (interaction.status !== "queued") {
+      return null;
+    }
+    await tx
+      .update(interactions)
+      .set({ status: "sending", attempts: sql`${interactions.attempts} + 1`, statusChangedAt: now })
+      .where(eq(interactions.id, interactionId));
+    const [author] = interaction.authorAgentId
+      ? await tx
+          .select({ id: agents.id, name: agents.name })
+          .from(agents)
+          .where(eq(agents.id, interaction.authorAgentId))
+      : [];
+    return { outcome: "claimed" as const, row, author: author ?? null };
+  });
+
+  if (!claimed) return "skipped";
+  if (claimed.outcome === "unknown") {
+    await setStatus(deps, interactionId, ["sending"], "failed", {
+      reason:
+        "The server stopped while this message was being sent, so it may or may not have reached the customer. " +
+        "It was not sent again to avoid a duplicate; send it again if the customer did not get it.",
+    });
+    return "failed";
+  }
+
+  const { interaction, caseRow } = claimed.row;
+  const sender = senders[interaction.channel];
+  if (!sender) {
+    await setStatus(deps, interactionId, ["sending"], "failed", {
+      reason: `The ${interaction.channel} channel is not configured on this server, so the message cannot be sent.`,
+    });
+    return "failed";
+  }
+
+  try {
+    const result = await sender.send({
+      interactionId,
+      caseId: caseRow.id,
+      caseNumber: caseRow.number,
+      channel: interaction.channel,
+      // An update sent on another channel than the case's carries its own address and subject.
+      to: stringOr(interaction.metadata.to, caseRow.customerAddress),
+      from: stringOr(interaction.metadata.from, caseRow.channelAddress),
+      subject: stringOr(interaction.metadata.subject, caseRow.subject),
+      body: interaction.body,
+      agent: claimed.author,
+      metadata: interaction.metadata,
+    });
+    const status = result.status ?? "sent";
+    await setStatus(deps, interactionId, ["sending"], status, {
+      externalId: result.externalId,
+      metadata: result.metadata,
+    });
+    return status;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const permanent = isAppError(error, "INVALID") || isAppError(error, "AUTH");
+    if (permanent || attempt.attempt >= attempt.maxAttempts) {
+      const reason = permanent ? message : `Gave up after ${attempt.attempt} attempts: ${message}`;
+      await setStatus(deps, interactionId, ["sending"], "failed", { reason });
+      return "failed";
+    }
+    await setStatus(deps, interactionId, ["sending"], "queued", {
+      reason: `Attempt ${attempt.attempt} failed: ${message}`,
+    });
+    throw new AppError("TEMPORARY", message);
+  }
+}
+
+/**
+ * Applies a delivery report (provider callback, chat receipt). Statuses only move forward, so
+ * reports arriving out of order cannot undo a later one.
+ */
+export async function recordDeliveryStatus(
+  deps: CaseDeps,
+  input: {
+    interactionId?: string;
+    channel?: Channel;
+    externalId?: string;
+    status: DeliveryStatus;
+    reason?: string | null;
+  },
+): Promise<boolean> {
+  const target = input.interactionId
+    ? eq(interactions.id, input.interactionId)
+    : input.channel && input.externalId
+      ? and(eq(interactions.channel, input.channel), eq(interactions.externalId, input.externalId))
+      : undefined;
+  if (!target)
+    throw new AppError(
+      "VALIDATION",
+      "A delivery report needs an interaction id or the channel and provider id.",
+    );
+  const behind = (Object.keys(STATUS_RANK) as DeliveryStatus[]).filter(
+    (status) => STATUS_RANK[status] < STATUS_RANK[input.status] && STATUS_RANK[status] > 0,
+  );
+  return withUnitOfWork(deps, async (tx, uow) => {
+    const [row] = await tx
+      .update(interactions)
+      .set({ status: input.status, statusReason: input.reason ?? null, statusChangedAt: deps.clock() })
+      .where(and(target, eq(interactions.direction, "outbound"), inArray(interactions.status, behind)))
+      .returning({ id: interactions.id, caseId: interactions.caseId });
+    if (!row) return false;
+    uow.emit({
+      type: "interaction.status",
+      caseId: row.caseId,
+      interactionId: row.id,
+      status: input.status,
+      reason: input.reason,
+    });
+    return true;
+  });
+}
+
+/** Outbound messages that no job is known to hold (lost with a crashed process): the sweep re-enqueues them. */
+export async function findStrandedOutbound(
+  deps: CaseDeps,
+  olderThanMs: number,
+  limit: number,
+): Promise<string[]> {
+  const cutoff = new Date(deps.clock().getTime() - olderThanMs);
+  const stale = new Date(deps.clock().getTime() - STALE_SENDING_MS);
+  const rows = await deps.db
+    .select({ id: interactions.id })
+    .from(interactions)
+    .where(
+      sql`(${interactions.status} = 'queued' and ${lt(interactions.statusChangedAt, cutoff)}) or (${interactions.status} = 'sending' and ${lt(interactions.statusChangedAt, stale)})`,
+    )
+    .limit(limit);
+  return rows.map((row) => row.id);
+}

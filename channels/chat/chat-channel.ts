@@ -1,0 +1,203 @@
+/**
+ * Web chat: visitors identified by a signed token, their messages ingested like any channel's, agent
+ * replies pushed to the visitor's open widgets. Transport-free: the server's socket.io gateway
+ * calls these functions and hands in `pushToVisitor`.
+ */
+import { randomUUID } from "node:crypto";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { resolveContact } from "../../cases/contacts.ts";
+import type { CaseDeps } from "../../cases/deps.ts";
+import { AppError } from "../../cases/errors.ts";
+import { normaliseIdentity } from "../../cases/identities.ts";
+import { ingest } from "../../cases/ingest.ts";
+import { type ChannelSender, recordDeliveryStatus } from "../../cases/outbox.ts";
+import { withUnitOfWork } from "../../cases/unit-of-work.ts";
+import { agents } from "../../db/schema/agents.ts";
+import { cases, interactions } from "../../db/schema/cases.ts";
+import { contactIdentities, contacts } from "../../db/schema/contacts.ts";
+import { newVisitorId, signVisitorToken, verifyVisitorToken } from "./visitor-token.ts";
+
+export interface ChatMessage {
+  id: string;
+  body: string;
+  from: "agent" | "visitor";
+  at: string;
+  agentName?: string;
+}
+
+export interface ChatHello {
+  visitorToken: string;
+  visitorId: string;
+  caseId?: string;
+  history: ChatMessage[];
+}
+
+export interface ChatChannelOptions {
+  deps: CaseDeps;
+  secret: string;
+  /** Delivers an event to every open widget of one visitor, on any server process. */
+  pushToVisitor(visitorId: string, event: "message", payload: ChatMessage): void;
+}
+
+export const MAX_CHAT_MESSAGE_LENGTH = 5_000;
+
+export interface ChatChannel {
+  hello(input: { visitorToken?: string; name?: string; email?: string }): Promise<ChatHello>;
+  /** Stores a visitor's message; resolves after commit with the interaction id to acknowledge. */
+  receive(
+    visitorId: string,
+    input: { body: string; clientId?: string },
+  ): Promise<{ id: string; caseId: string }>;
+  /** The visitor's widget confirmed it shows an agent message. */
+  markDelivered(visitorId: string, interactionId: string): Promise<boolean>;
+  /** The visitor's current case and its assignee, for typing indicators. */
+  currentCase(visitorId: string): Promise<{ caseId: string; assigneeId: string | null } | null>;
+  sender: ChannelSender;
+}
+
+export function createChatChannel(options: ChatChannelOptions): ChatChannel {
+  const { deps } = options;
+
+  async function latestCase(visitorId: string) {
+    const [row] = await deps.db
+      .select({ id: cases.id, state: cases.state, assigneeId: cases.assigneeId })
+      .from(cases)
+      .innerJoin(contactIdentities, eq(contactIdentities.contactId, cases.contactId))
+      .where(
+        and(
+          eq(contactIdentities.kind, "chat"),
+          eq(contactIdentities.address, visitorId),
+          eq(cases.channel, "chat"),
+        ),
+      )
+      .orderBy(desc(cases.createdAt))
+      .limit(1);
+    return row;
+  }
+
+  async function history(caseId: string): Promise<ChatMessage[]> {
+    const rows = await deps.db
+      .select({ interaction: interactions, agentName: agents.name })
+      .from(interactions)
+      .leftJoin(agents, eq(agents.id, interactions.authorAgentId))
+      .where(and(eq(interactions.caseId, caseId), eq(interactions.kind, "message")))
+      .orderBy(asc(interactions.createdAt), asc(interactions.seq));
+    return rows.map(({ interaction, agentName }) => ({
+      id: interaction.id,
+      body: interaction.body,
+      from: interaction.direction === "inbound" ? "visitor" : "agent",
+      at: interaction.createdAt.toISOString(),
+      ...(agentName ? { agentName } : {}),
+    }));
+  }
+
+  /** Records the pre-chat name and email on the visitor's contact; an email owned by another contact is kept as a claim, never merged blindly. */
+  async function identify(visitorId: string, name?: string, email?: string) {
+    await withUnitOfWork(deps, async (tx) => {
+      const { contactId } = await resolveContact(tx, { kind: "chat", address: visitorId }, name);
+      if (!email) return;
+      const address = normaliseIdentity("email", email);
+      const [owner] = await tx
+        .select({ contactId: contactIdentities.contactId })
+        .from(contactIdentities)
+        .where(and(eq(contactIdentities.kind, "email"), eq(contactIdentities.address, address)));
+      if (!owner) {
+        await tx
+          .insert(contactIdentities)
+          .values({ contactId, kind: "email", address })
+          .onConflictDoNothing();
+      } else if (owner.contactId !== contactId) {
+        const [contact] = await tx.select().from(contacts).where(eq(contacts.id, contactId));
+        await tx
+          .update(contacts)
+          .set({ attributes: { ...(contact?.attributes ?? {}), claimedEmail: address } })
+          .where(eq(contacts.id, contactId));
+      }
+    });
+  }
+
+  return {
+    async hello(input) {
+      let visitorId = input.visitorToken ? verifyVisitorToken(options.secret, input.visitorToken) : null;
+      if (input.visitorToken && !visitorId) {
+        // A token from another server or an old secret: start a fresh conversation rather than fail the widget.
+        visitorId = null;
+      }
+      visitorId ??= newVisitorId();
+      if (input.name || input.email) await identify(visitorId, input.name?.trim() || undefined, input.email);
+      const current = await latestCase(visitorId);
+      const messages = current ? await history(current.id) : [];
+      if (current) {
+        // Everything in the history is now on the visitor's screen.
+        const undelivered = messages.filter((m) => m.from === "agent").map((m) => m.id);
+        if (undelivered.length) {
+          await deps.db
+            .update(interactions)
+            .set({ status: "delivered", statusChangedAt: deps.clock() })
+            .where(and(inArray(interactions.id, undelivered), eq(interactions.status, "sent")));
+        }
+      }
+      return {
+        visitorToken: signVisitorToken(options.secret, visitorId),
+        visitorId,
+        ...(current ? { caseId: current.id } : {}),
+        history: messages,
+      };
+    },
+
+    async receive(visitorId, input) {
+      const body = input.body.trim();
+      if (!body) throw new AppError("VALIDATION", "A chat message cannot be empty.");
+      if (body.length > MAX_CHAT_MESSAGE_LENGTH) {
+        throw new AppError(
+          "VALIDATION",
+          `A chat message can be at most ${MAX_CHAT_MESSAGE_LENGTH} characters.`,
+        );
+      }
+      const result = await ingest(deps, {
+        channel: "chat",
+        // A client id makes a message re-sent after a reconnect the same message.
+        externalId: `${visitorId}.${input.clientId ?? randomUUID()}`,
+        from: { kind: "chat", address: visitorId },
+        body,
+      });
+      return { id: result.interaction.id, caseId: result.case.id };
+    },
+
+    async markDelivered(visitorId, interactionId) {
+      const [row] = await deps.db
+        .select({ id: interactions.id })
+        .from(interactions)
+        .innerJoin(cases, eq(cases.id, interactions.caseId))
+        .where(
+          and(
+            eq(interactions.id, interactionId),
+            eq(cases.customerAddress, visitorId),
+            eq(cases.channel, "chat"),
+          ),
+        );
+      if (!row) return false;
+      return recordDeliveryStatus(deps, { interactionId, status: "delivered" });
+    },
+
+    async currentCase(visitorId) {
+      const row = await latestCase(visitorId);
+      return row && row.state !== "closed" ? { caseId: row.id, assigneeId: row.assigneeId } : null;
+    },
+
+    sender: {
+      // The widget drops a message id it already shows, so sending again cannot duplicate.
+      idempotent: true,
+      async send(message) {
+        options.pushToVisitor(message.to, "message", {
+          id: message.interactionId,
+          body: message.body,
+          from: "agent",
+          at: new Date().toISOString(),
+          ...(message.agent ? { agentName: message.agent.name } : {}),
+        });
+        return { externalId: `out.${message.interactionId}` };
+      },
+    },
+  };
+}

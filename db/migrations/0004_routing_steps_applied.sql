@@ -1,0 +1,1 @@
+ALTER TABLE "cases" ADD COLUMN "routing_steps_applied" integer DEFAULT 0 NOT NULL;

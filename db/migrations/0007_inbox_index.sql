@@ -1,0 +1,1 @@
+CREATE INDEX "cases_assignee_updated_idx" ON "cases" USING btree ("assignee_id","updated_at","id");

@@ -1,0 +1,17 @@
+/**
+ * Run by `npm install` (postinstall): builds the PGlite template so the first start skips initdb.
+ * Never fails the install: without the template the first start is only slower.
+ */
+import { writePgliteTemplate } from "./pglite-template.ts";
+
+const started = performance.now();
+try {
+  const path = await writePgliteTemplate();
+  console.log(
+    `Prepared the embedded database template in ${Math.round(performance.now() - started)} ms (${path}).`,
+  );
+} catch (error) {
+  console.warn(
+    `Could not prepare the embedded database template (the first start will take a few seconds longer): ${error}`,
+  );
+}

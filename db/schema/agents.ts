@@ -1,0 +1,71 @@
+/** Agents (users of the console), their sessions and failed sign-ins. */
+import { sql } from "drizzle-orm";
+import { index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+export const AGENT_ROLES = ["agent", "supervisor", "admin"] as const;
+export type AgentRole = (typeof AGENT_ROLES)[number];
+
+export const PRESENCE = ["available", "away", "offline"] as const;
+export type Presence = (typeof PRESENCE)[number];
+
+/** Maximum simultaneous cases per channel; `voice` is exclusive (an agent on a call gets nothing else). */
+export type ChannelCapacity = { voice: number; chat: number; sms: number; email: number };
+
+export const agents = pgTable("agents", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  role: text("role").$type<AgentRole>().notNull(),
+  passwordHash: text("password_hash").notNull(),
+  presence: text("presence").$type<Presence>().notNull().default("offline"),
+  presenceReason: text("presence_reason"),
+  presenceChangedAt: timestamp("presence_changed_at", { withTimezone: true }).notNull().defaultNow(),
+  capacity: jsonb("capacity")
+    .$type<ChannelCapacity>()
+    .notNull()
+    .default({ voice: 1, chat: 3, sms: 5, email: 5 }),
+  /** When the agent last finished a case or went available: "longest idle" routing reads it. */
+  lastWorkEndedAt: timestamp("last_work_ended_at", { withTimezone: true }),
+  missedOffersInRow: integer("missed_offers_in_row").notNull().default(0),
+  /** No new offer before this time: wrap-up after a chat or call. */
+  wrapUpUntil: timestamp("wrap_up_until", { withTimezone: true }),
+  /** Last time a server process saw one of the agent's consoles connected. */
+  lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  deactivatedAt: timestamp("deactivated_at", { withTimezone: true }),
+});
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    /** sha256 of the bearer token; the token itself is never stored. */
+    tokenHash: text("token_hash").notNull().unique(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [index("sessions_agent_idx").on(t.agentId)],
+);
+
+export const loginFailures = pgTable(
+  "login_failures",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    ip: text("ip").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("login_failures_email_idx").on(t.email, t.at), index("login_failures_ip_idx").on(t.ip, t.at)],
+);
+
+/** Process-wide settings shared by every server process (e.g. the generated signing secret). */
+export const settings = pgTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
+});

@@ -1,0 +1,163 @@
+/** Cases, their interactions and the audit trail of every change. */
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { agents } from "./agents.ts";
+import { contacts } from "./contacts.ts";
+import { queues } from "./routing.ts";
+
+export const CHANNELS = ["chat", "email", "sms", "voice"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const CASE_STATES = [
+  "new",
+  "queued",
+  "offered",
+  "assigned",
+  "waiting_on_customer",
+  "resolved",
+  "closed",
+] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+
+export const INTERACTION_KINDS = ["message", "note", "call", "status_event"] as const;
+export type InteractionKind = (typeof INTERACTION_KINDS)[number];
+
+export const DIRECTIONS = ["inbound", "outbound", "internal"] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+/**
+ * `received`: inbound, stored. `recorded`: a note or status event, never sent. Outbound moves
+ * `queued -> sending -> sent -> delivered | failed`; `sending` marks an attempt in flight, so a crash
+ * mid-send is never silently sent twice.
+ */
+export const DELIVERY_STATUSES = [
+  "received",
+  "recorded",
+  "queued",
+  "sending",
+  "sent",
+  "delivered",
+  "failed",
+] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export const caseNumberSeq = pgSequence("case_number_seq", { startWith: 1001 });
+
+export const cases = pgTable(
+  "cases",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    number: integer("number").notNull().unique().default(sql`nextval('case_number_seq')`),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id),
+    channel: text("channel").$type<Channel>().notNull(),
+    subject: text("subject").notNull().default(""),
+    priority: text("priority").$type<Priority>().notNull().default("normal"),
+    state: text("state").$type<CaseState>().notNull().default("new"),
+    queueId: uuid("queue_id").references(() => queues.id),
+    assigneeId: uuid("assignee_id").references(() => agents.id),
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    /** Where replies go on the origin channel: visitor id, E.164 number or email address. */
+    customerAddress: text("customer_address").notNull(),
+    /** The address the customer wrote to (mailbox, our phone number); replies go out from it. */
+    channelAddress: text("channel_address"),
+    machineSnapshot: jsonb("machine_snapshot").$type<unknown>().notNull(),
+    machineVersion: integer("machine_version").notNull(),
+    linkedCaseId: uuid("linked_case_id"),
+    /** When the case last joined a queue: its age in the queue, for ordering, overflow and aging. */
+    enqueuedAt: timestamp("enqueued_at", { withTimezone: true }),
+    /** The agent who last served this contact; offered the case first for the queue's sticky time. */
+    stickyAgentId: uuid("sticky_agent_id"),
+    /** Overflow steps applied ahead of their time (a supervisor's remedy); reset when it joins a queue. */
+    routingStepsApplied: integer("routing_steps_applied").notNull().default(0),
+    lastCustomerMessageAt: timestamp("last_customer_message_at", { withTimezone: true }),
+    /** The nearest due time of the case's running SLA targets, and their worst status. */
+    slaDueAt: timestamp("sla_due_at", { withTimezone: true }),
+    slaStatus: text("sla_status"),
+    /** Customer satisfaction given after resolution: 1–5 and an optional comment. */
+    csatRating: integer("csat_rating"),
+    csatComment: text("csat_comment"),
+    csatAt: timestamp("csat_at", { withTimezone: true }),
+    firstResponseAt: timestamp("first_response_at", { withTimezone: true }),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    closedAt: timestamp("closed_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("cases_state_idx").on(t.state, t.createdAt),
+    index("cases_queued_idx").on(t.queueId, t.enqueuedAt).where(sql`state = 'queued'`),
+    index("cases_assignee_idx").on(t.assigneeId, t.state),
+    index("cases_contact_idx").on(t.contactId, t.createdAt),
+    index("cases_updated_idx").on(t.updatedAt, t.id),
+    // "My cases", newest activity first: the inbox's default view, read without sorting.
+    index("cases_assignee_updated_idx").on(t.assigneeId, t.updatedAt, t.id),
+    index("cases_sla_due_idx").on(t.slaDueAt),
+  ],
+);
+
+export const interactions = pgTable(
+  "interactions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Insertion order: breaks ties between interactions stored in the same millisecond. */
+    seq: bigserial("seq", { mode: "number" }).notNull(),
+    caseId: uuid("case_id")
+      .notNull()
+      .references(() => cases.id),
+    channel: text("channel").$type<Channel>().notNull(),
+    kind: text("kind").$type<InteractionKind>().notNull(),
+    direction: text("direction").$type<Direction>().notNull(),
+    authorAgentId: uuid("author_agent_id").references(() => agents.id),
+    body: text("body").notNull().default(""),
+    /** The provider's id: unique per channel, so a redelivered webhook or re-fetched mail is stored once. */
+    externalId: text("external_id"),
+    status: text("status").$type<DeliveryStatus>().notNull(),
+    statusReason: text("status_reason"),
+    attempts: integer("attempts").notNull().default(0),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    statusChangedAt: timestamp("status_changed_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique("interactions_channel_external_id_uq").on(t.channel, t.externalId),
+    index("interactions_case_idx").on(t.caseId, t.createdAt),
+    index("interactions_outbox_idx")
+      .on(t.status, t.statusChangedAt)
+      .where(sql`status in ('queued', 'sending')`),
+  ],
+);
+
+/** One row per change to a case: every state transition, assignment and action, with who did it. */
+export const caseEvents = pgTable(
+  "case_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    caseId: uuid("case_id")
+      .notNull()
+      .references(() => cases.id),
+    type: text("type").notNull(),
+    fromState: text("from_state").$type<CaseState>(),
+    toState: text("to_state").$type<CaseState>(),
+    actorType: text("actor_type").$type<"system" | "agent" | "customer">().notNull(),
+    actorId: uuid("actor_id"),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("case_events_case_idx").on(t.caseId, t.id)],
+);

@@ -1,0 +1,45 @@
+/** Contacts (people) and their identities (normalised addresses on each channel). */
+import { index, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+
+export const IDENTITY_KINDS = ["phone", "email", "chat"] as const;
+export type IdentityKind = (typeof IDENTITY_KINDS)[number];
+
+export const contacts = pgTable(
+  "contacts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name"),
+    attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull().default({}),
+    /** The channel the contact wants updates on, when it differs from the one they wrote on. */
+    preferredChannel: text("preferred_channel"),
+    /** IANA zone for quiet hours and calling hours; derived from the phone number when unknown. */
+    timeZone: text("time_zone"),
+    /** Set when this contact was merged into another; the survivor owns its identities and cases. */
+    mergedIntoId: uuid("merged_into_id"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("contacts_merged_into_idx").on(t.mergedIntoId)],
+);
+
+export const contactIdentities = pgTable(
+  "contact_identities",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id),
+    kind: text("kind").$type<IdentityKind>().notNull(),
+    /** E.164 for phone, lower-cased for email, the visitor id for chat. */
+    address: text("address").notNull(),
+    /** The customer asked not to be messaged on this address (e.g. SMS STOP); nothing is sent until they opt in again. */
+    optedOutAt: timestamp("opted_out_at", { withTimezone: true }),
+    /** How: the keyword they sent, or who recorded it. */
+    optOutMethod: text("opt_out_method"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique("contact_identities_kind_address_uq").on(t.kind, t.address),
+    index("contact_identities_contact_idx").on(t.contactId),
+  ],
+);

@@ -1,0 +1,262 @@
+/**
+ * One batch of an import in one transaction: rows read, contacts found or created for their numbers
+ * (in bulk), records and issues stored through one JSON parameter each, progress counted.
+ */
+import { randomUUID } from "node:crypto";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { CountryCode } from "libphonenumber-js";
+import { timeZonesOfPhone } from "../cases/contact-time-zone.ts";
+import type { Tx } from "../db/connect.ts";
+import { queryRows } from "../db/rows.ts";
+import { contactIdentities, contacts } from "../db/schema/contacts.ts";
+import { type listImportIssues, listImports, type TimeZoneSource } from "../db/schema/outbound.ts";
+import { readListRow } from "./list-rows.ts";
+import type { OutboundDeps } from "./ports.ts";
+
+export interface PendingRow {
+  line: number;
+  cells: Record<string, string>;
+}
+
+/** Number zones cached by the number without its last four digits: zone data never goes finer. */
+export function createZoneLookup() {
+  const cache = new Map<string, string[]>();
+  return async (e164: string): Promise<string[]> => {
+    const key = e164.slice(0, -4);
+    let zones = cache.get(key);
+    if (!zones) {
+      zones = await timeZonesOfPhone(e164);
+      cache.set(key, zones);
+    }
+    return zones;
+  };
+}
+
+/** Contacts owning these numbers, creating the missing ones; a number taken meanwhile is used as found. */
+async function contactsFor(
+  tx: Tx,
+  wanted: { phone: string; name: string | null; timeZone: string | null }[],
+): Promise<{ byPhone: Map<string, { contactId: string; timeZone: string | null }>; matched: number }> {
+  const phones = wanted.map((row) => row.phone);
+  const find = async (addresses: string[]) =>
+    addresses.length
+      ? tx
+          .select({
+            address: contactIdentities.address,
+            contactId: contactIdentities.contactId,
+            timeZone: contacts.timeZone,
+          })
+          .from(contactIdentities)
+          .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
+          .where(and(eq(contactIdentities.kind, "phone"), inArray(contactIdentities.address, addresses)))
+      : [];
+  const byPhone = new Map<string, { contactId: string; timeZone: string | null }>();
+  for (const found of await find(phones)) byPhone.set(found.address, found);
+  const matched = byPhone.size;
+  const missing = wanted.filter((row) => !byPhone.has(row.phone));
+  if (missing.length) {
+    const fresh = missing.map((row) => ({ ...row, contactId: randomUUID() }));
+    // One JSON parameter per batch: far cheaper to bind than thousands of row parameters.
+    const batch = JSON.stringify(
+      fresh.map((row) => ({
+        id: row.contactId,
+        name: row.name,
+        time_zone: row.timeZone,
+        address: row.phone,
+      })),
+    );
+    await tx.execute(sql`
+      insert into contacts (id, name, time_zone)
+      select r.id, r.name, r.time_zone from json_to_recordset(${batch}::json) as r(id uuid, name text, time_zone text)`);
+    const inserted = await queryRows<{ address: string }>(
+      tx,
+      sql`
+        insert into contact_identities (contact_id, kind, address)
+        select r.id, 'phone', r.address from json_to_recordset(${batch}::json) as r(id uuid, address text)
+        on conflict do nothing
+        returning address`,
+    );
+    const won = new Set(inserted.map((row) => row.address));
+    for (const row of fresh) if (won.has(row.phone)) byPhone.set(row.phone, row);
+    const lost = fresh.filter((row) => !won.has(row.phone));
+    if (lost.length) {
+      // Someone else created these numbers' contacts between our read and our insert.
+      await tx.delete(contacts).where(
+        inArray(
+          contacts.id,
+          lost.map((row) => row.contactId),
+        ),
+      );
+      for (const found of await find(lost.map((row) => row.phone))) byPhone.set(found.address, found);
+    }
+  }
+  return { byPhone, matched };
+}
+
+export async function storeBatch(
+  deps: OutboundDeps,
+  job: typeof listImports.$inferSelect,
+  rows: PendingRow[],
+  unreadable: { line: number; reason: string }[],
+  firstLine: Map<string, number | null>,
+  zonesOf: (e164: string) => Promise<string[]>,
+  country: CountryCode,
+): Promise<void> {
+  const issues: (typeof listImportIssues.$inferInsert)[] = unreadable.map((issue) => ({
+    importId: job.id,
+    line: issue.line,
+    kind: "invalid" as const,
+    reason: issue.reason,
+  }));
+  const accepted: {
+    line: number;
+    phone: string;
+    extension: string | null;
+    name: string | null;
+    timeZone: string | null;
+    attributes: Record<string, string>;
+  }[] = [];
+  const inBatch = new Map<string, number>();
+  for (const row of rows) {
+    const result = readListRow(row.cells, job.mapping, country);
+    if (!result.ok) {
+      issues.push({
+        importId: job.id,
+        line: row.line,
+        kind: "invalid",
+        reason: result.reason,
+        value: result.value,
+      });
+      continue;
+    }
+    const earlier = inBatch.get(result.phone) ?? firstLine.get(result.phone);
+    if (earlier !== undefined) {
+      issues.push({
+        importId: job.id,
+        line: row.line,
+        kind: "duplicate",
+        reason:
+          earlier === null
+            ? `${result.phone} is already in the list`
+            : `duplicate of line ${earlier} (${result.phone})`,
+        value: row.cells[job.mapping.phone] ?? "",
+      });
+      continue;
+    }
+    inBatch.set(result.phone, row.line);
+    accepted.push({ line: row.line, ...result });
+  }
+
+  // Zones are looked up before the transaction: the lookup reads data files and must not hold it open.
+  const zones = new Map<string, string[]>();
+  for (const row of accepted) if (!row.timeZone) zones.set(row.phone, await zonesOf(row.phone));
+
+  await deps.db.transaction(async (raw) => {
+    const tx = raw as Tx;
+    let imported = 0;
+    let matched = 0;
+    if (accepted.length) {
+      const contactsFound = await contactsFor(tx, accepted);
+      matched = contactsFound.matched;
+      const values = accepted.map((row) => {
+        const contact = contactsFound.byPhone.get(row.phone)!;
+        let timeZones: string[];
+        let source: TimeZoneSource;
+        if (row.timeZone) {
+          timeZones = [row.timeZone];
+          source = "column";
+        } else if (contact.timeZone) {
+          timeZones = [contact.timeZone];
+          source = "contact";
+        } else if (zones.get(row.phone)?.length) {
+          timeZones = zones.get(row.phone)!;
+          source = "number";
+        } else {
+          timeZones = [deps.defaultTimeZone];
+          source = "default";
+        }
+        return {
+          list_id: job.listId,
+          contact_id: contact.contactId,
+          phone: row.phone,
+          extension: row.extension,
+          name: row.name,
+          time_zones: timeZones,
+          time_zone_source: source,
+          attributes: row.attributes,
+          line: row.line,
+        };
+      });
+      const stored = await queryRows<{ phone: string }>(
+        tx,
+        sql`
+          insert into list_records
+            (list_id, contact_id, phone, extension, name, time_zones, time_zone_source, attributes, line)
+          select r.list_id, r.contact_id, r.phone, r.extension, r.name, r.time_zones, r.time_zone_source, r.attributes, r.line
+          from json_to_recordset(${JSON.stringify(values)}::json) as r(
+            list_id uuid, contact_id uuid, phone text, extension text, name text, time_zones jsonb,
+            time_zone_source text, attributes jsonb, line int)
+          on conflict do nothing
+          returning phone`,
+      );
+      imported = stored.length;
+      const storedPhones = new Set(stored.map((row) => row.phone));
+      for (const row of accepted) {
+        if (storedPhones.has(row.phone)) continue;
+        // Another import of the same list stored this number meanwhile.
+        issues.push({
+          importId: job.id,
+          line: row.line,
+          kind: "duplicate",
+          reason: `${row.phone} is already in the list`,
+          value: row.phone,
+        });
+      }
+      // Contacts the list knew nothing about get the zone the file gave them.
+      const zoned = accepted.filter((row) => row.timeZone && !contactsFound.byPhone.get(row.phone)?.timeZone);
+      for (const row of zoned) {
+        await tx
+          .update(contacts)
+          .set({ timeZone: row.timeZone })
+          .where(
+            and(
+              eq(contacts.id, contactsFound.byPhone.get(row.phone)!.contactId),
+              sql`${contacts.timeZone} is null`,
+            ),
+          );
+      }
+    }
+    if (issues.length) {
+      const batch = JSON.stringify(
+        issues.map((issue) => ({
+          line: issue.line,
+          kind: issue.kind,
+          reason: issue.reason,
+          value: issue.value ?? "",
+        })),
+      );
+      await tx.execute(sql`
+        insert into list_import_issues (import_id, line, kind, reason, value)
+        select ${job.id}::uuid, r.line, r.kind, r.reason, r.value
+        from json_to_recordset(${batch}::json) as r(line int, kind text, reason text, value text)
+        on conflict do nothing`);
+    }
+    const invalid = issues.filter((issue) => issue.kind === "invalid").length;
+    await tx
+      .update(listImports)
+      .set({
+        rowsDone: sql`${listImports.rowsDone} + ${rows.length + unreadable.length}`,
+        doneThroughLine: Math.max(
+          job.doneThroughLine,
+          ...rows.map((row) => row.line),
+          ...unreadable.map((issue) => issue.line),
+        ),
+        imported: sql`${listImports.imported} + ${imported}`,
+        duplicates: sql`${listImports.duplicates} + ${issues.length - invalid}`,
+        invalid: sql`${listImports.invalid} + ${invalid}`,
+        contactsMatched: sql`${listImports.contactsMatched} + ${matched}`,
+      })
+      .where(eq(listImports.id, job.id));
+  });
+  for (const [phone, line] of inBatch) firstLine.set(phone, line);
+}

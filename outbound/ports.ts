@@ -1,0 +1,38 @@
+/** What the outbound core needs from the rest of the app, handed in by the composition root. */
+import type { CountryCode } from "libphonenumber-js";
+import type { Clock, EnqueueOptions } from "../cases/ports.ts";
+import type { Db } from "../db/connect.ts";
+
+/** Places a call through the telephony provider; Twilio asks `url` for TwiML once someone answers. */
+export interface OutboundCalls {
+  placeCall(input: {
+    to: string;
+    from: string;
+    url: string;
+    statusCallback?: string;
+    /** Seconds the phone rings before the call counts as unanswered. */
+    timeoutSeconds: number;
+    /** Ask the provider to tell a person from an answering machine. */
+    machineDetection: boolean;
+  }): Promise<{ sid: string }>;
+}
+
+export interface OutboundJobs {
+  enqueue(name: string, data: unknown, options?: EnqueueOptions): Promise<void>;
+}
+
+export interface OutboundDeps {
+  db: Db;
+  clock: Clock;
+  jobs: OutboundJobs;
+  /** Null when no telephony provider is configured: progressive and predictive campaigns cannot run. */
+  calls: OutboundCalls | null;
+  publicUrl: string;
+  defaultCountry: CountryCode;
+  defaultTimeZone: string;
+  log: { warn(details: Record<string, unknown>, message: string): void };
+}
+
+/** Job names of the outbound core. */
+export const OUTBOUND_IMPORT_JOB = "outbound-import";
+export const OUTBOUND_DIALER_JOB = "outbound-dialer";

@@ -1,0 +1,90 @@
+/**
+ * Where a new case goes: assignment rules, first match wins, the default queue last; and which
+ * agent it is offered to first (the one who last served the contact, for the queue's sticky time).
+ */
+import { and, desc, eq, isNotNull } from "drizzle-orm";
+import type { NewCaseFacts, QueuePlacement } from "../cases/ports.ts";
+import type { Tx } from "../db/connect.ts";
+import { type Channel, cases, type Priority } from "../db/schema/cases.ts";
+import { contacts } from "../db/schema/contacts.ts";
+import type { assignmentRules } from "../db/schema/routing.ts";
+import type { RoutingConfigCache } from "./config-cache.ts";
+
+export type AssignmentRuleRow = typeof assignmentRules.$inferSelect;
+
+export interface RuleFacts {
+  channel: Channel;
+  channelAddress: string | null;
+  contactAttributes: Record<string, unknown>;
+  subject: string;
+  body: string;
+  priority: Priority;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+export function ruleMatches(
+  rule: Pick<AssignmentRuleRow, "conditions" | "enabled">,
+  facts: RuleFacts,
+): boolean {
+  if (!rule.enabled) return false;
+  const c = rule.conditions;
+  if (c.channels?.length && !c.channels.includes(facts.channel)) return false;
+  if (c.addresses?.length) {
+    const address = facts.channelAddress?.toLowerCase();
+    if (!address || !c.addresses.some((a) => a.toLowerCase() === address)) return false;
+  }
+  if (c.priorities?.length && !c.priorities.includes(facts.priority)) return false;
+  for (const [key, value] of Object.entries(c.contactAttributes ?? {})) {
+    if (facts.contactAttributes[key] !== value) return false;
+  }
+  if (c.keywords?.length) {
+    const text = `${facts.subject}\n${facts.body}`;
+    const found = c.keywords.some((word) =>
+      new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(word)}($|[^\\p{L}\\p{N}])`, "iu").test(text),
+    );
+    if (!found) return false;
+  }
+  return true;
+}
+
+/** The first matching rule, in position order. Pure. */
+export function pickRule<R extends Pick<AssignmentRuleRow, "conditions" | "enabled" | "position">>(
+  rules: R[],
+  facts: RuleFacts,
+): R | null {
+  return [...rules].sort((a, b) => a.position - b.position).find((rule) => ruleMatches(rule, facts)) ?? null;
+}
+
+/** Places new cases using the cached routing configuration. */
+export function createPlacement(config: RoutingConfigCache) {
+  return async function placeNewCase(tx: Tx, facts: NewCaseFacts): Promise<QueuePlacement> {
+    const { rules, defaultQueueId, queues } = await config.get(tx);
+    // Contact attributes are read only when a rule looks at them.
+    const needsAttributes = rules.some(
+      (rule) => Object.keys(rule.conditions.contactAttributes ?? {}).length > 0,
+    );
+    const [contact] = needsAttributes
+      ? await tx
+          .select({ attributes: contacts.attributes })
+          .from(contacts)
+          .where(eq(contacts.id, facts.contactId))
+      : [];
+    const rule = pickRule(rules, { ...facts, contactAttributes: contact?.attributes ?? {} });
+    // A rule first, then the queue of the address written to, then the default queue.
+    const hinted = facts.queueHint && queues.has(facts.queueHint) ? facts.queueHint : null;
+    const queueId = rule?.queueId ?? hinted ?? defaultQueueId;
+    const priority = rule?.setPriority ?? undefined;
+    // Only a queue with a sticky time needs to know who served the contact last.
+    const sticky = queueId ? (queues.get(queueId)?.stickySeconds ?? 0) > 0 : false;
+    const [previous] = sticky
+      ? await tx
+          .select({ assigneeId: cases.assigneeId })
+          .from(cases)
+          .where(and(eq(cases.contactId, facts.contactId), isNotNull(cases.assigneeId)))
+          .orderBy(desc(cases.updatedAt))
+          .limit(1)
+      : [];
+    return { queueId, ...(priority ? { priority } : {}), stickyAgentId: previous?.assigneeId ?? null };
+  };
+}

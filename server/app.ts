@@ -1,0 +1,367 @@
+/**
+ * The composition root: the one place that knows how the parts are wired. External clients first
+ * (database, job queue, Redis), then the domain services, then HTTP routes and websockets.
+ */
+import { join, resolve } from "node:path";
+import fastifyCookie from "@fastify/cookie";
+import fastifyFormbody from "@fastify/formbody";
+import fastifyStatic from "@fastify/static";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import { createAdapter } from "@socket.io/redis-adapter";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from "fastify";
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import { Redis } from "ioredis";
+import type { CountryCode } from "libphonenumber-js";
+import { type Logger, pino } from "pino";
+import { Server } from "socket.io";
+import { createCaseMachine } from "../cases/case-machine.ts";
+import type { CaseDeps } from "../cases/deps.ts";
+import type { DomainEvent } from "../cases/events.ts";
+import type { Clock, RoutingTrigger } from "../cases/ports.ts";
+import { createChatChannel } from "../channels/chat/chat-channel.ts";
+import { decideStatusUpdate } from "../channels/status-updates/status-updates.ts";
+import { createDiskStorage } from "../channels/storage.ts";
+import { connect, type Database } from "../db/connect.ts";
+import { runMigrations } from "../db/migrate.ts";
+import { createRoutingConfigCache } from "../routing/config-cache.ts";
+import type { RoutingDeps } from "../routing/ports.ts";
+import { createRoutingHooks, createSkillRouter } from "../routing/router.ts";
+import { createRoutingRunner } from "../routing/routing-runner.ts";
+import { createSlaPolicyCache } from "../sla/sla-policies.ts";
+import { createSlaHook } from "../sla/sla-targets.ts";
+import { ensureFirstAdmin } from "./auth/accounts.ts";
+import { createAuthService } from "./auth/auth-service.ts";
+import { setupChannels } from "./channels/index.ts";
+import type { Config } from "./config.ts";
+import { installAccessControl } from "./http/access.ts";
+import { installErrorHandler } from "./http/errors.ts";
+import { installInputGuards } from "./http/input-guards.ts";
+import { BullMqJobQueue } from "./jobs/bullmq-queue.ts";
+import { InProcessJobQueue } from "./jobs/in-process-queue.ts";
+import type { JobEvents, JobQueue } from "./jobs/job-queue.ts";
+import { METRICS_SCHEDULE } from "./jobs/metrics-jobs.ts";
+import { OUTBOUND_SCHEDULE } from "./jobs/outbound-jobs.ts";
+import { LIVE_STATS_INTERVAL_MS, registerJobs, SLA_MONITOR_INTERVAL_MS } from "./jobs/register-jobs.ts";
+import { createMetrics } from "./metrics.ts";
+import { trackAgentConnections } from "./realtime/agent-connections.ts";
+import { setupAgentNamespace } from "./realtime/agent-namespace.ts";
+import { setupChatNamespace } from "./realtime/chat-namespace.ts";
+import { createPublisher, rooms } from "./realtime/publisher.ts";
+import { agentRoutes } from "./routes/agents.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { cannedResponseRoutes } from "./routes/canned-responses.ts";
+import { caseEditRoutes } from "./routes/case-edits.ts";
+import { caseRoutes } from "./routes/cases.ts";
+import { contactRoutes } from "./routes/contacts.ts";
+import { fileRoutes } from "./routes/files.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
+import { outboundRoutes } from "./routes/outbound.ts";
+import { routingAdminRoutes } from "./routes/routing-admin.ts";
+import { slaRoutes } from "./routes/sla.ts";
+import { statusPageRoutes } from "./routes/status-page.ts";
+import { statusTemplateRoutes } from "./routes/status-templates.ts";
+import { supervisionRoutes } from "./routes/supervision.ts";
+import { CONSOLE_DIST, webRoutes } from "./routes/web.ts";
+import type { ZodApp } from "./routes/zod-app.ts";
+import { ensureSecret } from "./secrets.ts";
+import type { Services } from "./services.ts";
+
+export interface BuildOptions {
+  /** An already-open database (tests); otherwise one is opened from the config and closed with the app. */
+  database?: Database;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface BuiltApp {
+  app: FastifyInstance;
+  services: Services;
+  io: Server;
+  /** Set when this start created the first admin with a generated password; print it once. */
+  generatedAdminPassword?: string;
+}
+
+/** Fields that never reach a log line (invariant 6). */
+const REDACT = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'res.headers["set-cookie"]',
+  "password",
+  "*.password",
+  "token",
+  "*.token",
+  "visitorToken",
+  "*.visitorToken",
+];
+
+export function createLogger(config: Pick<Config, "logLevel">): Logger {
+  return pino({ level: config.logLevel, redact: { paths: REDACT, censor: "[redacted]" } });
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<BuiltApp> {
+  const logger = options.logger ?? createLogger(config);
+  const ownsDatabase = !options.database;
+  const database =
+    options.database ??
+    (await connect(
+      config.databaseUrl
+        ? { databaseUrl: config.databaseUrl, maxConnections: config.databasePoolSize }
+        : { dataDir: resolve(config.dataDir) },
+    ));
+  // Run last-in first-out on close: later parts depend on earlier ones.
+  const cleanups: (() => Promise<unknown>)[] = [];
+  try {
+    await runMigrations(database);
+    const { db } = database;
+    const secret = config.secretKey ?? (await ensureSecret(db));
+    const clock = options.clock ?? (() => new Date());
+    const metrics = createMetrics();
+    const jobEvents: JobEvents = {
+      onCompleted: (name) => metrics.jobs.inc({ name, outcome: "completed" }),
+      onFailed: (name, jobId, error, final) => {
+        metrics.jobs.inc({ name, outcome: final ? "failed" : "retrying" });
+        logger.warn({ job: name, jobId, final, err: error }, final ? "job failed" : "job failed; will retry");
+      },
+    };
+    const jobs: JobQueue = config.redisUrl
+      ? new BullMqJobQueue({ redisUrl: config.redisUrl, prefix: config.jobPrefix }, jobEvents)
+      : new InProcessJobQueue(jobEvents);
+    cleanups.push(() => jobs.close());
+
+    let io: Server | undefined;
+    const agentNamespace = () => io!.of("/agent");
+    const onError = (error: unknown) => logger.error({ err: error }, "after-commit work failed");
+    const policy = { reopenWindowMs: config.reopenWindowMs, autoCloseAfterMs: config.autoCloseAfterMs };
+    const routingConfig = createRoutingConfigCache();
+    const slaPolicies = createSlaPolicyCache();
+    // Bound once the router exists; the case core only ever calls `request`.
+    const routingTrigger: RoutingTrigger = { request: () => {} };
+    const publisher = createPublisher({ db, agentNamespace, onError });
+    const eventListeners: ((events: readonly DomainEvent[]) => void)[] = [];
+    // Runs after the job queue has closed: pushes still in flight read the database.
+    cleanups.push(() => publisher.idle());
+    const caseDeps: CaseDeps = {
+      db,
+      events: {
+        publish(events) {
+          for (const event of events) {
+            if (event.type === "interaction.created" && event.direction === "inbound") {
+              metrics.inboundMessages.inc({ channel: event.channel });
+            }
+          }
+          publisher.publish(events);
+          for (const listener of eventListeners) {
+            try {
+              listener(events);
+            } catch (error) {
+              onError(error);
+            }
+          }
+        },
+      },
+      jobs,
+      clock,
+      machine: createCaseMachine(policy),
+      policy,
+      defaultCountry: config.defaultCountry as CountryCode,
+      routing: routingTrigger,
+      routingHooks: createRoutingHooks(routingConfig),
+      transitionHooks: [
+        createSlaHook({
+          policies: slaPolicies,
+          queueHours: async (tx, queueId) =>
+            queueId ? ((await routingConfig.get(tx)).queues.get(queueId)?.businessHours ?? null) : null,
+        }),
+        ...(config.statusUpdates ? [decideStatusUpdate] : []),
+      ],
+      onAfterCommitError: onError,
+    };
+    const routingDeps: RoutingDeps = {
+      ...caseDeps,
+      settings: {
+        offerTimeoutMs: config.offerTimeoutMs,
+        voiceOfferTimeoutMs: config.voiceOfferTimeoutMs,
+        maxMissedOffers: config.maxMissedOffers,
+        missedOfferCooldownMs: config.missedOfferCooldownMs,
+      },
+      config: routingConfig,
+    };
+    const router = createSkillRouter(routingDeps);
+    const routingRunner = createRoutingRunner({
+      routeQueue: (queueId) => router.routeQueue(queueId),
+      queuesToRoute: () => router.queuesToRoute(),
+      onError: (error) => logger.warn({ err: error }, "routing pass failed; the sweep will retry"),
+    });
+    routingTrigger.request = (queueId) => routingRunner.request(queueId);
+    cleanups.push(() => routingRunner.idle());
+    const pushToVisitor = (visitorId: string, event: string, payload: unknown) => {
+      io?.of("/chat").to(rooms.visitor(visitorId)).emit(event, payload);
+    };
+    const chat = createChatChannel({ deps: caseDeps, secret, pushToVisitor });
+    const services: Services = {
+      config,
+      database,
+      db,
+      clock,
+      cases: caseDeps,
+      routing: routingDeps,
+      router,
+      routingRunner,
+      slaPolicies,
+      auth: createAuthService({ db, clock, sessionTtlMs: config.sessionTtlMs, limits: config.login }),
+      chat,
+      senders: { chat: chat.sender },
+      callbacks: null,
+      jobs,
+      metrics,
+      logger,
+      storage: createDiskStorage(join(resolve(config.dataDir), "files")),
+      statusUpdates: {
+        publicUrl: config.publicUrl,
+        secret,
+        quietHours: config.quietHours,
+        defaultTimeZone: config.defaultTimeZone,
+      },
+      pushToVisitor,
+      agentNamespace,
+    };
+    registerJobs(jobs, services);
+
+    const app = Fastify({
+      loggerInstance: logger as FastifyBaseLogger,
+      bodyLimit: config.maxBodyBytes,
+      trustProxy: config.trustProxy,
+      // Per-request lines would drown the log; the metrics histogram counts requests instead.
+      logController: new LogController({ disableRequestLogging: true }),
+    });
+    // First, so every plugin context below inherits our error shape.
+    let spaFallback: ((request: FastifyRequest, reply: FastifyReply) => boolean) | undefined;
+    installErrorHandler(app, { fallback: (request, reply) => spaFallback?.(request, reply) ?? false });
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
+    await app.register(fastifyCookie);
+    // Twilio posts its webhooks as forms.
+    await app.register(fastifyFormbody);
+    await app.register(fastifyStatic, { root: CONSOLE_DIST, serve: false });
+    await app.register(fastifySwagger, {
+      openapi: {
+        info: {
+          title: "Switchboard API",
+          version: "0.1.0",
+          description: "Omnichannel contact center and case management",
+        },
+        components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+        security: [{ bearer: [] }],
+      },
+      transform: jsonSchemaTransform,
+    });
+    installAccessControl(app, services.auth, { publicPrefixes: ["/docs"] });
+    installInputGuards(app);
+    await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
+    app.addHook("onResponse", async (request, reply) => {
+      metrics.httpDuration.observe(
+        {
+          method: request.method,
+          route: request.routeOptions.url ?? "unmatched",
+          status: String(reply.statusCode),
+        },
+        reply.elapsedTime / 1000,
+      );
+    });
+
+    const zodApp: ZodApp = app.withTypeProvider<ZodTypeProvider>();
+    healthRoutes(zodApp, services);
+    authRoutes(zodApp, services);
+    agentRoutes(zodApp, services);
+    caseRoutes(zodApp, services);
+    contactRoutes(zodApp, services);
+    routingAdminRoutes(zodApp, services);
+    supervisionRoutes(zodApp, services);
+    statusPageRoutes(zodApp, services);
+    metricsRoutes(zodApp, services);
+    caseEditRoutes(zodApp, services);
+    slaRoutes(zodApp, services);
+    fileRoutes(zodApp, services);
+    cannedResponseRoutes(zodApp, services);
+    statusTemplateRoutes(zodApp, services);
+    outboundRoutes(zodApp, services);
+    spaFallback = webRoutes(zodApp).spaFallback;
+    const startSteps: (() => Promise<unknown>)[] = [];
+    await setupChannels({
+      app: zodApp,
+      services,
+      config,
+      jobs,
+      storage: services.storage,
+      secret,
+      onClose: (step) => cleanups.push(step),
+      onStart: (step) => startSteps.push(step),
+      onEvents: (listener) => eventListeners.push(listener),
+    });
+
+    io = new Server(app.server, {
+      serveClient: false,
+      // The chat widget runs on customers' own sites.
+      cors: { origin: true, credentials: true },
+      connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    });
+    if (config.redisUrl) {
+      const pub = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+      const sub = pub.duplicate();
+      io.adapter(createAdapter(pub, sub, { key: `${config.jobPrefix}-socket.io` }));
+      // First in, so it runs last: jobs and pushes still in flight use these connections.
+      cleanups.unshift(async () => {
+        await publisher.idle();
+        await Promise.allSettled([pub.quit(), sub.quit()]);
+      });
+    }
+    setupAgentNamespace(io.of("/agent"), services);
+    setupChatNamespace(io.of("/chat"), services);
+
+    const admin = await ensureFirstAdmin(db, config.admin);
+    const connections = trackAgentConnections(io.of("/agent"), services);
+    cleanups.push(async () => connections.stop());
+    await jobs.every("maintenance-sweep", config.sweepIntervalMs);
+    await jobs.every("push-live-stats", LIVE_STATS_INTERVAL_MS);
+    await jobs.every("sla-monitor", SLA_MONITOR_INTERVAL_MS);
+    for (const job of METRICS_SCHEDULE) await jobs.every(job.name, job.intervalMs);
+    for (const job of OUTBOUND_SCHEDULE) await jobs.every(job.name, job.intervalMs);
+    await jobs.start();
+    for (const step of startSteps) await step();
+
+    const socketServer = io;
+    // Close the transports first, so fastify's own close is not held open by them. Clients see a
+    // dropped connection (not a server-side disconnect) and reconnect, to another process if any.
+    app.addHook("preClose", async () => {
+      socketServer.engine.close();
+    });
+    app.addHook("onClose", async () => {
+      for (const cleanup of cleanups.reverse()) await cleanup().catch(onError);
+      if (ownsDatabase) await database.close();
+    });
+    await app.ready();
+    return {
+      app,
+      services,
+      io,
+      ...(admin.generatedPassword ? { generatedAdminPassword: admin.generatedPassword } : {}),
+    };
+  } catch (error) {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+    if (ownsDatabase) await database.close().catch(() => {});
+    throw error;
+  }
+}

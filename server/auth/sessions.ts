@@ -1,0 +1,49 @@
+/**
+ * Sessions: a random bearer token given to the client once; only its sha256 is stored, so a
+ * database dump cannot be replayed as a login.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { and, eq, gt, isNull } from "drizzle-orm";
+import type { Db } from "../../db/connect.ts";
+import { agents, sessions } from "../../db/schema/agents.ts";
+import type { AgentRow } from "./accounts.ts";
+
+export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+export async function createSession(
+  db: Db,
+  agentId: string,
+  ttlMs: number,
+  now: Date,
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString("base64url");
+  const expiresAt = new Date(now.getTime() + ttlMs);
+  await db.insert(sessions).values({ agentId, tokenHash: hashToken(token), createdAt: now, expiresAt });
+  return { token, expiresAt };
+}
+
+/** The agent behind a token, if the session is live and the agent active. */
+export async function resolveSession(
+  db: Db,
+  token: string,
+  now: Date,
+): Promise<{ agent: AgentRow; sessionId: string } | null> {
+  if (!token || token.length > 200) return null;
+  const [row] = await db
+    .select({ agent: agents, sessionId: sessions.id })
+    .from(sessions)
+    .innerJoin(agents, eq(agents.id, sessions.agentId))
+    .where(
+      and(
+        eq(sessions.tokenHash, hashToken(token)),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, now),
+        isNull(agents.deactivatedAt),
+      ),
+    );
+  return row ?? null;
+}
+
+export async function revokeSession(db: Db, sessionId: string, now: Date): Promise<void> {
+  await db.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, sessionId));
+}

@@ -1,0 +1,275 @@
+/**
+ * Configuration, read once from the environment at start-up. Nothing else reads `process.env`.
+ * A bad value stops start-up with a message naming the variable and what it must be.
+ */
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+const positiveInt = z.coerce.number().int().positive();
+
+export const ENV_SCHEMA = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe("HTTP port"),
+  HOST: z.string().min(1).default("0.0.0.0").describe("Interface to listen on"),
+  PUBLIC_URL: z
+    .url()
+    .optional()
+    .describe("The URL customers and providers reach this server at (default http://localhost:PORT)"),
+  DATA_DIR: z.string().min(1).default("./data").describe("Folder for the embedded database and stored files"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional()
+    .describe("PostgreSQL URL; without it the embedded PGlite database in DATA_DIR is used"),
+  DATABASE_POOL_SIZE: positiveInt.default(10).describe("Connections per process to PostgreSQL"),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional()
+    .describe("Redis URL; with it jobs run on BullMQ and websockets fan out across processes"),
+  JOB_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, "letters, digits, '-' and '_' only")
+    .default("switchboard")
+    .describe("Prefix of BullMQ keys and socket.io channels in Redis"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SECRET_KEY: z
+    .string()
+    .min(32, "must be at least 32 characters")
+    .optional()
+    .describe("Signs visitor and status-page tokens; generated and stored in the database when unset"),
+  ADMIN_EMAIL: z.email().default("admin@example.com").describe("The first admin, created on first start"),
+  ADMIN_PASSWORD: z
+    .string()
+    .min(8, "must be at least 8 characters")
+    .optional()
+    .describe("Generated and printed once when unset"),
+  ADMIN_NAME: z.string().min(1).default("Administrator"),
+  SESSION_TTL_HOURS: positiveInt.default(12),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
+  LOGIN_MAX_FAILURES_PER_IP: positiveInt.default(20),
+  LOGIN_FAILURE_WINDOW_MINUTES: positiveInt.default(15),
+  OFFER_TIMEOUT_SECONDS: positiveInt.default(30),
+  VOICE_OFFER_TIMEOUT_SECONDS: positiveInt.default(20),
+  MAX_MISSED_OFFERS: positiveInt.default(3),
+  MISSED_OFFER_COOLDOWN_SECONDS: positiveInt
+    .default(120)
+    .describe("An agent who rejected or let lapse a case is not offered that case again for this long"),
+  AGENT_DISCONNECT_GRACE_SECONDS: positiveInt
+    .default(60)
+    .describe(
+      "An agent whose consoles are all disconnected this long goes offline; chats and calls are re-queued",
+    ),
+  REOPEN_WINDOW_DAYS: z.coerce.number().positive().default(7),
+  AUTO_CLOSE_DAYS: z.coerce.number().positive().default(4),
+  MAX_BODY_BYTES: positiveInt.default(1_048_576),
+  DEFAULT_COUNTRY: z
+    .string()
+    .regex(/^[A-Z]{2}$/, "must be a two-letter country code such as US or GB")
+    .default("US")
+    .describe("Country assumed for phone numbers written without +country code"),
+  SWEEP_INTERVAL_SECONDS: positiveInt
+    .default(5)
+    .describe("How often overdue offers, lost jobs and auto-closes are swept"),
+  IMAP_URL: z
+    .string()
+    .regex(/^imaps?:\/\/[^@/]+@[^/]+/, "must be imap://user:password@host:port (imaps:// for TLS)")
+    .optional()
+    .describe("The mailbox fetched into cases; with SMTP_URL and EMAIL_FROM it switches email on"),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be smtp://user:password@host:port (smtps:// for TLS)")
+    .optional(),
+  EMAIL_FROM: z
+    .string()
+    .min(3)
+    .optional()
+    .describe('The address replies come from, e.g. "Acme Support <support@acme.example>"'),
+  EMAIL_FOLDER: z.string().min(1).default("INBOX"),
+  EMAIL_POLL_SECONDS: positiveInt.default(60).describe("How often a mailbox without IDLE is polled"),
+  ATTACHMENT_MAX_BYTES: positiveInt.default(25 * 1024 * 1024),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, "must be an account SID: AC followed by 32 hex digits")
+    .optional()
+    .describe("With TWILIO_AUTH_TOKEN it switches SMS and voice on"),
+  TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
+  TWILIO_API_BASE_URL: z
+    .url()
+    .optional()
+    .describe("Sends Twilio REST calls to another host (tests point it at a local server)"),
+  TWILIO_API_KEY_SID: z
+    .string()
+    .regex(/^SK[0-9a-fA-F]{32}$/, "must be an API key SID: SK followed by 32 hex digits")
+    .optional(),
+  TWILIO_API_KEY_SECRET: z.string().min(16).optional(),
+  TWILIO_TWIML_APP_SID: z
+    .string()
+    .regex(/^AP[0-9a-fA-F]{32}$/, "must be a TwiML app SID: AP followed by 32 hex digits")
+    .optional()
+    .describe("With the API key, lets agents take and place calls in the browser"),
+  VOICE_WAIT_SECONDS: positiveInt.default(180).describe("How long a caller waits in queue before voicemail"),
+  HOLD_MUSIC_URL: z.url().default("http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3"),
+  STATUS_UPDATES: bool
+    .default(true)
+    .describe("Send customers updates when their case is created, waits on them, is resolved or reopened"),
+  QUIET_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM-HH:MM, e.g. 21:00-08:00")
+    .default("21:00-08:00")
+    .describe("No SMS update in these hours of the contact's local time; held until they end"),
+  DEFAULT_TIME_ZONE: z
+    .string()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat("en-US", { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "must be an IANA time zone such as Europe/Berlin")
+    .default("UTC")
+    .describe("Time zone of contacts whose zone is unknown"),
+  TRUST_PROXY: bool.default(false).describe("Trust X-Forwarded-* headers (behind a load balancer)"),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl?: string;
+  databasePoolSize: number;
+  redisUrl?: string;
+  jobPrefix: string;
+  logLevel: z.infer<typeof ENV_SCHEMA>["LOG_LEVEL"];
+  secretKey?: string;
+  admin: { email: string; password?: string; name: string };
+  sessionTtlMs: number;
+  login: { maxFailuresPerAccount: number; maxFailuresPerIp: number; windowMs: number };
+  offerTimeoutMs: number;
+  voiceOfferTimeoutMs: number;
+  maxMissedOffers: number;
+  missedOfferCooldownMs: number;
+  agentDisconnectGraceMs: number;
+  reopenWindowMs: number;
+  autoCloseAfterMs: number;
+  maxBodyBytes: number;
+  defaultCountry: string;
+  sweepIntervalMs: number;
+  trustProxy: boolean;
+  email?: { imapUrl: string; smtpUrl: string; from: string; folder: string };
+  emailPollMs: number;
+  attachmentMaxBytes: number;
+  twilio?: {
+    accountSid: string;
+    authToken: string;
+    apiBaseUrl?: string;
+    voice?: { apiKeySid: string; apiKeySecret: string; twimlAppSid: string };
+  };
+  voiceWaitMs: number;
+  holdMusicUrl: string;
+  statusUpdates: boolean;
+  quietHours: { start: number; end: number };
+  defaultTimeZone: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+const DAY_MS = 24 * 3600_000;
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable means "unset", as in most twelve-factor apps.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = ENV_SCHEMA.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const emailParts = [e.IMAP_URL, e.SMTP_URL, e.EMAIL_FROM].filter(Boolean).length;
+  if (emailParts > 0 && emailParts < 3)
+    problems.push("IMAP_URL, SMTP_URL and EMAIL_FROM: set all three to switch email on, or none");
+  if (Boolean(e.TWILIO_ACCOUNT_SID) !== Boolean(e.TWILIO_AUTH_TOKEN)) {
+    problems.push(
+      "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN: set both to switch SMS and voice on, or neither",
+    );
+  }
+  const voiceParts = [e.TWILIO_API_KEY_SID, e.TWILIO_API_KEY_SECRET, e.TWILIO_TWIML_APP_SID].filter(
+    Boolean,
+  ).length;
+  if (voiceParts > 0 && voiceParts < 3) {
+    problems.push(
+      "TWILIO_API_KEY_SID, TWILIO_API_KEY_SECRET and TWILIO_TWIML_APP_SID: set all three for calls in the browser, or none",
+    );
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const minutes = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
+  const [quietStart, quietEnd] = e.QUIET_HOURS.split("-") as [string, string];
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    redisUrl: e.REDIS_URL,
+    jobPrefix: e.JOB_PREFIX,
+    logLevel: e.LOG_LEVEL,
+    secretKey: e.SECRET_KEY,
+    admin: { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD, name: e.ADMIN_NAME },
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    login: {
+      maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
+      windowMs: e.LOGIN_FAILURE_WINDOW_MINUTES * 60_000,
+    },
+    offerTimeoutMs: e.OFFER_TIMEOUT_SECONDS * 1000,
+    voiceOfferTimeoutMs: e.VOICE_OFFER_TIMEOUT_SECONDS * 1000,
+    maxMissedOffers: e.MAX_MISSED_OFFERS,
+    missedOfferCooldownMs: e.MISSED_OFFER_COOLDOWN_SECONDS * 1000,
+    agentDisconnectGraceMs: e.AGENT_DISCONNECT_GRACE_SECONDS * 1000,
+    reopenWindowMs: e.REOPEN_WINDOW_DAYS * DAY_MS,
+    autoCloseAfterMs: e.AUTO_CLOSE_DAYS * DAY_MS,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    defaultCountry: e.DEFAULT_COUNTRY,
+    sweepIntervalMs: e.SWEEP_INTERVAL_SECONDS * 1000,
+    trustProxy: e.TRUST_PROXY,
+    ...(e.IMAP_URL && e.SMTP_URL && e.EMAIL_FROM
+      ? { email: { imapUrl: e.IMAP_URL, smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM, folder: e.EMAIL_FOLDER } }
+      : {}),
+    emailPollMs: e.EMAIL_POLL_SECONDS * 1000,
+    attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
+    ...(e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
+      ? {
+          twilio: {
+            accountSid: e.TWILIO_ACCOUNT_SID,
+            authToken: e.TWILIO_AUTH_TOKEN,
+            ...(e.TWILIO_API_BASE_URL ? { apiBaseUrl: e.TWILIO_API_BASE_URL.replace(/\/$/, "") } : {}),
+            ...(e.TWILIO_API_KEY_SID && e.TWILIO_API_KEY_SECRET && e.TWILIO_TWIML_APP_SID
+              ? {
+                  voice: {
+                    apiKeySid: e.TWILIO_API_KEY_SID,
+                    apiKeySecret: e.TWILIO_API_KEY_SECRET,
+                    twimlAppSid: e.TWILIO_TWIML_APP_SID,
+                  },
+                }
+              : {}),
+          },
+        }
+      : {}),
+    voiceWaitMs: e.VOICE_WAIT_SECONDS * 1000,
+    holdMusicUrl: e.HOLD_MUSIC_URL,
+    statusUpdates: e.STATUS_UPDATES,
+    quietHours: { start: minutes(quietStart), end: minutes(quietEnd) },
+    defaultTimeZone: e.DEFAULT_TIME_ZONE,
+  };
+}

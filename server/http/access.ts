@@ -1,0 +1,79 @@
+/**
+ * Deny by default: every route declares who may call it (`config.access`), and a route without a
+ * declaration fails at start-up. Credentials are a bearer token or the session cookie.
+ */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { AppError } from "../../cases/errors.ts";
+import type { AgentRole } from "../../db/schema/agents.ts";
+import type { AgentRow } from "../auth/accounts.ts";
+import type { AuthService } from "../auth/auth-service.ts";
+
+export type Access = "public" | AgentRole;
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    agent?: AgentRow;
+    sessionId?: string;
+  }
+}
+
+export const SESSION_COOKIE = "sb_session";
+
+const RANK: Record<AgentRole, number> = { agent: 1, supervisor: 2, admin: 3 };
+
+export function hasRole(agent: { role: AgentRole }, minimum: AgentRole): boolean {
+  return RANK[agent.role] >= RANK[minimum];
+}
+
+export function credentialOf(request: {
+  headers: Record<string, string | string[] | undefined>;
+  cookies?: Record<string, string | undefined>;
+}): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header === "string" && header.toLowerCase().startsWith("bearer ")) return header.slice(7).trim();
+  return request.cookies?.[SESSION_COOKIE];
+}
+
+/** The signed-in agent of a request that passed the access check. */
+export function currentAgent(request: FastifyRequest): AgentRow {
+  if (!request.agent) throw new AppError("UNAUTHENTICATED", "Sign in first.");
+  return request.agent;
+}
+
+export function installAccessControl(
+  app: FastifyInstance,
+  auth: AuthService,
+  options: { publicPrefixes: string[] },
+): void {
+  app.addHook("onRoute", (route) => {
+    const access = (route.config as { access?: Access } | undefined)?.access;
+    if (access) return;
+    // Routes of third-party plugins we mount as public (the API docs) cannot declare it themselves.
+    if (options.publicPrefixes.some((prefix) => route.url.startsWith(prefix))) {
+      route.config = { ...route.config, access: "public" };
+      return;
+    }
+    throw new Error(`Route ${route.method} ${route.url} does not declare config.access.`);
+  });
+
+  app.addHook("preHandler", async (request) => {
+    const access = request.routeOptions.config.access;
+    // The not-found handler answers 404 to everyone.
+    if (access === "public" || request.is404) return;
+    const token = credentialOf(request);
+    const session = token ? await auth.authenticate(token) : null;
+    if (!session)
+      throw new AppError("UNAUTHENTICATED", "Sign in first: send a bearer token or the session cookie.");
+    request.agent = session.agent;
+    request.sessionId = session.sessionId;
+    if (!hasRole(session.agent, access ?? "admin")) {
+      throw new AppError(
+        "FORBIDDEN",
+        `This needs the ${access} role; you are signed in as ${session.agent.role}.`,
+      );
+    }
+  });
+}

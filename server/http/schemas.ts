@@ -1,0 +1,27 @@
+/** Schema pieces every route shares: the error body, ids, dates. */
+import { z } from "zod";
+
+export const errorBody = z
+  .object({
+    error: z.string().describe("Machine-readable code, e.g. not_found"),
+    message: z.string().describe("What went wrong and what to do about it"),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .describe("Every 4xx and 5xx answer has this shape");
+
+/** Dates leave the API as ISO 8601 strings. */
+export const isoDate = z.codec(z.iso.datetime({ offset: true }), z.date(), {
+  decode: (value) => new Date(value),
+  encode: (value) => value.toISOString(),
+});
+
+export const idParam = z.object({ id: z.uuid({ message: "must be a UUID" }) });
+
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429;
+
+/** Response schemas for a route: its success bodies plus the error body for each listed status. */
+export function responses<T extends Record<number, z.ZodType>>(success: T, errors: ErrorStatus[] = []) {
+  const all: Record<number, z.ZodType> = { ...success };
+  for (const status of [400, 401, 403, ...errors]) all[status] = errorBody;
+  return all as T & Record<ErrorStatus, typeof errorBody>;
+}

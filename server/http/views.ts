@@ -1,0 +1,119 @@
+/** Response schemas of the domain objects the API returns. */
+import { z } from "zod";
+import { CASE_ACTIONS } from "../../cases/replies.ts";
+import { AGENT_ROLES, PRESENCE } from "../../db/schema/agents.ts";
+import {
+  CASE_STATES,
+  CHANNELS,
+  DELIVERY_STATUSES,
+  DIRECTIONS,
+  INTERACTION_KINDS,
+  PRIORITIES,
+} from "../../db/schema/cases.ts";
+import { IDENTITY_KINDS } from "../../db/schema/contacts.ts";
+import { OFFER_STATUSES } from "../../db/schema/routing.ts";
+import { isoDate } from "./schemas.ts";
+
+export const capacitySchema = z.object({
+  voice: z.number().int().min(0),
+  chat: z.number().int().min(0),
+  sms: z.number().int().min(0),
+  email: z.number().int().min(0),
+});
+
+export const agentSchema = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(AGENT_ROLES),
+  presence: z.enum(PRESENCE),
+  presenceReason: z.string().nullable(),
+  capacity: capacitySchema,
+  active: z.boolean(),
+  createdAt: isoDate,
+});
+
+export const caseSummarySchema = z.object({
+  id: z.uuid(),
+  number: z.number().int(),
+  subject: z.string(),
+  state: z.enum(CASE_STATES),
+  priority: z.enum(PRIORITIES),
+  channel: z.enum(CHANNELS),
+  queueId: z.uuid().nullable(),
+  assigneeId: z.uuid().nullable(),
+  tags: z.array(z.string()),
+  linkedCaseId: z.uuid().nullable(),
+  enqueuedAt: isoDate.nullable().describe("When the case last joined its queue"),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  lastCustomerMessageAt: isoDate.nullable(),
+  slaStatus: z
+    .string()
+    .nullable()
+    .optional()
+    .describe("The worst state of the case's running SLA targets: active, at_risk or breached"),
+  slaDueAt: isoDate.nullable().optional().describe("The nearest due time of its running SLA targets"),
+  firstResponseAt: isoDate.nullable(),
+  resolvedAt: isoDate.nullable(),
+  contact: z.object({ id: z.uuid(), name: z.string().nullable() }),
+});
+
+export const interactionSchema = z.object({
+  id: z.uuid(),
+  caseId: z.uuid(),
+  channel: z.enum(CHANNELS),
+  kind: z.enum(INTERACTION_KINDS),
+  direction: z.enum(DIRECTIONS),
+  authorAgentId: z.uuid().nullable(),
+  body: z.string(),
+  externalId: z.string().nullable(),
+  status: z.enum(DELIVERY_STATUSES),
+  statusReason: z.string().nullable(),
+  attempts: z.number().int(),
+  metadata: z.record(z.string(), z.unknown()),
+  createdAt: isoDate,
+  statusChangedAt: isoDate,
+});
+
+export const authoredInteractionSchema = interactionSchema.extend({
+  author: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+});
+
+export const identitySchema = z.object({
+  kind: z.enum(IDENTITY_KINDS),
+  address: z.string(),
+  optedOutAt: isoDate.nullable().optional().describe("Set while the customer has opted out on this address"),
+  optOutMethod: z.string().nullable().optional(),
+});
+
+export const caseDetailSchema = caseSummarySchema.omit({ contact: true }).extend({
+  customerAddress: z.string(),
+  channelAddress: z.string().nullable(),
+  closedAt: isoDate.nullable(),
+  contact: z.object({
+    id: z.uuid(),
+    name: z.string().nullable(),
+    attributes: z.record(z.string(), z.unknown()),
+    identities: z.array(identitySchema),
+  }),
+  interactions: z.array(authoredInteractionSchema),
+  allowedActions: z.array(z.enum(CASE_ACTIONS)).describe("Lifecycle actions the case's state allows now"),
+});
+
+export const offerSchema = z.object({
+  id: z.uuid(),
+  caseId: z.uuid(),
+  agentId: z.uuid(),
+  status: z.enum(OFFER_STATUSES),
+  createdAt: isoDate,
+  expiresAt: isoDate,
+});
+
+export const contactSchema = z.object({
+  id: z.uuid(),
+  name: z.string().nullable(),
+  attributes: z.record(z.string(), z.unknown()),
+  mergedIntoId: z.uuid().nullable(),
+  createdAt: isoDate,
+});

@@ -1,0 +1,107 @@
+/**
+ * Outbound telesales wiring: the outbound core's dependencies built from the app's services (with
+ * Twilio's REST client for placing calls when Twilio is configured), the list import job and the
+ * periodic dialer, which runs a pass over every running campaign (each under its own lock).
+ */
+import type { CountryCode } from "libphonenumber-js";
+import { createTwilioClient } from "../../channels/twilio/twilio-client.ts";
+import { toAppError } from "../../channels/twilio/twilio-errors.ts";
+import { runCampaignPass, runningCampaignIds } from "../../outbound/dialer.ts";
+import { failListImport, runListImport } from "../../outbound/list-import.ts";
+import {
+  OUTBOUND_DIALER_JOB,
+  OUTBOUND_IMPORT_JOB,
+  type OutboundCalls,
+  type OutboundDeps,
+} from "../../outbound/ports.ts";
+import type { Services } from "../services.ts";
+import type { JobQueue } from "./job-queue.ts";
+
+export type OutboundJobs = {
+  /** Imports (or continues importing) one uploaded call list, in batches. */
+  [OUTBOUND_IMPORT_JOB]: { importId: string };
+  /** One dialer pass over every running progressive or predictive campaign. */
+  [OUTBOUND_DIALER_JOB]: Record<string, never>;
+};
+
+export const OUTBOUND_DIALER_INTERVAL_MS = 2000;
+
+/** Periodic jobs to schedule at start-up: name and interval. */
+export const OUTBOUND_SCHEDULE: { name: keyof OutboundJobs; intervalMs: number }[] = [
+  { name: OUTBOUND_DIALER_JOB, intervalMs: OUTBOUND_DIALER_INTERVAL_MS },
+];
+
+function twilioCalls(settings: NonNullable<Services["config"]["twilio"]>): OutboundCalls {
+  const client = createTwilioClient(settings);
+  return {
+    async placeCall(input) {
+      try {
+        const call = await client.calls.create({
+          to: input.to,
+          from: input.from,
+          url: input.url,
+          method: "POST",
+          timeout: input.timeoutSeconds,
+          ...(input.statusCallback
+            ? {
+                statusCallback: input.statusCallback,
+                statusCallbackMethod: "POST",
+                statusCallbackEvent: ["initiated", "ringing", "answered", "completed"],
+              }
+            : {}),
+          ...(input.machineDetection ? { machineDetection: "Enable" } : {}),
+        });
+        return { sid: call.sid };
+      } catch (error) {
+        throw toAppError(error, "start the outbound call");
+      }
+    },
+  };
+}
+
+const built = new WeakMap<Services, OutboundDeps>();
+
+/** One set of outbound dependencies per app. */
+export function outboundDeps(services: Services): OutboundDeps {
+  let deps = built.get(services);
+  if (!deps) {
+    const { config } = services;
+    deps = {
+      db: services.db,
+      clock: services.clock,
+      jobs: services.jobs,
+      calls: config.twilio ? twilioCalls(config.twilio) : null,
+      publicUrl: config.publicUrl,
+      defaultCountry: config.defaultCountry as CountryCode,
+      defaultTimeZone: config.defaultTimeZone,
+      log: services.logger,
+    };
+    built.set(services, deps);
+  }
+  return deps;
+}
+
+export function registerOutboundJobs(queue: JobQueue, services: Services): void {
+  queue.register<OutboundJobs[typeof OUTBOUND_IMPORT_JOB]>(
+    OUTBOUND_IMPORT_JOB,
+    async ({ importId }, context) => {
+      const deps = outboundDeps(services);
+      try {
+        await runListImport(deps, importId);
+      } catch (error) {
+        if (context.attempt >= context.maxAttempts) await failListImport(deps, importId, error);
+        throw error;
+      }
+    },
+  );
+  queue.register<OutboundJobs[typeof OUTBOUND_DIALER_JOB]>(OUTBOUND_DIALER_JOB, async () => {
+    const deps = outboundDeps(services);
+    for (const campaignId of await runningCampaignIds(deps.db)) {
+      try {
+        await runCampaignPass(deps, campaignId);
+      } catch (error) {
+        services.logger.warn({ err: error, campaignId }, "dialer pass failed; the next one retries");
+      }
+    }
+  });
+}

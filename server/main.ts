@@ -1,0 +1,69 @@
+/** Entry point: read the config, build the app, listen, and shut down cleanly on SIGTERM/SIGINT. */
+import { DataDirLockedError } from "../db/data-dir-lock.ts";
+import { buildApp, createLogger } from "./app.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nSee README.md for every variable and its default.\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createLogger(config);
+  const started = performance.now();
+  let built: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    built = await buildApp(config, { logger });
+  } catch (error) {
+    if (error instanceof DataDirLockedError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(75);
+    }
+    throw error;
+  }
+  const { app, services, generatedAdminPassword } = built;
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  logger.info(
+    {
+      port,
+      database: services.database.kind,
+      jobs: services.jobs.driver,
+      startupMs: Math.round(performance.now() - started),
+    },
+    `Switchboard listening on ${config.publicUrl}`,
+  );
+  if (generatedAdminPassword) {
+    // Printed once to the terminal, never to the log stream.
+    process.stdout.write(
+      `\n  First start: created admin ${config.admin.email} with password ${generatedAdminPassword}\n` +
+        `  Sign in at ${config.publicUrl}/ and change it, or set ADMIN_PASSWORD before the first start.\n\n`,
+    );
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const timer = setTimeout(() => process.exit(1), 15_000);
+    timer.unref();
+    await app.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `Switchboard failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

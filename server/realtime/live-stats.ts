@@ -1,0 +1,77 @@
+/**
+ * Pushes live queue figures to supervisors and queue positions to waiting chat visitors. Runs as a
+ * periodic job (once a second across all processes), so pushes per queue stay at one a second
+ * whatever the event rate; unchanged figures are not pushed again by the same process. The live
+ * metrics (service level, ASA, AHT, ...) have their own, slower job: they read a day of history.
+ */
+import { queuePositions, queueStats } from "../../routing/queue-stats.ts";
+import { liveMetrics } from "../../sla/metrics.ts";
+import type { Services } from "../services.ts";
+import { rooms } from "./publisher.ts";
+
+/** How far down each queue visitors are told their place. */
+const POSITION_LIMIT = 200;
+
+export function createLiveStatsPusher(services: Services) {
+  const lastStats = new Map<string, string>();
+  const lastPositions = new Map<string, string>();
+
+  return async function push(): Promise<void> {
+    const now = services.clock();
+    const stats = await queueStats(services.db, now);
+    const changed = stats.filter((queue) => {
+      const key = JSON.stringify(queue);
+      if (lastStats.get(queue.queueId) === key) return false;
+      lastStats.set(queue.queueId, key);
+      return true;
+    });
+    if (changed.length)
+      services
+        .agentNamespace()
+        .to(rooms.supervisors)
+        .emit("queue.stats", { at: now.toISOString(), queues: changed });
+
+    const positions = await queuePositions(services.db, now, { channels: ["chat"], limit: POSITION_LIMIT });
+    const seen = new Set<string>();
+    for (const position of positions) {
+      seen.add(position.caseId);
+      const payload = {
+        caseId: position.caseId,
+        position: position.position,
+        estimatedWaitSeconds: position.estimatedWaitSeconds,
+      };
+      const key = JSON.stringify(payload);
+      if (lastPositions.get(position.caseId) === key) continue;
+      lastPositions.set(position.caseId, key);
+      services.pushToVisitor(position.customerAddress, "queue.position", payload);
+    }
+    for (const caseId of lastPositions.keys()) if (!seen.has(caseId)) lastPositions.delete(caseId);
+  };
+}
+
+/**
+ * Pushes `metrics.live` (sla/metrics.ts `liveMetrics`) to supervisors. Runs as a periodic job, once
+ * per period across all processes; figures equal to the last ones this process pushed (apart from
+ * their time) are not pushed again.
+ */
+export function createLiveMetricsPusher(services: Services) {
+  let last = "";
+  let running = false;
+  return async function push(): Promise<void> {
+    // Until the interval job has stored the day's settled intervals a run reads the whole day and
+    // may outlast the period; BullMQ would start the next one meanwhile.
+    if (running) return;
+    running = true;
+    try {
+      const metrics = await liveMetrics(services.db, services.clock(), {
+        timeZone: services.config.defaultTimeZone,
+      });
+      const key = JSON.stringify({ ...metrics, at: undefined });
+      if (key === last) return;
+      last = key;
+      services.agentNamespace().to(rooms.supervisors).emit("metrics.live", metrics);
+    } finally {
+      running = false;
+    }
+  };
+}

@@ -1,0 +1,261 @@
+/**
+ * Turns committed domain events into socket.io pushes. Rooms: `agent:<id>` (each agent's consoles),
+ * `supervisors`, `case:<id>` (consoles showing that case), `agents` (every console, for broadcasts).
+ * With the Redis adapter a push reaches sockets on every process.
+ */
+import { eq } from "drizzle-orm";
+import type { Namespace } from "socket.io";
+import { caseSummaryColumns } from "../../cases/case-queries.ts";
+import type { DomainEvent } from "../../cases/events.ts";
+import type { EventSink } from "../../cases/ports.ts";
+import type { Db } from "../../db/connect.ts";
+import { agents } from "../../db/schema/agents.ts";
+import { cases, interactions } from "../../db/schema/cases.ts";
+import { contacts } from "../../db/schema/contacts.ts";
+
+export const rooms = {
+  /** Every signed-in console. */
+  agents: "agents",
+  agent: (agentId: string) => `agent:${agentId}`,
+  /** The sockets of one sign-in, closed when it signs out. */
+  session: (sessionId: string) => `session:${sessionId}`,
+  case: (caseId: string) => `case:${caseId}`,
+  supervisors: "supervisors",
+  visitor: (visitorId: string) => `visitor:${visitorId}`,
+};
+
+type CaseRow = typeof cases.$inferSelect;
+export type CaseSummaryPayload = NonNullable<Awaited<ReturnType<typeof caseSummary>>>;
+
+/** The list view of one case, as the API's case list returns it. */
+export function summaryOf(row: CaseRow, contactName: string | null): CaseSummaryPayload {
+  return {
+    id: row.id,
+    number: row.number,
+    subject: row.subject,
+    state: row.state,
+    priority: row.priority,
+    channel: row.channel,
+    queueId: row.queueId,
+    assigneeId: row.assigneeId,
+    tags: row.tags,
+    linkedCaseId: row.linkedCaseId,
+    enqueuedAt: row.enqueuedAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    lastCustomerMessageAt: row.lastCustomerMessageAt,
+    slaStatus: row.slaStatus,
+    slaDueAt: row.slaDueAt,
+    firstResponseAt: row.firstResponseAt,
+    resolvedAt: row.resolvedAt,
+    contact: { id: row.contactId, name: contactName },
+  };
+}
+
+export async function caseSummary(db: Db, caseId: string) {
+  const [row] = await db
+    .select(caseSummaryColumns)
+    .from(cases)
+    .innerJoin(contacts, eq(contacts.id, cases.contactId))
+    .where(eq(cases.id, caseId));
+  if (!row) return null;
+  const { contactId, contactName, ...rest } = row;
+  return { ...rest, contact: { id: contactId, name: contactName } };
+}
+
+export function offerPayloadOf(offer: { offerId: string; expiresAt: Date }, summary: CaseSummaryPayload) {
+  return {
+    offerId: offer.offerId,
+    caseId: summary.id,
+    caseNumber: summary.number,
+    channel: summary.channel,
+    subject: summary.subject,
+    priority: summary.priority,
+    queueId: summary.queueId,
+    contact: summary.contact,
+    waitingSince: (summary.enqueuedAt ?? summary.createdAt).toISOString(),
+    expiresAt: offer.expiresAt.toISOString(),
+  };
+}
+
+export async function offerPayload(db: Db, offer: { offerId: string; caseId: string; expiresAt: Date }) {
+  const summary = await caseSummary(db, offer.caseId);
+  return summary ? offerPayloadOf(offer, summary) : null;
+}
+
+/** A name looked up by id, kept briefly: a rename shows within `ttlMs`. */
+function cachedNames(load: (id: string) => Promise<string | null>, ttlMs: number) {
+  const names = new Map<string, { name: string | null; at: number }>();
+  return async (id: string): Promise<string | null> => {
+    const hit = names.get(id);
+    if (hit && Date.now() - hit.at < ttlMs) return hit.name;
+    const name = await load(id);
+    if (names.size > 10_000) names.clear();
+    names.set(id, { name, at: Date.now() });
+    return name;
+  };
+}
+
+/** Contact and agent names for pushes, kept briefly: a renamed contact shows within seconds. */
+function nameCache(db: Db, ttlMs = 30_000) {
+  return {
+    contact: cachedNames(
+      async (id) =>
+        (await db.select({ name: contacts.name }).from(contacts).where(eq(contacts.id, id)))[0]?.name ?? null,
+      ttlMs,
+    ),
+    agent: cachedNames(
+      async (id) =>
+        (await db.select({ name: agents.name }).from(agents).where(eq(agents.id, id)))[0]?.name ?? null,
+      ttlMs,
+    ),
+  };
+}
+
+export function createPublisher(deps: {
+  db: Db;
+  agentNamespace: () => Namespace;
+  onError: (error: unknown) => void;
+}): EventSink & { idle(): Promise<void> } {
+  const { db } = deps;
+  const names = nameCache(db);
+  const summaryFor = async (caseId: string, row?: CaseRow) =>
+    row ? summaryOf(row, await names.contact(row.contactId)) : caseSummary(db, caseId);
+
+  async function deliver(event: DomainEvent): Promise<void> {
+    const ns = deps.agentNamespace();
+    switch (event.type) {
+      case "offer.created": {
+        const summary = await summaryFor(event.caseId, event.case);
+        if (summary) ns.to(rooms.agent(event.agentId)).emit("offer", offerPayloadOf(event, summary));
+        return;
+      }
+      case "offer.closed":
+        ns.to(rooms.agent(event.agentId)).emit("offer.closed", {
+          offerId: event.offerId,
+          caseId: event.caseId,
+          status: event.status,
+        });
+        return;
+      case "case.updated": {
+        const summary = await summaryFor(event.caseId, event.case);
+        if (!summary) return;
+        // To those who work the case or watch it. Sending every change to every console would cost
+        // (changes × consoles) pushes: team-wide lists re-read instead.
+        const targets = [rooms.supervisors, rooms.case(event.caseId)];
+        if (event.assigneeId) targets.push(rooms.agent(event.assigneeId));
+        if (event.previousAssigneeId) targets.push(rooms.agent(event.previousAssigneeId));
+        ns.to(targets).emit("case.updated", summary);
+        return;
+      }
+      case "interaction.created": {
+        let interaction = event.interaction;
+        let assigneeId = event.assigneeId;
+        if (!interaction) {
+          const [row] = await db
+            .select({ interaction: interactions, assigneeId: cases.assigneeId })
+            .from(interactions)
+            .innerJoin(cases, eq(cases.id, interactions.caseId))
+            .where(eq(interactions.id, event.interactionId));
+          if (!row) return;
+          interaction = row.interaction;
+          assigneeId = row.assigneeId;
+        }
+        const targets = [rooms.supervisors, rooms.case(event.caseId)];
+        if (assigneeId) targets.push(rooms.agent(assigneeId));
+        const authorId = interaction.authorAgentId;
+        ns.to(targets).emit("interaction.created", {
+          ...interaction,
+          author: authorId ? { id: authorId, name: (await names.agent(authorId)) ?? "" } : null,
+        });
+        return;
+      }
+      case "interaction.updated": {
+        const [row] = await db
+          .select({ interaction: interactions, assigneeId: cases.assigneeId })
+          .from(interactions)
+          .innerJoin(cases, eq(cases.id, interactions.caseId))
+          .where(eq(interactions.id, event.interactionId));
+        if (!row) return;
+        const targets = [rooms.supervisors, rooms.case(event.caseId)];
+        if (row.assigneeId) targets.push(rooms.agent(row.assigneeId));
+        ns.to(targets).emit("interaction.updated", row.interaction);
+        return;
+      }
+      case "interaction.status": {
+        const [row] = await db
+          .select({ assigneeId: cases.assigneeId })
+          .from(cases)
+          .where(eq(cases.id, event.caseId));
+        const targets = [rooms.case(event.caseId)];
+        if (row?.assigneeId) targets.push(rooms.agent(row.assigneeId));
+        ns.to(targets).emit("interaction.status", {
+          caseId: event.caseId,
+          interactionId: event.interactionId,
+          status: event.status,
+          reason: event.reason ?? null,
+        });
+        return;
+      }
+      case "sla.changed": {
+        const [row] = await db
+          .select({ assigneeId: cases.assigneeId })
+          .from(cases)
+          .where(eq(cases.id, event.caseId));
+        const targets = [rooms.supervisors, rooms.case(event.caseId)];
+        if (row?.assigneeId) targets.push(rooms.agent(row.assigneeId));
+        ns.to(targets).emit("sla.changed", {
+          caseId: event.caseId,
+          status: event.status,
+          dueAt: event.dueAt?.toISOString() ?? null,
+          ...(event.flagged ? { flagged: event.flagged, metric: event.metric } : {}),
+        });
+        return;
+      }
+      case "note.mentioned":
+        ns.to(event.agentIds.map((id) => rooms.agent(id))).emit("mention", {
+          caseId: event.caseId,
+          caseNumber: event.caseNumber,
+          interactionId: event.interactionId,
+          by: { id: event.byAgentId, name: await names.agent(event.byAgentId) },
+          excerpt: event.excerpt,
+        });
+        return;
+      case "sla.escalated":
+        ns.to(rooms.supervisors).emit("sla.escalated", {
+          caseId: event.caseId,
+          ruleId: event.ruleId,
+          ruleName: event.ruleName,
+          message: event.message,
+        });
+        return;
+      case "agent.presence":
+        ns.to([rooms.agent(event.agentId), rooms.supervisors]).emit("agent.presence", {
+          agentId: event.agentId,
+          presence: event.presence,
+          reason: event.reason ?? null,
+        });
+        return;
+    }
+  }
+
+  // One chain per case: a case's pushes leave in commit order (a console never sees `offer.closed`
+  // before the `offer` it closes), while different cases do not wait for each other.
+  const chains = new Map<string, Promise<void>>();
+  const keyOf = (event: DomainEvent) => ("caseId" in event ? event.caseId : `agent:${event.agentId}`);
+  return {
+    publish(events) {
+      for (const event of events) {
+        const key = keyOf(event);
+        const next = (chains.get(key) ?? Promise.resolve()).then(() => deliver(event)).catch(deps.onError);
+        chains.set(key, next);
+        void next.then(() => {
+          if (chains.get(key) === next) chains.delete(key);
+        });
+      }
+    },
+    idle: async () => {
+      while (chains.size) await Promise.allSettled([...chains.values()]);
+    },
+  };
+}

@@ -1,0 +1,176 @@
+import { z } from "zod";
+import { AGENT_ROLES, PRESENCE } from "../../db/schema/agents.ts";
+import { agentView, createAgent, listAgents } from "../auth/accounts.ts";
+import { currentAgent } from "../http/access.ts";
+import { idParam, isoDate, responses } from "../http/schemas.ts";
+import { agentSchema } from "../http/views.ts";
+import { offerPayload } from "../realtime/publisher.ts";
+import type { Services } from "../services.ts";
+import type { ZodApp } from "./zod-app.ts";
+
+const offerView = z.object({
+  offerId: z.uuid(),
+  caseId: z.uuid(),
+  caseNumber: z.number().int(),
+  channel: z.string(),
+  subject: z.string(),
+  priority: z.string(),
+  queueId: z.uuid().nullable(),
+  contact: z.object({ id: z.uuid(), name: z.string().nullable() }),
+  waitingSince: z.string(),
+  expiresAt: z.string(),
+});
+
+export function agentRoutes(app: ZodApp, services: Services): void {
+  app.post(
+    "/api/agents",
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["agents"],
+        summary: "Create an agent, supervisor or admin",
+        body: z.object({
+          email: z.email().max(320),
+          name: z.string().trim().min(1).max(200),
+          password: z.string().min(8, "must be at least 8 characters").max(1024),
+          role: z.enum(AGENT_ROLES),
+        }),
+        response: responses({ 201: agentSchema }, [409]),
+      },
+    },
+    async (request, reply) => {
+      const agent = await createAgent(services.db, request.body);
+      return reply.code(201).send(agentView(agent));
+    },
+  );
+
+  app.get(
+    "/api/agents",
+    {
+      config: { access: "supervisor" },
+      schema: {
+        tags: ["agents"],
+        summary: "All agents",
+        response: responses({ 200: z.object({ items: z.array(agentSchema) }) }),
+      },
+    },
+    async () => ({ items: (await listAgents(services.db)).map(agentView) }),
+  );
+
+  app.get(
+    "/api/agents/directory",
+    {
+      config: { access: "agent" },
+      schema: {
+        tags: ["agents"],
+        summary: "Active colleagues by name and presence",
+        description:
+          "What any agent may know of the others: to transfer a case to one of them or mention them in a note.",
+        response: responses({
+          200: z.object({
+            items: z.array(z.object({ id: z.uuid(), name: z.string(), presence: z.enum(PRESENCE) })),
+          }),
+        }),
+      },
+    },
+    async () => ({
+      items: (await listAgents(services.db))
+        .filter((agent) => agent.deactivatedAt === null)
+        .map(({ id, name, presence }) => ({ id, name, presence })),
+    }),
+  );
+
+  app.get(
+    "/api/me",
+    {
+      config: { access: "agent" },
+      schema: { tags: ["me"], summary: "The signed-in agent", response: responses({ 200: agentSchema }) },
+    },
+    async (request) => agentView(currentAgent(request)),
+  );
+
+  app.post(
+    "/api/me/presence",
+    {
+      config: { access: "agent" },
+      schema: {
+        tags: ["me"],
+        summary: "Set my presence",
+        description:
+          "Available agents receive offers; going away or offline hands pending offers back to the queue.",
+        body: z.object({ status: z.enum(PRESENCE), reason: z.string().trim().max(200).optional() }),
+        response: responses({ 200: agentSchema }),
+      },
+    },
+    async (request) => {
+      const agent = await services.router.setPresence({
+        agentId: currentAgent(request).id,
+        presence: request.body.status,
+        reason: request.body.reason ?? null,
+      });
+      return agentView(agent);
+    },
+  );
+
+  app.get(
+    "/api/me/offers",
+    {
+      config: { access: "agent" },
+      schema: {
+        tags: ["me"],
+        summary: "Offers waiting for my answer",
+        response: responses({ 200: z.object({ items: z.array(offerView) }) }),
+      },
+    },
+    async (request) => {
+      const pending = await services.router.pendingOffersFor(currentAgent(request).id);
+      const items = [];
+      for (const offer of pending) {
+        const payload = await offerPayload(services.db, {
+          offerId: offer.id,
+          caseId: offer.caseId,
+          expiresAt: offer.expiresAt,
+        });
+        if (payload) items.push(payload);
+      }
+      return { items };
+    },
+  );
+
+  app.post(
+    "/api/offers/:id/accept",
+    {
+      config: { access: "agent" },
+      schema: {
+        tags: ["offers"],
+        summary: "Accept an offer: the case is assigned to me",
+        params: idParam,
+        response: responses({ 200: z.object({ caseId: z.uuid(), assignedAt: isoDate }) }, [404, 409]),
+      },
+    },
+    async (request) => {
+      const row = await services.router.acceptOffer({
+        offerId: request.params.id,
+        agentId: currentAgent(request).id,
+      });
+      return { caseId: row.id, assignedAt: row.updatedAt };
+    },
+  );
+
+  app.post(
+    "/api/offers/:id/reject",
+    {
+      config: { access: "agent" },
+      schema: {
+        tags: ["offers"],
+        summary: "Reject an offer: the case goes to the next agent",
+        params: idParam,
+        response: responses({ 204: z.null() }, [404, 409]),
+      },
+    },
+    async (request, reply) => {
+      await services.router.rejectOffer({ offerId: request.params.id, agentId: currentAgent(request).id });
+      return reply.code(204).send(null);
+    },
+  );
+}

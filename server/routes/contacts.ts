@@ -1,0 +1,139 @@
+import { z } from "zod";
+import {
+  getContact,
+  mergeContacts,
+  previewMerge,
+  searchContacts,
+  updateContact,
+} from "../../cases/contacts.ts";
+import { withUnitOfWork } from "../../cases/unit-of-work.ts";
+import { currentAgent } from "../http/access.ts";
+import { idParam, responses } from "../http/schemas.ts";
+import { contactSchema, identitySchema } from "../http/views.ts";
+import type { Services } from "../services.ts";
+import type { ZodApp } from "./zod-app.ts";
+
+const mergePreviewSchema = z.object({
+  survivor: contactSchema,
+  merged: contactSchema,
+  identitiesMoving: z.array(identitySchema),
+  casesMoving: z.array(
+    z.object({ id: z.uuid(), number: z.number().int(), subject: z.string(), state: z.string() }),
+  ),
+});
+
+export function contactRoutes(app: ZodApp, services: Services): void {
+  app.get(
+    "/api/contacts",
+    {
+      config: { access: "agent" },
+      schema: {
+        tags: ["contacts"],
+        summary: "Search contacts by name or address",
+        querystring: z.object({
+          q: z.string().trim().max(200).default(""),
+          limit: z.coerce.number().int().min(1).max(100).default(25),
+        }),
+        response: responses({ 200: z.object({ items: z.array(contactSchema) }) }),
+      },
+    },
+    async (request) => ({ items: await searchContacts(services.db, request.query.q, request.query.limit) }),
+  );
+
+  app.get(
+    "/api/contacts/:id",
+    {
+      config: { access: "agent" },
+      schema: {
+        tags: ["contacts"],
+        summary: "A contact with its identities",
+        params: idParam,
+        response: responses({ 200: contactSchema.extend({ identities: z.array(identitySchema) }) }, [404]),
+      },
+    },
+    async (request) => getContact(services.db, request.params.id),
+  );
+
+  app.patch(
+    "/api/contacts/:id",
+    {
+      config: { access: "agent" },
+      schema: {
+        tags: ["contacts"],
+        summary: "Change a contact's name, attributes or time zone",
+        params: idParam,
+        body: z
+          .object({
+            name: z.string().trim().min(1).max(200).nullable().optional(),
+            attributes: z
+              .record(
+                z.string().trim().min(1).max(100),
+                z.union([z.string().max(1000), z.number(), z.boolean()]),
+              )
+              .optional()
+              .describe("Replaces the attributes as a whole"),
+            timeZone: z
+              .string()
+              .refine((zone) => {
+                try {
+                  new Intl.DateTimeFormat("en", { timeZone: zone });
+                  return true;
+                } catch {
+                  return false;
+                }
+              }, "must be an IANA time zone such as Europe/Paris")
+              .nullable()
+              .optional(),
+          })
+          .refine((body) => Object.keys(body).length > 0, "give at least one of name, attributes, timeZone"),
+        response: responses(
+          { 200: contactSchema.extend({ identities: z.array(identitySchema) }) },
+          [404, 409],
+        ),
+      },
+    },
+    async (request) => updateContact(services.db, request.params.id, request.body, services.clock()),
+  );
+
+  const mergeBody = z.object({
+    mergedId: z.uuid().describe("The duplicate; it is folded into the contact in the path"),
+  });
+
+  app.post(
+    "/api/contacts/:id/merge-preview",
+    {
+      config: { access: "agent" },
+      schema: {
+        tags: ["contacts"],
+        summary: "What merging a duplicate into this contact would move",
+        params: idParam,
+        body: mergeBody,
+        response: responses({ 200: mergePreviewSchema }, [404, 409]),
+      },
+    },
+    async (request) => previewMerge(services.db, request.params.id, request.body.mergedId),
+  );
+
+  app.post(
+    "/api/contacts/:id/merge",
+    {
+      config: { access: "agent" },
+      schema: {
+        tags: ["contacts"],
+        summary: "Merge a duplicate into this contact: its identities and cases move here",
+        params: idParam,
+        body: mergeBody,
+        response: responses({ 200: mergePreviewSchema }, [404, 409]),
+      },
+    },
+    async (request) =>
+      withUnitOfWork(services.cases, (tx, uow) =>
+        mergeContacts(tx, uow, {
+          survivorId: request.params.id,
+          mergedId: request.body.mergedId,
+          actor: { type: "agent", id: currentAgent(request).id },
+          at: services.clock(),
+        }),
+      ),
+  );
+}

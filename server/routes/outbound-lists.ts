@@ -1,0 +1,232 @@
+/** Outbound call lists (CSV preview, import with progress, records) and the do-not-call list. */
+import { and, asc, eq } from "drizzle-orm";
+import type { FastifyRequest } from "fastify";
+import { z } from "zod";
+import { callLists, LIST_RECORD_STATUSES, listRecords } from "../../db/schema/outbound.ts";
+import { addDoNotCall, importDoNotCall, listDoNotCall } from "../../outbound/do-not-call.ts";
+import {
+  createCallList,
+  getCallList,
+  importProgress,
+  previewCsv,
+  startListImport,
+} from "../../outbound/list-import.ts";
+import { currentAgent } from "../http/access.ts";
+import { idParam, responses } from "../http/schemas.ts";
+import { outboundDeps } from "../jobs/outbound-jobs.ts";
+import type { Services } from "../services.ts";
+import {
+  country,
+  csv,
+  FILE_BODY_LIMIT,
+  items,
+  mappingSchema,
+  paging,
+  row,
+  supervisor,
+  tags,
+} from "./outbound-schemas.ts";
+import type { ZodApp } from "./zod-app.ts";
+
+export function outboundListRoutes(app: ZodApp, services: Services): void {
+  const deps = outboundDeps(services);
+  const { db } = services;
+  const me = (request: FastifyRequest) => currentAgent(request).id;
+
+  app.post(
+    "/api/outbound/lists",
+    {
+      config: supervisor,
+      schema: {
+        tags,
+        summary: "Create a call list",
+        body: z.object({
+          name: z.string().trim().min(1).max(200),
+          description: z.string().max(2000).optional(),
+        }),
+        response: responses({ 201: row }),
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await createCallList(db, { ...request.body, createdById: me(request) })),
+  );
+  app.get(
+    "/api/outbound/lists",
+    { config: supervisor, schema: { tags, summary: "Call lists", response: responses({ 200: items }) } },
+    async () => ({ items: await db.select().from(callLists).orderBy(asc(callLists.createdAt)) }),
+  );
+  app.post(
+    "/api/outbound/lists/preview",
+    {
+      config: supervisor,
+      bodyLimit: FILE_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: "Preview a CSV file: its headers, first rows and a suggested column mapping",
+        body: z.object({ csv }),
+        response: responses({
+          200: z.object({
+            headers: z.array(z.string()),
+            rows: z.array(z.array(z.string())),
+            suggestedMapping: z.record(z.string(), z.string()),
+          }),
+        }),
+      },
+    },
+    async (request) => {
+      const preview = previewCsv(request.body.csv);
+      return {
+        ...preview,
+        suggestedMapping: Object.fromEntries(
+          Object.entries(preview.suggestedMapping).filter(
+            (entry): entry is [string, string] => typeof entry[1] === "string",
+          ),
+        ),
+      };
+    },
+  );
+  app.post(
+    "/api/outbound/lists/:id/imports",
+    {
+      config: supervisor,
+      bodyLimit: FILE_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: "Import a CSV file into the list with a column mapping (runs as a job)",
+        description:
+          "Numbers are normalised to E.164 with the default country (DEFAULT_COUNTRY unless given). Every invalid or duplicate row is reported by line; follow progress with GET /api/outbound/imports/:id.",
+        params: idParam,
+        body: z.object({ csv, mapping: mappingSchema, defaultCountry: country.optional() }),
+        response: responses({ 202: row }, [404]),
+      },
+    },
+    async (request, reply) =>
+      reply.code(202).send(
+        await startListImport(deps, {
+          listId: request.params.id,
+          csv: request.body.csv,
+          mapping: request.body.mapping,
+          ...(request.body.defaultCountry ? { defaultCountry: request.body.defaultCountry } : {}),
+          createdById: me(request),
+        }),
+      ),
+  );
+  app.get(
+    "/api/outbound/imports/:id",
+    {
+      config: supervisor,
+      schema: {
+        tags,
+        summary: "An import's progress (rows done of the total) and its issues by line",
+        params: idParam,
+        querystring: z.object(paging),
+        response: responses(
+          {
+            200: z.looseObject({
+              id: z.uuid(),
+              status: z.string(),
+              issues: z.array(z.looseObject({ line: z.number() })),
+            }),
+          },
+          [404],
+        ),
+      },
+    },
+    async (request) => importProgress(db, request.params.id, request.query),
+  );
+  app.get(
+    "/api/outbound/lists/:id/records",
+    {
+      config: supervisor,
+      schema: {
+        tags,
+        summary: "A list's records",
+        params: idParam,
+        querystring: z.object({ ...paging, status: z.enum(LIST_RECORD_STATUSES).optional() }),
+        response: responses({ 200: items }, [404]),
+      },
+    },
+    async (request) => {
+      await getCallList(db, request.params.id);
+      const rows = await db
+        .select()
+        .from(listRecords)
+        .where(
+          and(
+            eq(listRecords.listId, request.params.id),
+            request.query.status ? eq(listRecords.status, request.query.status) : undefined,
+          ),
+        )
+        .orderBy(asc(listRecords.line), asc(listRecords.createdAt))
+        .limit(request.query.limit)
+        .offset(request.query.offset);
+      return { items: rows };
+    },
+  );
+
+  app.post(
+    "/api/outbound/dnc",
+    {
+      config: supervisor,
+      schema: {
+        tags,
+        summary: "Add a number to the do-not-call list (global, or one campaign's)",
+        body: z.object({
+          phone: z.string().min(1).max(50),
+          campaignId: z.uuid().nullish(),
+          reason: z.string().max(500).optional(),
+        }),
+        response: responses({ 201: row }),
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(
+        await addDoNotCall(db, {
+          ...request.body,
+          createdById: me(request),
+          defaultCountry: deps.defaultCountry,
+          at: services.clock(),
+        }),
+      ),
+  );
+  app.post(
+    "/api/outbound/dnc/import",
+    {
+      config: supervisor,
+      bodyLimit: FILE_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: "Import numbers to the do-not-call list from a CSV file (first column)",
+        body: z.object({ csv, campaignId: z.uuid().nullish(), defaultCountry: country.optional() }),
+        response: responses({
+          200: z.object({
+            added: z.number(),
+            alreadyListed: z.number(),
+            invalid: z.array(z.object({ line: z.number(), value: z.string(), reason: z.string() })),
+          }),
+        }),
+      },
+    },
+    async (request) =>
+      importDoNotCall(db, {
+        csv: request.body.csv,
+        campaignId: request.body.campaignId ?? null,
+        createdById: me(request),
+        defaultCountry: request.body.defaultCountry ?? deps.defaultCountry,
+        at: services.clock(),
+      }),
+  );
+  app.get(
+    "/api/outbound/dnc",
+    {
+      config: supervisor,
+      schema: {
+        tags,
+        summary: "The do-not-call list",
+        querystring: z.object({ ...paging, campaignId: z.uuid().optional() }),
+        response: responses({ 200: items }),
+      },
+    },
+    async (request) => ({ items: await listDoNotCall(db, request.query) }),
+  );
+}

@@ -1,0 +1,89 @@
+import type { FastifyRequest } from "fastify";
+import { z } from "zod";
+import { answerOutboundCall, recordOutboundStatus } from "../../outbound/call-events.ts";
+import { OUTBOUND_WEBHOOKS } from "../../outbound/dialer.ts";
+import { bridgePreviewCall, recordPreviewDialResult } from "../../outbound/preview-call.ts";
+import { responses } from "../http/schemas.ts";
+import { assertTwilioSignature } from "../http/twilio-signature.ts";
+import { outboundDeps } from "../jobs/outbound-jobs.ts";
+import type { Services } from "../services.ts";
+import type { ZodApp } from "./zod-app.ts";
+
+export function outboundWebhookRoutes(app: ZodApp, services: Services): void {
+  const deps = outboundDeps(services);
+  const authToken = services.config.twilio?.authToken;
+  if (!authToken) return;
+  const signed = {
+    config: { access: "public" as const },
+    preValidation: async (request: FastifyRequest) =>
+      assertTwilioSignature(authToken, services.config.publicUrl, request),
+  };
+  const attemptQuery = z.object({ attempt: z.uuid() });
+  const twilioBody = z.looseObject({ CallSid: z.string().optional() });
+  app.post(
+    OUTBOUND_WEBHOOKS.answer,
+    {
+      ...signed,
+      schema: {
+        tags: ["twilio webhooks"],
+        summary: "Twilio: a dialled customer answered (TwiML: an agent, the apology, or the voicemail drop)",
+        querystring: attemptQuery,
+        body: twilioBody,
+        response: responses({ 200: z.string().describe("TwiML") }),
+      },
+    },
+    async (request, reply) =>
+      reply
+        .type("text/xml")
+        .send(await answerOutboundCall(deps, request.query.attempt, request.body as Record<string, string>)),
+  );
+  app.post(
+    OUTBOUND_WEBHOOKS.bridge,
+    {
+      ...signed,
+      schema: {
+        tags: ["twilio webhooks"],
+        summary: "Twilio: the agent answered a preview call (TwiML: dial the customer)",
+        querystring: attemptQuery,
+        body: twilioBody,
+        response: responses({ 200: z.string().describe("TwiML") }),
+      },
+    },
+    async (request, reply) =>
+      reply.type("text/xml").send(await bridgePreviewCall(deps, request.query.attempt)),
+  );
+  app.post(
+    OUTBOUND_WEBHOOKS.dialResult,
+    {
+      ...signed,
+      schema: {
+        tags: ["twilio webhooks"],
+        summary: "Twilio: how the customer's leg of a preview call ended",
+        querystring: attemptQuery,
+        body: z.looseObject({ DialCallStatus: z.string() }),
+        response: responses({ 200: z.string().describe("TwiML") }),
+      },
+    },
+    async (request, reply) =>
+      reply
+        .type("text/xml")
+        .send(await recordPreviewDialResult(deps, request.query.attempt, request.body.DialCallStatus)),
+  );
+  app.post(
+    OUTBOUND_WEBHOOKS.status,
+    {
+      ...signed,
+      schema: {
+        tags: ["twilio webhooks"],
+        summary: "Twilio: progress of a dialled call",
+        querystring: attemptQuery,
+        body: twilioBody,
+        response: responses({ 204: z.null() }),
+      },
+    },
+    async (request, reply) => {
+      await recordOutboundStatus(deps, request.query.attempt, request.body as Record<string, string>);
+      return reply.code(204).send(null);
+    },
+  );
+}

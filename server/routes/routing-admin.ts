@@ -1,0 +1,384 @@
+/** Admin API for routing: skills, agents' skill levels, queues with overflow steps, assignment rules. */
+import { z } from "zod";
+import { PRIORITIES } from "../../db/schema/cases.ts";
+import { SELECTION_POLICIES } from "../../db/schema/routing.ts";
+import {
+  agentSkillLevels,
+  createQueue,
+  createRule,
+  createSkill,
+  deleteQueue,
+  deleteRule,
+  deleteSkill,
+  getQueue,
+  listQueues,
+  listRules,
+  listSkills,
+  reorderRules,
+  setAgentSkills,
+  updateQueue,
+  updateRule,
+  updateSkill,
+} from "../../routing/catalog.ts";
+import { idParam, isoDate, responses } from "../http/schemas.ts";
+import type { Services } from "../services.ts";
+import type { ZodApp } from "./zod-app.ts";
+
+const skillRequirement = z.object({ skillId: z.uuid(), level: z.number().int().min(1).max(10) });
+
+const afterSeconds = z
+  .number()
+  .int()
+  .min(0)
+  .max(7 * 24 * 3600);
+const skipIfNoAgents = z
+  .boolean()
+  .optional()
+  .describe("Apply this step at once when no agent is available for the criteria before it");
+export const overflowStepSchema = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("drop_preferred"), afterSeconds, skipIfNoAgents }),
+  z.object({
+    action: z.literal("lower_required"),
+    afterSeconds,
+    by: z.number().int().min(1).max(9),
+    skipIfNoAgents,
+  }),
+  z.object({ action: z.literal("add_queue"), afterSeconds, queueId: z.uuid(), skipIfNoAgents }),
+]);
+
+const agingStep = z.object({
+  afterSeconds: z.number().int().min(1),
+  raiseBy: z.number().int().min(1).max(3),
+});
+
+const validTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, "must be HH:MM");
+export const calendarSchema = z.object({
+  timeZone: z.string().refine(validTimeZone, "must be an IANA time zone such as Europe/Berlin"),
+  weekly: z.array(z.object({ day: z.number().int().min(0).max(6), start: clock, end: clock })),
+  holidays: z.array(
+    z.string().regex(/^(\d{4}-)?\d{2}-\d{2}$/, "must be YYYY-MM-DD, or MM-DD for every year"),
+  ),
+});
+
+const queueFields = {
+  name: z.string().trim().min(1).max(100),
+  description: z.string().max(1000),
+  isDefault: z.boolean(),
+  requiredSkills: z.array(skillRequirement).max(20),
+  preferredSkills: z.array(skillRequirement).max(20),
+  policy: z.enum(SELECTION_POLICIES),
+  overflowSteps: z.array(overflowStepSchema).max(10),
+  agingSteps: z.array(agingStep).max(10),
+  stickySeconds: z.number().int().min(0).max(3600),
+  wrapUpSeconds: z.number().int().min(0).max(3600),
+  offerTimeoutSeconds: z.number().int().min(5).max(600).nullable(),
+  businessHours: calendarSchema.nullable(),
+  serviceLevelPercent: z.number().int().min(1).max(100),
+  serviceLevelSeconds: z.number().int().min(1).max(3600),
+};
+const queueCreate = z
+  .object({ ...queueFields, name: queueFields.name })
+  .partial()
+  .required({ name: true });
+const queueUpdate = z.object(queueFields).partial();
+
+const queueSchema = z.object({
+  id: z.uuid(),
+  ...queueFields,
+  createdAt: isoDate,
+  updatedAt: isoDate,
+});
+
+const skillSchema = z.object({ id: z.uuid(), name: z.string(), description: z.string(), createdAt: isoDate });
+
+const conditionsSchema = z
+  .object({
+    channels: z.array(z.enum(["chat", "email", "sms", "voice"])).optional(),
+    addresses: z.array(z.string().min(1).max(320)).optional(),
+    contactAttributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    keywords: z.array(z.string().trim().min(1).max(100)).optional(),
+    priorities: z.array(z.enum(PRIORITIES)).optional(),
+  })
+  .strict();
+const ruleFields = {
+  name: z.string().trim().min(1).max(100),
+  enabled: z.boolean(),
+  conditions: conditionsSchema,
+  queueId: z.uuid(),
+  setPriority: z.enum(PRIORITIES).nullable(),
+};
+const ruleSchema = z.object({
+  id: z.uuid(),
+  position: z.number().int(),
+  ...ruleFields,
+  createdAt: isoDate,
+  updatedAt: isoDate,
+});
+
+const admin = { access: "admin" } as const;
+
+export function routingAdminRoutes(app: ZodApp, services: Services): void {
+  const { db } = services;
+  // A change to queues or rules is seen at once by this process's routing (others within seconds).
+  // The hook sits on the root instance, so it looks at the route before clearing anything.
+  const configRoutes = /^\/api\/(queues|assignment-rules)(\/|$)/;
+  app.addHook("onResponse", async (request, reply) => {
+    if (
+      request.method !== "GET" &&
+      reply.statusCode < 300 &&
+      configRoutes.test(request.routeOptions.url ?? "")
+    ) {
+      services.routing.config.invalidate();
+    }
+  });
+
+  app.get(
+    "/api/skills",
+    {
+      config: { access: "agent" },
+      schema: {
+        tags: ["routing"],
+        summary: "All skills",
+        response: responses({ 200: z.object({ items: z.array(skillSchema) }) }),
+      },
+    },
+    async () => ({ items: await listSkills(db) }),
+  );
+  app.post(
+    "/api/skills",
+    {
+      config: admin,
+      schema: {
+        tags: ["routing"],
+        summary: "Create a skill",
+        body: z.object({
+          name: z.string().trim().min(1).max(100),
+          description: z.string().max(1000).optional(),
+        }),
+        response: responses({ 201: skillSchema }, [409]),
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createSkill(db, request.body)),
+  );
+  app.patch(
+    "/api/skills/:id",
+    {
+      config: admin,
+      schema: {
+        tags: ["routing"],
+        summary: "Rename or describe a skill",
+        params: idParam,
+        body: z.object({
+          name: z.string().trim().min(1).max(100).optional(),
+          description: z.string().max(1000).optional(),
+        }),
+        response: responses({ 200: skillSchema }, [404, 409]),
+      },
+    },
+    async (request) => updateSkill(db, request.params.id, request.body),
+  );
+  app.delete(
+    "/api/skills/:id",
+    {
+      config: admin,
+      schema: {
+        tags: ["routing"],
+        summary: "Delete a skill no queue requires",
+        params: idParam,
+        response: responses({ 204: z.null() }, [404, 409]),
+      },
+    },
+    async (request, reply) => {
+      await deleteSkill(db, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  const levelsSchema = z.array(z.object({ skillId: z.uuid(), name: z.string(), level: z.number().int() }));
+  app.get(
+    "/api/agents/:id/skills",
+    {
+      config: { access: "supervisor" },
+      schema: {
+        tags: ["routing"],
+        summary: "An agent's skills and levels",
+        params: idParam,
+        response: responses({ 200: z.object({ items: levelsSchema }) }),
+      },
+    },
+    async (request) => ({ items: await agentSkillLevels(db, request.params.id) }),
+  );
+  app.put(
+    "/api/agents/:id/skills",
+    {
+      config: admin,
+      schema: {
+        tags: ["routing"],
+        summary: "Replace an agent's skills (levels 1–10)",
+        params: idParam,
+        body: z.object({ items: z.array(skillRequirement).max(50) }),
+        response: responses({ 200: z.object({ items: levelsSchema }) }, [404]),
+      },
+    },
+    async (request) => ({ items: await setAgentSkills(db, request.params.id, request.body.items) }),
+  );
+
+  app.get(
+    "/api/queues",
+    {
+      config: { access: "agent" },
+      schema: {
+        tags: ["routing"],
+        summary: "All queues",
+        response: responses({ 200: z.object({ items: z.array(queueSchema) }) }),
+      },
+    },
+    async () => ({ items: await listQueues(db) }),
+  );
+  app.get(
+    "/api/queues/:id",
+    {
+      config: { access: "agent" },
+      schema: {
+        tags: ["routing"],
+        summary: "One queue",
+        params: idParam,
+        response: responses({ 200: queueSchema }, [404]),
+      },
+    },
+    async (request) => getQueue(db, request.params.id),
+  );
+  app.post(
+    "/api/queues",
+    {
+      config: admin,
+      schema: {
+        tags: ["routing"],
+        summary: "Create a queue",
+        description:
+          "Required skills (agent level ≥ the given level), preferred skills (required until dropped), a selection policy, and overflow steps applied after their wait: drop_preferred, lower_required (by N levels), add_queue (its agents may take the case too); skipIfNoAgents applies a step at once when nobody is available for the criteria before it.",
+        body: queueCreate,
+        response: responses({ 201: queueSchema }, [409]),
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createQueue(db, request.body)),
+  );
+  app.patch(
+    "/api/queues/:id",
+    {
+      config: admin,
+      schema: {
+        tags: ["routing"],
+        summary: "Change a queue",
+        params: idParam,
+        body: queueUpdate,
+        response: responses({ 200: queueSchema }, [404, 409]),
+      },
+    },
+    async (request) => {
+      const queue = await updateQueue(db, request.params.id, request.body);
+      // New criteria may make waiting cases routable now.
+      services.routingRunner.request(queue.id);
+      return queue;
+    },
+  );
+  app.delete(
+    "/api/queues/:id",
+    {
+      config: admin,
+      schema: {
+        tags: ["routing"],
+        summary: "Delete an empty queue",
+        params: idParam,
+        response: responses({ 204: z.null() }, [404, 409]),
+      },
+    },
+    async (request, reply) => {
+      await deleteQueue(db, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    "/api/assignment-rules",
+    {
+      config: { access: "supervisor" },
+      schema: {
+        tags: ["routing"],
+        summary: "Assignment rules, in the order they are tried",
+        response: responses({ 200: z.object({ items: z.array(ruleSchema) }) }),
+      },
+    },
+    async () => ({ items: await listRules(db) }),
+  );
+  app.post(
+    "/api/assignment-rules",
+    {
+      config: admin,
+      schema: {
+        tags: ["routing"],
+        summary: "Add an assignment rule at the end",
+        description:
+          "A new case goes to the queue of the first enabled rule whose every condition holds; otherwise to the default queue.",
+        body: z.object({
+          ...ruleFields,
+          enabled: ruleFields.enabled.optional(),
+          setPriority: ruleFields.setPriority.optional(),
+        }),
+        response: responses({ 201: ruleSchema }),
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createRule(db, request.body)),
+  );
+  app.patch(
+    "/api/assignment-rules/:id",
+    {
+      config: admin,
+      schema: {
+        tags: ["routing"],
+        summary: "Change an assignment rule",
+        params: idParam,
+        body: z.object(ruleFields).partial(),
+        response: responses({ 200: ruleSchema }, [404]),
+      },
+    },
+    async (request) => updateRule(db, request.params.id, request.body),
+  );
+  app.delete(
+    "/api/assignment-rules/:id",
+    {
+      config: admin,
+      schema: {
+        tags: ["routing"],
+        summary: "Delete an assignment rule",
+        params: idParam,
+        response: responses({ 204: z.null() }, [404]),
+      },
+    },
+    async (request, reply) => {
+      await deleteRule(db, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+  app.post(
+    "/api/assignment-rules/order",
+    {
+      config: admin,
+      schema: {
+        tags: ["routing"],
+        summary: "Set the order rules are tried in",
+        body: z.object({ ids: z.array(z.uuid()).max(500) }),
+        response: responses({ 200: z.object({ items: z.array(ruleSchema) }) }),
+      },
+    },
+    async (request) => ({ items: await reorderRules(db, request.body.ids) }),
+  );
+}

@@ -1,0 +1,234 @@
+/** Moving work and people: get next, transfer, supervisor assignment and presence, live queue figures, agent settings. */
+import { z } from "zod";
+import { lockCase } from "../../cases/case-workflow.ts";
+import { AppError } from "../../cases/errors.ts";
+import { AGENT_ROLES, PRESENCE } from "../../db/schema/agents.ts";
+import { CASE_STATES, CHANNELS, PRIORITIES } from "../../db/schema/cases.ts";
+import { AGENT_BOARD_STATES, agentBoard } from "../../routing/agent-board.ts";
+import { queueStats } from "../../routing/queue-stats.ts";
+import { agentView, setAgentActive, updateAgent } from "../auth/accounts.ts";
+import { currentAgent, hasRole } from "../http/access.ts";
+import { idParam, isoDate, responses } from "../http/schemas.ts";
+import { agentSchema, capacitySchema, caseSummarySchema } from "../http/views.ts";
+import { caseSummary, rooms } from "../realtime/publisher.ts";
+import type { Services } from "../services.ts";
+import type { ZodApp } from "./zod-app.ts";
+
+const note = z
+  .string()
+  .trim()
+  .min(1)
+  .max(5000)
+  .optional()
+  .describe("Shown to the next agent as an internal note");
+
+const queueStatsSchema = z.object({
+  queueId: z.uuid(),
+  name: z.string(),
+  waiting: z.number().int(),
+  longestWaitSeconds: z.number().int(),
+  pendingOffers: z.number().int(),
+  assigned: z.number().int(),
+  agents: z.object({
+    available: z.number().int(),
+    busy: z.number().int(),
+    away: z.number().int(),
+    offline: z.number().int(),
+  }),
+});
+
+const agentBoardSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  email: z.string(),
+  role: z.enum(AGENT_ROLES),
+  presence: z.enum(PRESENCE),
+  presenceReason: z.string().nullable(),
+  presenceChangedAt: isoDate,
+  state: z
+    .enum(AGENT_BOARD_STATES)
+    .describe("available (has room), busy (available but full), wrap_up, away or offline"),
+  capacity: capacitySchema,
+  load: capacitySchema.describe("Cases held and offers pending per channel, as routing counts them"),
+  cases: z.array(
+    z.object({
+      id: z.uuid(),
+      number: z.number().int(),
+      subject: z.string(),
+      channel: z.enum(CHANNELS),
+      state: z.enum(CASE_STATES),
+      priority: z.enum(PRIORITIES),
+    }),
+  ),
+});
+
+export function supervisionRoutes(app: ZodApp, services: Services): void {
+  const summaryOrThrow = async (caseId: string) => {
+    const summary = await caseSummary(services.db, caseId);
+    if (!summary) throw new AppError("NOT_FOUND", `Case '${caseId}' does not exist.`);
+    return summary;
+  };
+
+  app.post(
+    "/api/me/next",
+    {
+      config: { access: "agent" },
+      schema: {
+        tags: ["me"],
+        summary: "Take the best waiting case I may handle",
+        description: "Assigns it at once (no offer). `case` is null when nothing waits that you can take.",
+        response: responses({ 200: z.object({ case: caseSummarySchema.nullable() }) }, [409]),
+      },
+    },
+    async (request) => {
+      const taken = await services.router.getNext(currentAgent(request).id);
+      return { case: taken ? await summaryOrThrow(taken.id) : null };
+    },
+  );
+
+  app.post(
+    "/api/cases/:id/transfer",
+    {
+      config: { access: "agent" },
+      schema: {
+        tags: ["cases"],
+        summary: "Transfer a case to an agent or a queue, with a note",
+        description:
+          "Agents transfer their own cases; supervisors any. The target agent must be online and have room.",
+        params: idParam,
+        body: z.object({ toAgentId: z.uuid().optional(), toQueueId: z.uuid().optional(), note }),
+        response: responses({ 200: caseSummarySchema }, [404, 409]),
+      },
+    },
+    async (request) => {
+      const me = currentAgent(request);
+      if (!hasRole(me, "supervisor")) {
+        const row = await services.db.transaction((tx) => lockCase(tx, request.params.id));
+        if (row.assigneeId !== me.id)
+          throw new AppError("FORBIDDEN", "Only the case's agent or a supervisor can transfer it.");
+      }
+      const moved = await services.router.transfer({
+        caseId: request.params.id,
+        ...request.body,
+        actor: { type: "agent", id: me.id },
+      });
+      return summaryOrThrow(moved.id);
+    },
+  );
+
+  app.post(
+    "/api/cases/:id/assign",
+    {
+      config: { access: "supervisor" },
+      schema: {
+        tags: ["cases"],
+        summary: "Assign a case to an agent (supervisors)",
+        params: idParam,
+        body: z.object({ agentId: z.uuid(), note }),
+        response: responses({ 200: caseSummarySchema }, [404, 409]),
+      },
+    },
+    async (request) => {
+      const moved = await services.router.transfer({
+        caseId: request.params.id,
+        toAgentId: request.body.agentId,
+        note: request.body.note,
+        actor: { type: "agent", id: currentAgent(request).id },
+      });
+      return summaryOrThrow(moved.id);
+    },
+  );
+
+  app.post(
+    "/api/agents/:id/presence",
+    {
+      config: { access: "supervisor" },
+      schema: {
+        tags: ["agents"],
+        summary: "Change an agent's presence (supervisors)",
+        params: idParam,
+        body: z.object({ status: z.enum(PRESENCE), reason: z.string().trim().max(200).optional() }),
+        response: responses({ 200: agentSchema }, [404, 409]),
+      },
+    },
+    async (request) => {
+      const supervisor = currentAgent(request);
+      const agent = await services.router.setPresence({
+        agentId: request.params.id,
+        presence: request.body.status,
+        reason: request.body.reason ?? `Set by ${supervisor.name}`,
+      });
+      return agentView(agent);
+    },
+  );
+
+  app.patch(
+    "/api/agents/:id",
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["agents"],
+        summary: "Change an agent's name, role, capacity per channel, or deactivate them",
+        description: "Deactivating signs the agent out everywhere and re-queues their chats and calls.",
+        params: idParam,
+        body: z.object({
+          name: z.string().trim().min(1).max(200).optional(),
+          role: z.enum(AGENT_ROLES).optional(),
+          capacity: capacitySchema.extend({ voice: z.number().int().min(0).max(1) }).optional(),
+          active: z.boolean().optional(),
+        }),
+        response: responses({ 200: agentSchema }, [404, 409]),
+      },
+    },
+    async (request) => {
+      const { active, ...changes } = request.body;
+      if (
+        request.params.id === currentAgent(request).id &&
+        (active === false || (changes.role && changes.role !== "admin"))
+      ) {
+        throw new AppError("CONFLICT", "You cannot deactivate yourself or take away your own admin role.");
+      }
+      if (active === false)
+        await services.router.setPresence({
+          agentId: request.params.id,
+          presence: "offline",
+          reason: "Deactivated",
+        });
+      let agent = await updateAgent(services.db, request.params.id, changes);
+      if (active !== undefined) {
+        agent = await setAgentActive(services.db, request.params.id, active);
+        if (!active) services.agentNamespace().in(rooms.agent(agent.id)).disconnectSockets(true);
+      }
+      if (changes.capacity) services.routingRunner.request("all");
+      return agentView(agent);
+    },
+  );
+
+  app.get(
+    "/api/agents/board",
+    {
+      config: { access: "supervisor" },
+      schema: {
+        tags: ["agents"],
+        summary: "The agent grid: each active agent's state, since when, load per channel and current cases",
+        response: responses({ 200: z.object({ items: z.array(agentBoardSchema) }) }),
+      },
+    },
+    async () => ({ items: await agentBoard(services.db, services.clock()) }),
+  );
+
+  app.get(
+    "/api/queues/stats",
+    {
+      config: { access: "supervisor" },
+      schema: {
+        tags: ["routing"],
+        summary: "Live figures per queue: waiting, longest wait, pending offers, agents by state",
+        description:
+          "The same figures are pushed on the `/agent` socket as `queue.stats`, at most once a second per queue.",
+        response: responses({ 200: z.object({ queues: z.array(queueStatsSchema) }) }),
+      },
+    },
+    async () => ({ queues: await queueStats(services.db, services.clock()) }),
+  );
+}

@@ -1,0 +1,66 @@
+/** Changing a case's priority, tags or subject: through the machine (so SLA clocks re-target) and audited. */
+
+import { type Actor, applyCaseEvent, type CaseRow, lockCase, writeAudit } from "../cases/case-workflow.ts";
+import type { CaseDeps } from "../cases/deps.ts";
+import { AppError } from "../cases/errors.ts";
+import { withUnitOfWork } from "../cases/unit-of-work.ts";
+import type { Priority } from "../db/schema/cases.ts";
+
+export interface CaseEdit {
+  priority?: Priority;
+  tags?: string[];
+  subject?: string;
+}
+
+export function editCase(
+  deps: CaseDeps,
+  input: { caseId: string; edit: CaseEdit; actor: Actor },
+): Promise<CaseRow> {
+  return withUnitOfWork(deps, async (tx, uow) => {
+    const row = await lockCase(tx, input.caseId);
+    if (row.state === "closed")
+      throw new AppError("ILLEGAL_ACTION", `Case #${row.number} is closed; it can no longer be changed.`);
+    const tags = input.edit.tags
+      ? [...new Set(input.edit.tags.map((t) => t.trim().toLowerCase()).filter(Boolean))].sort()
+      : undefined;
+    const changes = {
+      ...(input.edit.priority && input.edit.priority !== row.priority
+        ? { priority: input.edit.priority }
+        : {}),
+      ...(tags && tags.join() !== row.tags.join() ? { tags } : {}),
+      ...(input.edit.subject !== undefined && input.edit.subject.trim() !== row.subject
+        ? { subject: input.edit.subject.trim() }
+        : {}),
+    };
+    if (Object.keys(changes).length === 0) return row;
+    const at = deps.clock();
+    const applied = await applyCaseEvent(
+      tx,
+      uow,
+      deps,
+      row,
+      { type: "UPDATE", at: at.getTime() },
+      input.actor,
+      {},
+      changes,
+    );
+    const before = Object.fromEntries(
+      Object.keys(changes).map((key) => [key, row[key as keyof typeof changes]]),
+    );
+    await writeAudit(tx, {
+      caseId: row.id,
+      type: "edited",
+      actor: input.actor,
+      details: { before, after: changes },
+      at,
+    });
+    uow.emit({
+      type: "case.updated",
+      caseId: row.id,
+      state: applied.row.state,
+      assigneeId: applied.row.assigneeId,
+      case: applied.row,
+    });
+    return applied.row;
+  });
+}

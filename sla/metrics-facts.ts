@@ -1,0 +1,205 @@
+/**
+ * Live metrics: facts derived from a case's audit trail (case_events), pure. One walk over the
+ * case's transitions in the order they were written yields its queue arrivals, answers,
+ * abandonments, the stretches each agent held it and the resolutions.
+ *
+ * Queue attribution: every fact belongs to the queue the case was in at that moment, not to the queue
+ * it is in now. Transfers write `fromQueueId`/`toQueueId` in their audit rows, so walking back from
+ * the current queue recovers the queue before each transfer. A case moved from "billing" to
+ * "support" keeps its arrival and answer in "billing"; it arrives in "support" when moved.
+ */
+import type { Presence } from "../db/schema/agents.ts";
+import type { CaseState, Channel } from "../db/schema/cases.ts";
+import type { MetricsFacts, Span } from "./metrics-figures.ts";
+
+/** The fields of one case_events row the metrics read. */
+export interface AuditRow {
+  type: string;
+  fromState: CaseState | null;
+  toState: CaseState | null;
+  actorType: string;
+  at: number;
+  /** The row records a change of assignee (`details.toAssigneeId`, possibly null). */
+  assigneeChanged: boolean;
+  toAssigneeId: string | null;
+  /** The row records a move between queues (`details.toQueueId`). */
+  queueChanged: boolean;
+  fromQueueId: string | null;
+  toQueueId: string | null;
+  /** A transfer by hand (`details.transfer`), to an agent or a queue. */
+  transfer: boolean;
+}
+
+export interface CaseHistory {
+  caseId: string;
+  channel: Channel;
+  /** The queue the case is in now. */
+  queueId: string | null;
+  createdAt: number;
+  /** In the order they were written (case_events.id). */
+  events: AuditRow[];
+  /** When calls of this case were abandoned while waiting for an agent. */
+  abandonedCalls: number[];
+}
+
+export interface QueueSettings {
+  serviceLevelSeconds: number;
+  wrapUpSeconds: number;
+}
+
+/** Used for cases in no queue (their queue was deleted): the schema's default goal, no wrap-up. */
+export const NO_QUEUE_SETTINGS: QueueSettings = { serviceLevelSeconds: 20, wrapUpSeconds: 0 };
+
+const WAITING = new Set<CaseState>(["queued", "offered"]);
+const HOLDING = new Set<CaseState>(["assigned", "waiting_on_customer"]);
+const ENDED = new Set<CaseState>(["resolved", "closed"]);
+/** After these the queue's wrap-up time keeps the agent from new work (routing/wrap-up.ts). */
+const WRAP_UP_CHANNELS = new Set<Channel>(["chat", "voice"]);
+
+/** The queue of the case just before and just after each of its events. */
+function queuesAround(history: CaseHistory): { before: (string | null)[]; after: (string | null)[] } {
+  const n = history.events.length;
+  const before: (string | null)[] = new Array(n);
+  const after: (string | null)[] = new Array(n);
+  let next = history.queueId;
+  for (let i = n - 1; i >= 0; i--) {
+    const event = history.events[i]!;
+    after[i] = event.queueChanged ? event.toQueueId : next;
+    before[i] = event.queueChanged ? event.fromQueueId : after[i]!;
+    next = before[i]!;
+  }
+  return { before, after };
+}
+
+/** The queue the case was in at `at`: after its last event at or before then. */
+export function queueAt(history: CaseHistory, at: number): string | null {
+  const { before, after } = queuesAround(history);
+  let queue = history.events.length ? before[0]! : history.queueId;
+  history.events.forEach((event, i) => {
+    if (event.at <= at) queue = after[i]!;
+  });
+  return queue;
+}
+
+interface Hold {
+  agentId: string;
+  workMs: number;
+  /** Since when the case has been `assigned` (being worked); null while it waits on the customer. */
+  workingSince: number | null;
+}
+
+/** Adds the facts of one case to `facts`. */
+export function addCaseFacts(
+  facts: MetricsFacts,
+  history: CaseHistory,
+  settingsOf: (queueId: string | null) => QueueSettings,
+): void {
+  const { before, after } = queuesAround(history);
+  const { caseId } = history;
+  const busy = (agentId: string, start: number, end: number) => {
+    const spans = facts.agents.get(agentId) ?? { available: [], busy: [] };
+    facts.agents.set(agentId, spans);
+    spans.busy.push({ start, end });
+  };
+  const release = (hold: Hold, at: number, queueId: string | null) => {
+    if (hold.workingSince !== null) {
+      busy(hold.agentId, hold.workingSince, at);
+      hold.workMs += at - hold.workingSince;
+    }
+    const wrapUpMs = WRAP_UP_CHANNELS.has(history.channel) ? settingsOf(queueId).wrapUpSeconds * 1000 : 0;
+    if (wrapUpMs > 0) busy(hold.agentId, at, at + wrapUpMs);
+    facts.handles.push({
+      caseId,
+      queueId,
+      agentId: hold.agentId,
+      releasedAt: at,
+      workMs: hold.workMs,
+      wrapUpMs,
+    });
+  };
+
+  let state: CaseState = "new";
+  let assignee: string | null = null;
+  let lastJoin: number | null = null;
+  let hold: Hold | null = null;
+  const assignees = new Set<string>();
+  let reopened = false;
+  let transferred = false;
+  const resolutions: { at: number; queueId: string | null }[] = [];
+
+  history.events.forEach((event, i) => {
+    const from = event.fromState ?? state;
+    const to = event.toState ?? state;
+    const { at } = event;
+    const queueBefore = before[i]!;
+    const queueAfter = after[i]!;
+
+    // An offer coming back is not a new arrival; a move to another queue while waiting is one there.
+    if ((to === "queued" && !WAITING.has(from)) || (event.queueChanged && WAITING.has(to))) {
+      facts.arrivals.push({ caseId, queueId: queueAfter, at });
+      lastJoin = at;
+    }
+    if (WAITING.has(from) && HOLDING.has(to)) {
+      const waitMs = Math.max(0, at - (lastJoin ?? history.createdAt));
+      const withinTarget = waitMs <= settingsOf(queueBefore).serviceLevelSeconds * 1000;
+      facts.answers.push({ caseId, queueId: queueBefore, at, waitMs, withinTarget });
+    }
+    // An agent closing a waiting case (spam, a duplicate) did not lose a customer.
+    if (WAITING.has(from) && ENDED.has(to) && event.actorType !== "agent")
+      facts.abandons.push({ caseId, queueId: queueBefore, at, source: "queue" });
+    if (HOLDING.has(from) && ENDED.has(to)) resolutions.push({ at, queueId: queueBefore });
+    if (from === "resolved" && !ENDED.has(to)) reopened = true;
+    if (event.transfer) transferred = true;
+
+    const nextAssignee = event.assigneeChanged ? event.toAssigneeId : assignee;
+    if (nextAssignee) assignees.add(nextAssignee);
+    const holding = HOLDING.has(to) && nextAssignee !== null;
+    if (hold && (!holding || nextAssignee !== hold.agentId)) {
+      release(hold, at, queueBefore);
+      hold = null;
+    }
+    if (holding && !hold) {
+      hold = { agentId: nextAssignee!, workMs: 0, workingSince: to === "assigned" ? at : null };
+    } else if (hold) {
+      if (to !== "assigned" && hold.workingSince !== null) {
+        busy(hold.agentId, hold.workingSince, at);
+        hold.workMs += at - hold.workingSince;
+        hold.workingSince = null;
+      } else if (to === "assigned" && hold.workingSince === null) {
+        hold.workingSince = at;
+      }
+    }
+    state = to;
+    assignee = nextAssignee;
+  });
+  // Still being worked on: busy until now, whatever window asks.
+  const open = hold as Hold | null;
+  if (open?.workingSince != null) busy(open.agentId, open.workingSince, Number.POSITIVE_INFINITY);
+
+  const firstContact = !reopened && !transferred && assignees.size === 1;
+  for (const resolution of resolutions) facts.resolutions.push({ caseId, ...resolution, firstContact });
+  for (const at of history.abandonedCalls)
+    facts.abandons.push({ caseId, queueId: queueAt(history, at), at, source: "call" });
+}
+
+/**
+ * An agent's available stretches within `span`, from their presence when it began and the changes
+ * during it (in order).
+ */
+export function availableSpans(
+  initial: Presence,
+  changes: readonly { presence: Presence; at: number }[],
+  span: Span,
+): Span[] {
+  const spans: Span[] = [];
+  let presence = initial;
+  let since = span.start;
+  for (const change of changes) {
+    const at = Math.min(Math.max(change.at, span.start), span.end);
+    if (presence === "available" && at > since) spans.push({ start: since, end: at });
+    presence = change.presence;
+    since = at;
+  }
+  if (presence === "available" && span.end > since) spans.push({ start: since, end: span.end });
+  return spans;
+}

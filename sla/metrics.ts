@@ -1,0 +1,131 @@
+/**
+ * Live metrics per queue and for the team: today (since midnight in the server's time zone) and the
+ * rolling last 15 and 60 minutes. Definitions (each figure is recomputed over the facts in scope;
+ * team figures are over every case and agent, never averages of queues):
+ *
+ * - offered: cases that joined the queue (new, reopened, returned by an agent, transferred in); an
+ *   offer coming back to the queue is not a new arrival.
+ * - answered: an agent took a waiting (queued or offered) case; answer time = from the case's last
+ *   queue join to that moment.
+ * - abandoned: a waiting case left the queue unanswered (resolved or closed by the system or the
+ *   customer; an agent closing spam from the queue is not an abandonment), or a caller hung up
+ *   while waiting (a call with outcome "abandoned" that had reached the queue); a caller whose
+ *   hang-up also closed their case counts once.
+ * - service level: answered within the queue's target seconds ÷ (answered + abandoned).
+ * - ASA: mean answer time of the answered.
+ * - AHT: mean handle time of work released in the window (resolve, close, unassign, transfer):
+ *   the time the case was being worked by that agent since it was assigned, stretches spent waiting
+ *   on the customer left out, plus the queue's wrap-up time for chat and voice.
+ * - abandonment: abandoned ÷ (answered + abandoned), the share of the waits that ended in the window
+ *   that ended with the customer gone.
+ * - occupancy: the agents' time working a case or wrapping up while available ÷ their available
+ *   time; per queue over the agents holding its required skills (busy with any work).
+ * - FCR: among cases an agent resolved (or closed) in the window, the share never reopened, never
+ *   transferred and held by one agent only.
+ * - SLA met: among SLA targets met in the window (on time or late) plus those breached in it and
+ *   not met since, the share met on time.
+ * - backlog: waiting cases now, the oldest's and the median age (seconds since joining the queue).
+ *
+ * Every fact counts for the queue the case was in at that moment (metrics-facts.ts).
+ */
+import type { Executor } from "../db/connect.ts";
+import {
+  addTallies,
+  agentTimes,
+  emptyTally,
+  factsByQueue,
+  figuresOf,
+  type MetricsFacts,
+  startOfDay,
+  tallyWindow,
+  type WindowFigures,
+} from "./metrics-figures.ts";
+import { gatherFacts } from "./metrics-gather.ts";
+import { settledTallies } from "./metrics-intervals.ts";
+import { type Backlog, backlogNow } from "./metrics-queries.ts";
+
+export type { WindowFigures, WindowTally } from "./metrics-figures.ts";
+export type { Backlog } from "./metrics-queries.ts";
+
+const MINUTE_MS = 60_000;
+
+export interface WindowSet {
+  today: WindowFigures;
+  last15m: WindowFigures;
+  last60m: WindowFigures;
+}
+
+export interface QueueLiveMetrics extends WindowSet {
+  queueId: string;
+  name: string;
+  /** The service-level goal, e.g. 80 % within 20 s. */
+  goal: { percent: number; seconds: number };
+  backlog: Backlog;
+}
+
+export interface LiveMetrics {
+  at: string;
+  queues: QueueLiveMetrics[];
+  team: WindowSet & { backlog: Backlog };
+}
+
+export interface LiveMetricsOptions {
+  /** IANA time zone whose midnight starts "today". */
+  timeZone: string;
+}
+
+/**
+ * "Today" is the day's settled 15-minute intervals as stored (metrics-intervals.ts) plus the rest of
+ * the day counted live, so a push reads at most the last hour or so of history however late in the
+ * day it is. Where intervals are missing (the job has not caught up), the day is counted live.
+ */
+export async function liveMetrics(
+  executor: Executor,
+  now: Date,
+  options: LiveMetricsOptions,
+): Promise<LiveMetrics> {
+  const end = now.getTime();
+  const settled = await settledTallies(executor, startOfDay(options.timeZone, end), end);
+  const windows = {
+    rest: { start: settled.until, end },
+    last15m: { start: end - 15 * MINUTE_MS, end },
+    last60m: { start: end - 60 * MINUTE_MS, end },
+  };
+  const span = { start: Math.min(windows.rest.start, windows.last60m.start), end };
+  const { facts, queues, agentsOf } = await gatherFacts(executor, span);
+  const backlog = await backlogNow(executor, end);
+  const times = {
+    rest: agentTimes(facts, windows.rest),
+    last15m: agentTimes(facts, windows.last15m),
+    last60m: agentTimes(facts, windows.last60m),
+  };
+  const byQueue = factsByQueue(
+    facts,
+    queues.map((queue) => queue.id),
+  );
+  const figures = (
+    scoped: MetricsFacts,
+    before: ReturnType<typeof emptyTally>,
+    agentIds?: ReadonlySet<string>,
+  ) => ({
+    today: figuresOf(addTallies(before, tallyWindow(scoped, windows.rest, { agentIds, times: times.rest }))),
+    last15m: figuresOf(tallyWindow(scoped, windows.last15m, { agentIds, times: times.last15m })),
+    last60m: figuresOf(tallyWindow(scoped, windows.last60m, { agentIds, times: times.last60m })),
+  });
+  const none: Backlog = { waiting: 0, oldestAgeSeconds: null, medianAgeSeconds: null };
+  return {
+    at: now.toISOString(),
+    queues: queues.map((queue) => ({
+      queueId: queue.id,
+      name: queue.name,
+      goal: { percent: queue.serviceLevelPercent, seconds: queue.serviceLevelSeconds },
+      ...figures(
+        byQueue.get(queue.id)!,
+        settled.byQueue.get(queue.id) ?? emptyTally(),
+        agentsOf.get(queue.id),
+      ),
+      backlog: backlog.byQueue.get(queue.id) ?? none,
+    })),
+    team: { ...figures(facts, settled.team), backlog: backlog.total },
+  };
+}

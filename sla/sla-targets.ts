@@ -1,0 +1,265 @@
+/**
+ * Keeps each case's SLA clocks in step with what happens to it, inside the transaction of every
+ * case event: clocks start when the case is created (and answer time when it joins a queue), agent
+ * replies meet response targets, a customer's message after a reply starts the next-response clock,
+ * waiting on the customer pauses the clocks and their message resumes them, resolving meets the
+ * resolution target, reopening resumes it, and a change of priority, queue or tags re-targets them.
+ * The nearest due time and the worst status are kept on the case row for lists and indexes.
+ */
+import { and, eq } from "drizzle-orm";
+import type { CaseTransition, TransitionHook } from "../cases/ports.ts";
+import type { UnitOfWork } from "../cases/unit-of-work.ts";
+import type { Tx } from "../db/connect.ts";
+import { cases } from "../db/schema/cases.ts";
+import { contacts } from "../db/schema/contacts.ts";
+import type { StoredCalendar } from "../db/schema/routing.ts";
+import { caseSlaTargets, type SlaMetric, slaEvents } from "../db/schema/sla.ts";
+import type { Calendar } from "./business-calendar.ts";
+import {
+  type ClockStatus,
+  meetClock,
+  pauseClock,
+  reopenClock,
+  resumeClock,
+  retarget,
+  startClock,
+  type TargetClock,
+} from "./sla-clock.ts";
+import {
+  pickPolicy,
+  type SlaPolicyCache,
+  type SlaPolicyRow,
+  targetSpec,
+  usesContactAttributes,
+} from "./sla-policies.ts";
+
+type TargetRow = typeof caseSlaTargets.$inferSelect;
+type CaseRow = CaseTransition["after"];
+
+/** Where a case's queue's business hours come from (the routing configuration cache). */
+export type QueueHours = (tx: Tx, queueId: string | null) => Promise<StoredCalendar | null>;
+
+const toClock = (row: TargetRow): TargetClock => ({
+  targetMinutes: row.targetMinutes,
+  business: row.business,
+  calendar: row.calendar as Calendar | null,
+  atRiskPercent: row.atRiskPercent,
+  status: row.status,
+  paused: row.paused,
+  segmentStartedAt: row.segmentStartedAt,
+  elapsedMinutes: row.elapsedMinutes,
+  dueAt: row.dueAt,
+  atRiskAt: row.atRiskAt,
+  metAt: row.metAt,
+  breachedAt: row.breachedAt,
+});
+
+const fromClock = (clock: TargetClock) => ({
+  targetMinutes: clock.targetMinutes,
+  business: clock.business,
+  calendar: clock.calendar as StoredCalendar | null,
+  atRiskPercent: clock.atRiskPercent,
+  status: clock.status,
+  paused: clock.paused,
+  segmentStartedAt: clock.segmentStartedAt,
+  elapsedMinutes: clock.elapsedMinutes,
+  dueAt: clock.dueAt,
+  atRiskAt: clock.atRiskAt,
+  metAt: clock.metAt,
+  breachedAt: clock.breachedAt,
+});
+
+const PAUSABLE: SlaMetric[] = ["first_response", "next_response", "periodic_update", "resolution"];
+const LIVE_CHANNELS = new Set(["chat", "voice"]);
+const SEVERITY: Record<ClockStatus, number> = { breached: 4, at_risk: 3, active: 2, met_late: 1, met: 0 };
+const isRunning = (clock: TargetClock) =>
+  !clock.paused && (clock.status === "active" || clock.status === "at_risk");
+
+/** The case's nearest due time and worst status, for lists and the case row's index. */
+export function caseSlaSummary(clocks: TargetClock[]): { slaDueAt: Date | null; slaStatus: string | null } {
+  const due = clocks.filter(isRunning).map((c) => c.dueAt!.getTime());
+  const open = clocks.filter((c) => c.status !== "met" && c.status !== "met_late");
+  const worst = (open.length ? open : clocks).reduce<ClockStatus | null>(
+    (w, c) => (w === null || SEVERITY[c.status] > SEVERITY[w] ? c.status : w),
+    null,
+  );
+  return { slaDueAt: due.length ? new Date(Math.min(...due)) : null, slaStatus: worst };
+}
+
+export function createSlaHook(options: { policies: SlaPolicyCache; queueHours: QueueHours }): TransitionHook {
+  return async (tx: Tx, uow: UnitOfWork, transition: CaseTransition) => {
+    const { before, after, at } = transition;
+    const type = transition.event.type;
+    const existing = await tx.select().from(caseSlaTargets).where(eq(caseSlaTargets.caseId, after.id));
+    const byMetric = new Map(existing.map((row) => [row.metric, row]));
+    const clocks = new Map<
+      SlaMetric,
+      { clock: TargetClock; cycle: number; changed: boolean; policyId: string | null }
+    >();
+    for (const row of existing)
+      clocks.set(row.metric, {
+        clock: toClock(row),
+        cycle: row.cycle,
+        changed: false,
+        policyId: row.policyId,
+      });
+
+    const facts = await policyFacts(tx, options.policies, after);
+    const policy = pickPolicy(await options.policies.get(tx), facts);
+    const hours = await options.queueHours(tx, after.queueId);
+    const spec = (metric: SlaMetric) => (policy ? targetSpec(policy, after.priority, metric, hours) : null);
+
+    const set = (metric: SlaMetric, clock: TargetClock, cycle?: number) => {
+      const current = clocks.get(metric);
+      clocks.set(metric, {
+        clock,
+        cycle: cycle ?? current?.cycle ?? 1,
+        changed: true,
+        policyId: policy?.id ?? current?.policyId ?? null,
+      });
+    };
+    const start = (metric: SlaMetric) => {
+      const s = spec(metric);
+      if (!s) return;
+      const current = clocks.get(metric);
+      set(metric, startClock(s, at), current ? current.cycle + 1 : 1);
+    };
+    const apply = (metric: SlaMetric, step: (clock: TargetClock) => TargetClock) => {
+      const current = clocks.get(metric);
+      if (!current) return;
+      const next = step(current.clock);
+      if (next !== current.clock) set(metric, next);
+    };
+
+    if (existing.length === 0 && before.state === "new") {
+      for (const metric of ["first_response", "resolution", "periodic_update"] as const) start(metric);
+    }
+    const joinedQueue = after.state === "queued" && before.state !== "queued" && before.state !== "offered";
+    if (joinedQueue && LIVE_CHANNELS.has(after.channel)) start("answer");
+
+    switch (type) {
+      case "AGENT_REPLIED": {
+        apply("first_response", (c) => meetClock(c, at));
+        apply("next_response", (c) => meetClock(c, at));
+        const periodic = clocks.get("periodic_update");
+        if (
+          periodic &&
+          (periodic.clock.status === "active" ||
+            periodic.clock.status === "at_risk" ||
+            periodic.clock.status === "breached")
+        ) {
+          apply("periodic_update", (c) => meetClock(c, at));
+          start("periodic_update");
+        }
+        break;
+      }
+      case "CUSTOMER_MESSAGE": {
+        const first = clocks.get("first_response")?.clock.status;
+        const next = clocks.get("next_response")?.clock;
+        // A message after we answered starts the clock for our next answer.
+        if (
+          (first === "met" || first === "met_late") &&
+          (!next || next.status === "met" || next.status === "met_late")
+        )
+          start("next_response");
+        break;
+      }
+      case "ASSIGN":
+        if (before.state === "queued" || before.state === "offered") apply("answer", (c) => meetClock(c, at));
+        break;
+    }
+
+    if (after.state === "waiting_on_customer" && before.state !== "waiting_on_customer") {
+      for (const metric of PAUSABLE) apply(metric, (c) => pauseClock(c, at));
+    }
+    if (
+      before.state === "waiting_on_customer" &&
+      after.state !== "waiting_on_customer" &&
+      after.state !== "resolved" &&
+      after.state !== "closed"
+    ) {
+      for (const metric of PAUSABLE) apply(metric, (c) => resumeClock(c, at));
+    }
+    if (after.state === "resolved" && before.state !== "resolved") {
+      apply("resolution", (c) => meetClock(c, at));
+      for (const metric of ["first_response", "next_response", "periodic_update", "answer"] as const)
+        apply(metric, (c) => pauseClock(c, at));
+    }
+    if (before.state === "resolved" && after.state !== "resolved" && after.state !== "closed") {
+      apply("resolution", (c) => reopenClock(resumeClock(c, at), at));
+      for (const metric of ["next_response", "periodic_update"] as const)
+        apply(metric, (c) => resumeClock(c, at));
+    }
+    if (after.state === "closed")
+      for (const metric of [...clocks.keys()]) apply(metric, (c) => pauseClock(c, at));
+
+    // A new priority, queue or set of tags can mean another policy or other targets.
+    if (
+      before.priority !== after.priority ||
+      before.queueId !== after.queueId ||
+      before.tags.join() !== after.tags.join()
+    ) {
+      for (const [metric, entry] of clocks) {
+        const s = spec(metric);
+        if (s) set(metric, retarget(entry.clock, s, at));
+      }
+    }
+
+    for (const [metric, entry] of clocks) {
+      if (!entry.changed) continue;
+      const values = {
+        ...fromClock(entry.clock),
+        cycle: entry.cycle,
+        policyId: entry.policyId,
+        updatedAt: at,
+      };
+      const row = byMetric.get(metric);
+      let targetId = row?.id;
+      if (row) await tx.update(caseSlaTargets).set(values).where(eq(caseSlaTargets.id, row.id));
+      else
+        targetId = (
+          await tx
+            .insert(caseSlaTargets)
+            .values({ caseId: after.id, metric, ...values })
+            .returning({ id: caseSlaTargets.id })
+        )[0]!.id;
+      const wasOpen =
+        !row || (row.status !== "met" && row.status !== "met_late") || row.cycle !== entry.cycle;
+      if (wasOpen && (entry.clock.status === "met" || entry.clock.status === "met_late")) {
+        await tx
+          .insert(slaEvents)
+          .values({
+            caseId: after.id,
+            targetId: targetId!,
+            metric,
+            cycle: entry.cycle,
+            type: entry.clock.status,
+            at,
+          })
+          .onConflictDoNothing();
+      }
+    }
+    if ([...clocks.values()].some((entry) => entry.changed)) {
+      const summary = caseSlaSummary([...clocks.values()].map((entry) => entry.clock));
+      await tx.update(cases).set(summary).where(eq(cases.id, after.id));
+      uow.emit({ type: "sla.changed", caseId: after.id, status: summary.slaStatus, dueAt: summary.slaDueAt });
+    }
+  };
+}
+
+async function policyFacts(tx: Tx, policies: SlaPolicyCache, row: CaseRow) {
+  const rows: SlaPolicyRow[] = await policies.get(tx);
+  const [contact] = usesContactAttributes(rows)
+    ? await tx
+        .select({ attributes: contacts.attributes })
+        .from(contacts)
+        .where(and(eq(contacts.id, row.contactId)))
+    : [];
+  return {
+    priority: row.priority,
+    channel: row.channel,
+    queueId: row.queueId,
+    tags: row.tags,
+    contactAttributes: contact?.attributes ?? {},
+  };
+}

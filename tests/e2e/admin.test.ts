@@ -1,0 +1,239 @@
+import { join } from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, SCREENSHOTS, type TestBrowser, VIEWPORT } from "../helpers/browser.ts";
+import { ADMIN, startTestApp, type TestApp } from "../helpers/build-app.ts";
+
+const WAIT = { timeout: 15_000 };
+
+describe("admin pages in a browser", () => {
+  let app: TestApp;
+  let context: BrowserContext;
+  let browser: TestBrowser;
+  let page: Page;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { STATUS_UPDATES: "false" } });
+    ids.skill = (
+      await app.admin.post("/api/skills", { name: "returns", description: "Returns and refunds" })
+    ).body.id;
+    ids.spanish = (await app.admin.post("/api/skills", { name: "spanish" })).body.id;
+    // Something on the pages this test does not create itself: a rule, an escalation, a phone number.
+    const general = (await app.admin.get("/api/queues")).body.items[0];
+    await app.admin.post("/api/assignment-rules", {
+      name: "Spanish speakers",
+      conditions: { keywords: ["hola"], channels: ["chat", "sms"] },
+      queueId: general.id,
+      setPriority: "high",
+    });
+    await app.admin.post("/api/sla/escalation-rules", {
+      name: "Tell supervisors of breaches",
+      trigger: "breached",
+      action: "notify_supervisor",
+    });
+    await app.admin.post("/api/phone-numbers", {
+      number: "+14155550100",
+      name: "Main line",
+      queueId: general.id,
+      greeting: "Thanks for calling Acme.",
+      ivr: [{ digit: "1", label: "billing", queueId: general.id }],
+    });
+
+    browser = await launchBrowser({ timeoutMs: WAIT.timeout });
+    context = browser.context;
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  const section = async (name: string) => {
+    await page
+      .getByRole("navigation", { name: "Admin sections" })
+      .getByRole("link", { name: new RegExp(`^${name}`) })
+      .click();
+    await page.getByRole("heading", { level: 1, name }).waitFor(WAIT);
+  };
+  const choose = async (label: string, option: string | RegExp, scope = page.getByRole("dialog")) => {
+    await scope.getByRole("combobox", { name: label }).click();
+    await page.getByRole("option", { name: option }).click();
+  };
+
+  it("creates a queue through the queue form", { timeout: 90_000 }, async () => {
+    page = await context.newPage();
+    await page.goto(app.url);
+    await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("navigation", { name: "Areas" }).getByRole("link", { name: "Admin" }).click();
+    await page.waitForURL(/\/admin$/);
+    await page.getByRole("heading", { level: 1, name: "Agents" }).waitFor(WAIT);
+
+    await section("Queues");
+    await page.getByRole("button", { name: "New queue" }).click();
+    const drawer = page.getByRole("dialog");
+    await drawer.getByLabel(/^Name/).fill("Returns");
+    await drawer.getByLabel("Description").fill("Parcels coming back");
+    await choose("Add to required skills", "returns");
+    await drawer.getByRole("textbox", { name: "Required skills: level of returns" }).fill("3");
+    await choose("Add to preferred skills", "spanish");
+    await choose("Selection policy", "Most available");
+    await drawer.getByRole("button", { name: "Add overflow step" }).click();
+    await drawer.getByLabel("After (s)").fill("90");
+    await drawer.getByLabel("Service-level goal (%)").fill("90");
+    await drawer.getByLabel("Answered within (s)").fill("30");
+    await page.screenshot({ path: join(SCREENSHOTS, "admin-queue-form.png") });
+    await drawer.getByRole("button", { name: "Create queue" }).click();
+    await drawer.waitFor({ state: "detached", ...WAIT });
+    const row = page.getByTestId("admin-queue-row").and(page.locator('[data-queue="Returns"]'));
+    await row.waitFor(WAIT);
+    expect(await row.textContent()).toContain("returns ≥ 3");
+    await page.screenshot({ path: join(SCREENSHOTS, "admin-queues.png") });
+
+    const queues = await app.admin.get("/api/queues");
+    const created = queues.body.items.find((q: { name: string }) => q.name === "Returns");
+    expect(created).toMatchObject({
+      description: "Parcels coming back",
+      policy: "most_available",
+      requiredSkills: [{ skillId: ids.skill, level: 3 }],
+      preferredSkills: [{ skillId: ids.spanish, level: 1 }],
+      overflowSteps: [{ action: "drop_preferred", afterSeconds: 90 }],
+      serviceLevelPercent: 90,
+      serviceLevelSeconds: 30,
+    });
+  });
+
+  it("creates an agent with role, capacity and skills through the agent form", {
+    timeout: 90_000,
+  }, async () => {
+    await section("Agents");
+    await page.getByRole("button", { name: "New agent" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel(/^Name/).fill("Rita Returns");
+    await dialog.getByRole("textbox", { name: "Email", exact: true }).fill("rita@example.com");
+    await dialog.getByLabel("Initial password").fill("rita-password");
+    await choose("Role", "Supervisor");
+    await dialog.getByLabel("Chat capacity").fill("2");
+    await choose("Add to skills", "returns");
+    await dialog.getByRole("textbox", { name: "Skills: level of returns" }).fill("4");
+    await page.screenshot({ path: join(SCREENSHOTS, "admin-agent-form.png") });
+    await dialog.getByRole("button", { name: "Create agent" }).click();
+    await dialog.waitFor({ state: "detached", ...WAIT });
+    const row = page.getByTestId("admin-agent-row").and(page.locator('[data-email="rita@example.com"]'));
+    await row.getByText("returns 4").waitFor(WAIT);
+    await page.screenshot({ path: join(SCREENSHOTS, "admin-agents.png") });
+
+    const agents = await app.admin.get("/api/agents");
+    const rita = agents.body.items.find((a: { email: string }) => a.email === "rita@example.com");
+    expect(rita).toMatchObject({
+      name: "Rita Returns",
+      role: "supervisor",
+      capacity: { chat: 2, email: 5, sms: 5, voice: 1 },
+      active: true,
+    });
+    const skills = await app.admin.get(`/api/agents/${rita.id}/skills`);
+    expect(skills.body.items).toEqual([{ skillId: ids.skill, name: "returns", level: 4 }]);
+    // The new account signs in with the password given.
+    expect(
+      (await app.admin.post("/api/auth/login", { email: "rita@example.com", password: "rita-password" }))
+        .status,
+    ).toBe(200);
+  });
+
+  it("shows the other admin pages", { timeout: 60_000 }, async () => {
+    await section("Skills");
+    await page.getByRole("rowheader", { name: "returns" }).waitFor(WAIT);
+    await page.screenshot({ path: join(SCREENSHOTS, "admin-skills.png") });
+
+    await section("Assignment rules");
+    await page.getByTestId("rule-row").filter({ hasText: "Spanish speakers" }).waitFor(WAIT);
+    await page.screenshot({ path: join(SCREENSHOTS, "admin-assignment-rules.png") });
+
+    await section("SLA policies");
+    await page.getByTestId("policy-row").filter({ hasText: "Standard" }).waitFor(WAIT);
+    await page.getByText("Tell supervisors of breaches").waitFor(WAIT);
+    await page.screenshot({ path: join(SCREENSHOTS, "admin-sla-policies.png") });
+    await page.getByRole("button", { name: "Edit Standard" }).click();
+    await page.getByRole("dialog").getByLabel("First response for normal priority, minutes").waitFor(WAIT);
+    // Let the drawer finish sliding in before the picture.
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(SCREENSHOTS, "admin-sla-policy-form.png") });
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog").waitFor({ state: "detached", ...WAIT });
+
+    await section("Channels");
+    await page.getByText("1: billing → General").waitFor(WAIT);
+    await page.screenshot({ path: join(SCREENSHOTS, "admin-channels.png") });
+  });
+
+  it("adds a canned response and rewrites a customer update", { timeout: 90_000 }, async () => {
+    await section("Canned responses");
+    const fillCanned = async (shortCode: string, title: string, body: string) => {
+      await page.getByRole("button", { name: "New canned response" }).click();
+      const dialog = page.getByRole("dialog");
+      // The list stays open after a pick, so both channels are picked from one opening.
+      await choose("Channels", "Email");
+      await page.getByRole("option", { name: "Chat" }).click();
+      await dialog.getByLabel("Short code").fill(shortCode);
+      await dialog.getByLabel("Title").fill(title);
+      await dialog.getByLabel("Body").fill(body);
+      await dialog.getByRole("button", { name: "Add response" }).click();
+      return dialog;
+    };
+    const body = "Hi {{contact.name}}, the refund for case {{case.number}} is on its way. {{agent.name}}";
+    const dialog = await fillCanned("refund", "Refund started", body);
+    await dialog.waitFor({ state: "detached", ...WAIT });
+    const row = page.getByTestId("canned-row").and(page.locator('[data-short-code="refund"]'));
+    await row.waitFor(WAIT);
+    expect(await row.textContent()).toContain("Refund started");
+
+    const canned = await app.admin.get("/api/canned-responses");
+    expect(canned.body.items).toEqual([
+      expect.objectContaining({
+        shortCode: "refund",
+        title: "Refund started",
+        body,
+        channels: ["email", "chat"],
+      }),
+    ]);
+
+    // The same short code again: the server's 409 message shows in the form, which stays open.
+    const again = await fillCanned("refund", "Refund again", "Your refund is on its way.");
+    await again
+      .getByRole("alert")
+      .getByText("A canned response with the short code 'refund' already exists.")
+      .waitFor(WAIT);
+    await again.getByRole("button", { name: "Cancel" }).click();
+    await again.waitFor({ state: "detached", ...WAIT });
+    expect((await app.admin.get("/api/canned-responses")).body.items).toHaveLength(1);
+    await page.screenshot({ path: join(SCREENSHOTS, "admin-canned-responses.png") });
+
+    // Tall enough for all four events in one picture (the app's header is fixed, so no full-page shot).
+    await page.setViewportSize({ width: VIEWPORT.width, height: 1300 });
+    await section("Customer updates");
+    await page.getByRole("button", { name: "Edit Resolved SMS" }).click();
+    const template = page.getByRole("dialog");
+    const text = template.getByLabel("Body");
+    // A placeholder the server does not fill is refused with its message.
+    await text.fill("Case #{{case.numbr}} is resolved.");
+    await template.getByRole("button", { name: "Save update" }).click();
+    await template.getByRole("alert").getByText("Unknown placeholder {{case.numbr}}").waitFor(WAIT);
+    const resolved = "Case #{{case.number}} is resolved. Reply here if anything is still wrong.";
+    await text.fill(resolved);
+    await template.getByRole("button", { name: "Save update" }).click();
+    await template.waitFor({ state: "detached", ...WAIT });
+    const sms = page.locator('[data-testid="template-row"][data-event="resolved"][data-channel="sms"]');
+    await sms.getByText(resolved).waitFor(WAIT);
+    await page.screenshot({ path: join(SCREENSHOTS, "admin-customer-updates.png") });
+    await page.setViewportSize(VIEWPORT);
+
+    const templates = await app.admin.get("/api/status-templates");
+    expect(
+      templates.body.items.find(
+        (t: { event: string; channel: string }) => t.event === "resolved" && t.channel === "sms",
+      ),
+    ).toMatchObject({ body: resolved, enabled: true });
+  });
+});

@@ -1,0 +1,245 @@
+/**
+ * Outbound telesales in Chromium against the real app, with Twilio played by a local fake: a
+ * supervisor imports a CSV call list through the console (preview, mapping, progress to done, the
+ * invalid and duplicate lines reported), creates a preview campaign and starts it; an agent opens
+ * Calls, gets the next record with its script, calls it (the fake Twilio is asked to ring the agent's
+ * softphone) and saves a disposition, which the API then shows, then promises the next contact a
+ * callback in their own time; the supervisor reads the dashboard and adds a do-not-call number.
+ * The app's clock stands at 16:00 UTC (daytime in New York and London), so the calling window is open.
+ */
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, SCREENSHOTS, type TestBrowser } from "../helpers/browser.ts";
+import { startTestApp, type TestApp } from "../helpers/build-app.ts";
+import { type FakeTwilio, startFakeTwilio } from "../helpers/fake-twilio.ts";
+
+const WAIT = { timeout: 15_000 };
+const CAMPAIGN = "Spring renewals";
+const SCRIPT = "Hello, this is Switchboard about your plan renewal.";
+const CALLER_ID = "+14155550100";
+const CSV = [
+  "Telephone,Full name,Time zone,Plan",
+  '"(212) 555-0101",Grace Hopper,America/New_York,Gold',
+  "555-1234,Nobody Valid,America/New_York,Silver",
+  "212-555-0102,Alan Turing,Europe/London,Bronze",
+  "+1 212 555 0101,Grace Again,America/New_York,Gold",
+].join("\n");
+
+/** From now to the next 16:00 UTC: always ahead, so sessions issued on the app's clock stay valid in the browser. */
+function offsetToAfternoonUtc(now = new Date()): number {
+  const target = new Date(now);
+  target.setUTCHours(16, 0, 0, 0);
+  if (target.getTime() <= now.getTime()) target.setUTCDate(target.getUTCDate() + 1);
+  return target.getTime() - now.getTime();
+}
+
+/** The whole page, however long, under tests/e2e/screenshots. */
+const capture = (page: Page, name: string) =>
+  page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
+
+describe("outbound telesales in a browser", () => {
+  let app: TestApp;
+  let fake: FakeTwilio;
+  let browser: TestBrowser;
+  let supervisorPage: Page;
+  let agent: Awaited<ReturnType<TestApp["createAgent"]>>;
+  let offsetMs = 0;
+
+  beforeAll(async () => {
+    offsetMs = offsetToAfternoonUtc();
+    fake = await startFakeTwilio();
+    app = await startTestApp({
+      clock: () => new Date(Date.now() + offsetMs),
+      env: { ...fake.env, STATUS_UPDATES: "false", PUBLIC_URL: "https://outbound.switchboard.test" },
+    });
+    fake.routeCallbacks(app.config.publicUrl, app.url);
+    browser = await launchBrowser({ timeoutMs: WAIT.timeout });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await fake?.close();
+  });
+
+  /** A tab of its own (the console keeps its session per tab), signed in and on the outbound area. */
+  async function signIn(email: string): Promise<Page> {
+    const page = await browser.context.newPage();
+    await page.goto(app.url);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password", { exact: true }).fill("agent-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("navigation", { name: "Areas" }).getByRole("link", { name: "Outbound" }).click();
+    await page.waitForURL(/\/outbound$/);
+    return page;
+  }
+
+  it("imports a CSV call list with preview, mapping and progress", { timeout: 90_000 }, async () => {
+    const supervisor = await app.createAgent({ role: "supervisor", name: "Sam Supervisor" });
+    supervisorPage = await signIn(supervisor.email);
+    const page = supervisorPage;
+    await page.getByRole("tab", { name: "Call lists" }).click();
+    await page.waitForURL(/\/outbound\/lists$/);
+    await page.getByLabel("List name").fill("Spring customers");
+    await page.getByRole("button", { name: "Create list" }).click();
+    await page.getByTestId("call-lists").getByRole("cell", { name: "Spring customers" }).waitFor(WAIT);
+
+    await page.getByLabel("CSV file", { exact: true }).setInputFiles({
+      name: "spring.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(CSV),
+    });
+    await page
+      .getByTestId("csv-headers")
+      .filter({ hasText: "Telephone, Full name, Time zone, Plan" })
+      .waitFor(WAIT);
+    await page.getByTestId("csv-preview").getByRole("cell", { name: "Grace Hopper" }).waitFor(WAIT);
+    // The mapping comes prefilled with the server's suggestion.
+    expect(await page.getByLabel("Phone column").inputValue()).toBe("Telephone");
+    expect(await page.getByLabel("Name column", { exact: true }).inputValue()).toBe("Full name");
+    expect(await page.getByLabel("Time zone column").inputValue()).toBe("Time zone");
+    await page.getByLabel("Default country").fill("us");
+    await page.getByRole("button", { name: "Start import" }).click();
+
+    await page.getByTestId("import-status").filter({ hasText: "done" }).waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId("import-rows").textContent()).toBe("4 / 4 rows");
+    expect(await page.getByTestId("import-imported").textContent()).toBe("2");
+    expect(await page.getByTestId("import-invalid").textContent()).toBe("1");
+    const issues = page.getByTestId("import-issues");
+    const invalid = issues.getByRole("row").filter({ hasText: "555-1234" });
+    await invalid.filter({ hasText: "invalid" }).waitFor(WAIT);
+    expect(await invalid.getByRole("cell").first().textContent()).toBe("3");
+    await issues.getByRole("row").filter({ hasText: "duplicate of line 2" }).waitFor(WAIT);
+    await capture(page, "outbound-import.png");
+  });
+
+  it("creates a preview campaign and starts it", { timeout: 60_000 }, async () => {
+    const page = supervisorPage;
+    await page.getByRole("tab", { name: "Campaigns" }).click();
+    await page.getByRole("button", { name: "New campaign" }).click();
+    const form = page.getByRole("form", { name: "New campaign" });
+    await form.getByLabel("Campaign name").fill(CAMPAIGN);
+    expect(await form.getByLabel("Dialing mode").inputValue()).toBe("preview");
+    await form.getByLabel("Caller ID").fill(CALLER_ID);
+    await form.getByLabel("Script").fill(SCRIPT);
+    await form.getByLabel("Calling hours from").fill("09:00");
+    await form.getByLabel("Calling hours until").fill("20:00");
+    await capture(page, "outbound-campaign.png");
+    await form.getByRole("button", { name: "Create campaign" }).click();
+    const row = page.getByTestId("campaign-table").getByRole("row").filter({ hasText: CAMPAIGN });
+    await row.getByTestId("campaign-status").filter({ hasText: "draft" }).waitFor(WAIT);
+    await row.getByRole("button", { name: `Start ${CAMPAIGN}` }).click();
+    await row.getByTestId("campaign-status").filter({ hasText: "running" }).waitFor(WAIT);
+    await page
+      .getByTestId("campaign-action-result")
+      .filter({ hasText: `${CAMPAIGN} is now running.` })
+      .waitFor(WAIT);
+    const saved = (await app.admin.get("/api/outbound/campaigns")).body.items.find(
+      (item: { name: string }) => item.name === CAMPAIGN,
+    );
+    expect(saved).toMatchObject({
+      mode: "preview",
+      script: SCRIPT,
+      callingHours: { start: "09:00", end: "20:00" },
+    });
+  });
+
+  it("lets an agent take the next record, call it and save a disposition", { timeout: 90_000 }, async () => {
+    agent = await app.createAgent({ name: "Ada Agent" });
+    const page = await signIn(agent.email);
+    // Outbound work goes to available agents only.
+    await page.locator("label", { hasText: "Available" }).click();
+    await page
+      .getByRole("radio", { name: "Available" })
+      .and(page.locator(":checked"))
+      .waitFor({ state: "attached" });
+    await page.getByLabel("Campaign", { exact: true }).selectOption({ label: `${CAMPAIGN} (preview)` });
+    await page.waitForURL(/\/outbound\/[0-9a-f-]{36}$/);
+    await page.getByRole("button", { name: "Next record" }).click();
+    await page.getByTestId("record-script").filter({ hasText: SCRIPT }).waitFor(WAIT);
+    expect(await page.getByTestId("record-name").textContent()).toBe("Grace Hopper");
+    expect(await page.getByTestId("record-phone").textContent()).toBe("+12125550101");
+    expect(await page.getByTestId("record-local-time").textContent()).toMatch(/America\/New_York/);
+
+    await page.getByRole("button", { name: "Call +12125550101" }).click();
+    await page.getByTestId("call-placed").waitFor(WAIT);
+    const placed = await fake.waitForRequest(
+      (request) => request.resource === "call" && request.params.To === `client:agent-${agent.id}`,
+    );
+    expect(placed.params.From).toBe(CALLER_ID);
+    expect(await page.getByTestId("call-placed").textContent()).toContain(placed.sid);
+
+    await page.getByLabel("Disposition").selectOption({ label: "Interested" });
+    await page.getByLabel("Estimated value").fill("1500");
+    await page.getByLabel("Note").fill("Wants the gold plan quote");
+    await capture(page, "outbound-agent.png");
+    await page.getByRole("button", { name: "Save disposition" }).click();
+    await page.getByTestId("disposition-saved").waitFor(WAIT);
+
+    // The next record is promised a callback, in the contact's own time.
+    await page.getByRole("button", { name: "Next record" }).click();
+    await page.getByTestId("record-name").filter({ hasText: "Alan Turing" }).waitFor(WAIT);
+    await page.getByLabel("Disposition").selectOption({ label: "Callback" });
+    const callbackDay = new Date(Date.now() + offsetMs + 2 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel(/^Call back at/).fill(`${callbackDay}T10:30`);
+    await page.getByRole("button", { name: "Save disposition" }).click();
+    await page.getByTestId("disposition-saved").waitFor(WAIT);
+    await page
+      .getByTestId("my-callbacks")
+      .getByRole("row")
+      .filter({ hasText: `${callbackDay} 10:30 Europe/London` })
+      .waitFor(WAIT);
+    await capture(page, "outbound-callbacks.png");
+
+    const campaigns = (await agent.api.get("/api/outbound/campaigns")).body.items as {
+      id: string;
+      name: string;
+    }[];
+    const campaignId = campaigns.find((item) => item.name === CAMPAIGN)!.id;
+    const list = (await app.admin.get(`/api/outbound/campaigns/${campaignId}`)).body.listId as string;
+    const records = (await app.admin.get(`/api/outbound/lists/${list}/records`)).body.items;
+    const recordId = records.find((item: { phone: string }) => item.phone === "+12125550101").id;
+    const view = await agent.api.get(`/api/outbound/records/${recordId}`);
+    expect(view.body.record).toMatchObject({ status: "done", lastDisposition: "interested" });
+    expect(view.body.history[0]).toMatchObject({
+      disposition: "interested",
+      note: "Wants the gold plan quote",
+    });
+    const callbacks = (await agent.api.get("/api/outbound/callbacks")).body.items;
+    expect(callbacks).toEqual([
+      expect.objectContaining({
+        agentId: agent.id,
+        localTime: `${callbackDay}T10:30`,
+        timeZone: "Europe/London",
+      }),
+    ]);
+  });
+
+  it("shows the campaign's dashboard", { timeout: 60_000 }, async () => {
+    const page = supervisorPage;
+    await page.getByRole("button", { name: `Dashboard of ${CAMPAIGN}` }).click();
+    const dashboard = page.getByTestId("campaign-dashboard");
+    await dashboard.getByTestId("dash-dialed").filter({ hasText: /^2$/ }).waitFor(WAIT);
+    await dashboard.getByTestId("dash-connected").filter({ hasText: /^2$/ }).waitFor(WAIT);
+    await dashboard
+      .getByTestId("dash-agents")
+      .getByRole("row")
+      .filter({ hasText: "Ada Agent" })
+      .waitFor(WAIT);
+    await capture(page, "outbound-dashboard.png");
+  });
+
+  it("adds a number to the do-not-call list", { timeout: 60_000 }, async () => {
+    const page = supervisorPage;
+    await page.getByRole("tab", { name: "Do not call" }).click();
+    await page.getByRole("textbox", { name: /^Number/ }).fill("(212) 555-0199");
+    await page.getByLabel("Reason").fill("Asked by letter");
+    await page.getByRole("button", { name: "Add number" }).click();
+    await page.getByTestId("dnc-list").getByRole("row").filter({ hasText: "+12125550199" }).waitFor(WAIT);
+    const listed = (await app.admin.get("/api/outbound/dnc")).body.items;
+    expect(listed).toContainEqual(
+      expect.objectContaining({ phone: "+12125550199", campaignId: null, reason: "Asked by letter" }),
+    );
+  });
+});

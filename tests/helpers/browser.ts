@@ -1,0 +1,56 @@
+/**
+ * Headless Chromium for the browser tests: Debian's `chromium` driven by playwright-core, with the
+ * flags this closed network needs (no background connections), a throwaway profile, and the
+ * console built first when `agent-console/dist` is missing.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const DIST = join(ROOT, "agent-console/dist");
+/** Where the runs save their screenshots (ignored by git). */
+export const SCREENSHOTS = fileURLToPath(new URL("../e2e/screenshots", import.meta.url));
+export const VIEWPORT = { width: 1280, height: 720 };
+
+export interface TestBrowser {
+  context: BrowserContext;
+  screenshot(page: Page, name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(options: { timeoutMs: number }): Promise<TestBrowser> {
+  if (!existsSync(join(DIST, "index.html")) || !existsSync(join(DIST, "widget.js")))
+    execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const profileDir = mkdtempSync(join(tmpdir(), "switchboard-chromium-"));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    viewport: VIEWPORT,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  context.setDefaultTimeout(options.timeoutMs);
+  return {
+    context,
+    screenshot: async (page, name) => {
+      await page.screenshot({ path: join(SCREENSHOTS, name) });
+    },
+    async close() {
+      await context.close();
+      rmSync(profileDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Starts the real app on a random port against a fresh test database, with BullMQ and the Redis
+ * socket.io adapter when TEST_REDIS_URL is set. Nothing of ours is mocked.
+ */
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import type { Clock } from "../../cases/ports.ts";
+import { type BuiltApp, buildApp } from "../../server/app.ts";
+import { type Config, loadConfig } from "../../server/config.ts";
+import { type Api, createApi } from "./api.ts";
+import { createTestDatabase, type TestDatabase } from "./test-db.ts";
+
+export const ADMIN = { email: "admin@example.com", password: "admin-password" };
+
+export interface TestApp extends BuiltApp {
+  url: string;
+  config: Config;
+  testDb: TestDatabase;
+  /** An API client signed in as the first admin. */
+  admin: Api;
+  /** Creates an agent with the given role and returns a signed-in client for it. */
+  createAgent(input?: {
+    role?: "agent" | "supervisor" | "admin";
+    name?: string;
+  }): Promise<{ api: Api; id: string; email: string; token: string }>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+  /** Reuse a database (e.g. a second process on the same PostgreSQL); otherwise a fresh one is made. */
+  testDb?: TestDatabase;
+}
+
+export function testEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const redisUrl = process.env.TEST_REDIS_URL;
+  return {
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    SECRET_KEY: "test-secret-key-of-at-least-32-characters",
+    ...(redisUrl ? { REDIS_URL: redisUrl, JOB_PREFIX: `sbt-${randomBytes(5).toString("hex")}` } : {}),
+    ...extra,
+  };
+}
+
+/** Removes every Redis key a test run created under its prefix. */
+export async function clearRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+let agentCounter = 0;
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const testDb = options.testDb ?? (await createTestDatabase());
+  const env = testEnv(options.env);
+  const config = loadConfig(env);
+  const built = await buildApp(config, { database: testDb.database, clock: options.clock });
+  await built.app.listen({ port: 0, host: "127.0.0.1" });
+  const address = built.app.server.address();
+  const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  const admin = createApi(url);
+  await admin.login(ADMIN.email, ADMIN.password);
+
+  return {
+    ...built,
+    url,
+    config,
+    testDb,
+    admin,
+    async createAgent(input = {}) {
+      agentCounter += 1;
+      const email = `agent${agentCounter}-${randomBytes(3).toString("hex")}@example.com`;
+      const created = await admin.post("/api/agents", {
+        email,
+        name: input.name ?? `Agent ${agentCounter}`,
+        password: "agent-password",
+        role: input.role ?? "agent",
+      });
+      if (created.status !== 201)
+        throw new Error(`creating an agent failed: ${created.status} ${JSON.stringify(created.body)}`);
+      const api = createApi(url);
+      const token = await api.login(email, "agent-password");
+      return { api, id: created.body.id as string, email, token };
+    },
+    async close() {
+      await built.app.close();
+      if (!options.testDb) await testDb.drop();
+      if (config.redisUrl) await clearRedisPrefix(config.redisUrl, config.jobPrefix);
+    },
+  };
+}

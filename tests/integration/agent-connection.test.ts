@@ -1,0 +1,96 @@
+/**
+ * No case is left with an agent who is gone: when every console of an agent has been disconnected
+ * for the grace period, the agent goes offline, pending offers return and chats are re-queued;
+ * email stays assigned. A reconnect within the grace period changes nothing.
+ */
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ingest } from "../../cases/ingest.ts";
+import { agents } from "../../db/schema/agents.ts";
+import { cases, offers } from "../../db/schema/index.ts";
+import { startTestApp, type TestApp } from "../helpers/build-app.ts";
+import { connectAgent, connectVisitor, type RecordingSocket } from "../helpers/sockets.ts";
+
+describe("agent connections", () => {
+  let app: TestApp;
+  const sockets: RecordingSocket[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { AGENT_DISCONNECT_GRACE_SECONDS: "1", SWEEP_INTERVAL_SECONDS: "1" } });
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await app?.close();
+  });
+
+  const presenceOf = async (agentId: string) =>
+    (
+      await app.services.db
+        .select({ presence: agents.presence, reason: agents.presenceReason })
+        .from(agents)
+        .where(eq(agents.id, agentId))
+    )[0]!;
+  const caseRow = async (caseId: string) =>
+    (await app.services.db.select().from(cases).where(eq(cases.id, caseId)))[0]!;
+
+  it("sets a vanished agent offline, re-queues their chats, returns their offers and keeps their email", async () => {
+    const agent = await app.createAgent({ name: "Vanishing" });
+    const socket = await connectAgent(app.url, agent.token);
+    await agent.api.post("/api/me/presence", { status: "available" });
+
+    const visitor = await connectVisitor(app.url);
+    sockets.push(visitor);
+    await visitor.emitWithAck("hello", {});
+    const chat = await visitor.emitWithAck("message", { body: "are you there?" });
+    const offer = await socket.waitFor("offer", (o) => o.caseId === chat.caseId);
+    await socket.emitWithAck("offer.accept", { offerId: offer.offerId });
+
+    const email = await ingest(app.services.cases, {
+      channel: "email",
+      externalId: `<${randomUUID()}@example.com>`,
+      from: { kind: "email", address: "slow@example.com" },
+      subject: "Invoice",
+      body: "Please check my invoice",
+    });
+    const emailOffer = await socket.waitFor("offer", (o) => o.caseId === email.case.id);
+    await socket.emitWithAck("offer.accept", { offerId: emailOffer.offerId });
+
+    const waiting = await connectVisitor(app.url);
+    sockets.push(waiting);
+    await waiting.emitWithAck("hello", {});
+    const third = await waiting.emitWithAck("message", { body: "me too" });
+    const pending = await socket.waitFor("offer", (o) => o.caseId === third.caseId);
+
+    socket.close();
+    await expect.poll(async () => (await presenceOf(agent.id)).presence, { timeout: 15_000 }).toBe("offline");
+    expect((await presenceOf(agent.id)).reason).toBe("Disconnected");
+    expect(await caseRow(chat.caseId)).toMatchObject({ state: "queued", assigneeId: null });
+    expect(await caseRow(email.case.id)).toMatchObject({ state: "assigned", assigneeId: agent.id });
+    const [returned] = await app.services.db.select().from(offers).where(eq(offers.id, pending.offerId));
+    expect(returned!.status).toBe("cancelled");
+    expect((await caseRow(third.caseId)).state).toBe("queued");
+  });
+
+  it("does nothing when the console reconnects within the grace period", async () => {
+    const agent = await app.createAgent({ name: "Reloading" });
+    const first = await connectAgent(app.url, agent.token);
+    await agent.api.post("/api/me/presence", { status: "available" });
+    first.close();
+    const second = await connectAgent(app.url, agent.token);
+    sockets.push(second);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect((await presenceOf(agent.id)).presence).toBe("available");
+  });
+
+  it("keeps an agent with another console open", async () => {
+    const agent = await app.createAgent({ name: "Two tabs" });
+    const tabA = await connectAgent(app.url, agent.token);
+    const tabB = await connectAgent(app.url, agent.token);
+    sockets.push(tabB);
+    await agent.api.post("/api/me/presence", { status: "available" });
+    tabA.close();
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect((await presenceOf(agent.id)).presence).toBe("available");
+  });
+});

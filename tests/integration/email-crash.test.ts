@@ -1,0 +1,136 @@
+/**
+ * A server process fetching a mailbox is killed with SIGKILL at random moments, again and again, and
+ * restarted on the same data: in the end every Message-ID in the mailbox is stored exactly once,
+ * none is missing, and every stored message has its raw source on disk.
+ */
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, type Database } from "../../db/connect.ts";
+import { interactions } from "../../db/schema/cases.ts";
+import { mailboxes } from "../../db/schema/channels.ts";
+import { createApi } from "../helpers/api.ts";
+import { ADMIN, testEnv } from "../helpers/build-app.ts";
+import { type DovecotServer, startDovecot } from "../helpers/dovecot.ts";
+import { plainEmail } from "../helpers/email-fixtures.ts";
+import { type ServerProcess, startServerProcess } from "../helpers/server-process.ts";
+import { type SmtpCapture, startSmtpCapture } from "../helpers/smtp-capture.ts";
+import { createTestDatabase, type TestDatabase, usingPostgres } from "../helpers/test-db.ts";
+
+const MESSAGES = 300;
+const KILLS = 4;
+const messageId = (i: number) => `<crash-${i}@mail.example>`;
+
+describe("email ingest survives SIGKILL", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "switchboard-email-crash-"));
+  let dovecot: DovecotServer;
+  let smtp: SmtpCapture;
+  let testDb: TestDatabase | undefined;
+  const running: ServerProcess[] = [];
+
+  /** Reads the database between runs (PGlite only while no server has it open). */
+  const withDatabase = async <T>(read: (database: Database) => Promise<T>): Promise<T> => {
+    if (testDb) return read(testDb.database);
+    const database = await connect({ dataDir });
+    try {
+      return await read(database);
+    } finally {
+      await database.close();
+    }
+  };
+  const lastUid = () =>
+    withDatabase(async (database) => {
+      const [row] = await database.db.select({ lastUid: mailboxes.lastUid }).from(mailboxes);
+      return row?.lastUid ?? 0;
+    });
+
+  beforeAll(async () => {
+    dovecot = await startDovecot();
+    smtp = await startSmtpCapture();
+    if (usingPostgres()) testDb = await createTestDatabase();
+    // Several recipients per sender, some threads: ingest does real work for each message.
+    await dovecot.appendAll(
+      Array.from({ length: MESSAGES }, (_, i) =>
+        plainEmail({
+          from: `Sender ${i % 60} <sender${i % 60}@mail.example>`,
+          subject: `Question ${i % 60}`,
+          body: `Message ${i}`,
+          messageId: messageId(i),
+          ...(i >= 60 ? { inReplyTo: messageId(i - 60), references: [messageId(i - 60)] } : {}),
+        }),
+      ),
+    );
+  });
+  afterAll(async () => {
+    for (const server of running) await server.kill("SIGKILL");
+    await testDb?.drop();
+    await smtp?.stop();
+    await dovecot?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("stores every message exactly once after repeated kills mid-fetch", { timeout: 300_000 }, async () => {
+    const base = testEnv({ LOG_LEVEL: "warn" });
+    delete base.PORT;
+    delete base.HOST;
+    const env = {
+      ...base,
+      DATA_DIR: dataDir,
+      IMAP_URL: dovecot.imapUrl,
+      SMTP_URL: smtp.url,
+      EMAIL_FROM: "Acme Support <support@acme.example>",
+      // Customer updates would mail every new case; this test is about fetching alone.
+      STATUS_UPDATES: "false",
+      ...(testDb?.url ? { DATABASE_URL: testDb.url } : {}),
+    };
+
+    const progress: number[] = [];
+    for (let round = 0; round < KILLS; round++) {
+      const server = await startServerProcess(env);
+      running.push(server);
+      await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 1500));
+      await server.kill("SIGKILL");
+      progress.push(await lastUid());
+    }
+    // At least one kill landed while the mailbox was part-way fetched.
+    expect(
+      progress.some((uid) => uid > 0 && uid < MESSAGES),
+      `checkpoints after kills: ${progress}`,
+    ).toBe(true);
+
+    const last = await startServerProcess(env);
+    running.push(last);
+    const api = createApi(last.url);
+    await api.login(ADMIN.email, ADMIN.password);
+    await expect
+      .poll(async () => (await api.get("/api/mailboxes")).body.items[0]?.lastUid, {
+        timeout: 180_000,
+        interval: 500,
+      })
+      .toBe(MESSAGES);
+    await last.kill("SIGTERM");
+
+    await withDatabase(async (database) => {
+      const ids = Array.from({ length: MESSAGES }, (_, i) => messageId(i));
+      const rows = await database.db
+        .select({ externalId: interactions.externalId, metadata: interactions.metadata })
+        .from(interactions)
+        .where(and(eq(interactions.channel, "email"), inArray(interactions.externalId, ids)));
+      expect(new Set(rows.map((row) => row.externalId)).size).toBe(MESSAGES);
+      expect(rows).toHaveLength(MESSAGES);
+      const [{ n }] = (await database.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(interactions)
+        .where(and(eq(interactions.channel, "email"), eq(interactions.direction, "inbound")))) as [
+        { n: number },
+      ];
+      expect(Number(n)).toBe(MESSAGES);
+      const missingFiles = rows.filter(
+        (row) => !existsSync(join(dataDir, "files", String(row.metadata.rawKey))),
+      );
+      expect(missingFiles).toEqual([]);
+    });
+  });
+});

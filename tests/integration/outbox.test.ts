@@ -1,0 +1,166 @@
+/**
+ * Outbound delivery: a reply is queued in the transaction that records it, then delivered with
+ * retries; failures end `failed` with a reason a person can act on; a crash mid-send never sends
+ * twice on a channel that cannot deduplicate; a reply whose job was lost is delivered by the sweep.
+ */
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppError } from "../../cases/errors.ts";
+import { deliverInteraction, type OutboundMessage, STALE_SENDING_MS } from "../../cases/outbox.ts";
+import { addReply } from "../../cases/replies.ts";
+import { interactions } from "../../db/schema/cases.ts";
+import { contactIdentities } from "../../db/schema/contacts.ts";
+import { startTestApp, type TestApp } from "../helpers/build-app.ts";
+import { assignCase, newCase } from "../helpers/factories.ts";
+
+describe("outbox", () => {
+  let app: TestApp;
+  let agentId = "";
+  const sent: OutboundMessage[] = [];
+  let failNext: Error[] = [];
+
+  beforeAll(async () => {
+    // Customer updates off: these tests count the sender's calls and failures one by one.
+    app = await startTestApp({ env: { SWEEP_INTERVAL_SECONDS: "1", STATUS_UPDATES: "false" } });
+    agentId = (await app.createAgent({ name: "Sam Sender" })).id;
+    // Every test here assigns this agent another SMS case.
+    await app.admin.request("PATCH", `/api/agents/${agentId}`, {
+      capacity: { voice: 1, chat: 3, sms: 20, email: 20 },
+    });
+    // The SMS provider's edge, played here by a sender that records and can be told to fail.
+    app.services.senders.sms = {
+      idempotent: false,
+      async send(message) {
+        const error = failNext.shift();
+        if (error) throw error;
+        sent.push(message);
+        return { externalId: `SM-out-${sent.length}-${message.interactionId.slice(0, 8)}` };
+      },
+    };
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const assignedCase = async () => {
+    const row = await newCase(app.services);
+    await assignCase(app.services, row.id, agentId);
+    return row;
+  };
+  const interaction = async (id: string) =>
+    (await app.services.db.select().from(interactions).where(eq(interactions.id, id)))[0]!;
+
+  it("delivers a reply after temporary failures, with the provider id recorded", async () => {
+    const row = await assignedCase();
+    failNext = [new AppError("TEMPORARY", "provider busy"), new Error("socket hang up")];
+    const reply = await addReply(app.services.cases, { caseId: row.id, agentId, body: "We are on it" });
+    expect(reply.status).toBe("queued");
+    await expect.poll(async () => (await interaction(reply.id)).status, { timeout: 20_000 }).toBe("sent");
+    const stored = await interaction(reply.id);
+    expect(stored.attempts).toBe(3);
+    expect(stored.externalId).toMatch(/^SM-out-/);
+    const delivered = sent.find((m) => m.interactionId === reply.id)!;
+    expect(delivered).toMatchObject({
+      to: row.customerAddress,
+      from: "+14155550100",
+      body: "We are on it",
+      agent: { name: "Sam Sender" },
+    });
+  });
+
+  it("fails at once, with the provider's reason, when the provider refuses the message itself", async () => {
+    const row = await assignedCase();
+    failNext = [new AppError("INVALID", "The 'To' number is not a mobile number (21614).")];
+    const reply = await addReply(app.services.cases, { caseId: row.id, agentId, body: "Hello" });
+    await expect.poll(async () => (await interaction(reply.id)).status, { timeout: 10_000 }).toBe("failed");
+    expect(await interaction(reply.id)).toMatchObject({
+      attempts: 1,
+      statusReason: "The 'To' number is not a mobile number (21614).",
+    });
+  });
+
+  it("gives up after the last attempt and says so", async () => {
+    const row = await assignedCase();
+    failNext = [new AppError("TEMPORARY", "first")];
+    const reply = await addReply(app.services.cases, { caseId: row.id, agentId, body: "Hello" });
+    await expect.poll(async () => (await interaction(reply.id)).status, { timeout: 10_000 }).toBe("sent");
+    // The final attempt of another reply, called directly: no further retry is scheduled.
+    const second = await addReply(app.services.cases, { caseId: row.id, agentId, body: "Again" });
+    await expect.poll(async () => (await interaction(second.id)).status, { timeout: 10_000 }).toBe("sent");
+    await app.services.db
+      .update(interactions)
+      .set({ status: "queued" })
+      .where(eq(interactions.id, second.id));
+    failNext = [new Error("connection refused")];
+    const outcome = await deliverInteraction(app.services.cases, app.services.senders, second.id, {
+      attempt: 5,
+      maxAttempts: 5,
+    });
+    expect(outcome).toBe("failed");
+    expect((await interaction(second.id)).statusReason).toBe("Gave up after 5 attempts: connection refused");
+  });
+
+  it("never sends twice after a crash mid-send on a channel that cannot deduplicate", async () => {
+    const row = await assignedCase();
+    const reply = await addReply(app.services.cases, { caseId: row.id, agentId, body: "Once only" });
+    await expect.poll(async () => (await interaction(reply.id)).status, { timeout: 10_000 }).toBe("sent");
+    const sendsBefore = sent.filter((m) => m.interactionId === reply.id).length;
+    // As if the process died after marking the attempt and before recording the result.
+    const longAgo = new Date(Date.now() - STALE_SENDING_MS - 1000);
+    await app.services.db
+      .update(interactions)
+      .set({ status: "sending", statusChangedAt: longAgo })
+      .where(eq(interactions.id, reply.id));
+    const outcome = await deliverInteraction(app.services.cases, app.services.senders, reply.id, {
+      attempt: 1,
+      maxAttempts: 5,
+    });
+    expect(outcome).toBe("failed");
+    expect((await interaction(reply.id)).statusReason).toMatch(/may or may not have reached the customer/);
+    expect(sent.filter((m) => m.interactionId === reply.id)).toHaveLength(sendsBefore);
+  });
+
+  it("fails with a clear reason when the case's channel is not configured", async () => {
+    const row = await newCase(app.services, {
+      channel: "email",
+      from: { kind: "email", address: "nobody@example.com" },
+      externalId: "<no-email-channel@test>",
+    });
+    await assignCase(app.services, row.id, agentId);
+    const reply = await addReply(app.services.cases, { caseId: row.id, agentId, body: "Hi" });
+    await expect.poll(async () => (await interaction(reply.id)).status, { timeout: 10_000 }).toBe("failed");
+    expect((await interaction(reply.id)).statusReason).toMatch(/email channel is not configured/);
+  });
+
+  it("refuses a reply to an address that opted out, naming when and how, and stores nothing", async () => {
+    const row = await assignedCase();
+    await app.services.db
+      .update(contactIdentities)
+      .set({ optedOutAt: new Date("2026-05-01T10:00:00Z"), optOutMethod: "SMS STOP" })
+      .where(eq(contactIdentities.address, row.customerAddress));
+    const before = await app.services.db.select().from(interactions).where(eq(interactions.caseId, row.id));
+    await expect(
+      addReply(app.services.cases, { caseId: row.id, agentId, body: "Still there?" }),
+    ).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringMatching(/opted out of sms messages on 2026-05-01T10:00:00.000Z \(SMS STOP\)/),
+    });
+    expect(
+      await app.services.db.select().from(interactions).where(eq(interactions.caseId, row.id)),
+    ).toHaveLength(before.length);
+  });
+
+  it("delivers a reply whose job was lost, through the sweep", async () => {
+    const row = await assignedCase();
+    const reply = await addReply(app.services.cases, { caseId: row.id, agentId, body: "Lost job" });
+    await expect.poll(async () => (await interaction(reply.id)).status, { timeout: 10_000 }).toBe("sent");
+    // Put it back as a long-queued message with no job holding it.
+    await app.services.db
+      .update(interactions)
+      .set({ status: "queued", statusChangedAt: new Date(Date.now() - 10 * 60_000) })
+      .where(eq(interactions.id, reply.id));
+    const sendsBefore = sent.filter((m) => m.interactionId === reply.id).length;
+    await expect.poll(async () => (await interaction(reply.id)).status, { timeout: 15_000 }).toBe("sent");
+    expect(sent.filter((m) => m.interactionId === reply.id)).toHaveLength(sendsBefore + 1);
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../server/config.ts";
+
+describe("config", () => {
+  it("has defaults that run with no environment at all", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      dataDir: "./data",
+      publicUrl: "http://localhost:3000",
+      offerTimeoutMs: 30_000,
+    });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.redisUrl).toBeUndefined();
+  });
+
+  it("names each bad variable and what it must be", () => {
+    try {
+      loadConfig({ PORT: "http", DATABASE_URL: "mysql://x", DEFAULT_COUNTRY: "usa" });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as Error).message;
+      expect(message).toMatch(/PORT/);
+      expect(message).toMatch(/DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
+      expect(message).toMatch(/DEFAULT_COUNTRY: must be a two-letter country code/);
+    }
+  });
+
+  it("treats an empty variable as unset", () => {
+    expect(loadConfig({ DATABASE_URL: "", PORT: "" }).databaseUrl).toBeUndefined();
+  });
+});
