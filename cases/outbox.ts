@@ -5,11 +5,12 @@
  * mark it failed with a reason instead of risking a duplicate.
  */
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import type { Tx } from "../db/connect.ts";
 import { agents } from "../db/schema/agents.ts";
 import { type Channel, cases, type DeliveryStatus, interactions } from "../db/schema/cases.ts";
 import type { CaseDeps } from "./deps.ts";
 import { AppError, isAppError } from "./errors.ts";
-import { withUnitOfWork } from "./unit-of-work.ts";
+import { type UnitOfWork, withUnitOfWork } from "./unit-of-work.ts";
 
 export interface OutboundMessage {
   interactionId: string;
@@ -60,12 +61,19 @@ const STATUS_RANK: Record<DeliveryStatus, number> = {
 /** Delivery attempts for an outbound message before it is marked failed. */
 export const DELIVERY_ATTEMPTS = 5;
 
-/** The job that delivers one outbound interaction; its id makes enqueueing it twice harmless. */
-export function deliveryJob(interactionId: string) {
+/**
+ * The job that delivers one outbound interaction; its id makes enqueueing it twice harmless.
+ * `after` names the message whose delivery released this one (see `deliverInteraction`).
+ */
+export function deliveryJob(interactionId: string, after?: string) {
   return {
     name: "deliver-interaction",
     data: { interactionId },
-    options: { jobId: `deliver-${interactionId}`, attempts: DELIVERY_ATTEMPTS, backoffMs: 2000 },
+    options: {
+      jobId: after ? `deliver-${interactionId}-after-${after}` : `deliver-${interactionId}`,
+      attempts: DELIVERY_ATTEMPTS,
+      backoffMs: 2000,
+    },
   } as const;
 }
 
@@ -77,7 +85,36 @@ export interface DeliveryAttempt {
   maxAttempts: number;
 }
 
-type DeliverOutcome = "sent" | "delivered" | "failed" | "skipped" | "retry";
+type DeliverOutcome = "sent" | "delivered" | "failed" | "skipped" | "waiting" | "retry";
+
+/** Outbound messages that still have to reach the customer, in the order they must arrive. */
+const undelivered = (caseId: string, channel: Channel) =>
+  and(
+    eq(interactions.caseId, caseId),
+    eq(interactions.channel, channel),
+    eq(interactions.direction, "outbound"),
+    sql`${interactions.kind} <> 'note'`,
+    inArray(interactions.status, ["queued", "sending"]),
+  );
+
+const isPending = (status: DeliveryStatus) => status === "queued" || status === "sending";
+
+/** A message has settled (sent, delivered or failed): the next one on its conversation may go. */
+async function releaseNext(
+  tx: Tx,
+  uow: UnitOfWork,
+  settled: { id: string; caseId: string; channel: Channel; seq: number },
+): Promise<void> {
+  const [next] = await tx
+    .select({ id: interactions.id })
+    .from(interactions)
+    .where(and(undelivered(settled.caseId, settled.channel), sql`${interactions.seq} > ${settled.seq}`))
+    .orderBy(interactions.seq)
+    .limit(1);
+  if (!next) return;
+  const delivery = deliveryJob(next.id, settled.id);
+  uow.schedule(delivery.name, delivery.data, delivery.options);
+}
 
 async function setStatus(
   deps: CaseDeps,
@@ -86,6 +123,7 @@ async function setStatus(
   status: DeliveryStatus,
   changes: { reason?: string | null; externalId?: string; metadata?: Record<string, unknown> } = {},
 ): Promise<boolean> {
+  const settled = !isPending(status);
   return withUnitOfWork(deps, async (tx, uow) => {
     const now = deps.clock();
     const [row] = await tx
@@ -100,8 +138,9 @@ async function setStatus(
           : {}),
       })
       .where(and(eq(interactions.id, interactionId), inArray(interactions.status, from)))
-      .returning({ caseId: interactions.caseId });
+      .returning({ caseId: interactions.caseId, channel: interactions.channel, seq: interactions.seq });
     if (!row) return false;
+    if (settled) await releaseNext(tx, uow, { id: interactionId, ...row });
     uow.emit({
       type: "interaction.status",
       caseId: row.caseId,
@@ -137,6 +176,19 @@ export async function deliverInteraction(
     } else if (interaction.status !== "queued") {
       return null;
     }
+    // Messages on one conversation reach the customer in the order they were written: while an
+    // earlier one is still on its way this one waits, and that one's outcome releases it.
+    const [earlier] = await tx
+      .select({ id: interactions.id })
+      .from(interactions)
+      .where(
+        and(
+          undelivered(interaction.caseId, interaction.channel),
+          sql`${interactions.seq} < ${interaction.seq}`,
+        ),
+      )
+      .limit(1);
+    if (earlier) return { outcome: "waiting" as const };
     await tx
       .update(interactions)
       .set({ status: "sending", attempts: sql`${interactions.attempts} + 1`, statusChangedAt: now })
@@ -151,6 +203,7 @@ export async function deliverInteraction(
   });
 
   if (!claimed) return "skipped";
+  if (claimed.outcome === "waiting") return "waiting";
   if (claimed.outcome === "unknown") {
     await setStatus(deps, interactionId, ["sending"], "failed", {
       reason:
@@ -236,8 +289,14 @@ export async function recordDeliveryStatus(
       .update(interactions)
       .set({ status: input.status, statusReason: input.reason ?? null, statusChangedAt: deps.clock() })
       .where(and(target, eq(interactions.direction, "outbound"), inArray(interactions.status, behind)))
-      .returning({ id: interactions.id, caseId: interactions.caseId });
+      .returning({
+        id: interactions.id,
+        caseId: interactions.caseId,
+        channel: interactions.channel,
+        seq: interactions.seq,
+      });
     if (!row) return false;
+    if (!isPending(input.status)) await releaseNext(tx, uow, row);
     uow.emit({
       type: "interaction.status",
       caseId: row.caseId,

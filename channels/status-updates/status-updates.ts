@@ -8,7 +8,7 @@
  * opted out, nothing answers a mail that must not be answered (auto-replies, bounces, lists), and an
  * SMS waits out the contact's quiet hours.
  */
-import { and, desc, eq, lt, lte } from "drizzle-orm";
+import { and, desc, eq, gt, lt, lte } from "drizzle-orm";
 import { contactTimeZones } from "../../cases/contact-time-zone.ts";
 import type { CaseDeps } from "../../cases/deps.ts";
 import { type ChannelSenders, deliveryJob } from "../../cases/outbox.ts";
@@ -53,11 +53,17 @@ export function updateEventFor(transition: {
 
 export const STATUS_UPDATE_JOB = "send-status-update";
 
-const updateJob = (notificationId: string, delayMs = 0) =>
+/** `after` names the update whose outcome released this one. */
+const updateJob = (notificationId: string, delayMs = 0, after?: string) =>
   [
     STATUS_UPDATE_JOB,
     { notificationId },
-    { jobId: `status-update-${notificationId}-${delayMs > 0 ? "later" : "now"}`, delayMs },
+    {
+      jobId: after
+        ? `status-update-${notificationId}-after-${after}`
+        : `status-update-${notificationId}-${delayMs > 0 ? "later" : "now"}`,
+      delayMs,
+    },
   ] as const;
 
 /** Decides the update inside the transition's transaction. */
@@ -76,7 +82,10 @@ export const decideStatusUpdate: TransitionHook = async (
   if (row) uow.schedule(...updateJob(row.id));
 };
 
-type Outcome = "sent" | "skipped" | "held" | "nothing";
+type Outcome = "sent" | "skipped" | "held" | "waiting" | "nothing";
+
+const pendingOfCase = (caseId: string) =>
+  and(eq(caseNotifications.caseId, caseId), eq(caseNotifications.status, "pending"));
 
 /** Where an update about this case goes: channel and address, or why it cannot go anywhere. */
 async function destination(
@@ -126,6 +135,39 @@ export async function sendStatusUpdate(
       .where(eq(caseNotifications.id, notificationId))
       .for("update");
     if (notification?.status !== "pending") return "nothing";
+    // A customer hears about their case in the order things happened: while an earlier update is
+    // undecided (or held through quiet hours) this one waits, and that one's outcome releases it.
+    const [earlier] = await tx
+      .select({ sendAfter: caseNotifications.sendAfter })
+      .from(caseNotifications)
+      .where(
+        and(pendingOfCase(notification.caseId), lt(caseNotifications.caseEventId, notification.caseEventId)),
+      )
+      .orderBy(desc(caseNotifications.sendAfter))
+      .limit(1);
+    if (earlier) {
+      // Not due before the one it waits for: the sweep leaves it alone until then.
+      if (earlier.sendAfter > notification.sendAfter)
+        await tx
+          .update(caseNotifications)
+          .set({ sendAfter: earlier.sendAfter })
+          .where(eq(caseNotifications.id, notification.id));
+      return "waiting";
+    }
+    const releaseNext = async () => {
+      const [next] = await tx
+        .select({ id: caseNotifications.id })
+        .from(caseNotifications)
+        .where(
+          and(
+            pendingOfCase(notification.caseId),
+            gt(caseNotifications.caseEventId, notification.caseEventId),
+          ),
+        )
+        .orderBy(caseNotifications.caseEventId)
+        .limit(1);
+      if (next) uow.schedule(...updateJob(next.id, 0, notification.id));
+    };
     const now = deps.clock();
     if (notification.sendAfter.getTime() > now.getTime()) {
       uow.schedule(...updateJob(notification.id, notification.sendAfter.getTime() - now.getTime()));
@@ -136,6 +178,7 @@ export async function sendStatusUpdate(
         .update(caseNotifications)
         .set({ status: "skipped", reason, channel })
         .where(eq(caseNotifications.id, notification.id));
+      await releaseNext();
       return "skipped" as const;
     };
     const [caseRow] = await tx.select().from(cases).where(eq(cases.id, notification.caseId));
@@ -218,6 +261,7 @@ export async function sendStatusUpdate(
       .update(caseNotifications)
       .set({ status: "sent", channel: target.channel, interactionId: message!.id })
       .where(eq(caseNotifications.id, notification.id));
+    await releaseNext();
     uow.emit({
       type: "interaction.created",
       caseId: caseRow.id,

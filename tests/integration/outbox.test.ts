@@ -163,4 +163,23 @@ describe("outbox", () => {
     await expect.poll(async () => (await interaction(reply.id)).status, { timeout: 15_000 }).toBe("sent");
     expect(sent.filter((m) => m.interactionId === reply.id)).toHaveLength(sendsBefore + 1);
   });
+
+  it("delivers one conversation's replies in the order they were written, an earlier retry holding up the rest", async () => {
+    const row = await assignedCase();
+    // The first reply fails once and waits out its backoff; the later ones must not overtake it.
+    failNext = [new AppError("TEMPORARY", "provider busy")];
+    const first = await addReply(app.services.cases, { caseId: row.id, agentId, body: "One" });
+    await expect.poll(async () => (await interaction(first.id)).attempts, { timeout: 10_000 }).toBe(1);
+    const second = await addReply(app.services.cases, { caseId: row.id, agentId, body: "Two" });
+    const third = await addReply(app.services.cases, { caseId: row.id, agentId, body: "Three" });
+    expect(
+      await deliverInteraction(app.services.cases, app.services.senders, third.id, {
+        attempt: 1,
+        maxAttempts: 5,
+      }),
+    ).toBe("waiting");
+    await expect.poll(async () => (await interaction(third.id)).status, { timeout: 20_000 }).toBe("sent");
+    expect(sent.filter((m) => m.caseId === row.id).map((m) => m.body)).toEqual(["One", "Two", "Three"]);
+    expect((await interaction(second.id)).attempts).toBe(1);
+  });
 });

@@ -144,7 +144,7 @@ describe("customer updates", () => {
     expect(updatesFor(row.id)).toEqual([]);
   });
 
-  it("holds an SMS update through the contact's quiet hours", async () => {
+  it("holds an SMS update through the contact's quiet hours, and later updates behind it", async () => {
     now = new Date("2026-06-01T23:30:00Z");
     // A UK mobile: its zone (Europe/London) is known from the number the moment the case opens,
     // so the job worker holds the update too if it gets there first.
@@ -161,6 +161,28 @@ describe("customer updates", () => {
     expect(held).toMatchObject({ status: "pending" });
     expect(held!.sendAfter.toISOString()).toBe("2026-06-02T07:00:00.000Z");
     expect(updatesFor(row.id)).toEqual([]);
+
+    // Resolved in the night: that update waits behind the held one rather than overtaking it.
+    await assignCase(app.services, row.id, agentId);
+    await performAction(app.services.cases, {
+      caseId: row.id,
+      action: "resolve",
+      actor: { type: "agent", id: agentId },
+    });
+    const resolved = (await notificationsOf(row.id)).find((n) => n.event === "resolved")!;
+    expect(
+      await sendStatusUpdate(
+        app.services.cases,
+        app.services.senders,
+        app.services.statusUpdates,
+        resolved.id,
+      ),
+    ).toBe("waiting");
+    expect((await notificationsOf(row.id)).find((n) => n.id === resolved.id)).toMatchObject({
+      status: "pending",
+      sendAfter: new Date("2026-06-02T07:00:00.000Z"),
+    });
+
     now = new Date("2026-06-02T07:00:30Z");
     expect(
       await sendStatusUpdate(
@@ -170,7 +192,8 @@ describe("customer updates", () => {
         notification!.id,
       ),
     ).toBe("sent");
-    await expect.poll(() => updatesFor(row.id), { timeout: 10_000 }).toEqual(["created"]);
+    // Its outcome releases the one waiting behind it.
+    await expect.poll(() => updatesFor(row.id), { timeout: 10_000 }).toEqual(["created", "resolved"]);
     now = new Date("2026-06-02T19:00:00Z");
   });
 
