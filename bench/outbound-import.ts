@@ -52,6 +52,7 @@ async function run(name: string, database: Database, csv: string) {
     clock: () => new Date(),
     jobs: { enqueue: async () => {} },
     calls: null,
+    presence: { setAway: async () => {} },
     publicUrl: "http://localhost:3000",
     defaultCountry: "US",
     defaultTimeZone: "UTC",

@@ -2,7 +2,7 @@
  * The agent's side: the next record of a preview campaign (with its history, the script and the
  * contact's local time), reserved for the agent until they give a disposition; and their callbacks.
  */
-import { and, asc, desc, eq, gte, isNull, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, or, sql } from "drizzle-orm";
 import { AppError, notFound } from "../cases/errors.ts";
 import type { Executor, Tx } from "../db/connect.ts";
 import { campaigns, dialAttempts, listRecords, outboundCallbacks } from "../db/schema/outbound.ts";
@@ -128,6 +128,44 @@ export async function nextPreviewRecord(deps: OutboundDeps, input: { campaignId:
     return null;
   });
   return reserved ? recordView(deps, reserved, input.campaignId) : null;
+}
+
+/**
+ * The call the agent is on, or has finished and not yet wrapped up, in any campaign: its record
+ * with history, the script and the dispositions. Progressive and predictive calls come to the agent
+ * without a click; this is how the console shows whom they are talking to.
+ */
+export async function currentCampaignCall(deps: OutboundDeps, agentId: string) {
+  const [attempt] = await deps.db
+    .select({
+      id: dialAttempts.id,
+      recordId: dialAttempts.recordId,
+      campaignId: dialAttempts.campaignId,
+      status: dialAttempts.status,
+      answeredAt: dialAttempts.answeredAt,
+      campaignName: campaigns.name,
+      mode: campaigns.mode,
+    })
+    .from(dialAttempts)
+    .innerJoin(campaigns, eq(campaigns.id, dialAttempts.campaignId))
+    .where(
+      and(
+        eq(dialAttempts.agentId, agentId),
+        eq(dialAttempts.kind, "dial"),
+        isNull(dialAttempts.disposition),
+        inArray(dialAttempts.status, ["connected", "completed"]),
+      ),
+    )
+    .orderBy(desc(dialAttempts.createdAt))
+    .limit(1);
+  if (!attempt) return null;
+  return {
+    attemptId: attempt.id,
+    campaign: { id: attempt.campaignId, name: attempt.campaignName, mode: attempt.mode },
+    live: attempt.status === "connected",
+    answeredAt: attempt.answeredAt,
+    ...(await recordView(deps, attempt.recordId, attempt.campaignId)),
+  };
 }
 
 export async function listCallbacks(

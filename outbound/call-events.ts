@@ -9,14 +9,21 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Tx } from "../db/connect.ts";
 import { campaigns, dialAttempts } from "../db/schema/outbound.ts";
 import { freeAgentsFor } from "./campaign-agents.ts";
-import { finishAttempt, lockCampaign } from "./dialer.ts";
+import { finishAttempt, lockCampaign, UNANSWERED, webhook } from "./dialer.ts";
 import type { OutboundDeps } from "./ports.ts";
 import { escapeXml, twiml } from "./twiml.ts";
 
 const HANG_UP = twiml("<Hangup/>");
 
-/** Seconds the agent's browser rings for an answered customer before the call ends. */
-const AGENT_RING_SECONDS = 15;
+/**
+ * Seconds the agent's browser rings for an answered customer (Twilio's shortest Dial timeout). The
+ * console answers campaign calls by itself, so this only runs out when the agent's browser is gone
+ * or refuses; then the customer hears the apology and the call counts as abandoned.
+ */
+export const AGENT_RING_SECONDS = 5;
+
+/** Why an agent who let a campaign call go unanswered was set away. */
+export const MISSED_CAMPAIGN_CALL = "Did not pick up a campaign call";
 
 export type CallParams = Record<string, string | undefined>;
 
@@ -70,17 +77,42 @@ export async function answerOutboundCall(
     case "abandoned":
       await finishAttempt(deps, attemptId, "abandoned", "answered with no agent free: apology played");
       return twiml(`<Say>${escapeXml(answer.message)}</Say><Hangup/>`);
-    case "agent":
-      return twiml(`<Dial timeout="${AGENT_RING_SECONDS}"><Client>agent-${answer.agentId}</Client></Dial>`);
+    case "agent": {
+      const action = escapeXml(webhook(deps, "agentResult", attemptId));
+      return twiml(
+        `<Dial timeout="${AGENT_RING_SECONDS}" action="${action}" method="POST"><Client>agent-${answer.agentId}</Client></Dial>`,
+      );
+    }
   }
 }
 
-const UNANSWERED: Record<string, "no_answer" | "busy" | "failed"> = {
-  "no-answer": "no_answer",
-  busy: "busy",
-  failed: "failed",
-  canceled: "no_answer",
-};
+/**
+ * How the agent's leg of an answered call ended. A talk that took place needs nothing more; an
+ * agent whose browser did not pick up leaves a customer who answered with nobody there, so the
+ * customer hears the apology, the call counts as abandoned, and the agent is set away so the dialer
+ * stops calling people for them.
+ */
+export async function recordAgentLegResult(
+  deps: OutboundDeps,
+  attemptId: string,
+  dialCallStatus: string,
+): Promise<string> {
+  if (!UNANSWERED[dialCallStatus]) return HANG_UP;
+  const [row] = await deps.db
+    .select({ attempt: dialAttempts, abandonMessage: campaigns.abandonMessage })
+    .from(dialAttempts)
+    .innerJoin(campaigns, eq(campaigns.id, dialAttempts.campaignId))
+    .where(eq(dialAttempts.id, attemptId));
+  if (row?.attempt.status !== "connected" || row.attempt.disposition) return HANG_UP;
+  await finishAttempt(
+    deps,
+    attemptId,
+    "abandoned",
+    `answered, but the agent's browser did not pick up within ${AGENT_RING_SECONDS} s (${dialCallStatus}): apology played`,
+  );
+  if (row.attempt.agentId) await deps.presence.setAway(row.attempt.agentId, MISSED_CAMPAIGN_CALL);
+  return twiml(`<Say>${escapeXml(row.abandonMessage)}</Say><Hangup/>`);
+}
 
 export async function recordOutboundStatus(
   deps: OutboundDeps,

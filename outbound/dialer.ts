@@ -29,7 +29,17 @@ export const OUTBOUND_WEBHOOKS = {
   bridge: "/webhooks/twilio/outbound/bridge",
   /** Preview calls: how the customer's leg ended. */
   dialResult: "/webhooks/twilio/outbound/dial-result",
+  /** Progressive and predictive calls: whether the agent's browser picked up the answered customer. */
+  agentResult: "/webhooks/twilio/outbound/agent-result",
 } as const;
+
+/** Twilio's call and dial statuses for a call nobody picked up, as dispositions. */
+export const UNANSWERED: Record<string, "no_answer" | "busy" | "failed"> = {
+  "no-answer": "no_answer",
+  busy: "busy",
+  failed: "failed",
+  canceled: "no_answer",
+};
 
 export const OPEN_DIAL_STATUSES: DialStatus[] = ["queued", "ringing"];
 

@@ -21,12 +21,19 @@ export interface OutboundJobs {
   enqueue(name: string, data: unknown, options?: EnqueueOptions): Promise<void>;
 }
 
+/** Agents' presence, as routing keeps it. */
+export interface OutboundPresence {
+  /** Takes an agent out of the dialer's pool (and inbound routing) until they come back. */
+  setAway(agentId: string, reason: string): Promise<void>;
+}
+
 export interface OutboundDeps {
   db: Db;
   clock: Clock;
   jobs: OutboundJobs;
   /** Null when no telephony provider is configured: progressive and predictive campaigns cannot run. */
   calls: OutboundCalls | null;
+  presence: OutboundPresence;
   publicUrl: string;
   defaultCountry: CountryCode;
   defaultTimeZone: string;

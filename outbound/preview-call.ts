@@ -6,7 +6,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { AppError } from "../cases/errors.ts";
 import { campaigns, dialAttempts } from "../db/schema/outbound.ts";
-import { finishAttempt, webhook } from "./dialer.ts";
+import { finishAttempt, UNANSWERED, webhook } from "./dialer.ts";
 import type { OutboundDeps } from "./ports.ts";
 import { escapeXml, twiml } from "./twiml.ts";
 
@@ -56,13 +56,6 @@ export async function bridgePreviewCall(deps: OutboundDeps, attemptId: string): 
     `<Dial callerId="${escapeXml(campaign!.callerId)}" timeout="${campaign!.ringSeconds}" action="${action}" method="POST"><Number>${escapeXml(attempt.phone)}</Number></Dial>`,
   );
 }
-
-const UNANSWERED: Record<string, "no_answer" | "busy" | "failed"> = {
-  "no-answer": "no_answer",
-  busy: "busy",
-  failed: "failed",
-  canceled: "no_answer",
-};
 
 /** How the customer's leg ended: unanswered calls follow the retry rules; answered ones await the agent's disposition. */
 export async function recordPreviewDialResult(

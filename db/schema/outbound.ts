@@ -254,6 +254,10 @@ export const dialAttempts = pgTable(
     index("dial_attempts_open_idx")
       .on(t.campaignId, t.status)
       .where(sql`status in ('queued', 'ringing', 'connected')`),
+    /** An agent's calls still waiting for their disposition (the console's current call). */
+    index("dial_attempts_agent_open_idx")
+      .on(t.agentId, t.createdAt)
+      .where(sql`disposition is null and kind = 'dial'`),
   ],
 );
 

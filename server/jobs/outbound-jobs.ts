@@ -14,6 +14,7 @@ import {
   type OutboundCalls,
   type OutboundDeps,
 } from "../../outbound/ports.ts";
+import { setPresence } from "../../routing/presence.ts";
 import type { Services } from "../services.ts";
 import type { JobQueue } from "./job-queue.ts";
 
@@ -71,6 +72,11 @@ export function outboundDeps(services: Services): OutboundDeps {
       clock: services.clock,
       jobs: services.jobs,
       calls: config.twilio ? twilioCalls(config.twilio) : null,
+      presence: {
+        async setAway(agentId, reason) {
+          await setPresence(services.routing, { agentId, presence: "away", reason });
+        },
+      },
       publicUrl: config.publicUrl,
       defaultCountry: config.defaultCountry as CountryCode,
       defaultTimeZone: config.defaultTimeZone,

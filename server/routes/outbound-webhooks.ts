@@ -1,6 +1,10 @@
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
-import { answerOutboundCall, recordOutboundStatus } from "../../outbound/call-events.ts";
+import {
+  answerOutboundCall,
+  recordAgentLegResult,
+  recordOutboundStatus,
+} from "../../outbound/call-events.ts";
 import { OUTBOUND_WEBHOOKS } from "../../outbound/dialer.ts";
 import { bridgePreviewCall, recordPreviewDialResult } from "../../outbound/preview-call.ts";
 import { responses } from "../http/schemas.ts";
@@ -68,6 +72,24 @@ export function outboundWebhookRoutes(app: ZodApp, services: Services): void {
       reply
         .type("text/xml")
         .send(await recordPreviewDialResult(deps, request.query.attempt, request.body.DialCallStatus)),
+  );
+  app.post(
+    OUTBOUND_WEBHOOKS.agentResult,
+    {
+      ...signed,
+      schema: {
+        tags: ["twilio webhooks"],
+        summary:
+          "Twilio: how the agent's leg of an answered campaign call ended (TwiML: the apology if the agent never picked up)",
+        querystring: attemptQuery,
+        body: z.looseObject({ DialCallStatus: z.string() }),
+        response: responses({ 200: z.string().describe("TwiML") }),
+      },
+    },
+    async (request, reply) =>
+      reply
+        .type("text/xml")
+        .send(await recordAgentLegResult(deps, request.query.attempt, request.body.DialCallStatus)),
   );
   app.post(
     OUTBOUND_WEBHOOKS.status,

@@ -9,7 +9,12 @@ import { z } from "zod";
 import { notFound } from "../../cases/errors.ts";
 import type { Tx } from "../../db/connect.ts";
 import { listRecords } from "../../db/schema/outbound.ts";
-import { listCallbacks, nextPreviewRecord, recordView } from "../../outbound/agent-work.ts";
+import {
+  currentCampaignCall,
+  listCallbacks,
+  nextPreviewRecord,
+  recordView,
+} from "../../outbound/agent-work.ts";
 import {
   createCampaign,
   deleteCampaign,
@@ -24,7 +29,7 @@ import { recordDisposition, scheduleCallback } from "../../outbound/dispositions
 import { callPreviewRecord } from "../../outbound/preview-call.ts";
 import { AGENT_DISPOSITIONS, OUTCOMES } from "../../outbound/retry-rules.ts";
 import { currentAgent } from "../http/access.ts";
-import { idParam, responses } from "../http/schemas.ts";
+import { idParam, isoDate, responses } from "../http/schemas.ts";
 import { outboundDeps } from "../jobs/outbound-jobs.ts";
 import type { Services } from "../services.ts";
 import { outboundListRoutes } from "./outbound-lists.ts";
@@ -178,6 +183,30 @@ export function outboundRoutes(app: ZodApp, services: Services): void {
     async (request) => ({
       next: await nextPreviewRecord(deps, { campaignId: request.params.id, agentId: me(request) }),
     }),
+  );
+  app.get(
+    "/api/outbound/my-call",
+    {
+      config: agent,
+      schema: {
+        tags,
+        summary:
+          "The campaign call I am on, or finished and have not wrapped up: its record, history, script and dispositions",
+        response: responses({
+          200: z.object({
+            call: recordViewSchema
+              .extend({
+                attemptId: z.uuid(),
+                campaign: z.object({ id: z.uuid(), name: z.string(), mode: z.string() }),
+                live: z.boolean(),
+                answeredAt: isoDate.nullable(),
+              })
+              .nullable(),
+          }),
+        }),
+      },
+    },
+    async (request) => ({ call: await currentCampaignCall(deps, me(request)) }),
   );
   app.get(
     "/api/outbound/records/:id",

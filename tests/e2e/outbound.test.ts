@@ -44,6 +44,7 @@ describe("outbound telesales in a browser", () => {
   let browser: TestBrowser;
   let supervisorPage: Page;
   let agent: Awaited<ReturnType<TestApp["createAgent"]>>;
+  let agentPage: Page;
   let offsetMs = 0;
 
   beforeAll(async () => {
@@ -148,6 +149,7 @@ describe("outbound telesales in a browser", () => {
   it("lets an agent take the next record, call it and save a disposition", { timeout: 90_000 }, async () => {
     agent = await app.createAgent({ name: "Ada Agent" });
     const page = await signIn(agent.email);
+    agentPage = page;
     // Outbound work goes to available agents only.
     await page.locator("label", { hasText: "Available" }).click();
     await page
@@ -214,6 +216,70 @@ describe("outbound telesales in a browser", () => {
         timeZone: "Europe/London",
       }),
     ]);
+  });
+
+  it("puts a progressive campaign's answered call through to the agent, who sees whom they talk to and wraps up", {
+    timeout: 90_000,
+  }, async () => {
+    const phone = "+12125550111";
+    const list = await app.admin.post("/api/outbound/lists", { name: "Progressive renewals" });
+    const imported = await app.admin.post(`/api/outbound/lists/${list.body.id}/imports`, {
+      csv: `phone,name,tz\n${phone},Katherine Johnson,America/New_York\n`,
+      mapping: { phone: "phone", name: "name", timeZone: "tz" },
+    });
+    await expect
+      .poll(async () => (await app.admin.get(`/api/outbound/imports/${imported.body.id}`)).body.status, WAIT)
+      .toBe("done");
+    const campaign = await app.admin.post("/api/outbound/campaigns", {
+      name: "Progressive renewals",
+      listId: list.body.id,
+      mode: "progressive",
+      callerId: CALLER_ID,
+      script: "Hello Katherine, this is Switchboard about your renewal.",
+    });
+    expect(campaign.status, JSON.stringify(campaign.body)).toBe(201);
+    await app.admin.post(`/api/outbound/campaigns/${campaign.body.id}/start`);
+
+    // The dialer calls the record for the free agent; the customer answers.
+    const placed = await fake.waitForRequest(
+      (request) => request.resource === "call" && request.params.To === phone,
+      30_000,
+    );
+    const answered = await fake.callback(placed.params.Url!, {
+      AccountSid: fake.accountSid,
+      CallSid: placed.sid!,
+      CallStatus: "in-progress",
+      Direction: "outbound-api",
+      From: CALLER_ID,
+      To: phone,
+      AnsweredBy: "human",
+    });
+    expect(answered.body).toContain(`<Client>agent-${agent.id}</Client>`);
+
+    const page = agentPage;
+    const current = page.getByTestId("outbound-current-call");
+    await current.getByTestId("record-name").filter({ hasText: "Katherine Johnson" }).waitFor(WAIT);
+    await current.getByTestId("current-call-state").filter({ hasText: "On the call" }).waitFor(WAIT);
+    expect(await current.getByTestId("record-script").textContent()).toContain("Hello Katherine");
+    await capture(page, "outbound-current-call.png");
+
+    // The customer hangs up; the agent wraps up with a sale.
+    await fake.callback(placed.params.StatusCallback!, {
+      AccountSid: fake.accountSid,
+      CallSid: placed.sid!,
+      CallStatus: "completed",
+      Direction: "outbound-api",
+      From: CALLER_ID,
+      To: phone,
+    });
+    await current.getByTestId("current-call-state").filter({ hasText: "Call ended" }).waitFor(WAIT);
+    await current.getByLabel("Disposition").selectOption({ label: "Sale" });
+    await current.getByRole("button", { name: "Save disposition" }).click();
+    await page.getByTestId("current-call-saved").waitFor(WAIT);
+    await current.getByTestId("outbound-record").waitFor({ state: "detached", ...WAIT });
+    const records = (await app.admin.get(`/api/outbound/lists/${list.body.id}/records`)).body.items;
+    expect(records[0]).toMatchObject({ phone, status: "done", lastDisposition: "sale" });
+    await app.admin.post(`/api/outbound/campaigns/${campaign.body.id}/pause`);
   });
 
   it("shows the campaign's dashboard", { timeout: 60_000 }, async () => {

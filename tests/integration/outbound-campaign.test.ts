@@ -5,6 +5,7 @@
  */
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { agents as agentsTable } from "../../db/schema/agents.ts";
 import { dialAttempts, listRecords } from "../../db/schema/outbound.ts";
 import { decideCallingWindow } from "../../outbound/calling-window.ts";
 import { runCampaignPass } from "../../outbound/dialer.ts";
@@ -227,10 +228,25 @@ describe("progressive campaign", () => {
     await pass();
     expect(calls()).toHaveLength(2);
 
-    // The agent wraps up with a callback tomorrow at 10:00 the customer's time (New York).
+    // The agent's console shows whom they are talking to, with the script.
     const onCall = agents.find((agent) => agent.id === connected!.agentId)!;
+    const mine = await onCall.api.get("/api/outbound/my-call");
+    expect(mine.status, JSON.stringify(mine.body)).toBe(200);
+    expect(mine.body.call).toMatchObject({
+      attemptId: connected!.id,
+      live: true,
+      campaign: { id: campaignId, name: "Summer offer", mode: "progressive" },
+      record: { phone: NY },
+      script: "Hello, this is Acme with our summer offer.",
+    });
+    expect((await agents.find((agent) => agent !== onCall)!.api.get("/api/outbound/my-call")).body).toEqual({
+      call: null,
+    });
+
+    // The agent wraps up with a callback tomorrow at 10:00 the customer's time (New York).
     await status(ny!, "completed");
     expect(await voiceLoad()).toBe(0);
+    expect((await onCall.api.get("/api/outbound/my-call")).body.call).toMatchObject({ live: false });
     const wrapped = await onCall.api.post(`/api/outbound/records/${connected!.recordId}/disposition`, {
       disposition: "callback",
       callback: { localTime: "2026-07-16T10:00" },
@@ -238,6 +254,7 @@ describe("progressive campaign", () => {
     expect(wrapped.status, JSON.stringify(wrapped.body)).toBe(200);
     expect(wrapped.body.record).toMatchObject({ status: "callback", agentId: onCall.id });
     expect(new Date(wrapped.body.record.nextAttemptAt)).toEqual(new Date("2026-07-16T14:00:00Z"));
+    expect((await onCall.api.get("/api/outbound/my-call")).body).toEqual({ call: null });
   });
 
   it("dials a contact once their morning comes, and a do-not-call request lists the number at once", async () => {
@@ -413,5 +430,42 @@ describe("progressive campaign", () => {
       lastDisposition: "failed",
       nextAttemptAt: new Date("2026-07-16T16:30:00Z"),
     });
+  });
+
+  it("apologises when the agent's browser never picks up an answered call, counts it abandoned and sets the agent away", async () => {
+    now = new Date("2026-07-16T16:31:00Z");
+    await pass();
+    expect(callTo(LA)).toHaveLength(3);
+    const twiml = await answer(callTo(LA)[2]!);
+    const [put] = await attemptsOf(["connected"]).then((open) => open.filter((a) => a.phone === LA));
+    expect(twiml.body).toContain(`<Client>agent-${put!.agentId}</Client>`);
+    expect(twiml.body).toContain('timeout="5"');
+    const action = /action="([^"]+)"/.exec(twiml.body)![1]!.replaceAll("&amp;", "&");
+    expect(action).toBe(`${app.config.publicUrl}/webhooks/twilio/outbound/agent-result?attempt=${put!.id}`);
+
+    const missed = await fake.callback(action, {
+      AccountSid: fake.accountSid,
+      CallSid: callTo(LA)[2]!.sid!,
+      DialCallStatus: "no-answer",
+    });
+    expect(missed.body).toContain("<Say>Sorry, all our agents are busy.");
+    const [abandoned] = await app.services.db.select().from(dialAttempts).where(eq(dialAttempts.id, put!.id));
+    expect(abandoned).toMatchObject({ status: "abandoned", disposition: "abandoned" });
+    expect(abandoned!.note).toMatch(/did not pick up within 5 s \(no-answer\)/);
+    expect(await recordOf(LA)).toMatchObject({ status: "pending", lastDisposition: "abandoned" });
+    const [away] = await app.services.db.select().from(agentsTable).where(eq(agentsTable.id, put!.agentId!));
+    expect(away).toMatchObject({ presence: "away", presenceReason: "Did not pick up a campaign call" });
+    // Twilio asking again changes nothing, and a talk that took place needs nothing more.
+    expect(
+      (await fake.callback(action, { AccountSid: fake.accountSid, DialCallStatus: "no-answer" })).body,
+    ).not.toContain("<Say>");
+    const [talking] = await attemptsOf(["connected"]);
+    const talked = await fake.callback(
+      `${app.config.publicUrl}/webhooks/twilio/outbound/agent-result?attempt=${talking!.id}`,
+      { AccountSid: fake.accountSid, DialCallStatus: "completed" },
+    );
+    expect(talked.body).not.toContain("<Say>");
+    const [still] = await app.services.db.select().from(dialAttempts).where(eq(dialAttempts.id, talking!.id));
+    expect(still!.status).toBe("connected");
   });
 });

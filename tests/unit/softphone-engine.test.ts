@@ -248,10 +248,29 @@ describe("softphone calls", () => {
     expect(softphoneState().call).toEqual({ phase: "idle" });
   });
 
-  it("treats a call without a case as a campaign call, and a rejected one needs no wrap-up", async () => {
+  it("answers a call without a case by itself, as a campaign call whose customer is already on the line", async () => {
     await readyLine();
-    device().emit("incoming", new sdk.FakeCall({}, { From: "+14155550100" }));
-    expect(softphoneState().call).toMatchObject({ phase: "ringing", call: { caseId: null, campaign: true } });
+    const call = new sdk.FakeCall({}, { From: "+14155550100" });
+    const accepted = vi.fn();
+    call.on("accept", accepted);
+    device().emit("incoming", call);
+    expect(accepted).toHaveBeenCalledOnce();
+    expect(softphoneState().call).toMatchObject({ phase: "active", call: { caseId: null, campaign: true } });
+    hangUp();
+    expect(softphoneState().call.phase).not.toBe("active");
+  });
+
+  it("leaves a call with a case ringing until the agent answers, and a rejected one needs no wrap-up", async () => {
+    await readyLine();
+    const call = new sdk.FakeCall({ caseId: CASE_ID }, { From: "+14155550123" });
+    const accepted = vi.fn();
+    call.on("accept", accepted);
+    device().emit("incoming", call);
+    expect(softphoneState().call).toMatchObject({
+      phase: "ringing",
+      call: { caseId: CASE_ID, campaign: false },
+    });
+    expect(accepted).not.toHaveBeenCalled();
     reject();
     expect(softphoneState().call).toEqual({ phase: "idle" });
   });

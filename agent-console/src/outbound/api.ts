@@ -9,6 +9,7 @@ import type {
   CampaignFields,
   ColumnMapping,
   CsvPreview,
+  CurrentCall,
   Dashboard,
   DispositionInput,
   DispositionResult,
@@ -28,6 +29,7 @@ export const outboundKeys = {
   campaigns: ["outbound", "campaigns"] as const,
   lists: ["outbound", "lists"] as const,
   callbacks: ["outbound", "callbacks"] as const,
+  myCall: ["outbound", "my-call"] as const,
   dnc: ["outbound", "dnc"] as const,
   queues: ["outbound", "queues"] as const,
   dashboard: (campaignId: string) => ["outbound", "dashboard", campaignId] as const,
@@ -82,6 +84,18 @@ export const useImportProgress = (importId: string) =>
       query.state.data?.status === "done" || query.state.data?.status === "failed" ? false : 1_000,
   });
 
+/**
+ * The campaign call the agent is on or has to wrap up. Progressive and predictive calls arrive
+ * without a click, so it is asked for every few seconds (and at once when the softphone rings).
+ */
+export const useMyCampaignCall = (options: { enabled?: boolean } = {}) =>
+  useQuery({
+    queryKey: outboundKeys.myCall,
+    queryFn: async () => (await api.get<{ call: CurrentCall | null }>(`${BASE}/my-call`)).call,
+    refetchInterval: 3_000,
+    enabled: options.enabled ?? true,
+  });
+
 /** The record to call next (the same one until it has a disposition); `next` is null when none is due. */
 export const useNextRecord = () =>
   useMutation({
@@ -98,7 +112,7 @@ export const useDisposition = () =>
   useWrite(
     ({ recordId, ...body }: DispositionInput & { recordId: string }) =>
       api.post<DispositionResult>(`${BASE}/records/${id(recordId)}/disposition`, body),
-    [outboundKeys.callbacks],
+    [outboundKeys.callbacks, outboundKeys.myCall],
   );
 
 export const useCreateList = () =>

@@ -6,7 +6,7 @@
 import { Alert, Badge, Button, Code, Group, NativeSelect, SimpleGrid, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 import { navigate } from "../lib/router.ts";
-import { useCallbacks, useCampaigns, useNextRecord, usePlaceCall } from "./api.ts";
+import { useCallbacks, useCampaigns, useMyCampaignCall, useNextRecord, usePlaceCall } from "./api.ts";
 import { DispositionForm } from "./disposition-form.tsx";
 import type { Campaign, DispositionResult, HistoryEntry, RecordView } from "./types.ts";
 import { DISPOSITION_LABEL, ErrorAlert, Figure, formatDateTime, Panel, SimpleTable } from "./ui.tsx";
@@ -132,6 +132,52 @@ function Worksheet({ campaign }: { campaign: Campaign }) {
   );
 }
 
+/** The call a progressive or predictive campaign put through: whom the agent is talking to, and the wrap-up. */
+function CurrentCallPanel() {
+  const current = useMyCampaignCall();
+  const [saved, setSaved] = useState<DispositionResult | null>(null);
+  const call = current.data;
+  if (!call && !saved) return null;
+  return (
+    <Panel title="Current call" testId="outbound-current-call">
+      <Stack gap="md">
+        {saved && (
+          <Alert
+            color="teal"
+            title="Disposition saved"
+            role="status"
+            data-testid="current-call-saved"
+            withCloseButton
+            onClose={() => setSaved(null)}
+          >
+            {saved.explanation}
+          </Alert>
+        )}
+        {call && (
+          <>
+            <Group gap="xs">
+              <Badge color={call.live ? "green" : "gray"} data-testid="current-call-state">
+                {call.live ? "On the call" : "Call ended: wrap up"}
+              </Badge>
+              <Text fz="sm" c="dimmed">
+                {call.campaign.name} ({call.campaign.mode})
+              </Text>
+            </Group>
+            <RecordCard view={call} />
+            <DispositionForm
+              key={call.attemptId}
+              view={call}
+              onSaved={(result) => {
+                setSaved(result);
+              }}
+            />
+          </>
+        )}
+      </Stack>
+    </Panel>
+  );
+}
+
 function MyCallbacks({ campaigns }: { campaigns: Campaign[] }) {
   const callbacks = useCallbacks();
   const nameOf = (campaignId: string) => campaigns.find((item) => item.id === campaignId)?.name ?? campaignId;
@@ -162,6 +208,7 @@ export function CallsPage({ campaignId }: { campaignId: string }) {
 
   return (
     <Stack gap="md">
+      <CurrentCallPanel />
       <Panel title="Calls" testId="outbound-calls">
         <Stack gap="md">
           <ErrorAlert error={campaigns.error} title="Campaigns are not available" />

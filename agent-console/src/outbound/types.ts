@@ -115,6 +115,15 @@ export interface RecordView {
   history: HistoryEntry[];
 }
 
+/** The campaign call the agent is on, or finished and has not wrapped up. */
+export interface CurrentCall extends RecordView {
+  attemptId: string;
+  campaign: { id: string; name: string; mode: string };
+  /** False once the call has ended and only the disposition is left. */
+  live: boolean;
+  answeredAt: string | null;
+}
+
 export interface PlacedCall {
   attemptId: string;
   callSid: string;

@@ -131,8 +131,9 @@ function onIncoming(call: Call): void {
   };
   attach(call);
   dispatch({ type: "incoming", call: info, at: Date.now() });
-  // The held caller coming back to this agent: answered without a click.
-  if (resuming) call.accept();
+  // Answered without a click: the held caller coming back to this agent, and a campaign call, whose
+  // customer has already said hello (a dialer must put them through within 2 s or it is abandoned).
+  if (resuming || info.campaign) call.accept();
   void lookUpWrapUp(caseId);
 }
 

@@ -10,6 +10,7 @@ import { TransferDialog } from "../components/transfer-dialog.tsx";
 import { contactName } from "../lib/format.ts";
 import { navigate } from "../lib/router.ts";
 import { useNow } from "../lib/use-now.ts";
+import { useMyCampaignCall } from "../outbound/api.ts";
 import type { CallInfo, CallState, LineState } from "./machine.ts";
 import { elapsedSeconds, formatClock, wrapUpRemaining } from "./timing.ts";
 import { useSoftphone } from "./use-softphone.ts";
@@ -22,15 +23,43 @@ function useCallCase(caseId: string | null) {
   });
 }
 
-/** Who is on the line: the case's customer and subject, or the number for a campaign call. */
+/** A campaign call: the record being called, with a way to its script and wrap-up. */
+function CampaignParty() {
+  const current = useMyCampaignCall();
+  const record = current.data?.record;
+  return (
+    <Stack gap={2} data-testid="softphone-party">
+      <Text fw={600}>{record ? (record.name ?? record.phone) : "Outbound campaign call"}</Text>
+      {current.data && (
+        <Text fz="sm" lineClamp={2}>
+          {record?.name ? `${record.phone} · ` : ""}
+          {current.data.campaign.name}
+        </Text>
+      )}
+      <Anchor
+        fz="sm"
+        href="/outbound"
+        onClick={(event) => {
+          event.preventDefault();
+          navigate({ name: "outbound", section: "" });
+        }}
+      >
+        Script and wrap-up
+      </Anchor>
+    </Stack>
+  );
+}
+
+/** Who is on the line: the case's customer and subject, or the record of a campaign call. */
 function CallParty({ call }: { call: CallInfo }) {
   const detail = useCallCase(call.caseId);
+  if (call.campaign) return <CampaignParty />;
   if (!call.caseId)
     return (
       <Stack gap={2}>
         <Text fw={600}>{call.remote ?? "Unknown number"}</Text>
         <Text fz="sm" c="dimmed">
-          {call.campaign ? "Outbound campaign call" : "No case attached to this call"}
+          No case attached to this call
         </Text>
       </Stack>
     );

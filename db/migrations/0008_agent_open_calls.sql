@@ -1,0 +1,1 @@
+CREATE INDEX "dial_attempts_agent_open_idx" ON "dial_attempts" USING btree ("agent_id","created_at") WHERE disposition is null and kind = 'dial';
