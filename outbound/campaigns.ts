@@ -16,9 +16,15 @@ import {
 import { queues, type StoredSkillRequirement } from "../db/schema/routing.ts";
 import { minutesOf } from "./calling-window.ts";
 import type { OutboundDeps } from "./ports.ts";
-import { type Outcome, RECYCLABLE_OUTCOMES, shouldRecycle } from "./retry-rules.ts";
+import { DEFAULT_RETRY_RULES, type Outcome, RECYCLABLE_OUTCOMES, shouldRecycle } from "./retry-rules.ts";
 
 export type CampaignRow = typeof campaigns.$inferSelect;
+
+/** A campaign as it dials: a retry rule it does not set is the default one. */
+const withRuleDefaults = <T extends { retryRules: StoredRetryRules }>(row: T): T => ({
+  ...row,
+  retryRules: { ...DEFAULT_RETRY_RULES, ...row.retryRules },
+});
 
 export interface CampaignFields {
   name: string;
@@ -76,7 +82,7 @@ export async function createCampaign(deps: OutboundDeps, fields: CampaignFields)
   const now = deps.clock();
   const [row] = await deps.db
     .insert(campaigns)
-    .values({ ...fields, createdAt: now, updatedAt: now })
+    .values({ ...withRuleDefaults(fields), createdAt: now, updatedAt: now })
     .onConflictDoNothing()
     .returning();
   if (!row) throw new AppError("CONFLICT", `A campaign named '${fields.name}' exists already.`);
@@ -86,11 +92,11 @@ export async function createCampaign(deps: OutboundDeps, fields: CampaignFields)
 export async function getCampaign(executor: Executor, campaignId: string): Promise<CampaignRow> {
   const [row] = await executor.select().from(campaigns).where(eq(campaigns.id, campaignId));
   if (!row) throw notFound("Campaign", campaignId);
-  return row;
+  return withRuleDefaults(row);
 }
 
-export const listCampaigns = (executor: Executor) =>
-  executor.select().from(campaigns).orderBy(asc(campaigns.name));
+export const listCampaigns = async (executor: Executor) =>
+  (await executor.select().from(campaigns).orderBy(asc(campaigns.name))).map(withRuleDefaults);
 
 export async function updateCampaign(
   deps: OutboundDeps,
@@ -110,10 +116,14 @@ export async function updateCampaign(
   }
   const [row] = await deps.db
     .update(campaigns)
-    .set({ ...fields, updatedAt: deps.clock() })
+    .set({
+      ...fields,
+      ...(fields.retryRules ? { retryRules: { ...current.retryRules, ...fields.retryRules } } : {}),
+      updatedAt: deps.clock(),
+    })
     .where(eq(campaigns.id, campaignId))
     .returning();
-  return row!;
+  return withRuleDefaults(row!);
 }
 
 export async function deleteCampaign(deps: OutboundDeps, campaignId: string): Promise<void> {
@@ -148,7 +158,7 @@ export async function setCampaignStatus(
     .set({ status: transition.to, updatedAt: deps.clock() })
     .where(eq(campaigns.id, campaignId))
     .returning();
-  return row!;
+  return withRuleDefaults(row!);
 }
 
 /** Puts finished records that reached nobody back on the list, attempts counted afresh. */

@@ -27,7 +27,7 @@ import {
 import { campaignDashboard } from "../../outbound/dashboard.ts";
 import { recordDisposition, scheduleCallback } from "../../outbound/dispositions.ts";
 import { callPreviewRecord } from "../../outbound/preview-call.ts";
-import { AGENT_DISPOSITIONS, OUTCOMES } from "../../outbound/retry-rules.ts";
+import { AGENT_DISPOSITIONS, DEFAULT_RETRY_RULES, OUTCOMES } from "../../outbound/retry-rules.ts";
 import { currentAgent } from "../http/access.ts";
 import { idParam, isoDate, responses } from "../http/schemas.ts";
 import { outboundDeps } from "../jobs/outbound-jobs.ts";
@@ -74,6 +74,18 @@ export function outboundRoutes(app: ZodApp, services: Services): void {
           ) as typeof request.body),
         }),
       ),
+  );
+  app.get(
+    "/api/outbound/campaign-defaults",
+    {
+      config: supervisor,
+      schema: {
+        tags,
+        summary: "What a new campaign gets for every field it does not set (the form's starting values)",
+        response: responses({ 200: z.looseObject({ retryRules: z.record(z.string(), z.unknown()) }) }),
+      },
+    },
+    async () => ({ ...DEFAULTS, retryRules: DEFAULT_RETRY_RULES }),
   );
   app.get(
     "/api/outbound/campaigns",

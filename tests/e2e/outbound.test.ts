@@ -126,6 +126,13 @@ describe("outbound telesales in a browser", () => {
     await form.getByLabel("Script").fill(SCRIPT);
     await form.getByLabel("Calling hours from").fill("09:00");
     await form.getByLabel("Calling hours until").fill("20:00");
+    // Retry rules start at the server's defaults and can be changed per outcome.
+    const noAnswerAfter = form.getByLabel("No answer: try again after (minutes)");
+    expect(await noAnswerAfter.inputValue()).toBe("120");
+    await noAnswerAfter.fill("90");
+    await form.getByLabel("Busy: at most (attempts)").fill("2");
+    await form.getByLabel("Voicemail drop").fill("https://example.com/renewal-voicemail.mp3");
+    await form.getByLabel("Message when no agent is free").fill("Sorry, we will call you back soon.");
     await capture(page, "outbound-campaign.png");
     await form.getByRole("button", { name: "Create campaign" }).click();
     const row = page.getByTestId("campaign-table").getByRole("row").filter({ hasText: CAMPAIGN });
@@ -143,6 +150,13 @@ describe("outbound telesales in a browser", () => {
       mode: "preview",
       script: SCRIPT,
       callingHours: { start: "09:00", end: "20:00" },
+      retryRules: {
+        no_answer: { retryAfterMinutes: 90, maxAttempts: 3 },
+        busy: { retryAfterMinutes: 15, maxAttempts: 2 },
+        answering_machine: { retryAfterMinutes: 1440, maxAttempts: 3 },
+      },
+      voicemailDropUrl: "https://example.com/renewal-voicemail.mp3",
+      abandonMessage: "Sorry, we will call you back soon.",
     });
   });
 

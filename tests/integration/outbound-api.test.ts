@@ -129,6 +129,14 @@ describe("outbound API", () => {
       retryRules: { no_answer: { retryAfterMinutes: 120, maxAttempts: 1 } },
     });
     expect(patched.status).toBe(200);
+    // The rule changed; the others keep the defaults a new campaign starts from.
+    const defaults = (await app.admin.get("/api/outbound/campaign-defaults")).body;
+    expect(defaults.retryRules.busy).toEqual({ retryAfterMinutes: 15, maxAttempts: 5 });
+    expect(patched.body.retryRules).toEqual({
+      ...defaults.retryRules,
+      no_answer: { retryAfterMinutes: 120, maxAttempts: 1 },
+    });
+    expect((await agent.api.get("/api/outbound/campaign-defaults")).status).toBe(403);
     const second = await agent.api.get(`/api/outbound/campaigns/${id}/next`);
     expect(second.body.next.record.phone).toBe("+12125550202");
     const unanswered = await agent.api.post(

@@ -52,6 +52,15 @@ function useWrite<TInput, TOutput>(write: (input: TInput) => Promise<TOutput>, s
   });
 }
 
+/** What a new campaign starts from: the server's defaults, retry rules included. */
+export const useCampaignDefaults = () =>
+  useQuery({
+    queryKey: ["outbound", "campaign-defaults"],
+    queryFn: () =>
+      api.get<Omit<CampaignFields, "name" | "listId" | "mode" | "callerId">>(`${BASE}/campaign-defaults`),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+
 export const useCampaigns = () =>
   useQuery({ queryKey: outboundKeys.campaigns, queryFn: itemsOf<Campaign>(`${BASE}/campaigns`) });
 export const useCallLists = () =>

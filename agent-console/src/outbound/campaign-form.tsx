@@ -1,12 +1,14 @@
 /**
  * Creating or changing a campaign: its list, queue, dialing mode, script, dispositions, calling hours
- * (narrower than 08:00–21:00 in the contact's time), weekly schedule windows, ring time and abandon limit.
+ * (narrower than 08:00–21:00 in the contact's time), weekly schedule windows, ring time, abandon
+ * limit, retry rules per outcome, the voicemail drop and the message for a call with no agent free.
  */
 import {
   ActionIcon,
   Button,
   Checkbox,
   Group,
+  Loader,
   NativeSelect,
   NumberInput,
   SimpleGrid,
@@ -16,7 +18,7 @@ import {
   TextInput,
 } from "@mantine/core";
 import { type FormEvent, useState } from "react";
-import { useCallLists, useQueues, useSaveCampaign } from "./api.ts";
+import { useCallLists, useCampaignDefaults, useQueues, useSaveCampaign } from "./api.ts";
 import {
   CAMPAIGN_MODES,
   type Campaign,
@@ -24,6 +26,8 @@ import {
   type CampaignMode,
   DISPOSITIONS,
   type Disposition,
+  RETRIED_OUTCOMES,
+  type RetriedOutcome,
   type ScheduleWindow,
 } from "./types.ts";
 import { DISPOSITION_LABEL, ErrorAlert } from "./ui.tsx";
@@ -31,7 +35,9 @@ import { DISPOSITION_LABEL, ErrorAlert } from "./ui.tsx";
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const WEEKDAYS: ScheduleWindow = { days: [1, 2, 3, 4, 5], start: "09:00", end: "17:00" };
 
-const blank = (listId: string): CampaignFields => ({
+type Defaults = Omit<CampaignFields, "name" | "listId" | "mode" | "callerId">;
+
+const blank = (listId: string, defaults: Defaults): CampaignFields => ({
   name: "",
   listId,
   queueId: null,
@@ -40,9 +46,14 @@ const blank = (listId: string): CampaignFields => ({
   dispositions: [...DISPOSITIONS],
   callingHours: null,
   schedule: null,
-  abandonLimitPercent: 3,
-  ringSeconds: 25,
+  abandonLimitPercent: defaults.abandonLimitPercent,
+  maxRatio: defaults.maxRatio,
+  ringSeconds: defaults.ringSeconds,
   callerId: "",
+  retryRules: defaults.retryRules,
+  maxAttemptsPerRecord: defaults.maxAttemptsPerRecord,
+  voicemailDropUrl: defaults.voicemailDropUrl,
+  abandonMessage: defaults.abandonMessage,
 });
 
 const pick = (campaign: Campaign): CampaignFields => ({
@@ -55,9 +66,67 @@ const pick = (campaign: Campaign): CampaignFields => ({
   callingHours: campaign.callingHours,
   schedule: campaign.schedule,
   abandonLimitPercent: Number(campaign.abandonLimitPercent),
+  maxRatio: Number(campaign.maxRatio),
   ringSeconds: campaign.ringSeconds,
   callerId: campaign.callerId,
+  retryRules: campaign.retryRules,
+  maxAttemptsPerRecord: campaign.maxAttemptsPerRecord,
+  voicemailDropUrl: campaign.voicemailDropUrl,
+  abandonMessage: campaign.abandonMessage,
 });
+
+const OUTCOME_LABEL: Record<RetriedOutcome, string> = {
+  no_answer: "No answer",
+  busy: "Busy",
+  answering_machine: "Answering machine",
+  failed: "Failed",
+  abandoned: "Abandoned (no agent free)",
+};
+
+/** When each unreached outcome is tried again, and how many times at most. */
+function RetryRulesEditor({
+  rules,
+  onChange,
+}: {
+  rules: CampaignFields["retryRules"];
+  onChange: (rules: CampaignFields["retryRules"]) => void;
+}) {
+  return (
+    <Stack gap={4}>
+      {RETRIED_OUTCOMES.map((outcome) => {
+        const rule = rules[outcome];
+        const label = OUTCOME_LABEL[outcome];
+        return (
+          <Group key={outcome} gap="sm" align="flex-end" wrap="nowrap">
+            <Text fz="sm" w={190}>
+              {label}
+            </Text>
+            <NumberInput
+              aria-label={`${label}: try again after (minutes)`}
+              description="again after (min)"
+              min={1}
+              max={60 * 24 * 30}
+              value={rule.retryAfterMinutes}
+              onChange={(value) =>
+                onChange({ ...rules, [outcome]: { ...rule, retryAfterMinutes: Number(value) || 1 } })
+              }
+            />
+            <NumberInput
+              aria-label={`${label}: at most (attempts)`}
+              description="at most (attempts)"
+              min={1}
+              max={50}
+              value={rule.maxAttempts}
+              onChange={(value) =>
+                onChange({ ...rules, [outcome]: { ...rule, maxAttempts: Number(value) || 1 } })
+              }
+            />
+          </Group>
+        );
+      })}
+    </Stack>
+  );
+}
 
 function TimeRange({
   legend,
@@ -139,11 +208,27 @@ function WindowsEditor({
 }
 
 export function CampaignForm({ campaign, onDone }: { campaign?: Campaign; onDone: () => void }) {
+  const defaults = useCampaignDefaults();
+  if (campaign) return <CampaignFormFields campaign={campaign} onDone={onDone} />;
+  if (defaults.error) return <ErrorAlert error={defaults.error} title="The campaign form cannot open" />;
+  if (!defaults.data) return <Loader size="sm" aria-label="Loading the campaign form" />;
+  return <CampaignFormFields defaults={defaults.data} onDone={onDone} />;
+}
+
+function CampaignFormFields({
+  campaign,
+  defaults,
+  onDone,
+}: {
+  campaign?: Campaign;
+  defaults?: Defaults;
+  onDone: () => void;
+}) {
   const lists = useCallLists().data ?? [];
   const queues = useQueues().data ?? [];
   const save = useSaveCampaign();
   const [fields, setFields] = useState<CampaignFields>(() =>
-    campaign ? pick(campaign) : blank(lists[lists.length - 1]?.id ?? ""),
+    campaign ? pick(campaign) : blank(lists[lists.length - 1]?.id ?? "", defaults!),
   );
   const [zone, setZone] = useState(campaign?.schedule?.timeZone ?? "America/New_York");
   const set = (change: Partial<CampaignFields>) => setFields((current) => ({ ...current, ...change }));
@@ -158,6 +243,7 @@ export function CampaignForm({ campaign, onDone }: { campaign?: Campaign; onDone
       listId,
       schedule: windows.length ? { timeZone: zone, windows } : null,
       callingHours: fields.callingHours?.start && fields.callingHours.end ? fields.callingHours : null,
+      voicemailDropUrl: fields.voicemailDropUrl?.trim() || null,
     };
     // A running campaign keeps its list and mode.
     if (running) {
@@ -264,6 +350,48 @@ export function CampaignForm({ campaign, onDone }: { campaign?: Campaign; onDone
         <WindowsEditor
           windows={windows}
           onChange={(next) => set({ schedule: next.length ? { timeZone: zone, windows: next } : null })}
+        />
+        <Text fz="sm" fw={500}>
+          Retries: when a record is tried again after each outcome, and how often at most
+        </Text>
+        <RetryRulesEditor rules={fields.retryRules} onChange={(retryRules) => set({ retryRules })} />
+        <SimpleGrid cols={{ base: 1, md: 3 }}>
+          <NumberInput
+            label="Attempts per record at most"
+            description="Whatever their outcomes"
+            min={1}
+            max={50}
+            value={fields.maxAttemptsPerRecord}
+            onChange={(value) => set({ maxAttemptsPerRecord: Number(value) || 1 })}
+          />
+          {fields.mode === "predictive" && (
+            <NumberInput
+              label="Lines per free agent at most"
+              description="Predictive pacing ceiling"
+              min={1}
+              max={5}
+              step={0.5}
+              decimalScale={1}
+              value={fields.maxRatio}
+              onChange={(value) => set({ maxRatio: Number(value) || 1 })}
+            />
+          )}
+          <TextInput
+            label="Voicemail drop"
+            description="Audio URL played to an answering machine; empty: hang up"
+            placeholder="https://example.com/voicemail.mp3"
+            value={fields.voicemailDropUrl ?? ""}
+            onChange={(e) => set({ voicemailDropUrl: e.currentTarget.value })}
+          />
+        </SimpleGrid>
+        <Textarea
+          label="Message when no agent is free"
+          description="Said at once to a customer who answers while every agent is busy; the call counts as abandoned"
+          required
+          autosize
+          minRows={2}
+          value={fields.abandonMessage}
+          onChange={(e) => set({ abandonMessage: e.currentTarget.value })}
         />
         <ErrorAlert error={save.error} title="The campaign was not saved" />
         <Group justify="flex-end">

@@ -73,9 +73,27 @@ export interface CampaignFields {
   callingHours: HoursRange | null;
   schedule: Schedule | null;
   abandonLimitPercent: number;
+  /** Predictive mode: at most this many lines per free agent. */
+  maxRatio: number;
   ringSeconds: number;
   callerId: string;
+  retryRules: RetryRules;
+  maxAttemptsPerRecord: number;
+  /** Played to an answering machine, then the call ends; null leaves no message. */
+  voicemailDropUrl: string | null;
+  /** Said to a customer who answers when no agent is free. */
+  abandonMessage: string;
 }
+
+export const RETRIED_OUTCOMES = ["no_answer", "busy", "answering_machine", "failed", "abandoned"] as const;
+export type RetriedOutcome = (typeof RETRIED_OUTCOMES)[number];
+
+export interface RetryRule {
+  retryAfterMinutes: number;
+  maxAttempts: number;
+}
+
+export type RetryRules = Record<RetriedOutcome, RetryRule>;
 
 export interface Campaign extends CampaignFields {
   id: string;
