@@ -78,6 +78,9 @@ export async function answerDialResult(deps: VoiceDeps, params: TwilioParams): P
   const meta = callMetadata(call);
   // The bridge ended because the agent put the caller on hold: they keep holding.
   if (meta.phase === "held") return renderTwiml(heldVerbs(deps));
+  // The bridge to the agent the case was taken from: the caller goes on with the case.
+  if (meta.transferredLegSid && params.DialCallSid === meta.transferredLegSid)
+    return renderTwiml(await holdStep(deps, call.id));
   const outcome = dialOutcome(params.DialCallStatus);
   const now = deps.cases.clock();
   if (outcome === "answered") {

@@ -70,6 +70,9 @@ export interface CallMetadata {
   recordingPaused?: boolean;
   /** When the agent last put the caller on hold. */
   heldAt?: string;
+  /** When the case last changed hands mid-call, and the agent's leg the caller was taken from. */
+  transferredAt?: string;
+  transferredLegSid?: string | null;
   voicemailReason?: VoicemailReason;
   voicemail?: { recordingSid: string; interactionId: string };
   /** A supervisor offered the waiting caller a callback, and what the caller chose. */

@@ -7,6 +7,7 @@ import type { DomainEvent } from "../../cases/events.ts";
 import { createSmsSender } from "../../channels/sms/sms-sender.ts";
 import { createTwilioApi } from "../../channels/twilio/twilio-client.ts";
 import { connectAssignedCall, sendWaitingCallerToVoicemail } from "../../channels/voice/call-connect.ts";
+import { followCaseWithCall } from "../../channels/voice/call-transfer.ts";
 import { offerCallbacks, waitingCallers } from "../../channels/voice/callback-offer.ts";
 import type { VoiceDeps } from "../../channels/voice/voice-deps.ts";
 import { queuePositions } from "../../routing/queue-stats.ts";
@@ -93,22 +94,32 @@ export async function setupTwilio(context: ChannelContext): Promise<void> {
     sendWaitingCallerToVoicemail(voice, callInteractionId),
   );
 
-  // An agent accepted a waiting caller's case: put the caller through. Only this process hears
-  // about its own commits; a caller whose redirect is lost is connected by their next hold round.
+  // A case with a caller on the line changed hands: the caller follows it. An agent accepted a
+  // waiting caller's case: put the caller through. Only this process hears about its own commits;
+  // a caller whose redirect is lost is connected by their next hold round.
   const connecting = new Set<Promise<void>>();
-  const onAssigned = (event: Extract<DomainEvent, { type: "case.updated" }>) => {
-    const work: Promise<void> = connectAssignedCall(voice, event.caseId, event.assigneeId!)
-      .catch((error) =>
-        services.logger.warn({ err: error, caseId: event.caseId }, "connecting a call failed"),
-      )
-      .finally(() => connecting.delete(work));
-    connecting.add(work);
+  const onChanged = async (event: Extract<DomainEvent, { type: "case.updated" }>) => {
+    const assignee = event.state === "assigned" ? event.assigneeId : null;
+    if (event.previousAssigneeId && event.previousAssigneeId !== event.assigneeId)
+      await followCaseWithCall(voice, {
+        caseId: event.caseId,
+        previousAssigneeId: event.previousAssigneeId,
+        newAssigneeId: assignee,
+      });
+    if (assignee) await connectAssignedCall(voice, event.caseId, assignee);
   };
   context.onEvents((events) => {
     for (const event of events) {
-      if (event.type !== "case.updated" || event.state !== "assigned" || !event.assigneeId) continue;
+      if (event.type !== "case.updated") continue;
       if (event.case && event.case.channel !== "voice") continue;
-      onAssigned(event);
+      const moved = event.previousAssigneeId && event.previousAssigneeId !== event.assigneeId;
+      if (!moved && (event.state !== "assigned" || !event.assigneeId)) continue;
+      const work: Promise<void> = onChanged(event)
+        .catch((error) =>
+          services.logger.warn({ err: error, caseId: event.caseId }, "connecting a call failed"),
+        )
+        .finally(() => connecting.delete(work));
+      connecting.add(work);
     }
   });
   context.onClose(() => Promise.allSettled([...connecting]));

@@ -91,6 +91,100 @@ describe("hold", () => {
     expect((await callOf(callSid)).metadata.phase).toBe("connected");
   });
 
+  it("moves a caller with their case: to the colleague it is transferred to, or back into the queue", async () => {
+    const first = await app.createAgent({ name: "Tara Transfer" });
+    const second = await app.createAgent({ name: "Bo Backup" });
+    const firstSocket = await connectAgent(app.url, first.token);
+    const secondSocket = await connectAgent(app.url, second.token);
+    try {
+      expect((await first.api.post("/api/me/presence", { status: "available" })).status).toBe(200);
+      const callSid = newSid("CA");
+      const from = "+14155557303";
+      await hook("", twilioFixture("voice-incoming", { CallSid: callSid, From: from, Caller: from }));
+      const caseId = (await callOf(callSid)).caseId;
+      const offer = await firstSocket.waitFor("offer", (payload) => payload.caseId === caseId);
+      expect((await firstSocket.emitWithAck("offer.accept", { offerId: offer.offerId })).ok).toBe(true);
+      await expect
+        .poll(async () => (await callOf(callSid)).metadata.phase, { timeout: 5000 })
+        .toBe("connecting");
+      const firstLeg = newSid("CA");
+      const answeredBy = (legSid: string, agentId: string) =>
+        twilioFixture("voice-dial-leg-answered", {
+          CallSid: legSid,
+          ParentCallSid: callSid,
+          To: `client:agent-${agentId}`,
+          From: from,
+        });
+      await hook("/status", answeredBy(firstLeg, first.id));
+      expect((await callOf(callSid)).metadata).toMatchObject({ phase: "connected", agentId: first.id });
+
+      // Transferred to a colleague: the caller is put through to them, not left with the first agent.
+      expect((await second.api.post("/api/me/presence", { status: "available" })).status).toBe(200);
+      const updatesBefore = updatesOf(callSid).length;
+      const transferred = await first.api.post(`/api/cases/${caseId}/transfer`, {
+        toAgentId: second.id,
+        note: "Billing question, over to Bo",
+      });
+      expect(transferred.status, JSON.stringify(transferred.body)).toBe(200);
+      await fake.waitForRequest(
+        (r) =>
+          r.resource === "call-update" &&
+          r.pathSid === callSid &&
+          (r.params.Twiml ?? "").includes(`<Identity>agent-${second.id}</Identity>`),
+      );
+      expect(updatesOf(callSid).length).toBe(updatesBefore + 1);
+      expect((await callOf(callSid)).metadata).toMatchObject({
+        phase: "connecting",
+        agentId: second.id,
+        transferredLegSid: firstLeg,
+      });
+      // The first agent's bridge ending does not hang the caller up.
+      const oldBridge = await hook(
+        "/dial-status",
+        twilioFixture("voice-dial-action", {
+          CallSid: callSid,
+          DialCallSid: firstLeg,
+          DialCallStatus: "completed",
+        }),
+      );
+      expect(oldBridge.body).not.toContain("<Hangup");
+      const secondLeg = newSid("CA");
+      await hook("/status", answeredBy(secondLeg, second.id));
+      expect((await callOf(callSid)).metadata).toMatchObject({ phase: "connected", agentId: second.id });
+
+      // Sent back to the queue while nobody is free: the caller holds there with the music.
+      expect((await first.api.post("/api/me/presence", { status: "away" })).status).toBe(200);
+      const queueId = (await app.admin.get(`/api/cases/${caseId}`)).body.queueId as string;
+      const queued = await second.api.post(`/api/cases/${caseId}/transfer`, { toQueueId: queueId });
+      expect(queued.status, JSON.stringify(queued.body)).toBe(200);
+      await fake.waitForRequest(
+        (r) =>
+          r.resource === "call-update" &&
+          r.pathSid === callSid &&
+          (r.params.Twiml ?? "").includes("Please hold while we transfer your call."),
+      );
+      expect((await callOf(callSid)).metadata.phase).toBe("waiting");
+      expect((await second.api.post("/api/me/presence", { status: "away" })).status).toBe(200);
+      const holding = await hook("/wait", twilioFixture("voice-incoming", { CallSid: callSid }));
+      expect(holding.body).toContain("<Play");
+      expect(holding.body).not.toContain("<Dial");
+
+      // The first agent comes back and accepts: the caller is put through to them.
+      expect((await first.api.post("/api/me/presence", { status: "available" })).status).toBe(200);
+      const again = await firstSocket.waitFor(
+        "offer",
+        (payload) => payload.caseId === caseId && payload.offerId !== offer.offerId,
+      );
+      expect((await firstSocket.emitWithAck("offer.accept", { offerId: again.offerId })).ok).toBe(true);
+      await expect
+        .poll(async () => (await callOf(callSid)).metadata, { timeout: 5000 })
+        .toMatchObject({ phase: "connecting", agentId: first.id });
+    } finally {
+      firstSocket.close();
+      secondSocket.close();
+    }
+  });
+
   it("refuses to hold a case without a live call, or a call the agent placed", async () => {
     const agent = await app.createAgent({ name: "No Call" });
     const sms = await postTwilioWebhook(
