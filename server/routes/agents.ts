@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AGENT_ROLES, PRESENCE } from "../../db/schema/agents.ts";
+import { loadsFor } from "../../routing/agent-load.ts";
 import { agentView, createAgent, listAgents } from "../auth/accounts.ts";
 import { currentAgent } from "../http/access.ts";
 import { idParam, isoDate, responses } from "../http/schemas.ts";
@@ -87,6 +88,26 @@ export function agentRoutes(app: ZodApp, services: Services): void {
       schema: { tags: ["me"], summary: "The signed-in agent", response: responses({ 200: agentSchema }) },
     },
     async (request) => agentView(currentAgent(request)),
+  );
+
+  app.get(
+    "/api/me/load",
+    {
+      config: { access: "agent" },
+      schema: {
+        tags: ["me"],
+        summary: "My work per channel as routing counts it against my capacity",
+        description:
+          "Cases held (assigned or waiting on the customer) and offered; for voice, live calls only (inbound, placed from a case, or a campaign call).",
+        response: responses({
+          200: z.object({ chat: z.number(), email: z.number(), sms: z.number(), voice: z.number() }),
+        }),
+      },
+    },
+    async (request) => {
+      const me = currentAgent(request).id;
+      return (await loadsFor(services.db, [me])).get(me)!;
+    },
   );
 
   app.post(

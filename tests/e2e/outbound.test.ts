@@ -274,6 +274,8 @@ describe("outbound telesales in a browser", () => {
     const current = page.getByTestId("outbound-current-call");
     await current.getByTestId("record-name").filter({ hasText: "Katherine Johnson" }).waitFor(WAIT);
     await current.getByTestId("current-call-state").filter({ hasText: "On the call" }).waitFor(WAIT);
+    // The header counts the campaign call against the agent's voice capacity.
+    await page.getByTestId("capacity").getByText("Voice 1/1").waitFor(WAIT);
     expect(await current.getByTestId("record-script").textContent()).toContain("Hello Katherine");
     await capture(page, "outbound-current-call.png");
 

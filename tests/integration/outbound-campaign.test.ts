@@ -228,8 +228,9 @@ describe("progressive campaign", () => {
     await pass();
     expect(calls()).toHaveLength(2);
 
-    // The agent's console shows whom they are talking to, with the script.
+    // The agent's console shows whom they are talking to, with the script, and the call in their load.
     const onCall = agents.find((agent) => agent.id === connected!.agentId)!;
+    expect((await onCall.api.get("/api/me/load")).body).toEqual({ chat: 0, email: 0, sms: 0, voice: 1 });
     const mine = await onCall.api.get("/api/outbound/my-call");
     expect(mine.status, JSON.stringify(mine.body)).toBe(200);
     expect(mine.body.call).toMatchObject({

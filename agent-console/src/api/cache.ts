@@ -27,6 +27,12 @@ export function applyCaseUpdate(
   summary: CaseSummary,
   agentId: string | undefined,
 ): void {
+  // A case of mine (or one leaving me) changed: my load per channel may have changed with it.
+  const wasMine = client
+    .getQueryData<CasePage>(queryKeys.cases("mine"))
+    ?.items.some((item) => item.id === summary.id);
+  if (agentId && (summary.assigneeId === agentId || wasMine))
+    void client.invalidateQueries({ queryKey: queryKeys.myLoad });
   for (const scope of ["mine", "open"] as const) {
     client.setQueryData<CasePage>(queryKeys.cases(scope), (page) => {
       if (!page) return page;

@@ -17,6 +17,7 @@ import type {
   CaseDetail,
   CasePage,
   CaseSummary,
+  Channel,
   Interaction,
   Presence,
   Priority,
@@ -28,6 +29,16 @@ const LIST_QUERIES: Record<CaseListScope, string> = {
   mine: "/api/cases?assignee=me&status=open&limit=50",
   open: "/api/cases?status=open&limit=50",
 };
+
+/** My work per channel as routing counts it; re-read when my cases change and every few seconds. */
+export function useMyLoad(enabled: boolean) {
+  return useQuery({
+    queryKey: queryKeys.myLoad,
+    queryFn: () => api.get<Record<Channel, number>>("/api/me/load"),
+    enabled,
+    refetchInterval: 5_000,
+  });
+}
 
 export function useMe() {
   const token = useSession((s) => s.token);

@@ -13,6 +13,7 @@ export interface InboxFilters {
 
 export const queryKeys = {
   me: ["me"] as const,
+  myLoad: ["me", "load"] as const,
   cases: (scope: CaseListScope) => ["cases", scope] as const,
   /** Every inbox table page set starts with this, so live updates can patch them all. */
   inboxAll: ["inbox"] as const,

@@ -1,9 +1,9 @@
 /**
- * How much of the agent's capacity each channel uses: cases assigned to them (or waiting on the
- * customer), as the router counts them, against their per-channel limit.
+ * How much of the agent's capacity each channel uses, as the router counts it (cases held and
+ * offered; for voice, live calls, campaign calls included), against their per-channel limit.
  */
 import { Group, Text, Tooltip } from "@mantine/core";
-import { useCaseList, useMe } from "../api/queries.ts";
+import { useMe, useMyLoad } from "../api/queries.ts";
 import type { Channel } from "../api/types.ts";
 import { CHANNEL_LABEL } from "../lib/format.ts";
 
@@ -12,14 +12,11 @@ const ORDER: Channel[] = ["chat", "email", "sms", "voice"];
 export function CapacityMeter() {
   const me = useMe().data;
   const capacity = me?.capacity;
-  const mine = useCaseList("mine").data?.items;
   // Capacity matters while offers come in; away, the header has the reason to show instead.
-  if (!capacity || me?.presence !== "available") return null;
-  const used = (channel: Channel) =>
-    (mine ?? []).filter(
-      (item) =>
-        item.channel === channel && (item.state === "assigned" || item.state === "waiting_on_customer"),
-    ).length;
+  const shown = !!capacity && me?.presence === "available";
+  const load = useMyLoad(shown).data;
+  if (!shown || !load) return null;
+  const used = (channel: Channel) => load[channel] ?? 0;
 
   return (
     <Group
