@@ -27,8 +27,9 @@ export function CaseHeader({ detail, onTransfer }: { detail: CaseDetail; onTrans
       radius={0}
       style={{ borderBottom: "1px solid var(--mantine-color-gray-3)" }}
     >
-      <Group justify="space-between" align="flex-start" wrap="nowrap" gap="md">
-        <Stack gap={6} style={{ minWidth: 0, flex: 1 }}>
+      {/* On a narrow screen (a tablet held upright) the actions move below the title and fields. */}
+      <Group justify="space-between" align="flex-start" wrap="wrap" gap="md">
+        <Stack gap={6} style={{ minWidth: 0, flex: "1 1 320px" }}>
           <Group gap={8} wrap="nowrap">
             <Text fz="sm" c="dimmed" fw={500}>
               #{detail.number}
@@ -58,6 +59,7 @@ export function CaseHeader({ detail, onTransfer }: { detail: CaseDetail; onTrans
               id="case-priority"
               size="xs"
               w={110}
+              style={{ flexShrink: 0 }}
               aria-label="Priority"
               data={PRIORITIES}
               value={detail.priority}
@@ -80,7 +82,7 @@ export function CaseHeader({ detail, onTransfer }: { detail: CaseDetail; onTrans
             />
           </Group>
         </Stack>
-        <Stack gap={6} align="flex-end" style={{ flexShrink: 0 }}>
+        <Stack gap={6} align="flex-end" style={{ flexShrink: 0, marginLeft: "auto" }}>
           <CaseActions caseId={detail.id} state={detail.state} allowed={detail.allowedActions} />
           <Group gap={6} wrap="nowrap">
             <CallButton detail={detail} />
