@@ -59,6 +59,7 @@ export const caseSummaryColumns = {
   queueId: cases.queueId,
   assigneeId: cases.assigneeId,
   tags: cases.tags,
+  dispositionId: cases.dispositionId,
   linkedCaseId: cases.linkedCaseId,
   enqueuedAt: cases.enqueuedAt,
   createdAt: cases.createdAt,

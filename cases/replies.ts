@@ -8,6 +8,7 @@ import type { CaseEvent, CaseMachine } from "./case-machine.ts";
 import { canAccept } from "./case-machine.ts";
 import { type Actor, applyCaseEvent, type CaseRow, lockCase, snapshotOf } from "./case-workflow.ts";
 import type { CaseDeps } from "./deps.ts";
+import { assertDispositionGiven } from "./dispositions.ts";
 import { AppError } from "./errors.ts";
 import type { InteractionRow } from "./ingest.ts";
 import { deliveryJob } from "./outbox.ts";
@@ -228,6 +229,10 @@ export function performAction(
         { state: row.state, allowedActions: allowed },
       );
     }
+    // Finishing a case (resolving it, or closing one not resolved yet) may need a disposition;
+    // refusing here rolls the transition back with the transaction.
+    if (input.action === "resolve" || (input.action === "close" && row.state !== "resolved"))
+      await assertDispositionGiven(tx, row);
     return applied.row;
   });
 }

@@ -65,6 +65,7 @@ import { cannedResponseRoutes } from "./routes/canned-responses.ts";
 import { caseEditRoutes } from "./routes/case-edits.ts";
 import { caseRoutes } from "./routes/cases.ts";
 import { contactRoutes } from "./routes/contacts.ts";
+import { dispositionRoutes } from "./routes/dispositions.ts";
 import { fileRoutes } from "./routes/files.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
@@ -296,6 +297,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     slaRoutes(zodApp, services);
     fileRoutes(zodApp, services);
     cannedResponseRoutes(zodApp, services);
+    dispositionRoutes(zodApp, services);
     statusTemplateRoutes(zodApp, services);
     outboundRoutes(zodApp, services);
     spaFallback = webRoutes(zodApp).spaFallback;

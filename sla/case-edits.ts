@@ -1,7 +1,10 @@
-/** Changing a case's priority, tags or subject: through the machine (so SLA clocks re-target) and audited. */
-
+/**
+ * Changing a case's priority, tags, subject or disposition: through the machine (so SLA clocks
+ * re-target) and audited.
+ */
 import { type Actor, applyCaseEvent, type CaseRow, lockCase, writeAudit } from "../cases/case-workflow.ts";
 import type { CaseDeps } from "../cases/deps.ts";
+import { assertUsableDisposition } from "../cases/dispositions.ts";
 import { AppError } from "../cases/errors.ts";
 import { withUnitOfWork } from "../cases/unit-of-work.ts";
 import type { Priority } from "../db/schema/cases.ts";
@@ -10,6 +13,8 @@ export interface CaseEdit {
   priority?: Priority;
   tags?: string[];
   subject?: string;
+  /** A current disposition code, or null to clear it. */
+  dispositionId?: string | null;
 }
 
 export function editCase(
@@ -23,6 +28,10 @@ export function editCase(
     const tags = input.edit.tags
       ? [...new Set(input.edit.tags.map((t) => t.trim().toLowerCase()).filter(Boolean))].sort()
       : undefined;
+    const newDisposition =
+      input.edit.dispositionId !== undefined && input.edit.dispositionId !== row.dispositionId;
+    if (newDisposition && input.edit.dispositionId)
+      await assertUsableDisposition(tx, input.edit.dispositionId);
     const changes = {
       ...(input.edit.priority && input.edit.priority !== row.priority
         ? { priority: input.edit.priority }
@@ -31,6 +40,7 @@ export function editCase(
       ...(input.edit.subject !== undefined && input.edit.subject.trim() !== row.subject
         ? { subject: input.edit.subject.trim() }
         : {}),
+      ...(newDisposition ? { dispositionId: input.edit.dispositionId ?? null } : {}),
     };
     if (Object.keys(changes).length === 0) return row;
     const at = deps.clock();

@@ -14,6 +14,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { agents } from "./agents.ts";
 import { contacts } from "./contacts.ts";
+import { dispositionCodes } from "./dispositions.ts";
 import { queues } from "./routing.ts";
 
 export const CHANNELS = ["chat", "email", "sms", "voice"] as const;
@@ -89,6 +90,8 @@ export const cases = pgTable(
     /** The nearest due time of the case's running SLA targets, and their worst status. */
     slaDueAt: timestamp("sla_due_at", { withTimezone: true }),
     slaStatus: text("sla_status"),
+    /** The agent's disposition code: why the customer got in touch and how it ended. */
+    dispositionId: uuid("disposition_id").references(() => dispositionCodes.id),
     /** Customer satisfaction given after resolution: 1–5 and an optional comment. */
     csatRating: integer("csat_rating"),
     csatComment: text("csat_comment"),

@@ -3,6 +3,7 @@ export * from "./canned-responses.ts";
 export * from "./cases.ts";
 export * from "./channels.ts";
 export * from "./contacts.ts";
+export * from "./dispositions.ts";
 export * from "./outbound.ts";
 export * from "./routing.ts";
 export * from "./sla.ts";

@@ -82,6 +82,8 @@ export const queues = pgTable(
     /** Overrides the server-wide offer timeout for this queue. */
     offerTimeoutSeconds: integer("offer_timeout_seconds"),
     businessHours: jsonb("business_hours").$type<StoredCalendar | null>(),
+    /** Its cases can only be resolved or closed once the agent gave a disposition code. */
+    dispositionRequired: boolean("disposition_required").notNull().default(false),
     /** The service-level goal the live metrics measure, e.g. 80 % answered within 20 s. */
     serviceLevelPercent: integer("service_level_percent").notNull().default(80),
     serviceLevelSeconds: integer("service_level_seconds").notNull().default(20),

@@ -43,6 +43,7 @@ export const caseSummarySchema = z.object({
   queueId: z.uuid().nullable(),
   assigneeId: z.uuid().nullable(),
   tags: z.array(z.string()),
+  dispositionId: z.uuid().nullable().describe("The agent's disposition code (GET /api/dispositions)"),
   linkedCaseId: z.uuid().nullable(),
   enqueuedAt: isoDate.nullable().describe("When the case last joined its queue"),
   createdAt: isoDate,

@@ -39,6 +39,7 @@ export function summaryOf(row: CaseRow, contactName: string | null): CaseSummary
     queueId: row.queueId,
     assigneeId: row.assigneeId,
     tags: row.tags,
+    dispositionId: row.dispositionId,
     linkedCaseId: row.linkedCaseId,
     enqueuedAt: row.enqueuedAt,
     createdAt: row.createdAt,

@@ -15,7 +15,7 @@ export function caseEditRoutes(app: ZodApp, services: Services): void {
       config: { access: "agent" },
       schema: {
         tags: ["cases"],
-        summary: "Change a case's priority, tags or subject",
+        summary: "Change a case's priority, tags, subject or disposition",
         description: "Audited; a new priority or tags can change the case's SLA targets.",
         params: idParam,
         body: z
@@ -33,8 +33,16 @@ export function caseEditRoutes(app: ZodApp, services: Services): void {
               .max(30)
               .optional(),
             subject: z.string().trim().min(1).max(500).optional(),
+            dispositionId: z
+              .uuid()
+              .nullable()
+              .optional()
+              .describe("A current disposition code; null clears it"),
           })
-          .refine((body) => Object.keys(body).length > 0, "give at least one of priority, tags, subject"),
+          .refine(
+            (body) => Object.keys(body).length > 0,
+            "give at least one of priority, tags, subject, dispositionId",
+          ),
         response: responses({ 200: caseSummarySchema }, [404, 409]),
       },
     },

@@ -83,6 +83,9 @@ const queueFields = {
   businessHours: calendarSchema.nullable(),
   serviceLevelPercent: z.number().int().min(1).max(100),
   serviceLevelSeconds: z.number().int().min(1).max(3600),
+  dispositionRequired: z
+    .boolean()
+    .describe("Its cases need a disposition code before they are resolved or closed"),
 };
 const queueCreate = z
   .object({ ...queueFields, name: queueFields.name })

@@ -3,6 +3,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, SCREENSHOTS, type TestBrowser, VIEWPORT } from "../helpers/browser.ts";
 import { ADMIN, startTestApp, type TestApp } from "../helpers/build-app.ts";
+import { assignCase, newCase } from "../helpers/factories.ts";
 
 const WAIT = { timeout: 15_000 };
 
@@ -235,5 +236,55 @@ describe("admin pages in a browser", () => {
         (t: { event: string; channel: string }) => t.event === "resolved" && t.channel === "sms",
       ),
     ).toMatchObject({ body: resolved, enabled: true });
+  });
+
+  it("adds a disposition code, requires one on a queue, and an agent gives it before resolving", {
+    timeout: 90_000,
+  }, async () => {
+    await section("Dispositions");
+    await page.getByRole("button", { name: "New disposition" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Label").fill("Billing – refund issued");
+    await dialog.getByLabel("Description").fill("Money went back to the customer");
+    await dialog.getByRole("button", { name: "Add disposition" }).click();
+    await dialog.waitFor({ state: "detached", ...WAIT });
+    await page.getByTestId("disposition-row").filter({ hasText: "Billing – refund issued" }).waitFor(WAIT);
+    await page.screenshot({ path: join(SCREENSHOTS, "admin-dispositions.png") });
+
+    const queue = (await app.admin.get("/api/queues")).body.items.find(
+      (item: { isDefault: boolean }) => item.isDefault,
+    );
+    await section("Queues");
+    await page.getByRole("button", { name: `Edit ${queue.name}` }).click();
+    const drawer = page.getByRole("dialog");
+    await drawer.getByRole("switch", { name: "Require a disposition" }).check();
+    await drawer.getByRole("button", { name: "Save queue" }).click();
+    await drawer.waitFor({ state: "detached", ...WAIT });
+    await expect
+      .poll(async () => (await app.admin.get(`/api/queues/${queue.id}`)).body.dispositionRequired, WAIT)
+      .toBe(true);
+
+    // An agent's case of that queue: resolving waits for the disposition.
+    const agent = await app.createAgent({ name: "Dora Disposition" });
+    const row = await newCase(app.services, { from: { kind: "phone", address: "+14155550188" } });
+    await assignCase(app.services, row.id, agent.id);
+    const agentPage = await context.newPage();
+    await agentPage.goto(app.url);
+    await agentPage.getByLabel("Email").fill(agent.email);
+    await agentPage.getByLabel("Password", { exact: true }).fill("agent-password");
+    await agentPage.getByRole("button", { name: "Sign in" }).click();
+    await agentPage.getByRole("navigation", { name: "Areas" }).waitFor(WAIT);
+    await agentPage.goto(`${app.url}/cases/${row.id}`);
+    await agentPage.getByRole("button", { name: "Resolve" }).click();
+    await agentPage.getByText(/needs a disposition first/).waitFor(WAIT);
+    await agentPage.getByRole("combobox", { name: "Disposition" }).click();
+    await agentPage.getByRole("option", { name: "Billing – refund issued" }).click();
+    await expect
+      .poll(async () => (await app.admin.get(`/api/cases/${row.id}`)).body.dispositionId, WAIT)
+      .toBeTruthy();
+    await agentPage.screenshot({ path: join(SCREENSHOTS, "case-disposition.png") });
+    await agentPage.getByRole("button", { name: "Resolve" }).click();
+    await expect.poll(() => agentPage.getByTestId("case-state").textContent(), WAIT).toBe("Resolved");
+    await agentPage.close();
   });
 });

@@ -7,6 +7,7 @@ import { navigate } from "../lib/router.ts";
 import { AgentsAdmin } from "./agents-admin.tsx";
 import { CannedAdmin } from "./canned-admin.tsx";
 import { ChannelsAdmin } from "./channels-admin.tsx";
+import { DispositionsAdmin } from "./dispositions-admin.tsx";
 import { QueuesAdmin } from "./queues-admin.tsx";
 import { RulesAdmin } from "./rules-admin.tsx";
 import { SkillsAdmin } from "./skills-admin.tsx";
@@ -21,6 +22,12 @@ const SECTIONS: { id: string; label: string; description: string; Page: Componen
   { id: "sla", label: "SLA policies", description: "Targets, calendars, escalation", Page: SlaAdmin },
   { id: "channels", label: "Channels", description: "Mailboxes, phone numbers", Page: ChannelsAdmin },
   { id: "canned", label: "Canned responses", description: "Saved replies by short code", Page: CannedAdmin },
+  {
+    id: "dispositions",
+    label: "Dispositions",
+    description: "Why customers got in touch",
+    Page: DispositionsAdmin,
+  },
   { id: "updates", label: "Customer updates", description: "What customers are sent", Page: UpdatesAdmin },
 ];
 

@@ -5,6 +5,7 @@ import type {
   AdminAgent,
   AssignmentRule,
   CannedResponse,
+  Disposition,
   EscalationRule,
   Mailbox,
   PhoneNumber,
@@ -18,6 +19,8 @@ import type {
 /** Where one admin list of `T`s lives on the API, and the key it is cached under. */
 export interface Resource<T = unknown> {
   path: string;
+  /** Where the list is read, when not at `path` (e.g. with a filter). */
+  listPath?: string;
   key: readonly string[];
   /** Never set: carries the item type to the hooks and sections that take the resource. */
   item?: T;
@@ -35,6 +38,11 @@ export const resources = {
   mailboxes: resource<Mailbox>("/api/mailboxes", "mailboxes"),
   phoneNumbers: resource<PhoneNumber>("/api/phone-numbers", "phone-numbers"),
   canned: resource<CannedResponse>("/api/canned-responses", "canned-responses"),
+  /** Retired codes included: the admin brings them back. */
+  dispositions: {
+    ...resource<Disposition>("/api/dispositions", "dispositions"),
+    listPath: "/api/dispositions?all=true",
+  },
   /** Read whole with useStatusTemplates: the list comes with the placeholders templates may use. */
   statusTemplates: resource<StatusTemplate>("/api/status-templates", "status-templates"),
 };
@@ -46,7 +54,8 @@ const list =
   async () =>
     (await send<{ items: T[] }>("GET", path)).items;
 
-export const useList = <T>({ path, key }: Resource<T>) => useQuery({ queryKey: key, queryFn: list<T>(path) });
+export const useList = <T>({ path, listPath, key }: Resource<T>) =>
+  useQuery({ queryKey: key, queryFn: list<T>(listPath ?? path) });
 
 /** The customer update templates, and the placeholders (as `{{name}}`) they may use. */
 export const useStatusTemplates = () =>

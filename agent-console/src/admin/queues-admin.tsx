@@ -42,6 +42,7 @@ const EMPTY: QueueInput = {
   businessHours: null,
   serviceLevelPercent: 80,
   serviceLevelSeconds: 20,
+  dispositionRequired: false,
 };
 
 function OverflowStepsEditor({
@@ -154,6 +155,7 @@ function QueueDrawer({ editor }: { editor: Editor<Queue> }) {
     businessHours: form.businessHours,
     serviceLevelPercent: form.serviceLevelPercent,
     serviceLevelSeconds: form.serviceLevelSeconds,
+    dispositionRequired: form.dispositionRequired,
   };
 
   return (
@@ -180,6 +182,11 @@ function QueueDrawer({ editor }: { editor: Editor<Queue> }) {
         label="Default queue"
         description="Cases no assignment rule claims go here"
         {...checked("isDefault")}
+      />
+      <Switch
+        label="Require a disposition"
+        description="Agents give a disposition code before resolving or closing this queue's cases"
+        {...checked("dispositionRequired")}
       />
       <SkillLevelsEditor label="Required skills" skills={skills} {...field("requiredSkills")} />
       <SkillLevelsEditor label="Preferred skills" skills={skills} {...field("preferredSkills")} />

@@ -65,6 +65,8 @@ export interface Queue {
   businessHours: Calendar | null;
   serviceLevelPercent: number;
   serviceLevelSeconds: number;
+  /** Its cases need a disposition code before they are resolved or closed. */
+  dispositionRequired: boolean;
 }
 
 export type QueueInput = Omit<Queue, "id">;
@@ -165,6 +167,18 @@ export interface CannedResponse {
   body: string;
   channels: Channel[];
   createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Why a customer got in touch and how it ended, picked by the agent on the case. */
+export interface Disposition {
+  id: string;
+  label: string;
+  description: string;
+  /** Retired codes stay on their cases but are not offered. */
+  active: boolean;
+  position: number;
   createdAt: string;
   updatedAt: string;
 }

@@ -7,6 +7,7 @@ import {
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
+import type { Disposition } from "../admin/types.ts";
 import { useSession } from "../state/session-store.ts";
 import { addInteraction } from "./cache.ts";
 import { api } from "./client.ts";
@@ -29,6 +30,15 @@ const LIST_QUERIES: Record<CaseListScope, string> = {
   mine: "/api/cases?assignee=me&status=open&limit=50",
   open: "/api/cases?status=open&limit=50",
 };
+
+/** Disposition codes, retired ones included (a case may carry one); agents are offered the others. */
+export function useDispositions() {
+  return useQuery({
+    queryKey: ["dispositions"],
+    queryFn: async () => (await api.get<{ items: Disposition[] }>("/api/dispositions?all=true")).items,
+    staleTime: 60_000,
+  });
+}
 
 /** My work per channel as routing counts it; re-read when my cases change and every few seconds. */
 export function useMyLoad(enabled: boolean) {
@@ -180,8 +190,12 @@ function afterCaseChange(client: ReturnType<typeof useQueryClient>, caseId: stri
 export function useEditCase(caseId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (edit: { priority?: Priority; tags?: string[]; subject?: string }) =>
-      api.patch<CaseSummary>(`/api/cases/${encodeURIComponent(caseId)}`, edit),
+    mutationFn: (edit: {
+      priority?: Priority;
+      tags?: string[];
+      subject?: string;
+      dispositionId?: string | null;
+    }) => api.patch<CaseSummary>(`/api/cases/${encodeURIComponent(caseId)}`, edit),
     onSuccess: (summary) => afterCaseChange(client, caseId, summary),
   });
 }

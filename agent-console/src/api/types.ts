@@ -57,6 +57,8 @@ export interface CaseSummary {
   id: string;
   number: number;
   subject: string;
+  /** The disposition code the agent gave (GET /api/dispositions), if any. */
+  dispositionId: string | null;
   state: CaseState;
   priority: Priority;
   channel: Channel;

@@ -1,8 +1,11 @@
-/** The case's title line: number, subject, channel, state, priority, tags, and what can be done with it. */
+/**
+ * The case's title line: number, subject, channel, state, priority, disposition, tags, and what
+ * can be done with it.
+ */
 import { Badge, Button, Group, Paper, Select, Stack, TagsInput, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { errorMessage } from "../api/client.ts";
-import { useEditCase } from "../api/queries.ts";
+import { useDispositions, useEditCase } from "../api/queries.ts";
 import type { CaseDetail, Priority } from "../api/types.ts";
 import { contactName, STATE_COLOR, STATE_LABEL } from "../lib/format.ts";
 import { useNow } from "../lib/use-now.ts";
@@ -16,6 +19,10 @@ const PRIORITIES: Priority[] = ["low", "normal", "high", "urgent"];
 export function CaseHeader({ detail, onTransfer }: { detail: CaseDetail; onTransfer(): void }) {
   const edit = useEditCase(detail.id);
   const now = useNow(1_000);
+  // Current codes, plus a retired one the case already carries.
+  const dispositionOptions = (useDispositions().data ?? [])
+    .filter((code) => code.active || code.id === detail.dispositionId)
+    .map((code) => ({ value: code.id, label: code.active ? code.label : `${code.label} (retired)` }));
   const fail = (title: string) => (error: unknown) =>
     notifications.show({ color: "red", title, message: errorMessage(error) });
 
@@ -54,7 +61,7 @@ export function CaseHeader({ detail, onTransfer }: { detail: CaseDetail; onTrans
               {contactName(detail.contact)}
             </Text>
           </Group>
-          <Group gap="xs" wrap="nowrap">
+          <Group gap="xs" wrap="wrap">
             <Select
               id="case-priority"
               size="xs"
@@ -70,6 +77,22 @@ export function CaseHeader({ detail, onTransfer }: { detail: CaseDetail; onTrans
                 edit.mutate({ priority: priority as Priority }, { onError: fail("Priority not changed") })
               }
             />
+            <Select
+              size="xs"
+              w={190}
+              style={{ flexShrink: 0 }}
+              aria-label="Disposition"
+              placeholder="Disposition…"
+              clearable
+              searchable
+              data={dispositionOptions}
+              value={detail.dispositionId}
+              onChange={(dispositionId) =>
+                dispositionId !== detail.dispositionId &&
+                edit.mutate({ dispositionId }, { onError: fail("Disposition not changed") })
+              }
+              data-testid="case-disposition"
+            />
             <TagsInput
               size="xs"
               aria-label="Tags"
@@ -77,7 +100,7 @@ export function CaseHeader({ detail, onTransfer }: { detail: CaseDetail; onTrans
               value={detail.tags}
               onChange={(tags) => edit.mutate({ tags }, { onError: fail("Tags not changed") })}
               maxTags={30}
-              style={{ flex: 1, maxWidth: 360 }}
+              style={{ flex: "1 1 160px", maxWidth: 360 }}
               data-testid="case-tags"
             />
           </Group>
