@@ -282,6 +282,8 @@ describe("admin pages in a browser", () => {
     await expect
       .poll(async () => (await app.admin.get(`/api/cases/${row.id}`)).body.dispositionId, WAIT)
       .toBeTruthy();
+    // The refusal no longer applies once the code is given.
+    await agentPage.getByText(/needs a disposition first/).waitFor({ state: "detached", ...WAIT });
     await agentPage.screenshot({ path: join(SCREENSHOTS, "case-disposition.png") });
     await agentPage.getByRole("button", { name: "Resolve" }).click();
     await expect.poll(() => agentPage.getByTestId("case-state").textContent(), WAIT).toBe("Resolved");

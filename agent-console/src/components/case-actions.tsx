@@ -19,19 +19,23 @@ export function CaseActions({
   caseId,
   state,
   allowed,
+  dispositionId = null,
 }: {
   caseId: string;
   state: CaseState;
   allowed: CaseAction[];
+  dispositionId?: string | null;
 }) {
   const perform = useCaseAction(caseId);
   const [refusal, setRefusal] = useState<{
     state: CaseState;
+    dispositionId: string | null;
     message: string;
     allowed?: CaseAction[];
   } | null>(null);
-  // A refusal speaks about the state it was given in; once the case moves on, it no longer applies.
-  const current = refusal?.state === state ? refusal : null;
+  // A refusal speaks about the case as it was (its state, its disposition); once either changes, it
+  // no longer applies.
+  const current = refusal?.state === state && refusal.dispositionId === dispositionId ? refusal : null;
   const actions = current?.allowed
     ? CASE_ACTIONS.filter((action) => current.allowed?.includes(action))
     : CASE_ACTIONS.filter((action) => allowed.includes(action));
@@ -43,6 +47,7 @@ export function CaseActions({
         const allowed = error instanceof ApiError ? error.details?.allowedActions : undefined;
         setRefusal({
           state,
+          dispositionId,
           message: errorMessage(error),
           ...(Array.isArray(allowed) ? { allowed: allowed as CaseAction[] } : {}),
         });

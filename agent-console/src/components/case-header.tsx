@@ -106,7 +106,12 @@ export function CaseHeader({ detail, onTransfer }: { detail: CaseDetail; onTrans
           </Group>
         </Stack>
         <Stack gap={6} align="flex-end" style={{ flexShrink: 0, marginLeft: "auto" }}>
-          <CaseActions caseId={detail.id} state={detail.state} allowed={detail.allowedActions} />
+          <CaseActions
+            caseId={detail.id}
+            state={detail.state}
+            allowed={detail.allowedActions}
+            dispositionId={detail.dispositionId}
+          />
           <Group gap={6} wrap="nowrap">
             <CallButton detail={detail} />
             <Button size="xs" variant="default" onClick={onTransfer} disabled={detail.state === "closed"}>
