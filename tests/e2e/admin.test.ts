@@ -288,5 +288,16 @@ describe("admin pages in a browser", () => {
     await agentPage.getByRole("button", { name: "Resolve" }).click();
     await expect.poll(() => agentPage.getByTestId("case-state").textContent(), WAIT).toBe("Resolved");
     await agentPage.close();
+
+    // The wall counts today's resolved cases per code.
+    await page.goto(`${app.url}/supervisor`);
+    await page
+      .getByTestId("disposition-mix-row")
+      .filter({ hasText: "Billing – refund issued" })
+      .filter({ hasText: "1" })
+      .waitFor(WAIT);
+    await page.getByRole("region", { name: "Contact reasons today" }).screenshot({
+      path: join(SCREENSHOTS, "supervisor-contact-reasons.png"),
+    });
   });
 });

@@ -21,6 +21,7 @@ export const wallKeys = {
   agents: ["wall", "agents"] as const,
   intervals: (hours: number) => ["wall", "intervals", hours] as const,
   queues: ["wall", "queues"] as const,
+  dispositions: ["wall", "dispositions"] as const,
 };
 
 /** Reads `path` (its `field`, when given) and reads it again every `refetchMs`. */
@@ -61,6 +62,29 @@ export function useIntervals(hours: number) {
       const from = new Date(Date.now() - hours * 3_600_000).toISOString();
       const query = new URLSearchParams({ from });
       return (await api.get<{ intervals: MetricsInterval[] }>(`/api/metrics/intervals?${query}`)).intervals;
+    },
+    refetchInterval: 60_000,
+  });
+}
+
+export interface DispositionCount {
+  dispositionId: string | null;
+  label: string | null;
+  cases: number;
+}
+
+/** Cases resolved since local midnight, per disposition code. */
+export function useDispositionsToday() {
+  return useQuery({
+    queryKey: wallKeys.dispositions,
+    queryFn: async () => {
+      const midnight = new Date();
+      midnight.setHours(0, 0, 0, 0);
+      const query = new URLSearchParams({
+        from: midnight.toISOString(),
+        to: new Date(Date.now() + 60_000).toISOString(),
+      });
+      return (await api.get<{ items: DispositionCount[] }>(`/api/reports/dispositions?${query}`)).items;
     },
     refetchInterval: 60_000,
   });

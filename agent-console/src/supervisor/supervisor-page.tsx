@@ -7,6 +7,7 @@ import { lazy, Suspense } from "react";
 import { AreaShell, useAreaRole } from "../components/area-shell.tsx";
 import { navigate } from "../lib/router.ts";
 import { AgentGrid } from "./agent-grid.tsx";
+import { DispositionMix } from "./disposition-mix.tsx";
 import { useSlaBoard } from "./queries.ts";
 import { QueueTable } from "./queue-table.tsx";
 import { SlaBoard } from "./sla-board.tsx";
@@ -42,6 +43,7 @@ function Wall({ view }: { view: View }) {
         <Stack gap="md">
           <TeamFigures />
           <QueueTable />
+          <DispositionMix />
           <Suspense fallback={<Skeleton h={260} />}>
             <IntervalCharts />
           </Suspense>
