@@ -3,7 +3,7 @@
  * deleting it); agents pick one on the case; a queue can insist on one before its cases are
  * resolved or closed, so reports of why customers got in touch have no gaps.
  */
-import { and, asc, eq, gte, isNotNull, lt, ne, sql } from "drizzle-orm";
+import { and, asc, eq, gte, lt, ne, sql } from "drizzle-orm";
 import type { Executor } from "../db/connect.ts";
 import { cases } from "../db/schema/cases.ts";
 import { dispositionCodes } from "../db/schema/dispositions.ts";
@@ -48,7 +48,7 @@ export async function createDisposition(
   executor: Executor,
   input: Partial<DispositionInput> & { label: string },
 ): Promise<DispositionRow> {
-  if (!(await labelFree(executor, input.label))) throw taken(input.label);
+  // The unique index on lower(label) decides: a clash inserts nothing.
   const [row] = await executor.insert(dispositionCodes).values(input).onConflictDoNothing().returning();
   if (!row) throw taken(input.label);
   return row;
@@ -112,7 +112,6 @@ export async function dispositionCounts(
     .leftJoin(dispositionCodes, eq(dispositionCodes.id, cases.dispositionId))
     .where(
       and(
-        isNotNull(cases.resolvedAt),
         gte(cases.resolvedAt, filter.from),
         lt(cases.resolvedAt, filter.to),
         filter.queueId ? eq(cases.queueId, filter.queueId) : undefined,

@@ -117,6 +117,8 @@ export const caseNotifications = pgTable(
   (t) => [
     unique("case_notifications_event_uq").on(t.caseEventId, t.event),
     index("case_notifications_pending_idx").on(t.sendAfter).where(sql`status = 'pending'`),
+    /** A case's undecided updates, in the order they must go out (see sendStatusUpdate). */
+    index("case_notifications_case_pending_idx").on(t.caseId, t.caseEventId).where(sql`status = 'pending'`),
   ],
 );
 

@@ -56,41 +56,37 @@ export function outboundWebhookRoutes(app: ZodApp, services: Services): void {
     async (request, reply) =>
       reply.type("text/xml").send(await bridgePreviewCall(deps, request.query.attempt)),
   );
-  app.post(
-    OUTBOUND_WEBHOOKS.dialResult,
+  // How a <Dial> ended: the customer's leg of a preview call, or the agent's leg of an answered
+  // progressive or predictive call. Both answer with TwiML for the call that is left.
+  const dialResults = [
     {
-      ...signed,
-      schema: {
-        tags: ["twilio webhooks"],
-        summary: "Twilio: how the customer's leg of a preview call ended",
-        querystring: attemptQuery,
-        body: z.looseObject({ DialCallStatus: z.string() }),
-        response: responses({ 200: z.string().describe("TwiML") }),
-      },
+      path: OUTBOUND_WEBHOOKS.dialResult,
+      summary: "Twilio: how the customer's leg of a preview call ended",
+      handle: recordPreviewDialResult,
     },
-    async (request, reply) =>
-      reply
-        .type("text/xml")
-        .send(await recordPreviewDialResult(deps, request.query.attempt, request.body.DialCallStatus)),
-  );
-  app.post(
-    OUTBOUND_WEBHOOKS.agentResult,
     {
-      ...signed,
-      schema: {
-        tags: ["twilio webhooks"],
-        summary:
-          "Twilio: how the agent's leg of an answered campaign call ended (TwiML: the apology if the agent never picked up)",
-        querystring: attemptQuery,
-        body: z.looseObject({ DialCallStatus: z.string() }),
-        response: responses({ 200: z.string().describe("TwiML") }),
-      },
+      path: OUTBOUND_WEBHOOKS.agentResult,
+      summary:
+        "Twilio: how the agent's leg of an answered campaign call ended (TwiML: the apology if the agent never picked up)",
+      handle: recordAgentLegResult,
     },
-    async (request, reply) =>
-      reply
-        .type("text/xml")
-        .send(await recordAgentLegResult(deps, request.query.attempt, request.body.DialCallStatus)),
-  );
+  ];
+  for (const { path, summary, handle } of dialResults)
+    app.post(
+      path,
+      {
+        ...signed,
+        schema: {
+          tags: ["twilio webhooks"],
+          summary,
+          querystring: attemptQuery,
+          body: z.looseObject({ DialCallStatus: z.string() }),
+          response: responses({ 200: z.string().describe("TwiML") }),
+        },
+      },
+      async (request, reply) =>
+        reply.type("text/xml").send(await handle(deps, request.query.attempt, request.body.DialCallStatus)),
+    );
   app.post(
     OUTBOUND_WEBHOOKS.status,
     {

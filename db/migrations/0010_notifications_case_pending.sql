@@ -1,0 +1,1 @@
+CREATE INDEX "case_notifications_case_pending_idx" ON "case_notifications" USING btree ("case_id","case_event_id") WHERE status = 'pending';
