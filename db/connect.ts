@@ -30,6 +30,8 @@ export interface Database {
    * turns. PGlite lives in one process, so there callers take turns in memory.
    */
   withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
+  /** SQL statements this handle has sent since it opened (for `/metrics` and the benchmarks). */
+  statementCount(): number;
   close(): Promise<void>;
 }
 
@@ -58,11 +60,31 @@ class KeyedMutex {
   }
 }
 
+/**
+ * Every query PGlite runs, inside a transaction or not, goes through `execProtocolStream` as wire
+ * protocol messages: a Parse ('P') starts an extended-protocol statement, a Query ('Q') a simple one.
+ */
+function countStatements(client: PGlite, count: () => void): void {
+  const PARSE = 0x50;
+  const QUERY = 0x51;
+  const original = client.execProtocolStream.bind(client);
+  client.execProtocolStream = (message, options) => {
+    if (message[0] === PARSE || message[0] === QUERY) count();
+    return original(message, options);
+  };
+}
+
 export async function connect(options: ConnectOptions): Promise<Database> {
+  let statements = 0;
   if ("databaseUrl" in options) {
     const client = postgres(options.databaseUrl, {
       max: options.maxConnections ?? 10,
       onnotice: () => {},
+      // Called once per statement sent. It also makes a failed query's parameters enumerable on the
+      // error, so the logger redacts them (server/app.ts).
+      debug: () => {
+        statements += 1;
+      },
       // Dates come back as Date objects and timestamptz stays UTC.
       types: {},
     });
@@ -83,6 +105,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
           holder.release();
         }
       },
+      statementCount: () => statements,
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -102,12 +125,16 @@ export async function connect(options: ConnectOptions): Promise<Database> {
       loadDataDir,
     });
     await client.waitReady;
+    countStatements(client, () => {
+      statements += 1;
+    });
     const locks = new KeyedMutex();
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     return {
       db,
       kind: "pglite",
       withAdvisoryLock: (key, fn) => locks.run(key, fn),
+      statementCount: () => statements,
       close: async () => {
         await client.close();
         lock?.release();

@@ -106,6 +106,12 @@ const REDACT = [
   "*.token",
   "visitorToken",
   "*.visitorToken",
+  // A failed query carries its parameters (db/connect.ts counts statements through postgres.js's
+  // debug hook, which makes them enumerable): they may hold anything, so they never reach a log.
+  "err.parameters",
+  "err.args",
+  "*.err.parameters",
+  "*.err.args",
 ];
 
 export function createLogger(config: Pick<Config, "logLevel">): Logger {
@@ -129,7 +135,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const { db } = database;
     const secret = config.secretKey ?? (await ensureSecret(db));
     const clock = options.clock ?? (() => new Date());
-    const metrics = createMetrics();
+    const metrics = createMetrics({ statementCount: () => database.statementCount() });
     const jobEvents: JobEvents = {
       onCompleted: (name) => metrics.jobs.inc({ name, outcome: "completed" }),
       onFailed: (name, jobId, error, final) => {

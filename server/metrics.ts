@@ -1,10 +1,21 @@
 /** Prometheus metrics on their own registry (one per app, so tests can run several apps in a process). */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
-export function createMetrics() {
+export function createMetrics(sources: { statementCount?: () => number } = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "switchboard_" });
+  let statementsReported = 0;
   return {
+    dbStatements: new Counter({
+      name: "switchboard_db_statements_total",
+      help: "SQL statements this process sent to the database",
+      registers: [registry],
+      collect() {
+        const now = sources.statementCount?.() ?? 0;
+        if (now > statementsReported) this.inc(now - statementsReported);
+        statementsReported = now;
+      },
+    }),
     registry,
     httpDuration: new Histogram({
       name: "switchboard_http_request_duration_seconds",
