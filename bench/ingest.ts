@@ -2,13 +2,15 @@
  * Ingest throughput and latency, on PGlite and on PostgreSQL, beside a bare insert loop of the same
  * rows (one autocommitted single-row insert per message) measured in the same run: the ratio says
  * what resolving the contact, threading, the case machine and the audit trail cost on top of
- * storing a row.
+ * storing a row. Messages are stored one after another (one sender), then with
+ * `BENCH_CONCURRENCY` in flight at once (webhooks arriving together).
  *
  *   npm run bench:ingest                       # both backends (PostgreSQL if reachable)
  *   BENCH_MESSAGES=5000 BENCH_SENDERS=500 npm run bench:ingest
  *   BENCH_DATABASE_URL=postgres://... npm run bench:ingest
  *
- * The last line is `key=value` figures; `*_ratio_to_bare` is ingest time / bare insert time.
+ * The last line is `key=value` figures: `*_share_of_bare` is ingest rate / bare insert rate (one after
+ * another), `*_concurrent_vs_bare` the concurrent ingest rate / the bare rate.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -25,6 +27,7 @@ import { postgresReachable } from "./postgres-reachable.ts";
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000);
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SERVER_URL =
   process.env.BENCH_DATABASE_URL ??
   process.env.TEST_DATABASE_URL ??
@@ -36,6 +39,8 @@ interface Figures {
   p99Ms: number;
   bareRowsPerS: number;
   ratioToBare: number;
+  concurrentMsgsPerS: number;
+  statementsPerMsg: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -71,6 +76,7 @@ async function measure(database: Database, label: string): Promise<Figures> {
   for (const message of messages(`${run}w`).slice(0, 50)) await ingest(deps, message);
 
   const latencies: number[] = [];
+  const statementsBefore = database.statementCount();
   const started = performance.now();
   for (const message of batch) {
     const t0 = performance.now();
@@ -78,6 +84,18 @@ async function measure(database: Database, label: string): Promise<Figures> {
     latencies.push(performance.now() - t0);
   }
   const ingestSeconds = (performance.now() - started) / 1000;
+  const statementsPerMsg = (database.statementCount() - statementsBefore) / MESSAGES;
+
+  // The same number of messages again, `CONCURRENCY` in flight at a time.
+  const concurrent = messages(`${run}c`);
+  let next = 0;
+  const concurrentStarted = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < concurrent.length) await ingest(deps, concurrent[next++]!);
+    }),
+  );
+  const concurrentSeconds = (performance.now() - concurrentStarted) / 1000;
 
   await database.db.execute(
     sql`create table bench_bare (id uuid primary key default gen_random_uuid(), channel text not null, external_id text not null unique, sender text not null, body text not null, created_at timestamptz not null)`,
@@ -97,11 +115,15 @@ async function measure(database: Database, label: string): Promise<Figures> {
     p99Ms: percentile(latencies, 99),
     bareRowsPerS: MESSAGES / bareSeconds,
     ratioToBare: ingestSeconds / bareSeconds,
+    concurrentMsgsPerS: MESSAGES / concurrentSeconds,
+    statementsPerMsg,
   };
   console.log(
-    `${label}: ${MESSAGES} messages from ${SENDERS} senders in ${ingestSeconds.toFixed(2)} s = ${figures.msgsPerS.toFixed(0)} msgs/s; ` +
-      `latency p50 ${figures.p50Ms.toFixed(2)} ms, p99 ${figures.p99Ms.toFixed(2)} ms; ` +
-      `bare insert ${figures.bareRowsPerS.toFixed(0)} rows/s; ingest takes ${figures.ratioToBare.toFixed(2)}x the bare insert time`,
+    `${label}: ${MESSAGES} messages from ${SENDERS} senders in ${ingestSeconds.toFixed(2)} s = ${figures.msgsPerS.toFixed(0)} msgs/s ` +
+      `(${statementsPerMsg.toFixed(1)} statements each); latency p50 ${figures.p50Ms.toFixed(2)} ms, p99 ${figures.p99Ms.toFixed(2)} ms; ` +
+      `${CONCURRENCY} at a time: ${figures.concurrentMsgsPerS.toFixed(0)} msgs/s; ` +
+      `bare insert ${figures.bareRowsPerS.toFixed(0)} rows/s: one after another ${((figures.msgsPerS / figures.bareRowsPerS) * 100).toFixed(0)} % of it, ` +
+      `concurrent ${(figures.concurrentMsgsPerS / figures.bareRowsPerS).toFixed(2)}x it`,
   );
   return figures;
 }
@@ -124,7 +146,7 @@ async function main(): Promise<void> {
     await admin.unsafe(`create database ${name}`);
     const url = new URL(SERVER_URL);
     url.pathname = `/${name}`;
-    const pg = await connect({ databaseUrl: url.toString(), maxConnections: 4 });
+    const pg = await connect({ databaseUrl: url.toString(), maxConnections: 10 });
     try {
       results.pg = await measure(pg, "postgresql");
     } finally {
@@ -143,9 +165,12 @@ async function main(): Promise<void> {
     `${prefix}_p50_ms=${f.p50Ms.toFixed(2)}`,
     `${prefix}_p99_ms=${f.p99Ms.toFixed(2)}`,
     `${prefix}_bare_rows_per_s=${f.bareRowsPerS.toFixed(0)}`,
-    `${prefix}_ratio_to_bare=${f.ratioToBare.toFixed(2)}`,
+    `${prefix}_share_of_bare=${(f.msgsPerS / f.bareRowsPerS).toFixed(2)}`,
+    `${prefix}_concurrent_msgs_per_s=${f.concurrentMsgsPerS.toFixed(0)}`,
+    `${prefix}_concurrent_vs_bare=${(f.concurrentMsgsPerS / f.bareRowsPerS).toFixed(2)}`,
+    `${prefix}_statements_per_msg=${f.statementsPerMsg.toFixed(1)}`,
   ]);
-  console.log(`messages=${MESSAGES} senders=${SENDERS} ${line.join(" ")}`);
+  console.log(`messages=${MESSAGES} senders=${SENDERS} concurrency=${CONCURRENCY} ${line.join(" ")}`);
 }
 
 main().catch((error: unknown) => {

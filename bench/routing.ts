@@ -285,12 +285,16 @@ async function runMode(
   const servers: ServerProcess[] = [];
   for (let i = 0; i < processes; i++) {
     servers.push(
-      await startServerProcess({
-        LOG_LEVEL: "error",
-        ADMIN_PASSWORD: "bench-password",
-        SECRET_KEY: "bench-secret-key-of-at-least-32-chars",
-        ...env,
-      }),
+      await startServerProcess(
+        {
+          LOG_LEVEL: "error",
+          ADMIN_PASSWORD: "bench-password",
+          SECRET_KEY: "bench-secret-key-of-at-least-32-chars",
+          ...env,
+        },
+        // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers.
+        { nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [] },
+      ),
     );
   }
   const cluster = new Cluster(servers, tokens);

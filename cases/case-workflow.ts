@@ -1,13 +1,17 @@
 /**
- * Applies machine events to a case: inside the transaction that holds the case row lock, it
- * persists the new snapshot, writes the audit row and performs the effects that must be atomic
- * with the change; effects that reach outside the database become jobs that leave after commit.
+ * Applies machine events to a case. A decision is a `CasePlan`: the machine's next snapshot, the
+ * rows it writes (case, audit row, and what the transition hooks add: SLA clocks, customer updates,
+ * agents' bookkeeping) and what happens after the write (domain events, jobs, routing). The plan is
+ * made in memory from the case's context (cases/case-store.ts) and written in one statement.
+ *
+ * Two ways in: `changeCase` reads without a lock, decides and writes only if the case has not moved
+ * on (reading and deciding again if it has); `applyCaseEvent` is for transactions that already hold
+ * the case's row lock and write other rows in the same transaction.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Executor, Tx } from "../db/connect.ts";
 import { caseEvents, cases } from "../db/schema/cases.ts";
-import { offers } from "../db/schema/routing.ts";
-import { callsFinished } from "./calls.ts";
+import { FINISHED_CALL_PHASES } from "./calls.ts";
 import {
   CASE_MACHINE_VERSION,
   type CaseEvent,
@@ -15,11 +19,21 @@ import {
   type PersistedCaseSnapshot,
   restoreCaseSnapshot,
 } from "./case-machine.ts";
+import {
+  type CaseContext,
+  type CaseRow,
+  type CaseWrite,
+  type CaseWriteRefusal,
+  type CaseWritten,
+  emptyCaseWrite,
+  readCaseContext,
+  writeCase,
+} from "./case-store.ts";
 import type { CaseDeps } from "./deps.ts";
-import { notFound } from "./errors.ts";
-import type { UnitOfWork } from "./unit-of-work.ts";
+import { AppError, notFound } from "./errors.ts";
+import { publishAfterCommit, UnitOfWork } from "./unit-of-work.ts";
 
-export type CaseRow = typeof cases.$inferSelect;
+export type { CaseRow } from "./case-store.ts";
 
 export type Actor = { type: "system" } | { type: "agent"; id: string } | { type: "customer"; id?: string };
 
@@ -27,7 +41,7 @@ export function actorColumns(actor: Actor) {
   return { actorType: actor.type, actorId: actor.type === "system" ? null : (actor.id ?? null) };
 }
 
-/** Reads a case and locks its row until the transaction ends: every change to a case goes through here. */
+/** Reads a case and locks its row until the transaction ends. */
 export async function lockCase(tx: Tx, caseId: string): Promise<CaseRow> {
   const [row] = await tx.select().from(cases).where(eq(cases.id, caseId)).for("update");
   if (!row) throw notFound("Case", caseId);
@@ -38,6 +52,7 @@ export function snapshotOf(row: CaseRow): PersistedCaseSnapshot {
   return restoreCaseSnapshot(row.machineSnapshot, row.machineVersion);
 }
 
+/** One audit row on its own, for changes that are not machine events (merges, edits, remedies). */
 export async function writeAudit(
   executor: Executor,
   entry: {
@@ -65,7 +80,7 @@ export async function writeAudit(
   return row!.id;
 }
 
-/** Columns a caller may set in the same update that records the event (saves a round trip). */
+/** Columns a caller may set in the same write that records the event. */
 export type CaseChanges = Partial<
   Pick<
     CaseRow,
@@ -82,14 +97,192 @@ export type CaseChanges = Partial<
   >
 >;
 
+type Finisher = (written: CaseWritten, uow: UnitOfWork) => void;
+
+/** A decided change of one case: what to write, and what to do once it is written. */
+export class CasePlan {
+  readonly write: CaseWrite;
+  private readonly finishers: Finisher[] = [];
+
+  /**
+   * @param executor where the decision reads cached configuration from when it must: the open
+   *   transaction for a change inside one (an embedded database has one connection), else the database.
+   */
+  constructor(
+    readonly context: CaseContext,
+    readonly executor: Executor,
+  ) {
+    this.write = emptyCaseWrite(context.row);
+  }
+
+  /** The case row as it will be once written (without what only the database fills in). */
+  get after(): CaseRow {
+    return { ...this.context.row, ...this.write.set };
+  }
+
+  set(changes: Partial<CaseRow>): void {
+    Object.assign(this.write.set, changes);
+  }
+
+  /** Adds an audit row; returns its position, by which customer updates refer to it. */
+  audit(entry: CaseWrite["audits"][number]): number {
+    return this.write.audits.push(entry) - 1;
+  }
+
+  afterWrite(finisher: Finisher): void {
+    this.finishers.push(finisher);
+  }
+
+  finish(written: CaseWritten, uow: UnitOfWork): void {
+    for (const finisher of this.finishers) finisher(written, uow);
+  }
+}
+
+export interface PlannedEvent {
+  accepted: boolean;
+  plan: CasePlan;
+}
+
+const callIsOver = (context: CaseContext) =>
+  context.row.channel === "voice" &&
+  (FINISHED_CALL_PHASES as readonly (string | null)[]).includes(context.callPhase);
+
+/**
+ * Decides one event on a case: the machine's transition, its effects and the hooks' rows, added to
+ * `plan`. Refused events change nothing but `changes`.
+ */
+export async function planCaseEvent(
+  deps: Pick<CaseDeps, "machine" | "routingHooks" | "transitionHooks">,
+  plan: CasePlan,
+  event: CaseEvent,
+  actor: Actor,
+  details: Record<string, unknown> = {},
+  changes: CaseChanges = {},
+): Promise<PlannedEvent> {
+  const context = plan.context;
+  const row = plan.after;
+  const decision = decideCaseEvent(deps.machine, snapshotOf(row), event);
+  if (!decision.accepted) {
+    plan.set(changes);
+    return { accepted: false, plan };
+  }
+
+  const at = new Date(event.at);
+  const next = decision.snapshot;
+  const stateChanged = next.value !== row.state;
+  const assigneeChanged = next.context.assigneeId !== row.assigneeId;
+
+  for (const effect of decision.effects) {
+    switch (effect.type) {
+      case "cancelPendingOffers":
+        plan.write.cancelPendingOffersAt = at;
+        plan.afterWrite((written, uow) => {
+          for (const offer of written.cancelledOffers)
+            uow.emit({
+              type: "offer.closed",
+              offerId: offer.id,
+              caseId: row.id,
+              agentId: offer.agentId,
+              status: "cancelled",
+            });
+        });
+        break;
+      case "requestRouting": {
+        const queueId = changes.queueId ?? row.queueId ?? "all";
+        const firstTime = row.state === "new";
+        plan.afterWrite((written, uow) =>
+          uow.requestRouting(queueId, {
+            row: written.case,
+            firstTime,
+            ...(context.contact ? { contactName: context.contact.name } : {}),
+          }),
+        );
+        break;
+      }
+      case "releaseCapacity":
+        // A voice case whose call is over gave its capacity back when the call ended.
+        if (row.assigneeId && !callIsOver(context)) {
+          await deps.routingHooks?.capacityReleased(plan, {
+            agentId: row.assigneeId,
+            caseId: row.id,
+            channel: row.channel,
+            queueId: row.queueId,
+            at,
+          });
+        }
+        if (row.assigneeId) {
+          const agentId = row.assigneeId;
+          plan.afterWrite((_written, uow) => uow.agentFreed(agentId));
+        }
+        break;
+      case "scheduleAutoClose":
+        // The periodic sweep closes resolved cases whose time has come (cases/auto-close.ts).
+        break;
+    }
+  }
+
+  // Joining the queue starts the case's wait, except when an offer merely came back.
+  const joinsQueue = next.value === "queued" && row.state !== "queued" && row.state !== "offered";
+  plan.set({
+    ...(joinsQueue ? { enqueuedAt: at, routingStepsApplied: 0 } : {}),
+    ...changes,
+    state: next.value,
+    assigneeId: next.context.assigneeId,
+    resolvedAt: next.context.resolvedAt === null ? null : new Date(next.context.resolvedAt),
+    closedAt: next.value === "closed" ? at : null,
+    machineSnapshot: next,
+    machineVersion: CASE_MACHINE_VERSION,
+    updatedAt: row.updatedAt > at ? row.updatedAt : at,
+  });
+  const after = plan.after;
+
+  let audit: number | null = null;
+  if (stateChanged || assigneeChanged) {
+    audit = plan.audit({
+      type: event.type.toLowerCase(),
+      actor,
+      fromState: row.state,
+      toState: next.value,
+      details: {
+        ...details,
+        ...(assigneeChanged ? { fromAssigneeId: row.assigneeId, toAssigneeId: next.context.assigneeId } : {}),
+      },
+      at,
+    });
+    const previousAssigneeId = assigneeChanged ? row.assigneeId : undefined;
+    plan.afterWrite((written, uow) =>
+      uow.emit({
+        type: "case.updated",
+        caseId: row.id,
+        state: written.case.state,
+        assigneeId: written.case.assigneeId,
+        ...(previousAssigneeId !== undefined ? { previousAssigneeId } : {}),
+        case: written.case,
+        ...(context.contact ? { contactName: context.contact.name } : {}),
+      }),
+    );
+  }
+  // Every accepted event, state change or not: an agent's reply or a customer's message moves SLA clocks.
+  for (const hook of deps.transitionHooks ?? [])
+    await hook({ before: row, after, event, audit, at, context }, plan);
+  return { accepted: true, plan };
+}
+
 export interface AppliedEvent {
   accepted: boolean;
   row: CaseRow;
 }
 
+function expectWritten(result: CaseWritten | CaseWriteRefusal, caseId: string): CaseWritten {
+  if (result.status === "ok") return result;
+  if (result.status === "missing") throw notFound("Case", caseId);
+  // Under the case's row lock the revision cannot move; anything else is a bug worth seeing.
+  throw new Error(`A locked write of case ${caseId} was refused (${result.status}).`);
+}
+
 /**
- * Sends one event to a locked case. Returns `accepted: false` and changes nothing when the
- * machine refuses the event in the current state.
+ * Sends one event to a case whose row this transaction has locked. Returns `accepted: false` and
+ * changes nothing but `changes` when the machine refuses the event in the current state.
  */
 export async function applyCaseEvent(
   tx: Tx,
@@ -101,107 +294,67 @@ export async function applyCaseEvent(
   details: Record<string, unknown> = {},
   changes: CaseChanges = {},
 ): Promise<AppliedEvent> {
-  const decision = decideCaseEvent(deps.machine, snapshotOf(row), event);
-  if (!decision.accepted) {
-    if (Object.keys(changes).length === 0) return { accepted: false, row };
-    const [changed] = await tx.update(cases).set(changes).where(eq(cases.id, row.id)).returning();
-    return { accepted: false, row: changed ?? row };
+  const context = await readCaseContext(tx, row.id);
+  if (!context) throw notFound("Case", row.id);
+  const { accepted, plan } = await planCaseEvent(
+    deps,
+    new CasePlan(context, tx),
+    event,
+    actor,
+    details,
+    changes,
+  );
+  if (!accepted && Object.keys(plan.write.set).length === 0) return { accepted: false, row: context.row };
+  const written = expectWritten(await writeCase(tx, plan.write), row.id);
+  plan.finish(written, uow);
+  return { accepted, row: written.case };
+}
+
+/** How often a decision is re-made when the case keeps moving under it before giving up. */
+const MAX_DECISIONS = 20;
+
+export interface Decision<T> {
+  plan: CasePlan;
+  /** The caller's answer, from what was written. */
+  result: (written: CaseWritten) => T;
+}
+
+/**
+ * Reads (`read`), lets `decide` plan a change (or throw to refuse), and writes it if what it read
+ * still holds; otherwise reads and decides again. Events and jobs leave after the write.
+ */
+export async function decideAndWrite<C, T>(
+  deps: CaseDeps,
+  read: () => Promise<C>,
+  decide: (read: C) => Promise<Decision<T>>,
+): Promise<T> {
+  for (let attempt = 1; attempt <= MAX_DECISIONS; attempt++) {
+    const { plan, result } = await decide(await read());
+    const written = await writeCase(deps.db, plan.write);
+    if (written.status === "missing") throw notFound("Case", plan.write.caseId);
+    // The case or the offer moved on: what was decided may no longer hold.
+    if (written.status !== "ok") continue;
+    const uow = new UnitOfWork();
+    plan.finish(written, uow);
+    await publishAfterCommit(deps, uow);
+    return result(written);
   }
+  throw new AppError("CONFLICT", "The case kept changing while this change was decided; try again.");
+}
 
-  const at = new Date(event.at);
-  const next = decision.snapshot;
-  const stateChanged = next.value !== row.state;
-  const assigneeChanged = next.context.assigneeId !== row.assigneeId;
-
-  for (const effect of decision.effects) {
-    switch (effect.type) {
-      case "cancelPendingOffers": {
-        const cancelled = await tx
-          .update(offers)
-          .set({ status: "cancelled", respondedAt: at })
-          .where(and(eq(offers.caseId, row.id), eq(offers.status, "pending")))
-          .returning({ id: offers.id, agentId: offers.agentId });
-        for (const offer of cancelled) {
-          uow.emit({
-            type: "offer.closed",
-            offerId: offer.id,
-            caseId: row.id,
-            agentId: offer.agentId,
-            status: "cancelled",
-          });
-        }
-        break;
-      }
-      case "requestRouting":
-        uow.requestRouting(changes.queueId ?? row.queueId ?? "all");
-        break;
-      case "releaseCapacity":
-        // A voice case whose call is over gave its capacity back when the call ended.
-        if (row.assigneeId && !(await callsFinished(tx, row))) {
-          await deps.routingHooks?.capacityReleased(tx, uow, {
-            agentId: row.assigneeId,
-            caseId: row.id,
-            channel: row.channel,
-            queueId: row.queueId,
-            at,
-          });
-        }
-        uow.requestRouting("all");
-        break;
-      case "scheduleAutoClose":
-        uow.schedule(
-          "close-resolved-case",
-          { caseId: row.id },
-          { jobId: `close-case-${row.id}-${effect.at}`, delayMs: Math.max(0, effect.at - event.at) },
-        );
-        break;
-    }
-  }
-
-  // Joining the queue starts the case's wait, except when an offer merely came back.
-  const joinsQueue = next.value === "queued" && row.state !== "queued" && row.state !== "offered";
-  const [updated] = await tx
-    .update(cases)
-    .set({
-      ...(joinsQueue ? { enqueuedAt: at, routingStepsApplied: 0 } : {}),
-      ...changes,
-      state: next.value,
-      assigneeId: next.context.assigneeId,
-      resolvedAt: next.context.resolvedAt === null ? null : new Date(next.context.resolvedAt),
-      closedAt: next.value === "closed" ? at : null,
-      machineSnapshot: next,
-      machineVersion: CASE_MACHINE_VERSION,
-      updatedAt: sql`greatest(${cases.updatedAt}, ${at.toISOString()}::timestamptz)`,
-    })
-    .where(eq(cases.id, row.id))
-    .returning();
-  if (!updated) throw notFound("Case", row.id);
-
-  let auditId: number | null = null;
-  if (stateChanged || assigneeChanged) {
-    auditId = await writeAudit(tx, {
-      caseId: row.id,
-      type: event.type.toLowerCase(),
-      actor,
-      fromState: row.state,
-      toState: next.value,
-      details: {
-        ...details,
-        ...(assigneeChanged ? { fromAssigneeId: row.assigneeId, toAssigneeId: next.context.assigneeId } : {}),
-      },
-      at,
-    });
-    uow.emit({
-      type: "case.updated",
-      caseId: row.id,
-      state: updated.state,
-      assigneeId: updated.assigneeId,
-      ...(assigneeChanged ? { previousAssigneeId: row.assigneeId } : {}),
-      case: updated,
-    });
-  }
-  // Every accepted event, state change or not: an agent's reply or a customer's message moves SLA clocks.
-  for (const hook of deps.transitionHooks ?? [])
-    await hook(tx, uow, { before: row, after: updated, event, auditId, at });
-  return { accepted: true, row: updated };
+/** `decideAndWrite` on one case's context. */
+export function changeCase<T>(
+  deps: CaseDeps,
+  caseId: string,
+  decide: (context: CaseContext) => Promise<Decision<T>>,
+): Promise<T> {
+  return decideAndWrite(
+    deps,
+    async () => {
+      const context = await readCaseContext(deps.db, caseId);
+      if (!context) throw notFound("Case", caseId);
+      return context;
+    },
+    decide,
+  );
 }

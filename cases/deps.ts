@@ -2,6 +2,7 @@
 import type { CountryCode } from "libphonenumber-js";
 import type { Db } from "../db/connect.ts";
 import type { CaseMachine, CasePolicy } from "./case-machine.ts";
+import type { ChannelSenders } from "./outbox.ts";
 import type { CaseRoutingHooks, Clock, EventSink, RoutingTrigger, TransitionHook } from "./ports.ts";
 import type { Outbox } from "./unit-of-work.ts";
 
@@ -17,7 +18,9 @@ export interface CaseDeps {
   /** Routing's side of the case lifecycle; without it cases stay in no queue and nobody is told. */
   routing?: RoutingTrigger;
   routingHooks?: CaseRoutingHooks;
-  /** Hooks run inside every transition's transaction, after its audit row is written. */
+  /** Hooks that add their rows to every accepted case event's write (SLA clocks, customer updates). */
   transitionHooks?: TransitionHook[];
+  /** The channels that can send, for handing queued messages over (filled in as channels are set up). */
+  senders?: ChannelSenders;
   onAfterCommitError?: (error: unknown) => void;
 }

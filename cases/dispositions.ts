@@ -9,6 +9,7 @@ import { cases } from "../db/schema/cases.ts";
 import { dispositionCodes } from "../db/schema/dispositions.ts";
 import { queues } from "../db/schema/routing.ts";
 import type { CaseRow } from "./case-workflow.ts";
+import type { CaseDeps } from "./deps.ts";
 import { AppError, notFound } from "./errors.ts";
 
 export type DispositionRow = typeof dispositionCodes.$inferSelect;
@@ -83,13 +84,17 @@ export async function assertUsableDisposition(executor: Executor, id: string): P
 }
 
 /** Refuses to finish a case of a queue that requires a disposition while it has none. */
-export async function assertDispositionGiven(executor: Executor, row: CaseRow): Promise<void> {
+export async function assertDispositionGiven(deps: CaseDeps, row: CaseRow): Promise<void> {
   if (row.dispositionId || !row.queueId) return;
-  const [queue] = await executor
-    .select({ name: queues.name, required: queues.dispositionRequired })
-    .from(queues)
-    .where(eq(queues.id, row.queueId));
-  if (!queue?.required) return;
+  const queue = deps.routingHooks
+    ? await deps.routingHooks.queueSettings(deps.db, row.queueId)
+    : (
+        await deps.db
+          .select({ name: queues.name, dispositionRequired: queues.dispositionRequired })
+          .from(queues)
+          .where(eq(queues.id, row.queueId))
+      )[0];
+  if (!queue?.dispositionRequired) return;
   throw new AppError(
     "ILLEGAL_ACTION",
     `Case #${row.number} needs a disposition first: the ${queue.name} queue asks for one before a case is finished.`,

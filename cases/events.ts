@@ -25,6 +25,8 @@ export type DomainEvent =
       /** Set when the assignee changed, so the previous agent's console can drop the case. */
       previousAssigneeId?: string | null;
       case?: typeof cases.$inferSelect;
+      /** The contact's name, when the change knew it (the push then reads nothing). */
+      contactName?: string | null;
     }
   | {
       type: "interaction.created";
@@ -45,6 +47,8 @@ export type DomainEvent =
       interactionId: string;
       status: DeliveryStatus;
       reason?: string | null;
+      /** The case's agent, when the change knew it (the push then reads nothing). */
+      assigneeId?: string | null;
     }
   | {
       type: "offer.created";
@@ -53,9 +57,13 @@ export type DomainEvent =
       agentId: string;
       expiresAt: Date;
       case?: typeof cases.$inferSelect;
+      /** The contact's name, when the change that made the offer knew it (the push then reads nothing). */
+      contactName?: string | null;
     }
   | { type: "offer.closed"; offerId: string; caseId: string; agentId: string; status: OfferStatus }
   | { type: "agent.presence"; agentId: string; presence: Presence; reason?: string | null }
+  /** An agent's skills, capacity or standing changed (routing reads them again). */
+  | { type: "agent.updated"; agentId: string }
   /** A case's SLA clocks changed: its nearest due time and worst status. */
   | {
       type: "sla.changed";
@@ -64,6 +72,8 @@ export type DomainEvent =
       dueAt: Date | null;
       metric?: string;
       flagged?: "at_risk" | "breached";
+      /** The case's agent, when the change knew it (the push then reads nothing). */
+      assigneeId?: string | null;
     }
   /** A note mentions colleagues by name: each is told. */
   | {

@@ -1,20 +1,37 @@
 /**
- * Ingest: every inbound message from every channel becomes an interaction on a case in one
- * transaction. Idempotent on (channel, externalId), so a provider's retry of a message that was
- * already stored changes nothing and returns what was stored the first time.
+ * Ingest: every inbound message from every channel becomes an interaction on a case, written in one
+ * statement. What the message needs is read first (was it stored already, whose address is it,
+ * which case does it continue), the decision is made here, and the write goes through only if what
+ * it was based on still holds; otherwise it is read and decided again. Idempotent on (channel,
+ * externalId): a provider's retry of a message already stored changes nothing and returns what was
+ * stored the first time.
  */
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import type { Tx } from "../db/connect.ts";
-import { advisoryXactLock, LOCK_NAMESPACE } from "../db/locks.ts";
+import { randomUUID } from "node:crypto";
+import type { Executor } from "../db/connect.ts";
+import { callFunction } from "../db/functions.ts";
+import { rowFromJson, rowToJson } from "../db/json-rows.ts";
 import { type Channel, cases, interactions } from "../db/schema/cases.ts";
-import type { IdentityKind } from "../db/schema/contacts.ts";
+import {
+  contactIdentities as contactIdentitiesTable,
+  contacts,
+  type IdentityKind,
+} from "../db/schema/contacts.ts";
 import { CASE_MACHINE_VERSION, canAccept, initialCaseSnapshot } from "./case-machine.ts";
-import { type Actor, applyCaseEvent, type CaseRow, snapshotOf, writeAudit } from "./case-workflow.ts";
-import { resolveContact } from "./contacts.ts";
+import {
+  type CaseContext,
+  type CaseRow,
+  type ContactRow,
+  caseWriteParts,
+  contextFromJson,
+  type IdentityRow,
+  newInteraction,
+  writtenFromJson,
+} from "./case-store.ts";
+import { type Actor, CasePlan, planCaseEvent, snapshotOf } from "./case-workflow.ts";
 import type { CaseDeps } from "./deps.ts";
 import { AppError } from "./errors.ts";
 import { normaliseIdentity } from "./identities.ts";
-import { type UnitOfWork, withUnitOfWork } from "./unit-of-work.ts";
+import { publishAfterCommit, UnitOfWork } from "./unit-of-work.ts";
 
 /** One shape for an inbound message from any channel. */
 export interface InboundMessage {
@@ -47,7 +64,9 @@ export interface InboundMessage {
   metadata?: Record<string, unknown>;
 }
 
-export type InteractionRow = typeof interactions.$inferSelect;
+export type { InteractionRow } from "./case-store.ts";
+
+type InteractionRow = typeof interactions.$inferSelect;
 
 export interface IngestResult {
   interaction: InteractionRow;
@@ -69,164 +88,190 @@ function subjectFor(message: InboundMessage): string {
     : firstLine;
 }
 
-/**
- * The case this message continues, if any: explicit hints first, then the contact's latest case on
- * the channel. The row comes back locked for the rest of the transaction.
- */
-async function findThreadCase(
-  tx: Tx,
-  contactId: string,
-  message: InboundMessage,
-): Promise<CaseRow | undefined> {
-  const hint = message.thread;
-  if (hint?.caseId) {
-    const [row] = await tx
-      .select()
-      .from(cases)
-      .where(and(eq(cases.id, hint.caseId), eq(cases.contactId, contactId)))
-      .for("update");
-    if (row) return row;
-  }
-  if (hint?.referencedExternalIds?.length) {
-    const [row] = await tx
-      .select({ caseRow: cases })
-      .from(interactions)
-      .innerJoin(cases, eq(cases.id, interactions.caseId))
-      .where(
-        and(
-          eq(interactions.channel, message.channel),
-          inArray(interactions.externalId, hint.referencedExternalIds),
-        ),
-      )
-      .orderBy(desc(interactions.createdAt))
-      .limit(1)
-      .for("update", { of: cases });
-    if (row) return row.caseRow;
-  }
-  if (hint?.caseNumber !== undefined) {
-    // A case token only threads mail from the case's own contact, so a guessed number cannot inject into another case.
-    const [row] = await tx
-      .select()
-      .from(cases)
-      .where(and(eq(cases.number, hint.caseNumber), eq(cases.contactId, contactId)))
-      .for("update");
-    if (row) return row;
-  }
-  if (hint?.strict) return undefined;
-  // The latest open case; failing that the latest closed one, so a follow-up is linked to it.
-  const [latest] = await tx
-    .select()
-    .from(cases)
-    .where(and(eq(cases.contactId, contactId), eq(cases.channel, message.channel)))
-    .orderBy(sql`${cases.state} = 'closed'`, desc(cases.createdAt))
-    .limit(1)
-    .for("update");
-  return latest;
+type Json = Record<string, unknown>;
+
+/** What `sb_inbound_context` found for a message. */
+interface InboundFound {
+  duplicate?: { interaction: Json; case: Json };
+  contact?: Json;
+  identities?: Json[];
+  latest_case_id?: string | null;
+  last_assignee_id?: string | null;
+  thread?: Json | null;
+  /** Drawn when the message will open a case. */
+  next_number?: number | string | null;
 }
 
-async function openCase(
-  tx: Tx,
+function duplicateResult(found: { interaction: Json; case: Json }): IngestResult {
+  return {
+    interaction: rowFromJson(interactions, found.interaction),
+    case: rowFromJson(cases, found.case),
+    duplicate: true,
+    caseCreated: false,
+  };
+}
+
+interface InboundDecision {
+  plan: CasePlan;
+  /** The `sb_ingest` argument. */
+  argument: Json;
+  caseCreated: boolean;
+}
+
+/** The case a message opens, as a row in state `new`, before its first event. */
+async function newCase(
+  executor: Executor,
   deps: CaseDeps,
   input: {
-    contactId: string;
     message: InboundMessage;
+    contact: ContactRow;
+    identities: IdentityRow[];
+    lastAssigneeId: string | null;
     customerAddress: string;
-    linkedCaseId?: string;
+    linkedCaseId: string | null;
+    number: number | string | null | undefined;
     at: Date;
   },
-): Promise<CaseRow> {
-  const subject = subjectFor(input.message);
-  const placement = (await deps.routingHooks?.placeNewCase(tx, {
-    channel: input.message.channel,
-    contactId: input.contactId,
-    channelAddress: input.message.to ?? null,
+): Promise<CaseContext> {
+  const { message, at } = input;
+  const number = Number(input.number ?? (await callFunction<number>(executor, "sb_next_case_number", {})));
+  const subject = subjectFor(message);
+  const placement = (await deps.routingHooks?.placeNewCase(executor, {
+    channel: message.channel,
+    contactId: input.contact.id,
+    contactAttributes: input.contact.attributes,
+    lastAssigneeId: input.lastAssigneeId,
+    channelAddress: message.to ?? null,
     subject,
-    body: input.message.body,
+    body: message.body,
     priority: "normal",
-    queueHint: input.message.queueHint ?? null,
-  })) ?? { queueId: input.message.queueHint ?? null };
-  const [row] = await tx
-    .insert(cases)
-    .values({
-      contactId: input.contactId,
-      channel: input.message.channel,
-      subject,
-      priority: placement.priority ?? "normal",
-      queueId: placement.queueId,
-      stickyAgentId: placement.stickyAgentId ?? null,
-      customerAddress: input.customerAddress,
-      channelAddress: input.message.to ?? null,
-      machineSnapshot: initialCaseSnapshot(deps.machine),
-      machineVersion: CASE_MACHINE_VERSION,
-      linkedCaseId: input.linkedCaseId ?? null,
-      createdAt: input.at,
-      updatedAt: input.at,
-    })
-    .returning();
-  await writeAudit(tx, {
-    caseId: row!.id,
-    type: "created",
-    actor: { type: "customer", id: input.contactId },
-    toState: "new",
-    details: {
-      channel: input.message.channel,
-      ...(input.linkedCaseId ? { linkedCaseId: input.linkedCaseId } : {}),
-    },
-    at: input.at,
-  });
-  return row!;
+    queueHint: message.queueHint ?? null,
+  })) ?? { queueId: message.queueHint ?? null };
+  const row: CaseRow = {
+    id: randomUUID(),
+    number,
+    contactId: input.contact.id,
+    channel: message.channel,
+    subject,
+    priority: placement.priority ?? "normal",
+    state: "new",
+    queueId: placement.queueId,
+    assigneeId: null,
+    tags: [],
+    customerAddress: input.customerAddress,
+    channelAddress: message.to ?? null,
+    machineSnapshot: initialCaseSnapshot(deps.machine),
+    machineVersion: CASE_MACHINE_VERSION,
+    revision: 0,
+    linkedCaseId: input.linkedCaseId,
+    enqueuedAt: null,
+    stickyAgentId: placement.stickyAgentId ?? null,
+    routingStepsApplied: 0,
+    lastCustomerMessageAt: null,
+    slaDueAt: null,
+    slaStatus: null,
+    dispositionId: null,
+    csatRating: null,
+    csatComment: null,
+    csatAt: null,
+    firstResponseAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+  return {
+    row,
+    targets: [],
+    contact: input.contact,
+    identities: input.identities,
+    heldUpdateUntil: null,
+    lastInbound: message.metadata ?? {},
+    callPhase: null,
+  };
 }
 
-export async function ingestInTransaction(
-  tx: Tx,
-  uow: UnitOfWork,
+/** Decides what storing `message` writes, from what `sb_inbound_context` found. */
+async function decideInbound(
+  executor: Executor,
   deps: CaseDeps,
   message: InboundMessage,
-): Promise<IngestResult> {
-  if (!message.externalId)
-    throw new AppError("VALIDATION", "An inbound message needs the provider's message id (externalId).");
-  const at = message.receivedAt ?? deps.clock();
-  await advisoryXactLock(tx, LOCK_NAMESPACE.inboundMessage, `${message.channel}:${message.externalId}`);
-
-  const [stored] = await tx
-    .select()
-    .from(interactions)
-    .where(and(eq(interactions.channel, message.channel), eq(interactions.externalId, message.externalId)));
-  if (stored) {
-    const [caseRow] = await tx.select().from(cases).where(eq(cases.id, stored.caseId));
-    return { interaction: stored, case: caseRow!, duplicate: true, caseCreated: false };
-  }
-
-  const address = normaliseIdentity(message.from.kind, message.from.address, deps.defaultCountry);
-  const { contactId } = await resolveContact(tx, { kind: message.from.kind, address }, message.from.name);
-  const customer: Actor = { type: "customer", id: contactId };
-
-  let caseRow: CaseRow | undefined;
-  let caseCreated = false;
-  const thread = await findThreadCase(tx, contactId, message);
-  if (thread) {
-    caseRow = thread;
-    // A closed case, or one resolved longer ago than the reopen window, is not reopened: the
-    // message starts a new case linked to it.
-    if (!canAccept(deps.machine, snapshotOf(caseRow), { type: "CUSTOMER_MESSAGE", at: at.getTime() })) {
-      caseRow = await openCase(tx, deps, {
-        contactId,
-        message,
-        customerAddress: address,
-        linkedCaseId: caseRow.id,
-        at,
-      });
-      caseCreated = true;
-    }
+  address: string,
+  at: Date,
+  found: InboundFound,
+): Promise<InboundDecision> {
+  const identity = { kind: message.from.kind, address };
+  const name = message.from.name?.trim() || null;
+  const argument: Json = { dedupe: { channel: message.channel, external_id: message.externalId } };
+  let contact: ContactRow;
+  let identities: IdentityRow[];
+  if (found.contact) {
+    contact = rowFromJson(contacts, found.contact);
+    identities = (found.identities ?? []).map((i) => rowFromJson(contactIdentitiesTable, i));
+    if (!contact.name && name) argument.contact_name = name;
   } else {
-    caseRow = await openCase(tx, deps, { contactId, message, customerAddress: address, at });
-    caseCreated = true;
+    contact = {
+      id: randomUUID(),
+      name,
+      attributes: {},
+      preferredChannel: null,
+      timeZone: null,
+      mergedIntoId: null,
+      createdAt: at,
+      updatedAt: at,
+    };
+    identities = [
+      {
+        id: randomUUID(),
+        contactId: contact.id,
+        ...identity,
+        optedOutAt: null,
+        optOutMethod: null,
+        createdAt: at,
+      },
+    ];
+    argument.new_contact = rowToJson(contacts, contact);
+    argument.identity = { kind: identity.kind, address: identity.address };
   }
+  argument.contact_id = contact.id;
+  const customer: Actor = { type: "customer", id: contact.id };
+  const messageEvent = { type: "CUSTOMER_MESSAGE" as const, at: at.getTime() };
 
-  const [interaction] = await tx
-    .insert(interactions)
-    .values({
-      caseId: caseRow.id,
+  let thread = found.thread ? contextFromJson(found.thread) : null;
+  let linkedCaseId: string | null = null;
+  // A closed case, or one resolved longer ago than the reopen window, is not reopened: the message
+  // starts a new case linked to it.
+  if (thread && !canAccept(deps.machine, snapshotOf(thread.row), messageEvent)) {
+    linkedCaseId = thread.row.id;
+    thread = null;
+  }
+  const caseCreated = thread === null;
+  const context =
+    thread ??
+    (await newCase(executor, deps, {
+      message,
+      contact,
+      identities,
+      lastAssigneeId: found.last_assignee_id ?? null,
+      customerAddress: address,
+      linkedCaseId,
+      number: found.next_number,
+      at,
+    }));
+  const plan = new CasePlan(context, executor);
+  if (caseCreated) {
+    plan.audit({
+      type: "created",
+      actor: customer,
+      toState: "new",
+      details: { channel: message.channel, ...(linkedCaseId ? { linkedCaseId } : {}) },
+      at,
+    });
+    // A new case of a known contact is opened only if no other message opened one meanwhile.
+    if (found.contact && !message.thread?.strict) argument.latest_case_id = found.latest_case_id ?? null;
+  }
+  plan.write.interactions.push(
+    newInteraction({
       channel: message.channel,
       kind: message.kind ?? "message",
       direction: "inbound",
@@ -236,15 +281,12 @@ export async function ingestInTransaction(
       metadata: { ...(message.metadata ?? {}), ...(message.subject ? { subject: message.subject } : {}) },
       createdAt: at,
       statusChangedAt: at,
-    })
-    .returning();
-
-  const applied = await applyCaseEvent(
-    tx,
-    uow,
+    }),
+  );
+  await planCaseEvent(
     deps,
-    caseRow,
-    caseCreated ? { type: "ENQUEUE", at: at.getTime() } : { type: "CUSTOMER_MESSAGE", at: at.getTime() },
+    plan,
+    caseCreated ? { type: "ENQUEUE", at: at.getTime() } : messageEvent,
     customer,
     {},
     {
@@ -253,20 +295,93 @@ export async function ingestInTransaction(
       ...(message.to ? { channelAddress: message.to } : {}),
     },
   );
-  uow.emit({
-    type: "interaction.created",
-    caseId: caseRow.id,
-    interactionId: interaction!.id,
-    channel: message.channel,
-    kind: interaction!.kind,
-    direction: "inbound",
-    interaction: interaction!,
-    assigneeId: applied.row.assigneeId,
+  const parts = caseWriteParts(plan.write);
+  if (caseCreated) {
+    // The database starts its revision.
+    const { revision: _revision, ...row } = plan.after;
+    delete parts.set;
+    parts.new_case = rowToJson(cases, row);
+  }
+  plan.afterWrite((written, uow) => {
+    const interaction = written.interactions[0]!;
+    uow.emit({
+      type: "interaction.created",
+      caseId: written.case.id,
+      interactionId: interaction.id,
+      channel: message.channel,
+      kind: interaction.kind,
+      direction: "inbound",
+      interaction,
+      assigneeId: written.case.assigneeId,
+    });
   });
-  return { interaction: interaction!, case: applied.row, duplicate: false, caseCreated };
+  return { plan, argument: { ...argument, ...parts }, caseCreated };
 }
 
-/** Stores one inbound message; resolves only after the transaction has committed. */
-export function ingest(deps: CaseDeps, message: InboundMessage): Promise<IngestResult> {
-  return withUnitOfWork(deps, (tx, uow) => ingestInTransaction(tx, uow, deps, message));
+/** How often a message is decided again when its case keeps moving before it is written. */
+const MAX_DECISIONS = 20;
+
+/** Stores one message through `executor` (the database, or an open transaction); events go to `uow`. */
+async function ingestWith(
+  executor: Executor,
+  uow: UnitOfWork,
+  deps: CaseDeps,
+  message: InboundMessage,
+): Promise<IngestResult> {
+  if (!message.externalId)
+    throw new AppError("VALIDATION", "An inbound message needs the provider's message id (externalId).");
+  const at = message.receivedAt ?? deps.clock();
+  const address = normaliseIdentity(message.from.kind, message.from.address, deps.defaultCountry);
+  const lookup = {
+    channel: message.channel,
+    external_id: message.externalId,
+    kind: message.from.kind,
+    address,
+    thread: {
+      ...(message.thread?.caseId ? { case_id: message.thread.caseId } : {}),
+      ...(message.thread?.referencedExternalIds?.length
+        ? { referenced_external_ids: message.thread.referencedExternalIds }
+        : {}),
+      ...(message.thread?.caseNumber !== undefined ? { case_number: message.thread.caseNumber } : {}),
+      ...(message.thread?.strict ? { strict: true } : {}),
+    },
+  };
+  for (let attempt = 1; attempt <= MAX_DECISIONS; attempt++) {
+    const found = await callFunction<InboundFound>(executor, "sb_inbound_context", lookup);
+    if (found.duplicate) return duplicateResult(found.duplicate);
+    const decision = await decideInbound(executor, deps, message, address, at, found);
+    const result = await callFunction<Json>(executor, "sb_ingest", decision.argument);
+    if (result.status === "duplicate") return duplicateResult(result as { interaction: Json; case: Json });
+    if (result.status !== "ok") continue;
+    const written = writtenFromJson(result);
+    decision.plan.finish(written, uow);
+    return {
+      interaction: written.interactions[0]!,
+      case: written.case,
+      duplicate: false,
+      caseCreated: decision.caseCreated,
+    };
+  }
+  throw new AppError(
+    "TEMPORARY",
+    `Message ${message.externalId} could not be stored: its conversation kept changing. The sender may retry.`,
+  );
+}
+
+/** Stores one message inside an open transaction; its events leave when `uow` does. */
+export function ingestInTransaction(
+  executor: Executor,
+  uow: UnitOfWork,
+  deps: CaseDeps,
+  message: InboundMessage,
+): Promise<IngestResult> {
+  return ingestWith(executor, uow, deps, message);
+}
+
+/** Stores one inbound message; resolves only after it is durable. */
+export async function ingest(deps: CaseDeps, message: InboundMessage): Promise<IngestResult> {
+  const uow = new UnitOfWork();
+  const result = await ingestWith(deps.db, uow, deps, message);
+  await publishAfterCommit(deps, uow);
+  return result;
 }

@@ -38,6 +38,11 @@ export interface SendResult {
 export interface ChannelSender {
   /** True when sending one interaction twice cannot reach the customer twice (the channel dedupes by our id). */
   readonly idempotent: boolean;
+  /**
+   * True when sending is handing the message over in this process (web chat's push to the
+   * visitor's widgets): it is sent right after the write that queued it, without a job.
+   */
+  readonly inline?: boolean;
   send(message: OutboundMessage): Promise<SendResult>;
 }
 
@@ -97,6 +102,11 @@ const undelivered = (caseId: string, channel: Channel) =>
     inArray(interactions.status, ["queued", "sending"]),
   );
 
+/** The agent of an interaction's case, read in the statement that changes the interaction. */
+const caseAssignee = sql<
+  string | null
+>`(select ${cases.assigneeId} from ${cases} where ${cases.id} = ${interactions.caseId})`;
+
 const isPending = (status: DeliveryStatus) => status === "queued" || status === "sending";
 
 /** A message has settled (sent, delivered or failed): the next one on its conversation may go. */
@@ -138,7 +148,12 @@ async function setStatus(
           : {}),
       })
       .where(and(eq(interactions.id, interactionId), inArray(interactions.status, from)))
-      .returning({ caseId: interactions.caseId, channel: interactions.channel, seq: interactions.seq });
+      .returning({
+        caseId: interactions.caseId,
+        channel: interactions.channel,
+        seq: interactions.seq,
+        assigneeId: caseAssignee,
+      });
     if (!row) return false;
     if (settled) await releaseNext(tx, uow, { id: interactionId, ...row });
     uow.emit({
@@ -147,8 +162,79 @@ async function setStatus(
       interactionId,
       status,
       reason: changes.reason ?? null,
+      assigneeId: row.assigneeId,
     });
     return true;
+  });
+}
+
+/** What a channel is given to send: the interaction in the words of its case. */
+export function outboundMessageOf(
+  interaction: typeof interactions.$inferSelect,
+  caseRow: typeof cases.$inferSelect,
+  author: { id: string; name: string } | null,
+): OutboundMessage {
+  return {
+    interactionId: interaction.id,
+    caseId: caseRow.id,
+    caseNumber: caseRow.number,
+    channel: interaction.channel,
+    // An update sent on another channel than the case's carries its own address and subject.
+    to: stringOr(interaction.metadata.to, caseRow.customerAddress),
+    from: stringOr(interaction.metadata.from, caseRow.channelAddress),
+    subject: stringOr(interaction.metadata.subject, caseRow.subject),
+    body: interaction.body,
+    agent: author,
+    metadata: interaction.metadata,
+  };
+}
+
+/**
+ * After the write that queued an outbound message: an inline channel sends it at once and it is
+ * marked sent in one statement; any other goes to a delivery job with retries. A message an inline
+ * send never marked (the process stopped in between) is found by the stranded-message sweep and
+ * sent again through the job, which the channel's idempotence makes harmless.
+ */
+export function handOver(
+  uow: UnitOfWork,
+  senders: ChannelSenders | undefined,
+  message: {
+    interaction: typeof interactions.$inferSelect;
+    caseRow: typeof cases.$inferSelect;
+    author?: { id: string; name: string } | null;
+  },
+): void {
+  const sender = senders?.[message.interaction.channel];
+  if (!sender?.inline) {
+    const delivery = deliveryJob(message.interaction.id);
+    uow.schedule(delivery.name, delivery.data, delivery.options);
+    return;
+  }
+  uow.afterCommit(async (deps) => {
+    const { interaction, caseRow } = message;
+    const result = await sender.send(outboundMessageOf(interaction, caseRow, message.author ?? null));
+    const status = result.status ?? "sent";
+    const [row] = await deps.db
+      .update(interactions)
+      .set({
+        status,
+        statusChangedAt: deps.clock(),
+        attempts: 1,
+        ...(result.externalId ? { externalId: result.externalId } : {}),
+      })
+      .where(and(eq(interactions.id, interaction.id), eq(interactions.status, "queued")))
+      .returning({ id: interactions.id });
+    if (row)
+      deps.events.publish([
+        {
+          type: "interaction.status",
+          caseId: caseRow.id,
+          interactionId: interaction.id,
+          status,
+          reason: null,
+          assigneeId: caseRow.assigneeId,
+        },
+      ]);
   });
 }
 
@@ -223,19 +309,7 @@ export async function deliverInteraction(
   }
 
   try {
-    const result = await sender.send({
-      interactionId,
-      caseId: caseRow.id,
-      caseNumber: caseRow.number,
-      channel: interaction.channel,
-      // An update sent on another channel than the case's carries its own address and subject.
-      to: stringOr(interaction.metadata.to, caseRow.customerAddress),
-      from: stringOr(interaction.metadata.from, caseRow.channelAddress),
-      subject: stringOr(interaction.metadata.subject, caseRow.subject),
-      body: interaction.body,
-      agent: claimed.author,
-      metadata: interaction.metadata,
-    });
+    const result = await sender.send(outboundMessageOf(interaction, caseRow, claimed.author));
     const status = result.status ?? "sent";
     await setStatus(deps, interactionId, ["sending"], status, {
       externalId: result.externalId,
@@ -294,6 +368,7 @@ export async function recordDeliveryStatus(
         caseId: interactions.caseId,
         channel: interactions.channel,
         seq: interactions.seq,
+        assigneeId: caseAssignee,
       });
     if (!row) return false;
     if (!isPending(input.status)) await releaseNext(tx, uow, row);
@@ -303,6 +378,7 @@ export async function recordDeliveryStatus(
       interactionId: row.id,
       status: input.status,
       reason: input.reason,
+      assigneeId: row.assigneeId,
     });
     return true;
   });

@@ -2,10 +2,11 @@
  * The small interfaces through which the domain reaches the outside world. The composition root
  * (server/app.ts) passes implementations in; tests pass the same real ones.
  */
-import type { Tx } from "../db/connect.ts";
+import type { Executor } from "../db/connect.ts";
 import type { Channel, cases, Priority } from "../db/schema/cases.ts";
+import type { CaseContext } from "./case-store.ts";
+import type { CasePlan } from "./case-workflow.ts";
 import type { DomainEvent } from "./events.ts";
-import type { UnitOfWork } from "./unit-of-work.ts";
 
 export interface EnqueueOptions {
   /** Deterministic id (no ':'): enqueueing the same id again while it is pending is a no-op. */
@@ -33,14 +34,31 @@ export type Clock = () => Date;
  * Asks routing to look at a queue (or every queue) soon. Called after commit; the implementation
  * coalesces bursts, so calling it for every change is cheap.
  */
+/** A case that just joined (or came back to) its queue. */
+export interface QueuedCase {
+  row: typeof cases.$inferSelect;
+  /** The contact's name, when the change knew it: the offer's push then reads nothing. */
+  contactName?: string | null;
+  /** Never offered before (a new case entering its queue): nobody missed it yet. */
+  firstTime: boolean;
+}
+
 export interface RoutingTrigger {
   request(queueId: string | "all"): void;
+  /** A case joined (or came back to) its queue: match it against the agents free for it. */
+  caseQueued?(queued: QueuedCase): void;
+  /** An agent has room again: match them against the cases waiting for them. */
+  agentFreed?(agentId: string): void;
 }
 
 /** What routing needs to know to place a new case. */
 export interface NewCaseFacts {
   channel: Channel;
   contactId: string;
+  /** The contact's attributes (assignment rules may look at them); empty for a new contact. */
+  contactAttributes: Record<string, unknown>;
+  /** The agent who last served the contact, if any (sticky routing). */
+  lastAssigneeId: string | null;
   channelAddress: string | null;
   subject: string;
   body: string;
@@ -56,28 +74,37 @@ export interface QueuePlacement {
   stickyAgentId?: string | null;
 }
 
-/** Hooks routing provides to the case core; they run inside the case's transaction. */
+/** Hooks routing provides to the case core: they decide, and add what they write to the case's plan. */
 export interface CaseRoutingHooks {
-  placeNewCase(tx: Tx, facts: NewCaseFacts): Promise<QueuePlacement>;
+  /** `executor` is where cached configuration is refreshed from (an open transaction, if any). */
+  placeNewCase(executor: Executor, facts: NewCaseFacts): Promise<QueuePlacement>;
+  /** What the case core needs to know of a queue (from routing's configuration cache). */
+  queueSettings(
+    executor: Executor,
+    queueId: string,
+  ): Promise<{ name: string; dispositionRequired: boolean } | null>;
   /** A case stopped occupying an agent (resolved, closed, transferred, re-queued): e.g. start wrap-up. */
   capacityReleased(
-    tx: Tx,
-    uow: UnitOfWork,
+    plan: CasePlan,
     release: { agentId: string; caseId: string; channel: Channel; queueId: string | null; at: Date },
   ): Promise<void>;
 }
 
-/** The machine accepted an event on a case; `auditId` is the audit row when state or assignee changed. */
+/**
+ * The machine accepted an event on a case. `after` is the row as it will be written; `audit` is the
+ * position of the transition's audit row in the plan when state or assignee changed.
+ */
 export interface CaseTransition {
   before: typeof cases.$inferSelect;
   after: typeof cases.$inferSelect;
   event: { type: string; at: number };
-  auditId: number | null;
+  audit: number | null;
   at: Date;
+  context: CaseContext;
 }
 
-/** Runs inside the transaction of every accepted case event (e.g. to decide a customer update). */
-export type TransitionHook = (tx: Tx, uow: UnitOfWork, transition: CaseTransition) => Promise<void>;
+/** Runs for every accepted case event, adding its rows to the same write (SLA clocks, customer updates). */
+export type TransitionHook = (transition: CaseTransition, plan: CasePlan) => Promise<void>;
 
 /** Jobs that the case core schedules; server/jobs registers their handlers. */
 export type CaseJobs = {

@@ -6,12 +6,21 @@ import { cases, interactions } from "../db/schema/cases.ts";
 import { contactIdentities } from "../db/schema/contacts.ts";
 import type { CaseEvent, CaseMachine } from "./case-machine.ts";
 import { canAccept } from "./case-machine.ts";
-import { type Actor, applyCaseEvent, type CaseRow, lockCase, snapshotOf } from "./case-workflow.ts";
+import {
+  type Actor,
+  applyCaseEvent,
+  CasePlan,
+  type CaseRow,
+  changeCase,
+  lockCase,
+  planCaseEvent,
+  snapshotOf,
+} from "./case-workflow.ts";
 import type { CaseDeps } from "./deps.ts";
 import { assertDispositionGiven } from "./dispositions.ts";
 import { AppError } from "./errors.ts";
 import type { InteractionRow } from "./ingest.ts";
-import { deliveryJob } from "./outbox.ts";
+import { handOver } from "./outbox.ts";
 import { withUnitOfWork } from "./unit-of-work.ts";
 
 export const CASE_ACTIONS = ["resolve", "reopen", "close", "wait_on_customer"] as const;
@@ -64,6 +73,8 @@ export async function assertNotOptedOut(tx: Tx, row: CaseRow): Promise<void> {
 export interface ReplyInput {
   caseId: string;
   agentId: string;
+  /** The author's name as the customer sees it (read from the agent when not given). */
+  agentName?: string;
   body: string;
   metadata?: Record<string, unknown>;
 }
@@ -125,8 +136,15 @@ export function addReply(deps: CaseDeps, input: ReplyInput): Promise<Interaction
       interaction: interaction!,
       assigneeId: row.assigneeId,
     });
-    const delivery = deliveryJob(interaction!.id);
-    uow.schedule(delivery.name, delivery.data, delivery.options);
+    const agentName =
+      input.agentName ??
+      (await tx.select({ name: agents.name }).from(agents).where(eq(agents.id, input.agentId)))[0]?.name ??
+      "";
+    handOver(uow, deps.senders, {
+      interaction: interaction!,
+      caseRow: row,
+      author: { id: input.agentId, name: agentName },
+    });
     return interaction!;
   });
 }
@@ -209,19 +227,17 @@ export function performAction(
   deps: CaseDeps,
   input: { caseId: string; action: CaseAction; actor: Actor },
 ): Promise<CaseRow> {
-  return withUnitOfWork(deps, async (tx, uow) => {
-    const row = await lockCase(tx, input.caseId);
+  return changeCase(deps, input.caseId, async (context) => {
+    const row = context.row;
     const at = deps.clock().getTime();
-    const applied = await applyCaseEvent(
-      tx,
-      uow,
+    const { accepted, plan } = await planCaseEvent(
       deps,
-      row,
+      new CasePlan(context, deps.db),
       { type: ACTION_EVENTS[input.action], at } as CaseEvent,
       input.actor,
       { action: input.action },
     );
-    if (!applied.accepted) {
+    if (!accepted) {
       const allowed = allowedActions(deps.machine, row, at);
       throw new AppError(
         "ILLEGAL_ACTION",
@@ -229,10 +245,9 @@ export function performAction(
         { state: row.state, allowedActions: allowed },
       );
     }
-    // Finishing a case (resolving it, or closing one not resolved yet) may need a disposition;
-    // refusing here rolls the transition back with the transaction.
+    // Finishing a case (resolving it, or closing one not resolved yet) may need a disposition.
     if (input.action === "resolve" || (input.action === "close" && row.state !== "resolved"))
-      await assertDispositionGiven(tx, row);
-    return applied.row;
+      await assertDispositionGiven(deps, row);
+    return { plan, result: (written) => written.case };
   });
 }

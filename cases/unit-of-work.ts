@@ -5,7 +5,7 @@
  */
 import type { Db, Tx } from "../db/connect.ts";
 import type { DomainEvent } from "./events.ts";
-import type { EnqueueOptions, EventSink, RoutingTrigger } from "./ports.ts";
+import type { EnqueueOptions, EventSink, QueuedCase, RoutingTrigger } from "./ports.ts";
 
 interface PendingJob {
   name: string;
@@ -23,9 +23,21 @@ export class UnitOfWork {
   readonly jobs: PendingJob[] = [];
   /** Queues routing should look at after commit ("all" for every queue). */
   readonly routing = new Set<string>();
+  /** Cases that joined their queue: routing matches each against the agents free for it. */
+  readonly queuedCases = new Map<string, QueuedCase>();
+  /** Agents with room again: routing matches them against the cases waiting for them. */
+  readonly freedAgents = new Set<string>();
+  /** Work that must follow the commit in this process (e.g. handing a chat message to the visitor). */
+  readonly followUps: ((deps: UnitOfWorkDeps) => Promise<void>)[] = [];
 
-  requestRouting(queueId: string | "all"): void {
-    this.routing.add(queueId);
+  /** Routing should look at `queueId`; given the case that joined it, at that case. */
+  requestRouting(queueId: string | "all", queued?: QueuedCase): void {
+    if (queued?.row.state === "queued") this.queuedCases.set(queued.row.id, queued);
+    else this.routing.add(queueId);
+  }
+
+  agentFreed(agentId: string): void {
+    this.freedAgents.add(agentId);
   }
 
   emit(...events: DomainEvent[]): void {
@@ -35,12 +47,17 @@ export class UnitOfWork {
   schedule(name: string, data: unknown, options?: EnqueueOptions): void {
     this.jobs.push({ name, data, options });
   }
+
+  afterCommit(followUp: (deps: UnitOfWorkDeps) => Promise<void>): void {
+    this.followUps.push(followUp);
+  }
 }
 
 export interface UnitOfWorkDeps {
   db: Db;
   events: EventSink;
   jobs: Outbox;
+  clock: () => Date;
   routing?: RoutingTrigger;
   onAfterCommitError?: (error: unknown) => void;
 }
@@ -55,8 +72,25 @@ export async function withUnitOfWork<T>(
 ): Promise<T> {
   const uow = new UnitOfWork();
   const result = await deps.db.transaction((tx) => work(tx as Tx, uow));
-  deps.events.publish(uow.events);
-  for (const queueId of uow.routing) deps.routing?.request(queueId);
+  await publishAfterCommit(deps, uow);
+  return result;
+}
+
+/** What a committed unit of work leaves behind: its events, its routing requests, its jobs. */
+export async function publishAfterCommit(deps: UnitOfWorkDeps, uow: UnitOfWork): Promise<void> {
+  if (uow.events.length) deps.events.publish(uow.events);
+  const routing = deps.routing;
+  if (routing) {
+    for (const queued of uow.queuedCases.values()) {
+      if (routing.caseQueued) routing.caseQueued(queued);
+      else if (queued.row.queueId) routing.request(queued.row.queueId);
+    }
+    for (const agentId of uow.freedAgents) {
+      if (routing.agentFreed) routing.agentFreed(agentId);
+      else routing.request("all");
+    }
+    for (const queueId of uow.routing) routing.request(queueId);
+  }
   for (const job of uow.jobs) {
     try {
       await deps.jobs.enqueue(job.name, job.data, job.options);
@@ -64,5 +98,11 @@ export async function withUnitOfWork<T>(
       deps.onAfterCommitError?.(error);
     }
   }
-  return result;
+  for (const followUp of uow.followUps) {
+    try {
+      await followUp(deps);
+    } catch (error) {
+      deps.onAfterCommitError?.(error);
+    }
+  }
 }

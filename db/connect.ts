@@ -11,6 +11,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock.ts";
+import { registerRawCall } from "./functions.ts";
 import { readPgliteTemplate } from "./pglite-template.ts";
 import * as schema from "./schema/index.ts";
 
@@ -35,14 +36,18 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export type ConnectOptions =
+export type ConnectOptions = (
   | { databaseUrl: string; maxConnections?: number }
   | {
       /** A folder for the data files; omitted means in memory. */
       dataDir?: string;
       /** A dumped data folder (tarball) to start from: tests copy a migrated template this way. */
       loadDataDir?: Blob;
-    };
+    }
+) & {
+  /** Sees the text of every statement sent (tracing a code path's statements; benchmarks). */
+  trace?: (statement: string) => void;
+};
 
 /** Callers with the same key run one after another. */
 class KeyedMutex {
@@ -64,12 +69,20 @@ class KeyedMutex {
  * Every query PGlite runs, inside a transaction or not, goes through `execProtocolStream` as wire
  * protocol messages: a Parse ('P') starts an extended-protocol statement, a Query ('Q') a simple one.
  */
-function countStatements(client: PGlite, count: () => void): void {
+function countStatements(client: PGlite, count: () => void, trace?: (statement: string) => void): void {
   const PARSE = 0x50;
   const QUERY = 0x51;
   const original = client.execProtocolStream.bind(client);
+  const decoder = new TextDecoder();
   client.execProtocolStream = (message, options) => {
-    if (message[0] === PARSE || message[0] === QUERY) count();
+    if (message[0] === PARSE || message[0] === QUERY) {
+      count();
+      if (trace) {
+        // Parse: type, length, statement name\0, text\0; Query: type, length, text\0.
+        const start = message[0] === PARSE ? message.indexOf(0, 5) + 1 : 5;
+        trace(decoder.decode(message.subarray(start, message.indexOf(0, start))));
+      }
+    }
     return original(message, options);
   };
 }
@@ -82,13 +95,15 @@ export async function connect(options: ConnectOptions): Promise<Database> {
       onnotice: () => {},
       // Called once per statement sent. It also makes a failed query's parameters enumerable on the
       // error, so the logger redacts them (server/app.ts).
-      debug: () => {
+      debug: (_connection: number, query: string) => {
         statements += 1;
+        options.trace?.(query);
       },
       // Dates come back as Date objects and timestamptz stays UTC.
       types: {},
     });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    registerRawCall(db, async (text, json) => (await client.unsafe(text, [json], { prepare: true }))[0]?.r);
     return {
       db,
       kind: "postgres",
@@ -125,11 +140,16 @@ export async function connect(options: ConnectOptions): Promise<Database> {
       loadDataDir,
     });
     await client.waitReady;
-    countStatements(client, () => {
-      statements += 1;
-    });
+    countStatements(
+      client,
+      () => {
+        statements += 1;
+      },
+      options.trace,
+    );
     const locks = new KeyedMutex();
     const db = drizzlePglite(client, { schema }) as unknown as Db;
+    registerRawCall(db, async (text, json) => (await client.query<{ r: unknown }>(text, [json])).rows[0]?.r);
     return {
       db,
       kind: "pglite",

@@ -55,9 +55,7 @@ export async function agentBoard(executor: Executor, now: Date): Promise<AgentBo
     .where(isNull(agents.deactivatedAt))
     .orderBy(asc(agents.name));
   if (!people.length) return [];
-  const snapshots = new Map(
-    (await agentSnapshots(executor, now, sql`true`)).map((snapshot) => [snapshot.id, snapshot]),
-  );
+  const snapshots = new Map((await agentSnapshots(executor, now)).map((snapshot) => [snapshot.id, snapshot]));
   const held = await executor
     .select({
       id: cases.id,

@@ -2,11 +2,9 @@
  * Where a new case goes: assignment rules, first match wins, the default queue last; and which
  * agent it is offered to first (the one who last served the contact, for the queue's sticky time).
  */
-import { and, desc, eq, isNotNull } from "drizzle-orm";
 import type { NewCaseFacts, QueuePlacement } from "../cases/ports.ts";
-import type { Tx } from "../db/connect.ts";
-import { type Channel, cases, type Priority } from "../db/schema/cases.ts";
-import { contacts } from "../db/schema/contacts.ts";
+import type { Executor } from "../db/connect.ts";
+import type { Channel, Priority } from "../db/schema/cases.ts";
 import type { assignmentRules } from "../db/schema/routing.ts";
 import type { RoutingConfigCache } from "./config-cache.ts";
 
@@ -56,35 +54,21 @@ export function pickRule<R extends Pick<AssignmentRuleRow, "conditions" | "enabl
   return [...rules].sort((a, b) => a.position - b.position).find((rule) => ruleMatches(rule, facts)) ?? null;
 }
 
-/** Places new cases using the cached routing configuration. */
+/** Places new cases using the cached routing configuration; reads nothing else. */
 export function createPlacement(config: RoutingConfigCache) {
-  return async function placeNewCase(tx: Tx, facts: NewCaseFacts): Promise<QueuePlacement> {
-    const { rules, defaultQueueId, queues } = await config.get(tx);
-    // Contact attributes are read only when a rule looks at them.
-    const needsAttributes = rules.some(
-      (rule) => Object.keys(rule.conditions.contactAttributes ?? {}).length > 0,
-    );
-    const [contact] = needsAttributes
-      ? await tx
-          .select({ attributes: contacts.attributes })
-          .from(contacts)
-          .where(eq(contacts.id, facts.contactId))
-      : [];
-    const rule = pickRule(rules, { ...facts, contactAttributes: contact?.attributes ?? {} });
+  return async function placeNewCase(executor: Executor, facts: NewCaseFacts): Promise<QueuePlacement> {
+    const { rules, defaultQueueId, queues } = await config.get(executor);
+    const rule = pickRule(rules, facts);
     // A rule first, then the queue of the address written to, then the default queue.
     const hinted = facts.queueHint && queues.has(facts.queueHint) ? facts.queueHint : null;
     const queueId = rule?.queueId ?? hinted ?? defaultQueueId;
     const priority = rule?.setPriority ?? undefined;
-    // Only a queue with a sticky time needs to know who served the contact last.
+    // Only a queue with a sticky time offers the case first to who served the contact last.
     const sticky = queueId ? (queues.get(queueId)?.stickySeconds ?? 0) > 0 : false;
-    const [previous] = sticky
-      ? await tx
-          .select({ assigneeId: cases.assigneeId })
-          .from(cases)
-          .where(and(eq(cases.contactId, facts.contactId), isNotNull(cases.assigneeId)))
-          .orderBy(desc(cases.updatedAt))
-          .limit(1)
-      : [];
-    return { queueId, ...(priority ? { priority } : {}), stickyAgentId: previous?.assigneeId ?? null };
+    return {
+      queueId,
+      ...(priority ? { priority } : {}),
+      stickyAgentId: sticky ? facts.lastAssigneeId : null,
+    };
   };
 }

@@ -1,6 +1,8 @@
 /** Routing's jobs and settings; the server registers the handlers. */
 import type { CaseDeps } from "../cases/deps.ts";
+import type { AgentRegistry } from "./agent-registry.ts";
 import type { RoutingConfigCache } from "./config-cache.ts";
+import type { OfferTimers } from "./offer-timers.ts";
 
 export type RoutingJobs = {
   /** Return an offer that was not answered in time (the handler re-checks it is still pending). */
@@ -27,4 +29,16 @@ export const DEFAULT_ROUTING_SETTINGS: RoutingSettings = {
   missedOfferCooldownMs: 60_000,
 };
 
-export type RoutingDeps = CaseDeps & { settings: RoutingSettings; config: RoutingConfigCache };
+export type RoutingDeps = CaseDeps & {
+  settings: RoutingSettings;
+  config: RoutingConfigCache;
+  /** This process's picture of its agents; without one, every decision reads them from the database. */
+  registry?: AgentRegistry;
+  /** Offer deadlines kept in this process; without them each deadline is a job. */
+  offerTimers?: OfferTimers;
+  /**
+   * Queues this process last saw cases waiting in (a hint, refreshed by every pass over everything):
+   * an agent freed here is matched against those, without asking the database which queues wait.
+   */
+  waiting?: Set<string>;
+};

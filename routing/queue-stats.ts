@@ -29,7 +29,15 @@ function meetsRequired(skills: Record<string, number>, queue: MatcherQueue): boo
   return queue.requiredSkills.every((requirement) => (skills[requirement.skill] ?? 0) >= requirement.level);
 }
 
-export async function queueStats(executor: Executor, now: Date): Promise<QueueStats[]> {
+/**
+ * `agents`: everyone active with their load, when the caller has them at hand (the routing
+ * registry); otherwise they are read.
+ */
+export async function queueStats(
+  executor: Executor,
+  now: Date,
+  agents?: readonly AgentSnapshot[],
+): Promise<QueueStats[]> {
   const queueRows = await loadQueues(executor);
   const waiting = await executor
     .select({
@@ -47,7 +55,7 @@ export async function queueStats(executor: Executor, now: Date): Promise<QueueSt
   const byQueue = new Map(waiting.map((row) => [row.queueId, row]));
 
   // Everyone active, whatever their presence: figures count away and offline agents too.
-  const people = await agentSnapshots(executor, now, sql`true`);
+  const people = agents ?? (await agentSnapshots(executor, now));
   const stateOf = (person: AgentSnapshot): AgentState => {
     if (person.presence !== "available") return person.presence;
     const anyRoom = (["chat", "email", "sms", "voice"] as const).some((channel) => hasRoom(person, channel));
@@ -118,6 +126,7 @@ export async function queuePositions(
     .where(eq(cases.state, "queued"))
     .orderBy(cases.enqueuedAt)
     .limit(options.limit * Math.max(1, queueRows.size));
+  if (!waiting.some((row) => (options.channels as string[]).includes(row.channel))) return [];
   const rates = await assignmentRates(executor, now);
   const result: QueuePosition[] = [];
   const byQueue = new Map<string, typeof waiting>();

@@ -1,23 +1,24 @@
 /**
- * One routing pass over one queue: under the queue's advisory lock (one pass per queue at a time,
- * across processes), read its waiting cases and the available agents, let the pure matcher decide,
- * then lock only the chosen cases (skipping any another transaction holds, re-checking they still
- * wait) and the chosen agents (re-reading their load) before an offer is written. Agents serve
- * several queues, so another pass may have given them work since the snapshot was read; the
- * re-check under the row lock is what keeps capacity exact across processes.
+ * One routing pass over one queue: read its waiting cases and the available agents, let the pure
+ * matcher decide, then claim each offer. A claim (`sb_offer`) is one statement that writes the offer
+ * only if the case still waits as read and the agent, locked, is available with room: agents serve
+ * several queues and processes route at once, so the database's re-check under the agent's row
+ * lock is what keeps capacity exact. No lock is held between reading and claiming.
  */
+import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
-import { applyCaseEvent, type CaseRow } from "../cases/case-workflow.ts";
+import { type CaseContext, caseWriteParts, writtenFromJson } from "../cases/case-store.ts";
+import { CasePlan, type CaseRow, planCaseEvent } from "../cases/case-workflow.ts";
 import { AppError } from "../cases/errors.ts";
-import { type UnitOfWork, withUnitOfWork } from "../cases/unit-of-work.ts";
-import type { Tx } from "../db/connect.ts";
-import { advisoryXactLock, LOCK_NAMESPACE } from "../db/locks.ts";
+import type { QueuedCase } from "../cases/ports.ts";
+import { publishAfterCommit, UnitOfWork } from "../cases/unit-of-work.ts";
+import type { Executor, Tx } from "../db/connect.ts";
+import { callFunction } from "../db/functions.ts";
 import { agents } from "../db/schema/agents.ts";
-import { cases } from "../db/schema/cases.ts";
+import { type Channel, cases } from "../db/schema/cases.ts";
 import { offers } from "../db/schema/routing.ts";
-import { loadsFor } from "./agent-load.ts";
 import { availableAgents } from "./agent-snapshot.ts";
-import { hasRoom, type MatcherCase, matchCases } from "./matcher.ts";
+import { type MatcherCase, matchCases } from "./matcher.ts";
 import type { RoutingDeps } from "./ports.ts";
 import { type QueueRow, toMatcherQueue } from "./queue-config.ts";
 
@@ -33,7 +34,7 @@ export interface RoutePassResult {
 }
 
 /** The waiting cases of some queues in matcher shape (read, not locked: see `lockStillQueued`). */
-export async function waitingCases(tx: Tx, deps: RoutingDeps, queueIds: string[], now: Date) {
+export async function waitingCases(tx: Executor, deps: RoutingDeps, queueIds: string[], now: Date) {
   if (!queueIds.length) return { rows: [] as CaseRow[], matcherCases: [] as MatcherCase[] };
   const where = and(eq(cases.state, "queued"), inArray(cases.queueId, queueIds));
   // The top by priority then age, plus the oldest of all, so an aged low-priority case is seen too.
@@ -85,7 +86,7 @@ export async function lockStillQueued(tx: Tx, caseIds: string[]): Promise<Map<st
 }
 
 /** Agents who rejected or let lapse an offer of each case within the cool-down. */
-async function missedBy(tx: Tx, caseIds: string[], since: Date): Promise<Map<string, string[]>> {
+async function missedBy(tx: Executor, caseIds: string[], since: Date): Promise<Map<string, string[]>> {
   const result = new Map<string, string[]>();
   if (!caseIds.length) return result;
   const rows = await tx
@@ -111,56 +112,103 @@ export function offerTimeoutMs(
   return channel === "voice" ? deps.settings.voiceOfferTimeoutMs : deps.settings.offerTimeoutMs;
 }
 
-/** Writes one offer for a locked queued case to an agent whose row this transaction holds. */
-export async function writeOffer(
-  tx: Tx,
-  uow: UnitOfWork,
+/** Why a claim was refused: the case moved on or is held, or the agent is held, away or full. */
+export type ClaimRefusal = "stale" | "case_busy" | "agent_busy" | "agent_unavailable" | "agent_full";
+
+export type ClaimResult =
+  | { status: "ok"; offerId: string; row: CaseRow; load: Record<Channel, number> }
+  | { status: ClaimRefusal; load?: Record<Channel, number> };
+
+/** The context an offer is decided on: being offered changes only the case row and its audit. */
+const offerContext = (row: CaseRow): CaseContext => ({
+  row,
+  targets: [],
+  contact: null,
+  identities: [],
+  heldUpdateUntil: null,
+  lastInbound: null,
+  callPhase: null,
+});
+
+/**
+ * Offers one waiting case (as read: state and revision) to one agent, in one statement that
+ * re-checks both under their row locks. `contactName` rides along in the push to the agent.
+ */
+export async function claimOffer(
   deps: RoutingDeps,
-  input: { row: CaseRow; agentId: string; timeoutMs: number; now: Date },
-) {
-  const expiresAt = new Date(input.now.getTime() + input.timeoutMs);
-  const [offer] = await tx
-    .insert(offers)
-    .values({ caseId: input.row.id, agentId: input.agentId, expiresAt, createdAt: input.now })
-    .returning();
-  const applied = await applyCaseEvent(
-    tx,
-    uow,
+  input: { row: CaseRow; agentId: string; timeoutMs: number; now: Date; contactName?: string | null },
+): Promise<ClaimResult> {
+  const { row, agentId, now } = input;
+  const offerId = randomUUID();
+  const expiresAt = new Date(now.getTime() + input.timeoutMs);
+  const plan = new CasePlan(offerContext(row), deps.db);
+  await planCaseEvent(
     deps,
-    input.row,
-    { type: "OFFER", agentId: input.agentId, at: input.now.getTime() },
+    plan,
+    { type: "OFFER", agentId, at: now.getTime() },
     { type: "system" },
-    { offerId: offer!.id, agentId: input.agentId },
+    { offerId, agentId },
   );
+  const result = await callFunction<Record<string, unknown>>(deps.db, "sb_offer", {
+    ...caseWriteParts(plan.write),
+    new_offer: {
+      id: offerId,
+      agent_id: agentId,
+      created_at: now.toISOString(),
+      expires_at: expiresAt.toISOString(),
+    },
+  });
+  const load = result.load as Record<Channel, number> | undefined;
+  if (result.status !== "ok") return { status: result.status as ClaimRefusal, ...(load ? { load } : {}) };
+  const written = writtenFromJson(result);
+  const uow = new UnitOfWork();
+  plan.finish(written, uow);
   uow.emit({
     type: "offer.created",
-    case: applied.row,
-    offerId: offer!.id,
-    caseId: input.row.id,
-    agentId: input.agentId,
+    case: written.case,
+    offerId,
+    caseId: row.id,
+    agentId,
     expiresAt,
+    ...(input.contactName !== undefined ? { contactName: input.contactName } : {}),
   });
-  uow.schedule(
-    "expire-offer",
-    { offerId: offer!.id },
-    { jobId: `expire-offer-${offer!.id}`, delayMs: input.timeoutMs },
-  );
-  return offer!;
+  if (!deps.offerTimers)
+    uow.schedule("expire-offer", { offerId }, { jobId: `expire-offer-${offerId}`, delayMs: input.timeoutMs });
+  await publishAfterCommit(deps, uow);
+  deps.offerTimers?.arm(offerId, input.timeoutMs);
+  return { status: "ok", offerId, row: written.case, load: load! };
 }
 
-export async function routeQueueInTransaction(
-  tx: Tx,
-  uow: UnitOfWork,
-  deps: RoutingDeps,
-  queueId: string,
-): Promise<RoutePassResult> {
-  await advisoryXactLock(tx, LOCK_NAMESPACE.routingQueue, queueId);
+/** The available agents, from this process's registry when it has one, else from the database. */
+async function agentsToChooseFrom(deps: RoutingDeps, now: Date) {
+  if (!deps.registry) return availableAgents(deps.db, now);
+  return (await deps.registry.snapshot()).filter((agent) => agent.presence === "available");
+}
+
+/** What a claim's answer tells the registry about the agent. */
+function noteClaim(deps: RoutingDeps, agentId: string, claim: ClaimResult): void {
+  if (claim.load) deps.registry?.loadIs(agentId, claim.load);
+  if (claim.status === "agent_unavailable") deps.registry?.unavailable(agentId);
+}
+
+/** How many claims of one pass are in flight at once (each is one statement). */
+const CLAIMS_IN_FLIGHT = 8;
+
+/**
+ * One pass over one queue. Claims for different agents go out together; one agent's claims go one
+ * after another, so they do not refuse each other. An agent the database refuses gets no more
+ * offers in this pass.
+ */
+export async function routeQueue(deps: RoutingDeps, queueId: string): Promise<RoutePassResult> {
   const now = deps.clock();
-  const queueRows = (await deps.config.get(tx)).queues;
+  const queueRows = (await deps.config.get(deps.db)).queues;
   if (!queueRows.has(queueId)) return { offers: [], nextChangeAt: null };
-  const { rows, matcherCases } = await waitingCases(tx, deps, [queueId], now);
-  if (!rows.length) return { offers: [], nextChangeAt: null };
-  const candidates = await availableAgents(tx, now);
+  const { rows, matcherCases } = await waitingCases(deps.db, deps, [queueId], now);
+  if (!rows.length) {
+    deps.waiting?.delete(queueId);
+    return { offers: [], nextChangeAt: null };
+  }
+  const candidates = await agentsToChooseFrom(deps, now);
   const matcherQueues = new Map([...queueRows.values()].map((row) => [row.id, toMatcherQueue(row)]));
   const decision = matchCases({
     agents: candidates,
@@ -168,66 +216,115 @@ export async function routeQueueInTransaction(
     queues: matcherQueues,
     now: now.getTime(),
   });
-  if (!decision.offers.length) return { offers: [], nextChangeAt: decision.nextChangeAt };
-
-  // Lock the chosen agents in id order (no deadlock between passes), then re-read their load.
-  const chosen = [...new Set(decision.offers.map((offer) => offer.agentId))].sort();
-  const locked = await tx
-    .select({
-      id: agents.id,
-      presence: agents.presence,
-      capacity: agents.capacity,
-      deactivatedAt: agents.deactivatedAt,
-    })
-    .from(agents)
-    .where(inArray(agents.id, chosen))
-    .orderBy(asc(agents.id))
-    .for("update");
-  const fresh = await loadsFor(tx, chosen);
-  const byId = new Map(locked.map((agent) => [agent.id, agent]));
-  const stillQueued = await lockStillQueued(
-    tx,
-    decision.offers.map((offer) => offer.caseId),
-  );
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const perAgent = new Map<string, string[]>();
+  for (const proposal of decision.offers)
+    perAgent.set(proposal.agentId, [...(perAgent.get(proposal.agentId) ?? []), proposal.caseId]);
   const made: RoutePassResult["offers"] = [];
-  for (const proposal of decision.offers) {
-    const agent = byId.get(proposal.agentId);
-    const load = fresh.get(proposal.agentId);
-    const row = stillQueued.get(proposal.caseId);
-    if (!row || !agent || !load || agent.presence !== "available" || agent.deactivatedAt) continue;
-    if (
-      !hasRoom(
-        { id: agent.id, skills: {}, capacity: agent.capacity, load, idleSince: 0, available: true },
-        row.channel,
-      )
-    ) {
-      continue;
+  const agentQueue = [...perAgent];
+  const worker = async () => {
+    for (let next = agentQueue.shift(); next; next = agentQueue.shift()) {
+      const [agentId, caseIds] = next;
+      for (const caseId of caseIds) {
+        const row = byId.get(caseId)!;
+        const claim = await claimOffer(deps, {
+          row,
+          agentId,
+          timeoutMs: offerTimeoutMs(deps, queueRows.get(queueId), row.channel),
+          now,
+        });
+        noteClaim(deps, agentId, claim);
+        if (claim.status === "ok") made.push({ offerId: claim.offerId, caseId, agentId });
+        else if (claim.status.startsWith("agent_")) break;
+      }
     }
-    const offer = await writeOffer(tx, uow, deps, {
-      row,
-      agentId: agent.id,
-      timeoutMs: offerTimeoutMs(deps, queueRows.get(queueId), row.channel),
-      now,
-    });
-    load[row.channel] += 1;
-    made.push({ offerId: offer.id, caseId: row.id, agentId: agent.id });
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(CLAIMS_IN_FLIGHT, agentQueue.length) }, worker));
+  if (decision.nextChangeAt !== null) await scheduleWakeUp(deps, queueId, decision.nextChangeAt);
+  if (made.length === rows.length) deps.waiting?.delete(queueId);
+  else deps.waiting?.add(queueId);
   return { offers: made, nextChangeAt: decision.nextChangeAt };
 }
 
-/** One pass over one queue in its own transaction; schedules a wake-up for time-based changes. */
-export async function routeQueue(deps: RoutingDeps, queueId: string): Promise<RoutePassResult> {
-  const result = await withUnitOfWork(deps, (tx, uow) => routeQueueInTransaction(tx, uow, deps, queueId));
-  if (result.nextChangeAt !== null) {
-    const delayMs = Math.max(0, result.nextChangeAt - deps.clock().getTime());
-    // One wake-up per queue and second is plenty; the id keeps repeats from piling up.
-    await deps.jobs.enqueue(
-      "route-queue",
-      { queueId },
-      { jobId: `route-queue-${queueId}-${Math.ceil(result.nextChangeAt / 1000)}`, delayMs },
-    );
+/** How many agents one arriving case is tried with before it waits for a pass. */
+const ARRIVAL_ATTEMPTS = 3;
+
+/**
+ * A case that just joined its queue: matched against the agents free for it (from memory) and
+ * offered to the best one the database agrees has room. Returns whether it was offered; `moved`
+ * means it no longer waits as it did (offered or changed elsewhere), `busy` that another change
+ * holds it right now (a pass of its queue should look again).
+ */
+export async function routeArrival(
+  deps: RoutingDeps,
+  arrival: QueuedCase,
+): Promise<"offered" | "waiting" | "moved" | "busy"> {
+  const { row } = arrival;
+  if (row.state !== "queued" || !row.queueId) return "moved";
+  const now = deps.clock();
+  const queueRows = (await deps.config.get(deps.db)).queues;
+  const queue = queueRows.get(row.queueId);
+  if (!queue) return "waiting";
+  // A case coming back from an offer is not offered again soon to whoever missed it.
+  const excluded = arrival.firstTime
+    ? []
+    : ((await missedBy(deps.db, [row.id], new Date(now.getTime() - deps.settings.missedOfferCooldownMs))).get(
+        row.id,
+      ) ?? []);
+  const matcherCase: MatcherCase = {
+    id: row.id,
+    queueId: row.queueId,
+    channel: row.channel,
+    priority: row.priority,
+    enqueuedAt: (row.enqueuedAt ?? row.createdAt).getTime(),
+    stickyAgentId: row.stickyAgentId,
+    excludedAgentIds: excluded,
+    stepsApplied: row.routingStepsApplied,
+  };
+  const matcherQueues = new Map([...queueRows.values()].map((q) => [q.id, toMatcherQueue(q)]));
+  let candidates = await agentsToChooseFrom(deps, now);
+  for (let attempt = 1; attempt <= ARRIVAL_ATTEMPTS; attempt++) {
+    const decision = matchCases({
+      agents: candidates,
+      cases: [matcherCase],
+      queues: matcherQueues,
+      now: now.getTime(),
+    });
+    const proposal = decision.offers[0];
+    if (!proposal) {
+      deps.waiting?.add(row.queueId);
+      if (decision.nextChangeAt !== null) await scheduleWakeUp(deps, row.queueId, decision.nextChangeAt);
+      return "waiting";
+    }
+    const release = deps.registry?.reserve(proposal.agentId, row.channel);
+    const claim = await claimOffer(deps, {
+      row,
+      agentId: proposal.agentId,
+      timeoutMs: offerTimeoutMs(deps, queue, row.channel),
+      now,
+      ...(arrival.contactName !== undefined ? { contactName: arrival.contactName } : {}),
+    });
+    release?.();
+    noteClaim(deps, proposal.agentId, claim);
+    if (claim.status === "ok") return "offered";
+    if (claim.status === "stale") return "moved";
+    if (claim.status === "case_busy") return "busy";
+    candidates = candidates.filter((agent) => agent.id !== proposal.agentId);
   }
-  return result;
+  deps.waiting?.add(row.queueId);
+  return "busy";
+}
+
+async function scheduleWakeUp(deps: RoutingDeps, queueId: string, at: number): Promise<void> {
+  // One wake-up per queue and second is plenty; the id keeps repeats from piling up.
+  await deps.jobs.enqueue(
+    "route-queue",
+    { queueId },
+    {
+      jobId: `route-queue-${queueId}-${Math.ceil(at / 1000)}`,
+      delayMs: Math.max(0, at - deps.clock().getTime()),
+    },
+  );
 }
 
 /** Queues that have waiting cases, for a pass over everything. */
@@ -236,42 +333,45 @@ export async function queuesWithWaitingCases(deps: RoutingDeps): Promise<string[
     .selectDistinct({ queueId: cases.queueId })
     .from(cases)
     .where(eq(cases.state, "queued"));
-  return rows.map((row) => row.queueId).filter((id): id is string => id !== null);
+  const queueIds = rows.map((row) => row.queueId).filter((id): id is string => id !== null);
+  if (deps.waiting) {
+    deps.waiting.clear();
+    for (const queueId of queueIds) deps.waiting.add(queueId);
+  }
+  return queueIds;
 }
+
+const CLAIM_REFUSALS: Record<ClaimRefusal, (name: string, channel: string) => string> = {
+  stale: () => "The case is no longer waiting for an agent.",
+  case_busy: () => "The case is being changed right now; try again.",
+  agent_busy: (name) => `${name} is being offered other work right now; try again.`,
+  agent_unavailable: (name) => `${name} is not available.`,
+  agent_full: (name, channel) => `${name} has no room for another ${channel} case.`,
+};
 
 /**
  * Offers one waiting case to one named agent (a supervisor's remedy), with the same checks a
  * routing pass makes: the case still waits, the agent is available and has room.
  */
-export function offerCaseTo(deps: RoutingDeps, input: { caseId: string; agentId: string }) {
-  return withUnitOfWork(deps, async (tx, uow) => {
-    const [queued] = await tx
-      .select({ queueId: cases.queueId })
-      .from(cases)
-      .where(eq(cases.id, input.caseId));
-    if (!queued) throw new AppError("NOT_FOUND", `Case '${input.caseId}' does not exist.`);
-    if (queued.queueId) await advisoryXactLock(tx, LOCK_NAMESPACE.routingQueue, queued.queueId);
-    const row = (await lockStillQueued(tx, [input.caseId])).get(input.caseId);
-    if (!row) throw new AppError("CONFLICT", "The case is no longer waiting for an agent.");
-    const [agent] = await tx.select().from(agents).where(eq(agents.id, input.agentId)).for("update");
-    if (!agent || agent.deactivatedAt)
-      throw new AppError("NOT_FOUND", `Agent '${input.agentId}' does not exist.`);
-    if (agent.presence !== "available") throw new AppError("CONFLICT", `${agent.name} is not available.`);
-    const load = (await loadsFor(tx, [agent.id])).get(agent.id)!;
-    if (
-      !hasRoom(
-        { id: agent.id, skills: {}, capacity: agent.capacity, load, idleSince: 0, available: true },
-        row.channel,
-      )
-    ) {
-      throw new AppError("CONFLICT", `${agent.name} has no room for another ${row.channel} case.`);
-    }
-    const queue = (await deps.config.get(tx)).queues.get(row.queueId ?? "");
-    return writeOffer(tx, uow, deps, {
-      row,
-      agentId: agent.id,
-      timeoutMs: offerTimeoutMs(deps, queue, row.channel),
-      now: deps.clock(),
-    });
+export async function offerCaseTo(deps: RoutingDeps, input: { caseId: string; agentId: string }) {
+  const [row] = await deps.db.select().from(cases).where(eq(cases.id, input.caseId));
+  if (!row) throw new AppError("NOT_FOUND", `Case '${input.caseId}' does not exist.`);
+  if (row.state !== "queued") throw new AppError("CONFLICT", "The case is no longer waiting for an agent.");
+  const [agent] = await deps.db
+    .select({ name: agents.name, deactivatedAt: agents.deactivatedAt })
+    .from(agents)
+    .where(eq(agents.id, input.agentId));
+  if (!agent || agent.deactivatedAt)
+    throw new AppError("NOT_FOUND", `Agent '${input.agentId}' does not exist.`);
+  const queue = (await deps.config.get(deps.db)).queues.get(row.queueId ?? "");
+  const claim = await claimOffer(deps, {
+    row,
+    agentId: input.agentId,
+    timeoutMs: offerTimeoutMs(deps, queue, row.channel),
+    now: deps.clock(),
   });
+  if (claim.status !== "ok")
+    throw new AppError("CONFLICT", CLAIM_REFUSALS[claim.status](agent.name, row.channel));
+  const [offer] = await deps.db.select().from(offers).where(eq(offers.id, claim.offerId));
+  return offer!;
 }

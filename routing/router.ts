@@ -4,7 +4,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { CaseRow } from "../cases/case-workflow.ts";
-import type { CaseRoutingHooks } from "../cases/ports.ts";
+import type { CaseRoutingHooks, QueuedCase } from "../cases/ports.ts";
 import type { Presence } from "../db/schema/agents.ts";
 import { cases } from "../db/schema/cases.ts";
 import type { RoutingConfigCache } from "./config-cache.ts";
@@ -19,13 +19,21 @@ import {
 import { createPlacement } from "./placement.ts";
 import type { RoutingDeps } from "./ports.ts";
 import { type AgentRow, agentDisconnected, setPresence } from "./presence.ts";
-import { offerCaseTo, queuesWithWaitingCases, type RoutePassResult, routeQueue } from "./route-queue.ts";
+import {
+  offerCaseTo,
+  queuesWithWaitingCases,
+  type RoutePassResult,
+  routeArrival,
+  routeQueue,
+} from "./route-queue.ts";
 import { getNextCase, type TransferInput, transferCase } from "./transfers.ts";
-import { capacityReleased } from "./wrap-up.ts";
+import { createCapacityReleased } from "./wrap-up.ts";
 
 export interface Router {
   /** One routing pass over a queue: offers waiting cases to eligible agents with room. */
   routeQueue(queueId: string): Promise<RoutePassResult>;
+  /** A case that just joined its queue, matched on its own. */
+  routeArrival(queued: QueuedCase): ReturnType<typeof routeArrival>;
   /** A pass over every queue with waiting cases; returns the offers made. */
   routeAll(): Promise<number>;
   /** A pass over the queue of one case (convenience for callers that know the case). */
@@ -48,6 +56,7 @@ export interface Router {
 export function createSkillRouter(deps: RoutingDeps): Router {
   const router: Router = {
     routeQueue: (queueId) => routeQueue(deps, queueId),
+    routeArrival: (queued) => routeArrival(deps, queued),
     async routeAll() {
       let offered = 0;
       for (const queueId of await queuesWithWaitingCases(deps))
@@ -75,5 +84,12 @@ export function createSkillRouter(deps: RoutingDeps): Router {
 
 /** The hooks the case core calls inside its transactions. */
 export function createRoutingHooks(config: RoutingConfigCache): CaseRoutingHooks {
-  return { placeNewCase: createPlacement(config), capacityReleased };
+  return {
+    placeNewCase: createPlacement(config),
+    capacityReleased: createCapacityReleased(config),
+    async queueSettings(executor, queueId) {
+      const queue = (await config.get(executor)).queues.get(queueId);
+      return queue ? { name: queue.name, dispositionRequired: queue.dispositionRequired } : null;
+    },
+  };
 }

@@ -1,30 +1,32 @@
 /**
- * Runs routing passes right after the changes that call for them, in this process, coalesced per
- * queue: a request waits a short batching window, so arrivals close together share one pass, and
- * while a pass of a queue runs, further requests for it collapse into one more pass. Under load a
- * pass therefore serves many cases, not one; every request is still followed by a pass that starts
- * after it. Other processes run their own passes; the queue's advisory lock makes them take turns.
- * A pass that fails is retried by the periodic sweep.
+ * Runs routing right after the changes that call for it, in this process. A case that joins its
+ * queue is matched on its own at once against the agents free for it. Passes over a whole queue
+ * (an agent freed, a wake-up, the sweep) are coalesced per queue: while a pass of a queue runs,
+ * further requests for it collapse into one more pass that starts after it, so under load a pass
+ * serves many cases and when idle nothing waits. Other processes run their own; the database
+ * arbitrates every offer (routing/route-queue.ts). A pass that fails is retried by the periodic sweep.
  */
-import type { RoutingTrigger } from "../cases/ports.ts";
+import type { QueuedCase, RoutingTrigger } from "../cases/ports.ts";
 
 export interface RoutingRunner extends RoutingTrigger {
-  /** Resolves when no pass is waiting, running or pending (tests and shutdown). */
+  /** Resolves when no pass or arrival is waiting, running or pending (tests and shutdown). */
   idle(): Promise<void>;
 }
-
-/** How long a request waits for others to join it. Small against an offer's tens of seconds. */
-export const DEFAULT_BATCH_WINDOW_MS = 15;
 
 export function createRoutingRunner(options: {
   routeQueue(queueId: string): Promise<unknown>;
   queuesToRoute(): Promise<string[]>;
+  /** Matches one arrived case; `busy` asks for a pass of its queue (another change held the case). */
+  routeArrival?(queued: QueuedCase): Promise<"offered" | "waiting" | "moved" | "busy">;
+  /** An agent has room again (their picture in memory is stale). */
+  onAgentFreed?(agentId: string): void;
+  /** Queues known to have waiting cases; without it a freed agent looks at every queue. */
+  waiting?: ReadonlySet<string>;
   onError(error: unknown): void;
-  batchWindowMs?: number;
 }): RoutingRunner {
-  const windowMs = options.batchWindowMs ?? DEFAULT_BATCH_WINDOW_MS;
   const running = new Map<string, Promise<void>>();
   const pending = new Set<string>();
+  const arrivals = new Set<Promise<void>>();
 
   const pass = async (key: string) => {
     if (key === "all") {
@@ -35,17 +37,12 @@ export function createRoutingRunner(options: {
   };
 
   function start(key: string): void {
-    const run = (async () => {
-      await new Promise((resolve) => setTimeout(resolve, windowMs));
-      try {
-        await pass(key);
-      } catch (error) {
-        options.onError(error);
-      }
-    })().finally(() => {
-      running.delete(key);
-      if (pending.delete(key)) start(key);
-    });
+    const run = pass(key)
+      .catch(options.onError)
+      .finally(() => {
+        running.delete(key);
+        if (pending.delete(key)) start(key);
+      });
     running.set(key, run);
   }
 
@@ -56,8 +53,27 @@ export function createRoutingRunner(options: {
 
   return {
     request,
+    caseQueued(queued) {
+      if (!options.routeArrival) {
+        if (queued.row.queueId) request(queued.row.queueId);
+        return;
+      }
+      const arrival = options
+        .routeArrival(queued)
+        .then((outcome) => {
+          if (outcome === "busy" && queued.row.queueId) request(queued.row.queueId);
+        })
+        .catch(options.onError)
+        .finally(() => arrivals.delete(arrival));
+      arrivals.add(arrival);
+    },
+    agentFreed(agentId) {
+      options.onAgentFreed?.(agentId);
+      if (!options.waiting) request("all");
+      else for (const queueId of options.waiting) request(queueId);
+    },
     async idle() {
-      while (running.size) await Promise.allSettled([...running.values()]);
+      while (running.size || arrivals.size) await Promise.allSettled([...running.values(), ...arrivals]);
     },
   };
 }

@@ -1,47 +1,38 @@
 /**
  * When a case stops occupying an agent: the agent's idle clock restarts (longest-idle routing), and
- * after a chat or call the queue's wrap-up time keeps new offers away until it ends.
+ * after a chat or call the queue's wrap-up time keeps new offers away until it ends. Written with the
+ * case's change, in the same statement.
  */
-import { eq, sql } from "drizzle-orm";
-import type { UnitOfWork } from "../cases/unit-of-work.ts";
-import type { Tx } from "../db/connect.ts";
-import { agents } from "../db/schema/agents.ts";
+import type { CasePlan } from "../cases/case-workflow.ts";
 import type { Channel } from "../db/schema/cases.ts";
-import { queues } from "../db/schema/routing.ts";
+import type { RoutingConfigCache } from "./config-cache.ts";
 
 const WRAP_UP_CHANNELS = new Set<Channel>(["chat", "voice"]);
 
-export async function capacityReleased(
-  tx: Tx,
-  uow: UnitOfWork,
-  release: { agentId: string; channel: Channel; queueId: string | null; at: Date },
-): Promise<void> {
-  let wrapUpMs = 0;
-  if (WRAP_UP_CHANNELS.has(release.channel) && release.queueId) {
-    const [queue] = await tx
-      .select({ wrapUpSeconds: queues.wrapUpSeconds })
-      .from(queues)
-      .where(eq(queues.id, release.queueId));
-    wrapUpMs = (queue?.wrapUpSeconds ?? 0) * 1000;
-  }
-  const until = new Date(release.at.getTime() + wrapUpMs);
-  await tx
-    .update(agents)
-    .set({
+export function createCapacityReleased(config: RoutingConfigCache) {
+  return async function capacityReleased(
+    plan: CasePlan,
+    release: { agentId: string; channel: Channel; queueId: string | null; at: Date },
+  ): Promise<void> {
+    const wrapUpSeconds =
+      WRAP_UP_CHANNELS.has(release.channel) && release.queueId
+        ? ((await config.get(plan.executor)).queues.get(release.queueId)?.wrapUpSeconds ?? 0)
+        : 0;
+    const until = new Date(release.at.getTime() + wrapUpSeconds * 1000);
+    plan.write.agents.push({
+      agentId: release.agentId,
       lastWorkEndedAt: release.at,
-      ...(wrapUpMs > 0
-        ? {
-            wrapUpUntil: sql`greatest(coalesce(${agents.wrapUpUntil}, ${until.toISOString()}::timestamptz), ${until.toISOString()}::timestamptz)`,
-          }
-        : {}),
-    })
-    .where(eq(agents.id, release.agentId));
-  if (wrapUpMs > 0) {
-    // When wrap-up ends, the agent can take work again: look at the queues then.
-    uow.schedule(
-      "route-queue",
-      { queueId: "all" },
-      { jobId: `wrap-up-${release.agentId}-${until.getTime()}`, delayMs: wrapUpMs },
-    );
-  }
+      ...(wrapUpSeconds > 0 ? { wrapUpUntil: until } : {}),
+    });
+    if (wrapUpSeconds > 0) {
+      // When wrap-up ends, the agent can take work again: look at the queues then.
+      plan.afterWrite((_written, uow) =>
+        uow.schedule(
+          "route-queue",
+          { queueId: "all" },
+          { jobId: `wrap-up-${release.agentId}-${until.getTime()}`, delayMs: wrapUpSeconds * 1000 },
+        ),
+      );
+    }
+  };
 }

@@ -8,7 +8,6 @@ import fastifyFormbody from "@fastify/formbody";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import { createAdapter } from "@socket.io/redis-adapter";
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -29,13 +28,20 @@ import { Server } from "socket.io";
 import { createCaseMachine } from "../cases/case-machine.ts";
 import type { CaseDeps } from "../cases/deps.ts";
 import type { DomainEvent } from "../cases/events.ts";
+import type { ChannelSenders } from "../cases/outbox.ts";
 import type { Clock, RoutingTrigger } from "../cases/ports.ts";
 import { createChatChannel } from "../channels/chat/chat-channel.ts";
-import { decideStatusUpdate } from "../channels/status-updates/status-updates.ts";
+import {
+  createStatusUpdateHook,
+  createTemplateCache,
+  type StatusUpdateOptions,
+} from "../channels/status-updates/status-updates.ts";
 import { createDiskStorage } from "../channels/storage.ts";
 import { connect, type Database } from "../db/connect.ts";
 import { runMigrations } from "../db/migrate.ts";
+import { AgentRegistry } from "../routing/agent-registry.ts";
 import { createRoutingConfigCache } from "../routing/config-cache.ts";
+import { OfferTimers } from "../routing/offer-timers.ts";
 import type { RoutingDeps } from "../routing/ports.ts";
 import { createRoutingHooks, createSkillRouter } from "../routing/router.ts";
 import { createRoutingRunner } from "../routing/routing-runner.ts";
@@ -58,6 +64,7 @@ import { createMetrics } from "./metrics.ts";
 import { trackAgentConnections } from "./realtime/agent-connections.ts";
 import { setupAgentNamespace } from "./realtime/agent-namespace.ts";
 import { setupChatNamespace } from "./realtime/chat-namespace.ts";
+import { createFanout, type Fanout } from "./realtime/fanout.ts";
 import { createPublisher, rooms } from "./realtime/publisher.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -93,6 +100,8 @@ export interface BuiltApp {
   io: Server;
   /** Set when this start created the first admin with a generated password; print it once. */
   generatedAdminPassword?: string;
+  /** Resolves when sockets may connect: other processes sharing Redis know of this one. */
+  readyForSockets(): Promise<void>;
 }
 
 /** Fields that never reach a log line (invariant 6). */
@@ -116,6 +125,21 @@ const REDACT = [
 
 export function createLogger(config: Pick<Config, "logLevel">): Logger {
   return pino({ level: config.logLevel, redact: { paths: REDACT, censor: "[redacted]" } });
+}
+
+/** The agents whose load, presence or idle time an event may have changed. */
+function agentsTouchedBy(event: DomainEvent): string[] {
+  switch (event.type) {
+    case "offer.closed":
+      return event.status === "accepted" ? [] : [event.agentId];
+    case "case.updated":
+      return [event.assigneeId, event.previousAssigneeId].filter((id): id is string => Boolean(id));
+    case "agent.presence":
+    case "agent.updated":
+      return [event.agentId];
+    default:
+      return [];
+  }
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<BuiltApp> {
@@ -153,11 +177,30 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const onError = (error: unknown) => logger.error({ err: error }, "after-commit work failed");
     const policy = { reopenWindowMs: config.reopenWindowMs, autoCloseAfterMs: config.autoCloseAfterMs };
     const routingConfig = createRoutingConfigCache();
+    const agentRegistry = new AgentRegistry(db, clock);
+    const waitingQueues = new Set<string>();
+    // Bound to the router below; a timer only ever fires after start-up.
+    let expireOffer: (offerId: string) => Promise<unknown> = async () => {};
+    const offerTimers = new OfferTimers((offerId) => expireOffer(offerId), onError);
+    cleanups.push(async () => offerTimers.stop());
     const slaPolicies = createSlaPolicyCache();
     // Bound once the router exists; the case core only ever calls `request`.
     const routingTrigger: RoutingTrigger = { request: () => {} };
     const publisher = createPublisher({ db, agentNamespace, onError });
     const eventListeners: ((events: readonly DomainEvent[]) => void)[] = [];
+    // Filled in as channels are set up (chat below, email and SMS by their configuration).
+    const senders: ChannelSenders = {};
+    const statusUpdates: StatusUpdateOptions = {
+      senders,
+      settings: {
+        publicUrl: config.publicUrl,
+        secret,
+        quietHours: config.quietHours,
+        defaultTimeZone: config.defaultTimeZone,
+      },
+      templates: createTemplateCache(),
+      clock,
+    };
     // Runs after the job queue has closed: pushes still in flight read the database.
     cleanups.push(() => publisher.idle());
     const caseDeps: CaseDeps = {
@@ -168,6 +211,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
             if (event.type === "interaction.created" && event.direction === "inbound") {
               metrics.inboundMessages.inc({ channel: event.channel });
             }
+          }
+          for (const event of events) {
+            for (const id of agentsTouchedBy(event)) agentRegistry.markStale(id);
+            if (event.type === "offer.closed") offerTimers.cancel(event.offerId);
           }
           publisher.publish(events);
           for (const listener of eventListeners) {
@@ -185,14 +232,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       policy,
       defaultCountry: config.defaultCountry as CountryCode,
       routing: routingTrigger,
+      senders,
       routingHooks: createRoutingHooks(routingConfig),
       transitionHooks: [
         createSlaHook({
           policies: slaPolicies,
-          queueHours: async (tx, queueId) =>
-            queueId ? ((await routingConfig.get(tx)).queues.get(queueId)?.businessHours ?? null) : null,
+          queueHours: async (executor, queueId) =>
+            queueId ? ((await routingConfig.get(executor)).queues.get(queueId)?.businessHours ?? null) : null,
         }),
-        ...(config.statusUpdates ? [decideStatusUpdate] : []),
+        ...(config.statusUpdates ? [createStatusUpdateHook(statusUpdates)] : []),
       ],
       onAfterCommitError: onError,
     };
@@ -205,14 +253,23 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         missedOfferCooldownMs: config.missedOfferCooldownMs,
       },
       config: routingConfig,
+      registry: agentRegistry,
+      offerTimers,
+      waiting: waitingQueues,
     };
     const router = createSkillRouter(routingDeps);
+    expireOffer = (offerId) => router.expireOffer(offerId);
     const routingRunner = createRoutingRunner({
       routeQueue: (queueId) => router.routeQueue(queueId),
       queuesToRoute: () => router.queuesToRoute(),
+      routeArrival: (queued) => router.routeArrival(queued),
+      onAgentFreed: (agentId) => agentRegistry.markStale(agentId),
+      waiting: waitingQueues,
       onError: (error) => logger.warn({ err: error }, "routing pass failed; the sweep will retry"),
     });
     routingTrigger.request = (queueId) => routingRunner.request(queueId);
+    routingTrigger.caseQueued = (queued) => routingRunner.caseQueued?.(queued);
+    routingTrigger.agentFreed = (agentId) => routingRunner.agentFreed?.(agentId);
     cleanups.push(() => routingRunner.idle());
     const pushToVisitor = (visitorId: string, event: string, payload: unknown) => {
       io?.of("/chat").to(rooms.visitor(visitorId)).emit(event, payload);
@@ -230,18 +287,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       slaPolicies,
       auth: createAuthService({ db, clock, sessionTtlMs: config.sessionTtlMs, limits: config.login }),
       chat,
-      senders: { chat: chat.sender },
+      senders: Object.assign(senders, { chat: chat.sender }),
       callbacks: null,
       jobs,
       metrics,
       logger,
       storage: createDiskStorage(join(resolve(config.dataDir), "files")),
-      statusUpdates: {
-        publicUrl: config.publicUrl,
-        secret,
-        quietHours: config.quietHours,
-        defaultTimeZone: config.defaultTimeZone,
-      },
+      statusUpdates,
       pushToVisitor,
       agentNamespace,
     };
@@ -326,12 +378,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       cors: { origin: true, credentials: true },
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     });
+    let fanout: Fanout | undefined;
     if (config.redisUrl) {
       const pub = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
       const sub = pub.duplicate();
-      io.adapter(createAdapter(pub, sub, { key: `${config.jobPrefix}-socket.io` }));
+      fanout = createFanout(pub, sub, `${config.jobPrefix}-socket.io`);
+      io.adapter(fanout.adapter);
+      const stopFanout = fanout.stop;
       // First in, so it runs last: jobs and pushes still in flight use these connections.
       cleanups.unshift(async () => {
+        stopFanout();
         await publisher.idle();
         await Promise.allSettled([pub.quit(), sub.quit()]);
       });
@@ -361,10 +417,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       if (ownsDatabase) await database.close();
     });
     await app.ready();
+    const fanoutReady = fanout;
     return {
       app,
       services,
       io,
+      readyForSockets: async () => fanoutReady?.settled(),
       ...(admin.generatedPassword ? { generatedAdminPassword: admin.generatedPassword } : {}),
     };
   } catch (error) {

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const { app, services, generatedAdminPassword } = built;
+  await built.readyForSockets();
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;

@@ -5,7 +5,7 @@ import type { CaseDeps } from "../cases/deps.ts";
 import type { ChannelSenders } from "../cases/outbox.ts";
 import type { Clock } from "../cases/ports.ts";
 import type { ChatChannel } from "../channels/chat/chat-channel.ts";
-import type { StatusUpdateSettings } from "../channels/status-updates/status-updates.ts";
+import type { StatusUpdateOptions } from "../channels/status-updates/status-updates.ts";
 import type { BlobStorage } from "../channels/storage.ts";
 import type { Database, Db } from "../db/connect.ts";
 import type { RoutingDeps } from "../routing/ports.ts";
@@ -40,8 +40,8 @@ export interface Services {
   logger: Logger;
   /** Attachment bytes and raw message sources. */
   storage: BlobStorage;
-  /** What customer updates need: links to the status page and quiet hours. */
-  statusUpdates: StatusUpdateSettings;
+  /** What customer updates need: the senders, links to the status page, quiet hours, templates. */
+  statusUpdates: StatusUpdateOptions;
   /** Sends an event to every open widget of one web chat visitor. */
   pushToVisitor(visitorId: string, event: string, payload: unknown): void;
   agentNamespace(): Namespace;

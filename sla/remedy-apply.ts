@@ -119,6 +119,7 @@ export async function applyRemedy(
             });
         }
       }
+      deps.events.publish(ids.map((agentId) => ({ type: "agent.updated" as const, agentId })));
       deps.routing?.request(queueId);
       break;
     }

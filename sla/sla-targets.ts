@@ -6,14 +6,11 @@
  * resolution target, reopening resumes it, and a change of priority, queue or tags re-targets them.
  * The nearest due time and the worst status are kept on the case row for lists and indexes.
  */
-import { and, eq } from "drizzle-orm";
-import type { CaseTransition, TransitionHook } from "../cases/ports.ts";
-import type { UnitOfWork } from "../cases/unit-of-work.ts";
-import type { Tx } from "../db/connect.ts";
-import { cases } from "../db/schema/cases.ts";
-import { contacts } from "../db/schema/contacts.ts";
+import type { TargetRow } from "../cases/case-store.ts";
+import type { TransitionHook } from "../cases/ports.ts";
+import type { Executor } from "../db/connect.ts";
 import type { StoredCalendar } from "../db/schema/routing.ts";
-import { caseSlaTargets, type SlaMetric, slaEvents } from "../db/schema/sla.ts";
+import type { SlaMetric } from "../db/schema/sla.ts";
 import type { Calendar } from "./business-calendar.ts";
 import {
   type ClockStatus,
@@ -25,19 +22,10 @@ import {
   startClock,
   type TargetClock,
 } from "./sla-clock.ts";
-import {
-  pickPolicy,
-  type SlaPolicyCache,
-  type SlaPolicyRow,
-  targetSpec,
-  usesContactAttributes,
-} from "./sla-policies.ts";
-
-type TargetRow = typeof caseSlaTargets.$inferSelect;
-type CaseRow = CaseTransition["after"];
+import { pickPolicy, type SlaPolicyCache, targetSpec } from "./sla-policies.ts";
 
 /** Where a case's queue's business hours come from (the routing configuration cache). */
-export type QueueHours = (tx: Tx, queueId: string | null) => Promise<StoredCalendar | null>;
+export type QueueHours = (executor: Executor, queueId: string | null) => Promise<StoredCalendar | null>;
 
 const toClock = (row: TargetRow): TargetClock => ({
   targetMinutes: row.targetMinutes,
@@ -86,27 +74,54 @@ export function caseSlaSummary(clocks: TargetClock[]): { slaDueAt: Date | null; 
   return { slaDueAt: due.length ? new Date(Math.min(...due)) : null, slaStatus: worst };
 }
 
+interface ClockEntry {
+  clock: TargetClock;
+  cycle: number;
+  changed: boolean;
+  policyId: string | null;
+  /** The stored row as the transition found it, if any. */
+  stored?: TargetRow;
+}
+
+/**
+ * The SLA side of every case event: reads the case's clocks from its context (as already changed
+ * by earlier events in the same plan), moves them, and adds the changed clocks, their met events and
+ * the case's SLA summary to the plan's write.
+ */
 export function createSlaHook(options: { policies: SlaPolicyCache; queueHours: QueueHours }): TransitionHook {
-  return async (tx: Tx, uow: UnitOfWork, transition: CaseTransition) => {
-    const { before, after, at } = transition;
+  return async (transition, plan) => {
+    const { before, after, at, context } = transition;
     const type = transition.event.type;
-    const existing = await tx.select().from(caseSlaTargets).where(eq(caseSlaTargets.caseId, after.id));
-    const byMetric = new Map(existing.map((row) => [row.metric, row]));
-    const clocks = new Map<
-      SlaMetric,
-      { clock: TargetClock; cycle: number; changed: boolean; policyId: string | null }
-    >();
-    for (const row of existing)
+    const planned = new Map(plan.write.slaTargets.map((row) => [row.metric!, row]));
+    const clocks = new Map<SlaMetric, ClockEntry>();
+    for (const stored of context.targets) {
+      const row = { ...stored, ...planned.get(stored.metric) } as TargetRow;
       clocks.set(row.metric, {
         clock: toClock(row),
         cycle: row.cycle,
         changed: false,
         policyId: row.policyId,
+        stored,
       });
+    }
+    for (const row of planned.values())
+      if (!clocks.has(row.metric!))
+        clocks.set(row.metric!, {
+          clock: toClock(row as TargetRow),
+          cycle: row.cycle ?? 1,
+          changed: false,
+          policyId: row.policyId ?? null,
+        });
 
-    const facts = await policyFacts(tx, options.policies, after);
-    const policy = pickPolicy(await options.policies.get(tx), facts);
-    const hours = await options.queueHours(tx, after.queueId);
+    const facts = {
+      priority: after.priority,
+      channel: after.channel,
+      queueId: after.queueId,
+      tags: after.tags,
+      contactAttributes: context.contact?.attributes ?? {},
+    };
+    const policy = pickPolicy(await options.policies.get(plan.executor), facts);
+    const hours = await options.queueHours(plan.executor, after.queueId);
     const spec = (metric: SlaMetric) => (policy ? targetSpec(policy, after.priority, metric, hours) : null);
 
     const set = (metric: SlaMetric, clock: TargetClock, cycle?: number) => {
@@ -116,6 +131,7 @@ export function createSlaHook(options: { policies: SlaPolicyCache; queueHours: Q
         cycle: cycle ?? current?.cycle ?? 1,
         changed: true,
         policyId: policy?.id ?? current?.policyId ?? null,
+        ...(current?.stored ? { stored: current.stored } : {}),
       });
     };
     const start = (metric: SlaMetric) => {
@@ -131,7 +147,7 @@ export function createSlaHook(options: { policies: SlaPolicyCache; queueHours: Q
       if (next !== current.clock) set(metric, next);
     };
 
-    if (existing.length === 0 && before.state === "new") {
+    if (clocks.size === 0 && before.state === "new") {
       for (const metric of ["first_response", "resolution", "periodic_update"] as const) start(metric);
     }
     const joinedQueue = after.state === "queued" && before.state !== "queued" && before.state !== "offered";
@@ -205,61 +221,35 @@ export function createSlaHook(options: { policies: SlaPolicyCache; queueHours: Q
       }
     }
 
-    for (const [metric, entry] of clocks) {
-      if (!entry.changed) continue;
+    const changed = [...clocks].filter(([, entry]) => entry.changed);
+    if (!changed.length) return;
+    for (const [metric, entry] of changed) {
       const values = {
         ...fromClock(entry.clock),
         cycle: entry.cycle,
         policyId: entry.policyId,
         updatedAt: at,
       };
-      const row = byMetric.get(metric);
-      let targetId = row?.id;
-      if (row) await tx.update(caseSlaTargets).set(values).where(eq(caseSlaTargets.id, row.id));
-      else
-        targetId = (
-          await tx
-            .insert(caseSlaTargets)
-            .values({ caseId: after.id, metric, ...values })
-            .returning({ id: caseSlaTargets.id })
-        )[0]!.id;
+      const index = plan.write.slaTargets.findIndex((row) => row.metric === metric);
+      const row = { metric, ...values };
+      if (index >= 0) plan.write.slaTargets[index] = row;
+      else plan.write.slaTargets.push(row);
+      const stored = entry.stored;
       const wasOpen =
-        !row || (row.status !== "met" && row.status !== "met_late") || row.cycle !== entry.cycle;
-      if (wasOpen && (entry.clock.status === "met" || entry.clock.status === "met_late")) {
-        await tx
-          .insert(slaEvents)
-          .values({
-            caseId: after.id,
-            targetId: targetId!,
-            metric,
-            cycle: entry.cycle,
-            type: entry.clock.status,
-            at,
-          })
-          .onConflictDoNothing();
-      }
+        !stored || (stored.status !== "met" && stored.status !== "met_late") || stored.cycle !== entry.cycle;
+      if (wasOpen && (entry.clock.status === "met" || entry.clock.status === "met_late"))
+        plan.write.slaEvents.push({ metric, cycle: entry.cycle, type: entry.clock.status, at });
     }
-    if ([...clocks.values()].some((entry) => entry.changed)) {
-      const summary = caseSlaSummary([...clocks.values()].map((entry) => entry.clock));
-      await tx.update(cases).set(summary).where(eq(cases.id, after.id));
-      uow.emit({ type: "sla.changed", caseId: after.id, status: summary.slaStatus, dueAt: summary.slaDueAt });
-    }
-  };
-}
-
-async function policyFacts(tx: Tx, policies: SlaPolicyCache, row: CaseRow) {
-  const rows: SlaPolicyRow[] = await policies.get(tx);
-  const [contact] = usesContactAttributes(rows)
-    ? await tx
-        .select({ attributes: contacts.attributes })
-        .from(contacts)
-        .where(and(eq(contacts.id, row.contactId)))
-    : [];
-  return {
-    priority: row.priority,
-    channel: row.channel,
-    queueId: row.queueId,
-    tags: row.tags,
-    contactAttributes: contact?.attributes ?? {},
+    const summary = caseSlaSummary([...clocks.values()].map((entry) => entry.clock));
+    plan.set(summary);
+    plan.afterWrite((written, uow) =>
+      uow.emit({
+        type: "sla.changed",
+        caseId: written.case.id,
+        status: summary.slaStatus,
+        dueAt: summary.slaDueAt,
+        assigneeId: written.case.assigneeId,
+      }),
+    );
   };
 }

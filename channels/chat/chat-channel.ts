@@ -123,9 +123,11 @@ export function createChatChannel(options: ChatChannelOptions): ChatChannel {
         // A token from another server or an old secret: start a fresh conversation rather than fail the widget.
         visitorId = null;
       }
+      // A visitor id minted just now has no conversation yet: nothing to read.
+      const known = visitorId !== null;
       visitorId ??= newVisitorId();
       if (input.name || input.email) await identify(visitorId, input.name?.trim() || undefined, input.email);
-      const current = await latestCase(visitorId);
+      const current = known ? await latestCase(visitorId) : undefined;
       const messages = current ? await history(current.id) : [];
       if (current) {
         // Everything in the history is now on the visitor's screen.
@@ -188,6 +190,8 @@ export function createChatChannel(options: ChatChannelOptions): ChatChannel {
     sender: {
       // The widget drops a message id it already shows, so sending again cannot duplicate.
       idempotent: true,
+      // Sending is a push to the visitor's open widgets from this process.
+      inline: true,
       async send(message) {
         options.pushToVisitor(message.to, "message", {
           id: message.interactionId,

@@ -15,13 +15,15 @@ import {
   recordMailboxSync,
 } from "./mailboxes.ts";
 import {
+  commitEmails,
   type EmailStoreDeps,
   type FetchedEmail,
   flushCursor,
   isStored,
   type MailboxCursor,
   messageSizeLimit,
-  storeFetchedEmail,
+  type PreparedEmail,
+  prepareFetchedEmail,
 } from "./store-email.ts";
 
 export interface EmailLogger {
@@ -44,6 +46,14 @@ export interface IngesterDeps extends EmailStoreDeps {
 const IDLE_RENEW_MS = 4 * 60_000;
 /** UIDs fetched per round: their envelopes first, then the sources of those not stored yet. */
 const UIDS_PER_ROUND = 100;
+/**
+ * Messages written per transaction. Larger batches spread a commit's cost over more messages; on
+ * the embedded database a transaction holds its one connection, so a batch also bounds how long
+ * other work waits.
+ */
+const EMAILS_PER_COMMIT = 25;
+/** A message waits at most this long for others to share its commit. */
+const BATCH_WAIT_MS = 100;
 /** Sources fetched per command, so a round of big messages does not sit in memory at once. */
 const BYTES_PER_FETCH = 32 * 1024 * 1024;
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -257,6 +267,13 @@ export class MailboxIngester {
         if (message.headers) headers.set(message.uid, message.headers);
     }
 
+    // Messages are prepared one by one and written in batches: one commit per batch.
+    let batch: PreparedEmail[] = [];
+    let batchStarted = 0;
+    const commit = async () => {
+      if (batch.length && this.active(client, lease)) await commitEmails(this.deps, cursor, batch);
+      batch = [];
+    };
     for (const envelope of envelopes) {
       if (!this.active(client, lease)) return;
       const { uid } = envelope;
@@ -269,8 +286,10 @@ export class MailboxIngester {
       if (!source && !header) {
         // Gone since the envelope fetch (expunged): nothing to store. Anything else must not be skipped.
         const present = await client.search({ uid: String(uid) }, { uid: true });
-        if (!present || present.includes(uid))
+        if (!present || present.includes(uid)) {
+          await commit();
           throw new Error(`Message UID ${uid} could not be fetched; it will be tried again.`);
+        }
         cursor.examinedUid = Math.max(cursor.examinedUid, uid);
         continue;
       }
@@ -281,8 +300,15 @@ export class MailboxIngester {
         checkedMessageId: idOf(envelope),
         ...(source ? { source } : { headers: header }),
       };
-      await storeFetchedEmail(this.deps, cursor, fetched);
+      const prepared = await prepareFetchedEmail(this.deps, cursor, fetched);
+      if (!("skipped" in prepared)) {
+        if (!batch.length) batchStarted = performance.now();
+        batch.push(prepared);
+      }
+      if (batch.length >= EMAILS_PER_COMMIT || performance.now() - batchStarted >= BATCH_WAIT_MS)
+        await commit();
     }
+    await commit();
   }
 
   /** Waits in IDLE until new mail, a stop, or the periodic renewal. */

@@ -1,8 +1,10 @@
 /**
- * Stores one fetched email. Files go to storage first under keys derived from the message, so a
- * retry after a crash rewrites the same files; then one transaction appends the interaction, its
- * attachment rows and the mailbox checkpoint. A crash before the commit re-fetches the message, a
- * crash after it finds the checkpoint past it: nothing is lost and nothing is stored twice.
+ * Stores fetched emails. Each message's files go to storage first under keys derived from the
+ * message, so a retry after a crash rewrites the same files; then one transaction appends the
+ * interactions of a batch of messages, their attachment rows and the mailbox checkpoint past the
+ * last of them (one commit for the batch, not one per message). A crash before the commit
+ * re-fetches the batch, a crash after it finds the checkpoint past it: nothing is lost and nothing
+ * is stored twice.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { and, eq, inArray, or } from "drizzle-orm";
@@ -103,24 +105,43 @@ export async function flushCursor(deps: EmailStoreDeps, cursor: MailboxCursor): 
   cursor.committed = next;
 }
 
-async function ingestWithCheckpoint(
+/** A message ready to be written: what it becomes, its attachment rows, and the UID it came from. */
+export interface PreparedEmail {
+  uid: number;
+  message: InboundMessage;
+  attachmentRows: (interactionId: string) => (typeof attachments.$inferInsert)[];
+}
+
+/**
+ * Writes prepared messages (in UID order) in one transaction, with the checkpoint past the last of
+ * them: one commit for the batch. Each message is still stored at most once.
+ */
+export async function commitEmails(
   deps: EmailStoreDeps,
   cursor: MailboxCursor,
-  uid: number,
-  message: InboundMessage,
-  attachmentRows: (interactionId: string) => (typeof attachments.$inferInsert)[],
-): Promise<"stored" | "duplicate"> {
-  const next = { uidValidity: cursor.committed.uidValidity, lastUid: uid };
-  const result = await withUnitOfWork(deps.cases, async (tx, uow) => {
-    const ingested = await ingestInTransaction(tx, uow, deps.cases, message);
-    const rows = ingested.duplicate ? [] : attachmentRows(ingested.interaction.id);
+  batch: readonly PreparedEmail[],
+): Promise<("stored" | "duplicate")[]> {
+  if (!batch.length) return [];
+  const lastUid = Math.max(...batch.map((item) => item.uid));
+  const next = {
+    uidValidity: cursor.committed.uidValidity,
+    lastUid: Math.max(lastUid, cursor.committed.lastUid),
+  };
+  const results = await withUnitOfWork(deps.cases, async (tx, uow) => {
+    const outcomes: ("stored" | "duplicate")[] = [];
+    const rows: (typeof attachments.$inferInsert)[] = [];
+    for (const item of batch) {
+      const ingested = await ingestInTransaction(tx, uow, deps.cases, item.message);
+      if (!ingested.duplicate) rows.push(...item.attachmentRows(ingested.interaction.id));
+      outcomes.push(ingested.duplicate ? "duplicate" : "stored");
+    }
     if (rows.length) await tx.insert(attachments).values(rows);
     await advanceCheckpoint(tx, cursor.mailbox, cursor.committed, next, deps.cases.clock());
-    return ingested;
+    return outcomes;
   });
   cursor.committed = next;
-  cursor.examinedUid = Math.max(cursor.examinedUid, uid);
-  return result.duplicate ? "duplicate" : "stored";
+  cursor.examinedUid = Math.max(cursor.examinedUid, lastUid);
+  return results;
 }
 
 /** A stable folder-safe name for the files of one message. */
@@ -154,15 +175,31 @@ async function parseOrDescribe(raw: Buffer): Promise<ParsedEmail> {
   }
 }
 
+/** Stores one fetched message on its own (its own commit). */
 export async function storeFetchedEmail(
   deps: EmailStoreDeps,
   cursor: MailboxCursor,
   fetched: FetchedEmail,
 ): Promise<StoreOutcome> {
+  const prepared = await prepareFetchedEmail(deps, cursor, fetched);
+  if ("skipped" in prepared) return prepared.skipped;
+  const [outcome] = await commitEmails(deps, cursor, [prepared]);
+  return prepared.tooLarge ? "too-large" : outcome!;
+}
+
+/**
+ * Reads one fetched message: parses it, puts its files in storage and returns what to write; or
+ * deals with it at once (a delivery report, our own copy, one already stored) and says so.
+ */
+export async function prepareFetchedEmail(
+  deps: EmailStoreDeps,
+  cursor: MailboxCursor,
+  fetched: FetchedEmail,
+): Promise<(PreparedEmail & { tooLarge: boolean }) | { skipped: StoreOutcome }> {
   const { db, clock } = deps.cases;
   const skip = (outcome: StoreOutcome) => {
     cursor.examinedUid = Math.max(cursor.examinedUid, fetched.uid);
-    return outcome;
+    return { skipped: outcome };
   };
 
   if (!fetched.source) {
@@ -173,8 +210,7 @@ export async function storeFetchedEmail(
       size: fetched.size,
       limit: messageSizeLimit(deps.attachmentMaxBytes),
     });
-    await ingestWithCheckpoint(deps, cursor, fetched.uid, message, () => []);
-    return "too-large";
+    return { uid: fetched.uid, message, attachmentRows: () => [], tooLarge: true };
   }
 
   const email = await parseOrDescribe(fetched.source);
@@ -228,19 +264,23 @@ export async function storeFetchedEmail(
     rawKey,
     attachments: summaries,
   });
-  return ingestWithCheckpoint(deps, cursor, fetched.uid, message, (interactionId) =>
-    summaries.map((summary, index) => ({
-      id: summary.id,
-      interactionId,
-      filename: summary.filename.slice(0, 255),
-      contentType: summary.contentType,
-      size: summary.size,
-      storageKey: keys[index] ?? null,
-      contentId: summary.contentId,
-      inline: summary.inline,
-      note: summary.stored
-        ? null
-        : `Over the ${formatSize(deps.attachmentMaxBytes)} limit (${formatSize(summary.size)}); not stored.`,
-    })),
-  );
+  return {
+    uid: fetched.uid,
+    message,
+    tooLarge: false,
+    attachmentRows: (interactionId) =>
+      summaries.map((summary, index) => ({
+        id: summary.id,
+        interactionId,
+        filename: summary.filename.slice(0, 255),
+        contentType: summary.contentType,
+        size: summary.size,
+        storageKey: keys[index] ?? null,
+        contentId: summary.contentId,
+        inline: summary.inline,
+        note: summary.stored
+          ? null
+          : `Over the ${formatSize(deps.attachmentMaxBytes)} limit (${formatSize(summary.size)}); not stored.`,
+      })),
+  };
 }

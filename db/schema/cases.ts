@@ -79,6 +79,11 @@ export const cases = pgTable(
     channelAddress: text("channel_address"),
     machineSnapshot: jsonb("machine_snapshot").$type<unknown>().notNull(),
     machineVersion: integer("machine_version").notNull(),
+    /**
+     * Bumped by a trigger on every update. A decision made on a row read without a lock is written
+     * only if the row is still at the revision it was read at (db/functions: `sb_write_case`).
+     */
+    revision: integer("revision").notNull().default(0),
     linkedCaseId: uuid("linked_case_id"),
     /** When the case last joined a queue: its age in the queue, for ordering, overflow and aging. */
     enqueuedAt: timestamp("enqueued_at", { withTimezone: true }),

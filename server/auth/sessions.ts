@@ -3,7 +3,7 @@
  * database dump cannot be replayed as a login.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/connect.ts";
 import { agents, sessions } from "../../db/schema/agents.ts";
 import type { AgentRow } from "./accounts.ts";
@@ -22,6 +22,25 @@ export async function createSession(
   return { token, expiresAt };
 }
 
+/** Every API call and socket reads its session: the query is built and prepared once per database. */
+const sessionQueries = new WeakMap<Db, ReturnType<typeof prepareSessionQuery>>();
+
+function prepareSessionQuery(db: Db) {
+  return db
+    .select({ agent: agents, sessionId: sessions.id })
+    .from(sessions)
+    .innerJoin(agents, eq(agents.id, sessions.agentId))
+    .where(
+      and(
+        eq(sessions.tokenHash, sql.placeholder("tokenHash")),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, sql.placeholder("now")),
+        isNull(agents.deactivatedAt),
+      ),
+    )
+    .prepare("resolve_session");
+}
+
 /** The agent behind a token, if the session is live and the agent active. */
 export async function resolveSession(
   db: Db,
@@ -29,18 +48,12 @@ export async function resolveSession(
   now: Date,
 ): Promise<{ agent: AgentRow; sessionId: string } | null> {
   if (!token || token.length > 200) return null;
-  const [row] = await db
-    .select({ agent: agents, sessionId: sessions.id })
-    .from(sessions)
-    .innerJoin(agents, eq(agents.id, sessions.agentId))
-    .where(
-      and(
-        eq(sessions.tokenHash, hashToken(token)),
-        isNull(sessions.revokedAt),
-        gt(sessions.expiresAt, now),
-        isNull(agents.deactivatedAt),
-      ),
-    );
+  let query = sessionQueries.get(db);
+  if (!query) {
+    query = prepareSessionQuery(db);
+    sessionQueries.set(db, query);
+  }
+  const [row] = await query.execute({ tokenHash: hashToken(token), now: now.toISOString() });
   return row ?? null;
 }
 

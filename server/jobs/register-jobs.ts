@@ -68,7 +68,7 @@ export function registerJobs(queue: JobQueue, services: Services): void {
     }
   });
   on("send-status-update", ({ notificationId }) =>
-    sendStatusUpdate(services.cases, services.senders, services.statusUpdates, notificationId),
+    sendStatusUpdate(services.cases, services.statusUpdates, notificationId),
   );
   on("maintenance-sweep", async () => {
     await services.router.expireOverdueOffers();

@@ -18,7 +18,7 @@ export function createLiveStatsPusher(services: Services) {
 
   return async function push(): Promise<void> {
     const now = services.clock();
-    const stats = await queueStats(services.db, now);
+    const stats = await queueStats(services.db, now, await services.routing.registry?.snapshot());
     const changed = stats.filter((queue) => {
       const key = JSON.stringify(queue);
       if (lastStats.get(queue.queueId) === key) return false;

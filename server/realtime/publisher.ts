@@ -84,17 +84,21 @@ export async function offerPayload(db: Db, offer: { offerId: string; caseId: str
   return summary ? offerPayloadOf(offer, summary) : null;
 }
 
-/** A name looked up by id, kept briefly: a rename shows within `ttlMs`. */
+/** A name looked up by id, kept briefly: a rename shows within `ttlMs`. Events that carry a name teach it. */
 function cachedNames(load: (id: string) => Promise<string | null>, ttlMs: number) {
   const names = new Map<string, { name: string | null; at: number }>();
-  return async (id: string): Promise<string | null> => {
+  const remember = (id: string, name: string | null) => {
+    if (names.size > 10_000) names.clear();
+    names.set(id, { name, at: Date.now() });
+  };
+  const lookup = async (id: string): Promise<string | null> => {
     const hit = names.get(id);
     if (hit && Date.now() - hit.at < ttlMs) return hit.name;
     const name = await load(id);
-    if (names.size > 10_000) names.clear();
-    names.set(id, { name, at: Date.now() });
+    remember(id, name);
     return name;
   };
+  return Object.assign(lookup, { remember });
 }
 
 /** Contact and agent names for pushes, kept briefly: a renamed contact shows within seconds. */
@@ -120,14 +124,23 @@ export function createPublisher(deps: {
 }): EventSink & { idle(): Promise<void> } {
   const { db } = deps;
   const names = nameCache(db);
-  const summaryFor = async (caseId: string, row?: CaseRow) =>
-    row ? summaryOf(row, await names.contact(row.contactId)) : caseSummary(db, caseId);
+  const summaryFor = async (caseId: string, row?: CaseRow, contactName?: string | null) => {
+    if (!row) return caseSummary(db, caseId);
+    if (contactName !== undefined) names.contact.remember(row.contactId, contactName);
+    return summaryOf(row, contactName !== undefined ? contactName : await names.contact(row.contactId));
+  };
+  /** The case's agent: from the event when it says, else read. */
+  const assigneeOf = async (caseId: string, known?: string | null) => {
+    if (known !== undefined) return known;
+    const [row] = await db.select({ assigneeId: cases.assigneeId }).from(cases).where(eq(cases.id, caseId));
+    return row?.assigneeId ?? null;
+  };
 
   async function deliver(event: DomainEvent): Promise<void> {
     const ns = deps.agentNamespace();
     switch (event.type) {
       case "offer.created": {
-        const summary = await summaryFor(event.caseId, event.case);
+        const summary = await summaryFor(event.caseId, event.case, event.contactName);
         if (summary) ns.to(rooms.agent(event.agentId)).emit("offer", offerPayloadOf(event, summary));
         return;
       }
@@ -139,7 +152,7 @@ export function createPublisher(deps: {
         });
         return;
       case "case.updated": {
-        const summary = await summaryFor(event.caseId, event.case);
+        const summary = await summaryFor(event.caseId, event.case, event.contactName);
         if (!summary) return;
         // To those who work the case or watch it. Sending every change to every console would cost
         // (changes × consoles) pushes: team-wide lists re-read instead.
@@ -184,12 +197,9 @@ export function createPublisher(deps: {
         return;
       }
       case "interaction.status": {
-        const [row] = await db
-          .select({ assigneeId: cases.assigneeId })
-          .from(cases)
-          .where(eq(cases.id, event.caseId));
+        const assigneeId = await assigneeOf(event.caseId, event.assigneeId);
         const targets = [rooms.case(event.caseId)];
-        if (row?.assigneeId) targets.push(rooms.agent(row.assigneeId));
+        if (assigneeId) targets.push(rooms.agent(assigneeId));
         ns.to(targets).emit("interaction.status", {
           caseId: event.caseId,
           interactionId: event.interactionId,
@@ -199,12 +209,9 @@ export function createPublisher(deps: {
         return;
       }
       case "sla.changed": {
-        const [row] = await db
-          .select({ assigneeId: cases.assigneeId })
-          .from(cases)
-          .where(eq(cases.id, event.caseId));
+        const assigneeId = await assigneeOf(event.caseId, event.assigneeId);
         const targets = [rooms.supervisors, rooms.case(event.caseId)];
-        if (row?.assigneeId) targets.push(rooms.agent(row.assigneeId));
+        if (assigneeId) targets.push(rooms.agent(assigneeId));
         ns.to(targets).emit("sla.changed", {
           caseId: event.caseId,
           status: event.status,

@@ -154,6 +154,7 @@ export function caseRoutes(app: ZodApp, services: Services): void {
       const interaction = await addReply(services.cases, {
         caseId: request.params.id,
         agentId: agent.id,
+        agentName: agent.name,
         body: request.body.body,
         ...(cc?.length ? { metadata: { cc } } : {}),
       });

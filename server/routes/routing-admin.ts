@@ -231,7 +231,11 @@ export function routingAdminRoutes(app: ZodApp, services: Services): void {
         response: responses({ 200: z.object({ items: levelsSchema }) }, [404]),
       },
     },
-    async (request) => ({ items: await setAgentSkills(db, request.params.id, request.body.items) }),
+    async (request) => {
+      const items = await setAgentSkills(db, request.params.id, request.body.items);
+      services.cases.events.publish([{ type: "agent.updated", agentId: request.params.id }]);
+      return { items };
+    },
   );
 
   app.get(

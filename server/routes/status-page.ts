@@ -84,7 +84,7 @@ const notFoundPage = `<!doctype html><meta charset="utf-8"><title>Not found</tit
 
 export function statusPageRoutes(app: ZodApp, services: Services): void {
   const caseOf = (token: string) => {
-    const caseId = verifyStatusToken(services.statusUpdates.secret, token);
+    const caseId = verifyStatusToken(services.statusUpdates.settings.secret, token);
     if (!caseId) throw new AppError("NOT_FOUND", "This status link is not valid.");
     return caseId;
   };

@@ -56,6 +56,10 @@ export function statusTemplateRoutes(app: ZodApp, services: Services): void {
         response: responses({ 200: templateSchema }),
       },
     },
-    async (request) => saveTemplate(services.db, request.params, request.body, services.clock()),
+    async (request) => {
+      const saved = await saveTemplate(services.db, request.params, request.body, services.clock());
+      services.statusUpdates.templates.invalidate();
+      return saved;
+    },
   );
 }

@@ -199,6 +199,7 @@ export function supervisionRoutes(app: ZodApp, services: Services): void {
         agent = await setAgentActive(services.db, request.params.id, active);
         if (!active) services.agentNamespace().in(rooms.agent(agent.id)).disconnectSockets(true);
       }
+      services.cases.events.publish([{ type: "agent.updated", agentId: agent.id }]);
       if (changes.capacity) services.routingRunner.request("all");
       return agentView(agent);
     },

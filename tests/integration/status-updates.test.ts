@@ -73,7 +73,7 @@ describe("customer updates", () => {
     expect(created).toMatchObject({ channel: "sms", to: row.customerAddress, from: "+14155550100" });
     expect(created.body).toContain(`case #${row.number}`);
     expect(created.body).toContain(
-      `${app.config.publicUrl}/status/${signStatusToken(app.services.statusUpdates.secret, row.id)}`,
+      `${app.config.publicUrl}/status/${signStatusToken(app.services.statusUpdates.settings.secret, row.id)}`,
     );
 
     await assignCase(app.services, row.id, agentId);
@@ -87,14 +87,9 @@ describe("customer updates", () => {
 
     // Processing a decided update again sends nothing more.
     for (const notification of await notificationsOf(row.id)) {
-      expect(
-        await sendStatusUpdate(
-          app.services.cases,
-          app.services.senders,
-          app.services.statusUpdates,
-          notification.id,
-        ),
-      ).toBe("nothing");
+      expect(await sendStatusUpdate(app.services.cases, app.services.statusUpdates, notification.id)).toBe(
+        "nothing",
+      );
     }
     expect(updatesFor(row.id)).toHaveLength(4);
     const stored = await app.services.db.select().from(interactions).where(eq(interactions.caseId, row.id));
@@ -151,12 +146,7 @@ describe("customer updates", () => {
     const row = await smsCase("+447911123456");
     // 00:30 in London (BST): held until 08:00 local, 07:00 UTC.
     const [notification] = await notificationsOf(row.id);
-    await sendStatusUpdate(
-      app.services.cases,
-      app.services.senders,
-      app.services.statusUpdates,
-      notification!.id,
-    );
+    await sendStatusUpdate(app.services.cases, app.services.statusUpdates, notification!.id);
     const [held] = await notificationsOf(row.id);
     expect(held).toMatchObject({ status: "pending" });
     expect(held!.sendAfter.toISOString()).toBe("2026-06-02T07:00:00.000Z");
@@ -170,28 +160,18 @@ describe("customer updates", () => {
       actor: { type: "agent", id: agentId },
     });
     const resolved = (await notificationsOf(row.id)).find((n) => n.event === "resolved")!;
-    expect(
-      await sendStatusUpdate(
-        app.services.cases,
-        app.services.senders,
-        app.services.statusUpdates,
-        resolved.id,
-      ),
-    ).toBe("waiting");
+    expect(await sendStatusUpdate(app.services.cases, app.services.statusUpdates, resolved.id)).toBe(
+      "waiting",
+    );
     expect((await notificationsOf(row.id)).find((n) => n.id === resolved.id)).toMatchObject({
       status: "pending",
       sendAfter: new Date("2026-06-02T07:00:00.000Z"),
     });
 
     now = new Date("2026-06-02T07:00:30Z");
-    expect(
-      await sendStatusUpdate(
-        app.services.cases,
-        app.services.senders,
-        app.services.statusUpdates,
-        notification!.id,
-      ),
-    ).toBe("sent");
+    expect(await sendStatusUpdate(app.services.cases, app.services.statusUpdates, notification!.id)).toBe(
+      "sent",
+    );
     // Its outcome releases the one waiting behind it.
     await expect.poll(() => updatesFor(row.id), { timeout: 10_000 }).toEqual(["created", "resolved"]);
     now = new Date("2026-06-02T19:00:00Z");
@@ -225,7 +205,7 @@ describe("customer updates", () => {
       body: "Internal: customer is grumpy",
       status: "recorded",
     });
-    const token = signStatusToken(app.services.statusUpdates.secret, row.id);
+    const token = signStatusToken(app.services.statusUpdates.settings.secret, row.id);
     const visitor = createApi(app.url);
 
     const page = await fetch(`${app.url}/status/${token}`);
