@@ -208,9 +208,17 @@ function toEffects(actions: readonly { type: string; params: unknown }[]): CaseE
     .map((action) => ({ type: action.type, ...(action.params as object | undefined) }) as CaseEffect);
 }
 
+const initialSnapshots = new WeakMap<CaseMachine, PersistedCaseSnapshot>();
+
+/** Where every case starts; the same for every case of a machine, so worked out once. */
 export function initialCaseSnapshot(machine: CaseMachine): PersistedCaseSnapshot {
-  const [snapshot] = initialTransition(machine);
-  return { value: snapshot.value as CaseState, context: snapshot.context };
+  let initial = initialSnapshots.get(machine);
+  if (!initial) {
+    const [snapshot] = initialTransition(machine);
+    initial = { value: snapshot.value as CaseState, context: snapshot.context };
+    initialSnapshots.set(machine, initial);
+  }
+  return { value: initial.value, context: { ...initial.context } };
 }
 
 /** Upgrades a stored snapshot to the current machine version. */

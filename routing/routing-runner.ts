@@ -9,6 +9,8 @@
 import type { QueuedCase, RoutingTrigger } from "../cases/ports.ts";
 
 export interface RoutingRunner extends RoutingTrigger {
+  /** Another process left cases waiting in these queues: remember them and look at them now. */
+  waitingElsewhere(queueIds: string[]): void;
   /** Resolves when no pass or arrival is waiting, running or pending (tests and shutdown). */
   idle(): Promise<void>;
 }
@@ -21,7 +23,12 @@ export function createRoutingRunner(options: {
   /** An agent has room again (their picture in memory is stale). */
   onAgentFreed?(agentId: string): void;
   /** Queues known to have waiting cases; without it a freed agent looks at every queue. */
-  waiting?: ReadonlySet<string>;
+  waiting?: Set<string>;
+  /**
+   * Tells the other server processes that a case was left waiting in these queues (their agents
+   * may be free). Only new arrivals are told, never what a pass found, so hints cannot echo.
+   */
+  shareWaiting?(queueIds: string[]): void;
   onError(error: unknown): void;
 }): RoutingRunner {
   const running = new Map<string, Promise<void>>();
@@ -61,7 +68,10 @@ export function createRoutingRunner(options: {
       const arrival = options
         .routeArrival(queued)
         .then((outcome) => {
-          if (outcome === "busy" && queued.row.queueId) request(queued.row.queueId);
+          const queueId = queued.row.queueId;
+          if (!queueId) return;
+          if (outcome === "busy") request(queueId);
+          if (outcome === "waiting" || outcome === "busy") options.shareWaiting?.([queueId]);
         })
         .catch(options.onError)
         .finally(() => arrivals.delete(arrival));
@@ -71,6 +81,12 @@ export function createRoutingRunner(options: {
       options.onAgentFreed?.(agentId);
       if (!options.waiting) request("all");
       else for (const queueId of options.waiting) request(queueId);
+    },
+    waitingElsewhere(queueIds) {
+      for (const queueId of queueIds) {
+        options.waiting?.add(queueId);
+        request(queueId);
+      }
     },
     async idle() {
       while (running.size || arrivals.size) await Promise.allSettled([...running.values(), ...arrivals]);

@@ -127,6 +127,9 @@ export function createLogger(config: Pick<Config, "logLevel">): Logger {
   return pino({ level: config.logLevel, redact: { paths: REDACT, censor: "[redacted]" } });
 }
 
+/** Between server processes: cases were left waiting in these queues. */
+const ROUTING_WAITING = "routing.waiting";
+
 /** The agents whose load, presence or idle time an event may have changed. */
 function agentsTouchedBy(event: DomainEvent): string[] {
   switch (event.type) {
@@ -179,6 +182,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const routingConfig = createRoutingConfigCache();
     const agentRegistry = new AgentRegistry(db, clock);
     const waitingQueues = new Set<string>();
+    // Bound once the websocket fan-out exists (several processes share Redis); alone, nobody to tell.
+    let shareWaiting: (queueIds: string[]) => void = () => {};
     // Bound to the router below; a timer only ever fires after start-up.
     let expireOffer: (offerId: string) => Promise<unknown> = async () => {};
     const offerTimers = new OfferTimers((offerId) => expireOffer(offerId), onError);
@@ -265,6 +270,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       routeArrival: (queued) => router.routeArrival(queued),
       onAgentFreed: (agentId) => agentRegistry.markStale(agentId),
       waiting: waitingQueues,
+      shareWaiting: (queueIds) => shareWaiting(queueIds),
       onError: (error) => logger.warn({ err: error }, "routing pass failed; the sweep will retry"),
     });
     routingTrigger.request = (queueId) => routingRunner.request(queueId);
@@ -384,6 +390,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       const sub = pub.duplicate();
       fanout = createFanout(pub, sub, `${config.jobPrefix}-socket.io`);
       io.adapter(fanout.adapter);
+      const peers = fanout;
+      const server = io;
+      shareWaiting = (queueIds) => {
+        if (peers.hasPeers()) server.serverSideEmit(ROUTING_WAITING, queueIds);
+      };
+      server.on(ROUTING_WAITING, (queueIds: unknown) => {
+        if (Array.isArray(queueIds) && queueIds.every((id) => typeof id === "string"))
+          routingRunner.waitingElsewhere(queueIds);
+      });
       const stopFanout = fanout.stop;
       // First in, so it runs last: jobs and pushes still in flight use these connections.
       cleanups.unshift(async () => {
