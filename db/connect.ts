@@ -25,6 +25,11 @@ export type DatabaseKind = "pglite" | "postgres";
 
 export interface Database {
   db: Db;
+  /**
+   * For dashboards, reports and metrics: on PostgreSQL its own small pool, so a slow report never
+   * holds the connections cases and routing use; on the embedded database the same handle.
+   */
+  reporting: Db;
   kind: DatabaseKind;
   /**
    * Runs `fn` while holding a session-level advisory lock, so processes sharing one PostgreSQL take
@@ -37,7 +42,12 @@ export interface Database {
 }
 
 export type ConnectOptions = (
-  | { databaseUrl: string; maxConnections?: number }
+  | {
+      databaseUrl: string;
+      maxConnections?: number;
+      /** Connections of the reporting pool (default 2). */
+      reportingConnections?: number;
+    }
   | {
       /** A folder for the data files; omitted means in memory. */
       dataDir?: string;
@@ -90,22 +100,31 @@ function countStatements(client: PGlite, count: () => void, trace?: (statement: 
 export async function connect(options: ConnectOptions): Promise<Database> {
   let statements = 0;
   if ("databaseUrl" in options) {
-    const client = postgres(options.databaseUrl, {
-      max: options.maxConnections ?? 10,
-      onnotice: () => {},
-      // Called once per statement sent. It also makes a failed query's parameters enumerable on the
-      // error, so the logger redacts them (server/app.ts).
-      debug: (_connection: number, query: string) => {
-        statements += 1;
-        options.trace?.(query);
-      },
-      // Dates come back as Date objects and timestamptz stays UTC.
-      types: {},
-    });
+    const pool = (max: number) =>
+      postgres(options.databaseUrl, {
+        max,
+        onnotice: () => {},
+        // Called once per statement sent. It also makes a failed query's parameters enumerable on the
+        // error, so the logger redacts them (server/app.ts).
+        debug: (_connection: number, query: string) => {
+          statements += 1;
+          options.trace?.(query);
+        },
+        // Dates come back as Date objects and timestamptz stays UTC.
+        types: {},
+      });
+    const client = pool(options.maxConnections ?? 10);
+    const reportingClient = pool(options.reportingConnections ?? 2);
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    const reporting = drizzlePostgres(reportingClient, { schema }) as unknown as Db;
     registerRawCall(db, async (text, json) => (await client.unsafe(text, [json], { prepare: true }))[0]?.r);
+    registerRawCall(
+      reporting,
+      async (text, json) => (await reportingClient.unsafe(text, [json], { prepare: true }))[0]?.r,
+    );
     return {
       db,
+      reporting,
       kind: "postgres",
       async withAdvisoryLock(key, fn) {
         const holder = await client.reserve();
@@ -121,7 +140,9 @@ export async function connect(options: ConnectOptions): Promise<Database> {
         }
       },
       statementCount: () => statements,
-      close: () => client.end({ timeout: 5 }),
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), reportingClient.end({ timeout: 5 })]);
+      },
     };
   }
 
@@ -152,6 +173,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     registerRawCall(db, async (text, json) => (await client.query<{ r: unknown }>(text, [json])).rows[0]?.r);
     return {
       db,
+      reporting: db,
       kind: "pglite",
       withAdvisoryLock: (key, fn) => locks.run(key, fn),
       statementCount: () => statements,

@@ -20,7 +20,7 @@ export const METRICS_INTERVALS_EVERY_MS = 60_000;
 
 export function registerMetricsJobs(queue: JobQueue, services: Services): void {
   queue.register<MetricsJobs["metrics-intervals"]>("metrics-intervals", async () => {
-    await computeIntervals(services.db, services.clock());
+    await computeIntervals(services.database.reporting, services.clock());
   });
   queue.register<MetricsJobs["push-live-metrics"]>("push-live-metrics", createLiveMetricsPusher(services));
 }

@@ -18,7 +18,11 @@ export function createLiveStatsPusher(services: Services) {
 
   return async function push(): Promise<void> {
     const now = services.clock();
-    const stats = await queueStats(services.db, now, await services.routing.registry?.snapshot());
+    const stats = await queueStats(
+      services.database.reporting,
+      now,
+      await services.routing.registry?.snapshot(),
+    );
     const changed = stats.filter((queue) => {
       const key = JSON.stringify(queue);
       if (lastStats.get(queue.queueId) === key) return false;
@@ -31,7 +35,10 @@ export function createLiveStatsPusher(services: Services) {
         .to(rooms.supervisors)
         .emit("queue.stats", { at: now.toISOString(), queues: changed });
 
-    const positions = await queuePositions(services.db, now, { channels: ["chat"], limit: POSITION_LIMIT });
+    const positions = await queuePositions(services.database.reporting, now, {
+      channels: ["chat"],
+      limit: POSITION_LIMIT,
+    });
     const seen = new Set<string>();
     for (const position of positions) {
       seen.add(position.caseId);
@@ -63,7 +70,7 @@ export function createLiveMetricsPusher(services: Services) {
     if (running) return;
     running = true;
     try {
-      const metrics = await liveMetrics(services.db, services.clock(), {
+      const metrics = await liveMetrics(services.database.reporting, services.clock(), {
         timeZone: services.config.defaultTimeZone,
       });
       const key = JSON.stringify({ ...metrics, at: undefined });

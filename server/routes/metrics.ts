@@ -110,7 +110,10 @@ export function metricsRoutes(app: ZodApp, services: Services): void {
         response: responses({ 200: liveMetricsSchema }),
       },
     },
-    async () => liveMetrics(services.db, services.clock(), { timeZone: services.config.defaultTimeZone }),
+    async () =>
+      liveMetrics(services.database.reporting, services.clock(), {
+        timeZone: services.config.defaultTimeZone,
+      }),
   );
 
   app.get(
@@ -135,7 +138,7 @@ export function metricsRoutes(app: ZodApp, services: Services): void {
         throw new AppError("VALIDATION", "`from` must be before `to` (which defaults to now).");
       if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS)
         throw new AppError("VALIDATION", `Ask for at most ${MAX_RANGE_DAYS} days of intervals at a time.`);
-      const rows = await listIntervals(services.db, { queueId, from, to });
+      const rows = await listIntervals(services.database.reporting, { queueId, from, to });
       return {
         intervals: rows.map((row) => ({
           ...row,

@@ -215,7 +215,7 @@ export function supervisionRoutes(app: ZodApp, services: Services): void {
         response: responses({ 200: z.object({ items: z.array(agentBoardSchema) }) }),
       },
     },
-    async () => ({ items: await agentBoard(services.db, services.clock()) }),
+    async () => ({ items: await agentBoard(services.database.reporting, services.clock()) }),
   );
 
   app.get(
@@ -230,6 +230,12 @@ export function supervisionRoutes(app: ZodApp, services: Services): void {
         response: responses({ 200: z.object({ queues: z.array(queueStatsSchema) }) }),
       },
     },
-    async () => ({ queues: await queueStats(services.db, services.clock()) }),
+    async () => ({
+      queues: await queueStats(
+        services.database.reporting,
+        services.clock(),
+        await services.routing.registry?.snapshot(),
+      ),
+    }),
   );
 }
