@@ -6,23 +6,26 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import { MIGRATIONS_FOLDER } from "./migrate.ts";
+import { PROJECT_ROOT } from "./project-root.ts";
 
 // PGlite does not export its package.json, so it is read from where npm installs it.
 const pgliteVersion = (
   JSON.parse(
-    readFileSync(new URL("../node_modules/@electric-sql/pglite/package.json", import.meta.url), "utf8"),
+    readFileSync(join(PROJECT_ROOT, "node_modules", "@electric-sql", "pglite", "package.json"), "utf8"),
   ) as {
     version: string;
   }
 ).version;
 
 export const PGLITE_TEMPLATE_PATH = join(
-  fileURLToPath(new URL("../node_modules/.cache/switchboard", import.meta.url)),
+  PROJECT_ROOT,
+  "node_modules",
+  ".cache",
+  "switchboard",
   `pglite-template-${pgliteVersion}.tar`,
 );
 
