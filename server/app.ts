@@ -31,7 +31,7 @@ import type { Clock, RoutingTrigger } from "../cases/ports.ts";
 import { createChatChannel } from "../channels/chat/chat-channel.ts";
 import { decideStatusUpdate } from "../channels/status-updates/status-updates.ts";
 import { createDiskStorage } from "../channels/storage.ts";
-import { connect, type Database } from "../db/connect.ts";
+import type { Database } from "../db/connect.ts";
 import { runMigrations } from "../db/migrate.ts";
 import { createRoutingConfigCache } from "../routing/config-cache.ts";
 import type { RoutingDeps } from "../routing/ports.ts";
@@ -43,6 +43,7 @@ import { ensureFirstAdmin } from "./auth/accounts.ts";
 import { createAuthService } from "./auth/auth-service.ts";
 import { setupChannels } from "./channels/index.ts";
 import type { Config } from "./config.ts";
+import { openDatabase } from "./database.ts";
 import { installAccessControl } from "./http/access.ts";
 import { installErrorHandler } from "./http/errors.ts";
 import { installInputGuards } from "./http/input-guards.ts";
@@ -78,8 +79,10 @@ import { ensureSecret } from "./secrets.ts";
 import type { Services } from "./services.ts";
 
 export interface BuildOptions {
-  /** An already-open database (tests); otherwise one is opened from the config and closed with the app. */
+  /** An already-open database; otherwise one is opened from the config and closed with the app. */
   database?: Database;
+  /** Close `database` with the app (main.ts opens it while this module loads); tests close their own. */
+  ownsDatabase?: boolean;
   clock?: Clock;
   logger?: Logger;
 }
@@ -117,14 +120,8 @@ export function createLogger(config: Pick<Config, "logLevel">): Logger {
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<BuiltApp> {
   const logger = options.logger ?? createLogger(config);
-  const ownsDatabase = !options.database;
-  const database =
-    options.database ??
-    (await connect(
-      config.databaseUrl
-        ? { databaseUrl: config.databaseUrl, maxConnections: config.databasePoolSize }
-        : { dataDir: resolve(config.dataDir) },
-    ));
+  const ownsDatabase = options.ownsDatabase ?? !options.database;
+  const database = options.database ?? (await openDatabase(config));
   // Run last-in first-out on close: later parts depend on earlier ones.
   const cleanups: (() => Promise<unknown>)[] = [];
   try {

@@ -1,7 +1,7 @@
 /** Entry point: read the config, build the app, listen, and shut down cleanly on SIGTERM/SIGINT. */
 import { DataDirLockedError } from "../db/data-dir-lock.ts";
-import { buildApp, createLogger } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
+import { openDatabase } from "./database.ts";
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -14,19 +14,25 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config);
-  const started = performance.now();
-  let built: Awaited<ReturnType<typeof buildApp>>;
-  try {
-    built = await buildApp(config, { logger });
-  } catch (error) {
+  // The app's modules take about a second to load, and so does opening the embedded database
+  // (copying the template, compiling PGlite's WebAssembly). Much of the second runs on other threads
+  // (file copies, WebAssembly compilation), so the two are started together.
+  const [{ buildApp, createLogger }, database] = await Promise.all([
+    import("./app.ts"),
+    openDatabase(config),
+  ]).catch((error: unknown) => {
     if (error instanceof DataDirLockedError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(75);
     }
     throw error;
-  }
-  const { app, services, generatedAdminPassword } = built;
+  });
+  const logger = createLogger(config);
+  const { app, services, generatedAdminPassword } = await buildApp(config, {
+    logger,
+    database,
+    ownsDatabase: true,
+  });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -35,7 +41,8 @@ async function main(): Promise<void> {
       port,
       database: services.database.kind,
       jobs: services.jobs.driver,
-      startupMs: Math.round(performance.now() - started),
+      // Since the process started.
+      startupMs: Math.round(performance.now()),
     },
     `Switchboard listening on ${config.publicUrl}`,
   );
