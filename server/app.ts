@@ -128,6 +128,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await runMigrations(database);
     const { db } = database;
     const secret = config.secretKey ?? (await ensureSecret(db));
+    // Awaited once the app is set up: on a first start, hashing the admin's password (Argon2, a few
+    // hundred milliseconds on libuv's threads) runs while the routes are registered.
+    const firstAdmin = ensureFirstAdmin(db, config.admin);
+    // If a later step fails first, this is never awaited: without a handler, its own failure (the
+    // database closing under it) would be an unhandled rejection.
+    firstAdmin.catch(() => {});
     const clock = options.clock ?? (() => new Date());
     const metrics = createMetrics({ statementCount: () => database.statementCount() });
     const jobEvents: JobEvents = {
@@ -342,7 +348,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     setupAgentNamespace(io.of("/agent"), services);
     setupChatNamespace(io.of("/chat"), services);
 
-    const admin = await ensureFirstAdmin(db, config.admin);
+    const admin = await firstAdmin;
     const connections = trackAgentConnections(io.of("/agent"), services);
     cleanups.push(async () => connections.stop());
     await jobs.every("maintenance-sweep", config.sweepIntervalMs);
