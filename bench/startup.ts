@@ -77,6 +77,9 @@ async function startOnce(): Promise<{ totalMs: number; serverMs: number }> {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const totalMs = performance.now() - started;
+    // The start-up log line may reach the pipe just after /health answered.
+    for (let waited = 0; !/"startupMs":\d+/.test(output) && waited < 5_000; waited += 10)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     const serverMs = Number(/"startupMs":(\d+)/.exec(output)?.[1] ?? Number.NaN);
     return { totalMs, serverMs };
   } finally {
