@@ -14,9 +14,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  // The app's modules take about a second to load, and so does opening the embedded database
-  // (copying the template, compiling PGlite's WebAssembly). Much of the second runs on other threads
-  // (file copies, WebAssembly compilation), so the two are started together.
+  // Loading the app's modules and opening the embedded database each take a second or more. Part
+  // of the opening runs off the main thread (copying the template's files, compiling PGlite's
+  // WebAssembly) and overlaps the loading, so the two are started together.
   const [{ buildApp, createLogger }, database] = await Promise.all([
     import("./app.ts"),
     openDatabase(config),
