@@ -8,10 +8,12 @@
  *   BENCH_DATABASE_URL=postgres://... npm run bench:chat-statements
  */
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import postgres from "postgres";
 import { io, type Socket } from "socket.io-client";
 import { connect } from "../db/connect.ts";
-import { readPgliteTemplate } from "../db/pglite-template.ts";
 import { agents } from "../db/schema/agents.ts";
 import { buildApp } from "../server/app.ts";
 import { hashPassword } from "../server/auth/passwords.ts";
@@ -49,7 +51,9 @@ async function main(): Promise<void> {
       await admin.end();
     };
   } else {
-    options = { loadDataDir: readPgliteTemplate(), trace };
+    const folder = mkdtempSync(join(tmpdir(), "switchboard-bench-chat-"));
+    options = { dataDir: folder, trace };
+    dropDatabase = async () => rmSync(folder, { recursive: true, force: true });
   }
   const database = await connect(options);
   const config = loadConfig({

@@ -292,8 +292,9 @@ async function runMode(
           SECRET_KEY: "bench-secret-key-of-at-least-32-chars",
           ...env,
         },
+        // The compiled server, as `npm start` runs it (the npm script builds it first).
         // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers.
-        { nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [] },
+        { compiled: true, nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [] },
       ),
     );
   }

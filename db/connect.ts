@@ -12,7 +12,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock.ts";
 import { registerRawCall } from "./functions.ts";
-import { readPgliteTemplate } from "./pglite-template.ts";
+import { copyPgliteTemplate } from "./pglite-template.ts";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
@@ -147,19 +147,16 @@ export async function connect(options: ConnectOptions): Promise<Database> {
   }
 
   let lock: DataDirLock | undefined;
-  let loadDataDir = options.loadDataDir;
+  const pgliteDir = options.dataDir ? join(options.dataDir, "pglite") : undefined;
   if (options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true });
     lock = acquireDataDirLock(options.dataDir);
-    // A new folder starts from the migrated template `npm install` prepared, if there is one.
-    if (!loadDataDir && !existsSync(join(options.dataDir, "pglite", "PG_VERSION")))
-      loadDataDir = readPgliteTemplate();
   }
   try {
-    const client = new PGlite({
-      dataDir: options.dataDir ? join(options.dataDir, "pglite") : undefined,
-      loadDataDir,
-    });
+    // A new folder starts from the migrated template `npm install` prepared, if there is one.
+    if (pgliteDir && !options.loadDataDir && !existsSync(join(pgliteDir, "PG_VERSION")))
+      await copyPgliteTemplate(pgliteDir);
+    const client = new PGlite({ dataDir: pgliteDir, loadDataDir: options.loadDataDir });
     await client.waitReady;
     countStatements(
       client,

@@ -2,11 +2,11 @@
  * Run by `npm install` (postinstall): builds the PGlite template so the first start skips initdb.
  * Never fails the install: without the template the first start is only slower.
  */
-import { writePgliteTemplate } from "./pglite-template.ts";
+import { writePgliteTemplateFolder } from "./pglite-template.ts";
 
 const started = performance.now();
 try {
-  const path = await writePgliteTemplate();
+  const path = await writePgliteTemplateFolder();
   console.log(
     `Prepared the embedded database template in ${Math.round(performance.now() - started)} ms (${path}).`,
   );

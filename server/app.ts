@@ -21,7 +21,6 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
-import { Redis } from "ioredis";
 import type { CountryCode } from "libphonenumber-js";
 import { type Logger, pino } from "pino";
 import { Server } from "socket.io";
@@ -37,7 +36,7 @@ import {
   type StatusUpdateOptions,
 } from "../channels/status-updates/status-updates.ts";
 import { createDiskStorage } from "../channels/storage.ts";
-import { connect, type Database } from "../db/connect.ts";
+import type { Database } from "../db/connect.ts";
 import { runMigrations } from "../db/migrate.ts";
 import { AgentRegistry } from "../routing/agent-registry.ts";
 import { createRoutingConfigCache } from "../routing/config-cache.ts";
@@ -51,10 +50,10 @@ import { ensureFirstAdmin } from "./auth/accounts.ts";
 import { createAuthService } from "./auth/auth-service.ts";
 import { setupChannels } from "./channels/index.ts";
 import type { Config } from "./config.ts";
+import { openDatabase } from "./database.ts";
 import { installAccessControl } from "./http/access.ts";
 import { installErrorHandler } from "./http/errors.ts";
 import { installInputGuards } from "./http/input-guards.ts";
-import { BullMqJobQueue } from "./jobs/bullmq-queue.ts";
 import { InProcessJobQueue } from "./jobs/in-process-queue.ts";
 import type { JobEvents, JobQueue } from "./jobs/job-queue.ts";
 import { METRICS_SCHEDULE } from "./jobs/metrics-jobs.ts";
@@ -88,8 +87,10 @@ import { ensureSecret } from "./secrets.ts";
 import type { Services } from "./services.ts";
 
 export interface BuildOptions {
-  /** An already-open database (tests); otherwise one is opened from the config and closed with the app. */
+  /** An already-open database; otherwise one is opened from the config and closed with the app. */
   database?: Database;
+  /** Close `database` with the app (main.ts opens it while this module loads); tests close their own. */
+  ownsDatabase?: boolean;
   clock?: Clock;
   logger?: Logger;
 }
@@ -147,20 +148,20 @@ function agentsTouchedBy(event: DomainEvent): string[] {
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<BuiltApp> {
   const logger = options.logger ?? createLogger(config);
-  const ownsDatabase = !options.database;
-  const database =
-    options.database ??
-    (await connect(
-      config.databaseUrl
-        ? { databaseUrl: config.databaseUrl, maxConnections: config.databasePoolSize }
-        : { dataDir: resolve(config.dataDir) },
-    ));
+  const ownsDatabase = options.ownsDatabase ?? !options.database;
+  const database = options.database ?? (await openDatabase(config));
   // Run last-in first-out on close: later parts depend on earlier ones.
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
     await runMigrations(database);
     const { db } = database;
     const secret = config.secretKey ?? (await ensureSecret(db));
+    // Awaited once the app is set up: on a first start, hashing the admin's password (Argon2, a few
+    // hundred milliseconds on libuv's threads) runs while the routes are registered.
+    const firstAdmin = ensureFirstAdmin(db, config.admin);
+    // If a later step fails first, this is never awaited: without a handler, its own failure (the
+    // database closing under it) would be an unhandled rejection.
+    firstAdmin.catch(() => {});
     const clock = options.clock ?? (() => new Date());
     const metrics = createMetrics({ statementCount: () => database.statementCount() });
     const jobEvents: JobEvents = {
@@ -170,8 +171,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         logger.warn({ job: name, jobId, final, err: error }, final ? "job failed" : "job failed; will retry");
       },
     };
+    // BullMQ and ioredis are a quarter of the files the server would load: only a process that
+    // uses Redis loads them.
     const jobs: JobQueue = config.redisUrl
-      ? new BullMqJobQueue({ redisUrl: config.redisUrl, prefix: config.jobPrefix }, jobEvents)
+      ? new (await import("./jobs/bullmq-queue.ts")).BullMqJobQueue(
+          { redisUrl: config.redisUrl, prefix: config.jobPrefix },
+          jobEvents,
+        )
       : new InProcessJobQueue(jobEvents);
     cleanups.push(() => jobs.close());
 
@@ -386,6 +392,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
     let fanout: Fanout | undefined;
     if (config.redisUrl) {
+      const [{ Redis }, { createAdapter }] = await Promise.all([
+        import("ioredis"),
+        import("@socket.io/redis-adapter"),
+      ]);
       const pub = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
       const sub = pub.duplicate();
       fanout = createFanout(pub, sub, `${config.jobPrefix}-socket.io`);
@@ -410,7 +420,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     setupAgentNamespace(io.of("/agent"), services);
     setupChatNamespace(io.of("/chat"), services);
 
-    const admin = await ensureFirstAdmin(db, config.admin);
+    const admin = await firstAdmin;
     const connections = trackAgentConnections(io.of("/agent"), services);
     cleanups.push(async () => connections.stop());
     await jobs.every("maintenance-sweep", config.sweepIntervalMs);

@@ -1,7 +1,7 @@
 /** Entry point: read the config, build the app, listen, and shut down cleanly on SIGTERM/SIGINT. */
 import { DataDirLockedError } from "../db/data-dir-lock.ts";
-import { buildApp, createLogger } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
+import { openDatabase } from "./database.ts";
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -14,18 +14,21 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config);
-  const started = performance.now();
-  let built: Awaited<ReturnType<typeof buildApp>>;
-  try {
-    built = await buildApp(config, { logger });
-  } catch (error) {
+  // Loading the app's modules and opening the embedded database each take a second or more. Part
+  // of the opening runs off the main thread (copying the template's files, compiling PGlite's
+  // WebAssembly) and overlaps the loading, so the two are started together.
+  const [{ buildApp, createLogger }, database] = await Promise.all([
+    import("./app.ts"),
+    openDatabase(config),
+  ]).catch((error: unknown) => {
     if (error instanceof DataDirLockedError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(75);
     }
     throw error;
-  }
+  });
+  const logger = createLogger(config);
+  const built = await buildApp(config, { logger, database, ownsDatabase: true });
   const { app, services, generatedAdminPassword } = built;
   await built.readyForSockets();
   await app.listen({ port: config.port, host: config.host });
@@ -36,7 +39,8 @@ async function main(): Promise<void> {
       port,
       database: services.database.kind,
       jobs: services.jobs.driver,
-      startupMs: Math.round(performance.now() - started),
+      // Since the process started.
+      startupMs: Math.round(performance.now()),
     },
     `Switchboard listening on ${config.publicUrl}`,
   );

@@ -4,7 +4,7 @@
  * repeat. Errors end the session; it reconnects with backoff and records the error on the mailbox
  * for admins. It runs only while this process holds the mailbox's lock.
  */
-import { type FetchMessageObject, ImapFlow } from "imapflow";
+import type { FetchMessageObject, ImapFlow } from "imapflow";
 import { messageIdList } from "./headers.ts";
 import type { MailboxLease, MailboxLocks } from "./mailbox-lock.ts";
 import {
@@ -135,6 +135,8 @@ export class MailboxIngester {
 
   private async session(lease: MailboxLease): Promise<void> {
     const { imap } = await this.deps.connectionOf(this.mailbox.id);
+    // Loaded on the first connection, not at start-up: imapflow is among the slowest modules to load.
+    const { ImapFlow } = await import("imapflow");
     const client = new ImapFlow({
       host: imap.host,
       port: imap.port,

@@ -5,7 +5,7 @@
  * Shift_JIS, ISO-2022-JP, encoded words).
  */
 import { createHash } from "node:crypto";
-import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from "mailparser";
+import type { AddressObject, Attachment, ParsedMail } from "mailparser";
 import { type DeliveryReport, readDeliveryReport } from "./delivery-report.ts";
 import { sanitiseEmailHtml } from "./email-html.ts";
 import {
@@ -97,6 +97,8 @@ function attachmentName(attachment: Attachment, index: number): string {
 }
 
 export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
+  // Loaded with the first message, not at start-up: mailparser is among the slowest modules to load.
+  const { simpleParser } = await import("mailparser");
   const mail = await simpleParser(raw, {
     // The text part is what we store; mailparser need not build HTML from it.
     skipTextToHtml: true,

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { AppError, notFound } from "../../cases/errors.ts";
-import type { Db } from "../../db/connect.ts";
+import type { Db, Executor } from "../../db/connect.ts";
 import { advisoryXactLock, LOCK_NAMESPACE } from "../../db/locks.ts";
 import { type AgentRole, agents, sessions } from "../../db/schema/agents.ts";
 import { hashPassword } from "./passwords.ts";
@@ -87,6 +87,11 @@ export async function setAgentActive(db: Db, agentId: string, active: boolean): 
   });
 }
 
+async function hasAgents(executor: Executor): Promise<boolean> {
+  const [{ n }] = (await executor.select({ n: sql<number>`count(*)::int` }).from(agents)) as [{ n: number }];
+  return Number(n) > 0;
+}
+
 /**
  * Creates the first admin when there is no agent yet. Returns the generated password when one was
  * generated (the caller prints it once), so it is never stored or logged in clear.
@@ -95,14 +100,15 @@ export async function ensureFirstAdmin(
   db: Db,
   admin: { email: string; name: string; password?: string },
 ): Promise<{ created: boolean; generatedPassword?: string }> {
+  // Every start but the first finds an agent, and skips hashing a password nobody will store.
+  if (await hasAgents(db)) return { created: false };
   const generatedPassword = admin.password ? undefined : randomBytes(12).toString("base64url");
   const password = admin.password ?? generatedPassword!;
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
     // Two processes starting together: one creates the admin, the other finds it.
     await advisoryXactLock(tx, LOCK_NAMESPACE.singleton, "first-admin");
-    const [{ n }] = (await tx.select({ n: sql<number>`count(*)::int` }).from(agents)) as [{ n: number }];
-    if (Number(n) > 0) return { created: false };
+    if (await hasAgents(tx)) return { created: false };
     await tx.insert(agents).values({ email: admin.email, name: admin.name, role: "admin", passwordHash });
     return { created: true, ...(generatedPassword ? { generatedPassword } : {}) };
   });

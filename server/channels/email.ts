@@ -22,6 +22,13 @@ export async function setupEmail(context: ChannelContext): Promise<void> {
     },
   });
   mailboxRoutes(context.app, channel);
-  context.onStart(() => channel.start());
+  context.onStart(async () => {
+    // The email channel loads imapflow and mailparser (among the slowest modules to load) when it
+    // first connects and parses, so a server with no mailbox never loads them. A server with one
+    // loads them here, before it answers, so its first fetch starts as soon as it is up.
+    if ((await channel.list()).some((mailbox) => mailbox.enabled))
+      await Promise.all([import("imapflow"), import("mailparser")]);
+    await channel.start();
+  });
   context.onClose(() => channel.stop());
 }

@@ -1,10 +1,11 @@
 /** The browser side: the agent console (a built single-page app), the chat widget script and its demo page. */
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { PROJECT_ROOT } from "../../db/project-root.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-export const CONSOLE_DIST = fileURLToPath(new URL("../../agent-console/dist", import.meta.url));
+export const CONSOLE_DIST = join(PROJECT_ROOT, "agent-console", "dist");
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Switchboard</title>
 <p>The agent console has not been built. Run <code>npm run build</code> (npm install does it once) and reload.</p>`;

@@ -1,9 +1,18 @@
-/** Runs Switchboard as a real separate process (`node --import tsx server/main.ts`), for crash and multi-process tests. */
+/**
+ * Runs Switchboard as a real separate process, for crash and multi-process tests.
+ *
+ * The process runs the sources through tsx, not the compiled dist/ that `npm start` runs: dist/ is
+ * only as new as the last build, so after an edit without a rebuild these tests would pass or fail
+ * on old code, with nothing to say so. Building in vitest's globalSetup instead would add a compile
+ * to every run, even of one unrelated test file. The compiled server is started by `.ci/run` on
+ * every supported Node version, and by `npm run bench:startup`, both after a fresh build.
+ */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const SERVER_ARGS = ["--import", "tsx", "server/main.ts"];
 
 export interface ServerProcess {
   url: string;
@@ -28,10 +37,17 @@ export async function freePort(): Promise<number> {
 /** Spawns the server and resolves once /health answers (or rejects with its output if it exits). */
 export async function startServerProcess(
   env: Record<string, string>,
-  options: { timeoutMs?: number; nodeArgs?: string[] } = {},
+  options: {
+    timeoutMs?: number;
+    /** Options for node itself (e.g. `--cpu-prof`). */
+    nodeArgs?: string[];
+    /** Run the compiled dist/ as `npm start` does (benchmarks build it first). */
+    compiled?: boolean;
+  } = {},
 ): Promise<ServerProcess> {
   const port = Number(env.PORT) || (await freePort());
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "server/main.ts"], {
+  const entry = options.compiled ? ["dist/server/main.js"] : SERVER_ARGS;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: "warn", ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -73,7 +89,7 @@ export async function expectServerToFail(
   env: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  const child = spawn(process.execPath, SERVER_ARGS, {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: "warn", ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -95,5 +95,7 @@ describe("crash recovery", () => {
     running.push(next);
     expect((await fetch(`${next.url}/health`)).status).toBe(200);
     await next.kill("SIGTERM");
-  });
+    // Two full starts of a server process one after the other: on a busy 2-core machine each can
+    // take 10 s or more, which left no room in the default 30 s.
+  }, 90_000);
 });
