@@ -63,7 +63,7 @@ import { createMetrics } from "./metrics.ts";
 import { trackAgentConnections } from "./realtime/agent-connections.ts";
 import { setupAgentNamespace } from "./realtime/agent-namespace.ts";
 import { setupChatNamespace } from "./realtime/chat-namespace.ts";
-import { createFanout, type Fanout } from "./realtime/fanout.ts";
+import type { Fanout } from "./realtime/fanout.ts";
 import { createPublisher, rooms } from "./realtime/publisher.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -392,9 +392,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
     let fanout: Fanout | undefined;
     if (config.redisUrl) {
-      const [{ Redis }, { createAdapter }] = await Promise.all([
+      // Loaded only with Redis: one process without it starts without these modules.
+      const [{ Redis }, { createFanout }] = await Promise.all([
         import("ioredis"),
-        import("@socket.io/redis-adapter"),
+        import("./realtime/fanout.ts"),
       ]);
       const pub = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
       const sub = pub.duplicate();
