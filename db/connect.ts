@@ -11,6 +11,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock.ts";
+import { PGLITE_EXTENSIONS } from "./pglite-extensions.ts";
 import { readPgliteTemplate } from "./pglite-template.ts";
 import * as schema from "./schema/index.ts";
 
@@ -123,6 +124,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     const client = new PGlite({
       dataDir: options.dataDir ? join(options.dataDir, "pglite") : undefined,
       loadDataDir,
+      extensions: PGLITE_EXTENSIONS,
     });
     await client.waitReady;
     countStatements(client, () => {

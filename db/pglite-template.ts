@@ -11,6 +11,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import { MIGRATIONS_FOLDER } from "./migrate.ts";
+import { PGLITE_EXTENSIONS } from "./pglite-extensions.ts";
 
 // PGlite does not export its package.json, so it is read from where npm installs it.
 const pgliteVersion = (
@@ -28,7 +29,7 @@ export const PGLITE_TEMPLATE_PATH = join(
 
 /** Initialises and migrates an in-memory PGlite and returns its data folder as a tarball. */
 export async function dumpMigratedPglite(): Promise<Blob> {
-  const pglite = new PGlite();
+  const pglite = new PGlite({ extensions: PGLITE_EXTENSIONS });
   try {
     await migrate(drizzle(pglite), { migrationsFolder: MIGRATIONS_FOLDER });
     return await pglite.dumpDataDir("none");
