@@ -121,8 +121,9 @@ export function chooseStrategies(estimates: Estimates, limit: number): Record<Se
 
 /**
  * The condition for one place and strategy, on the unaliased `cases`. `index` hands the planner the
- * matches as an array computed once (so it cannot walk instead); `walk` tests each case in a
- * subquery kept apart by `offset 0` (so it cannot be turned into a join that collects all matches).
+ * matches as an array computed once (so it cannot walk instead); `walk` tests each case — on the
+ * case row for the subject, otherwise in a subquery kept apart by `offset 0`, so it cannot be turned
+ * into a join that first collects every match.
  */
 function matchIn(source: SearchSource, strategy: SearchStrategy, pattern: string): SQL {
   if (source === "subject")
