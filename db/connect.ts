@@ -12,6 +12,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock.ts";
 import { registerRawCall } from "./functions.ts";
+import { PGLITE_EXTENSIONS } from "./pglite-extensions.ts";
 import { copyPgliteTemplate } from "./pglite-template.ts";
 import * as schema from "./schema/index.ts";
 
@@ -156,7 +157,11 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     // A new folder starts from the migrated template `npm install` prepared, if there is one.
     if (pgliteDir && !options.loadDataDir && !existsSync(join(pgliteDir, "PG_VERSION")))
       await copyPgliteTemplate(pgliteDir);
-    const client = new PGlite({ dataDir: pgliteDir, loadDataDir: options.loadDataDir });
+    const client = new PGlite({
+      dataDir: pgliteDir,
+      loadDataDir: options.loadDataDir,
+      extensions: PGLITE_EXTENSIONS,
+    });
     await client.waitReady;
     countStatements(
       client,

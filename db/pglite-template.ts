@@ -13,6 +13,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import { MIGRATIONS_FOLDER } from "./migrate.ts";
+import { PGLITE_EXTENSIONS } from "./pglite-extensions.ts";
 import { PROJECT_ROOT } from "./project-root.ts";
 
 // PGlite does not export its package.json, so it is read from where npm installs it.
@@ -39,7 +40,7 @@ async function migrated(pglite: PGlite): Promise<PGlite> {
 
 /** Initialises and migrates an in-memory PGlite and returns its data folder as a tarball. */
 export async function dumpMigratedPglite(): Promise<Blob> {
-  const pglite = await migrated(new PGlite());
+  const pglite = await migrated(new PGlite({ extensions: PGLITE_EXTENSIONS }));
   try {
     return await pglite.dumpDataDir("none");
   } finally {
@@ -61,7 +62,7 @@ export async function writePgliteTemplateFolder(folder = PGLITE_TEMPLATE_FOLDER)
   const partial = `${folder}.partial`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(dirname(folder), { recursive: true });
-  const pglite = await migrated(new PGlite({ dataDir: partial }));
+  const pglite = await migrated(new PGlite({ dataDir: partial, extensions: PGLITE_EXTENSIONS }));
   // A clean shutdown leaves a data folder that opens without recovery wherever it is copied.
   await pglite.close();
   rmSync(folder, { recursive: true, force: true });

@@ -34,6 +34,15 @@ export const CASE_STATES = [
 ] as const;
 export type CaseState = (typeof CASE_STATES)[number];
 
+/** The states of work still to do: every state before resolved. */
+export const OPEN_CASE_STATES = ["new", "queued", "offered", "assigned", "waiting_on_customer"] as const;
+
+/**
+ * The inbox's partial indexes hold open cases only. A list query must spell its states as literals,
+ * not parameters, for the planner to prove they fall inside this predicate.
+ */
+const openCase = sql.raw(`state in (${OPEN_CASE_STATES.map((state) => `'${state}'`).join(", ")})`);
+
 export const INTERACTION_KINDS = ["message", "note", "call", "status_event"] as const;
 export type InteractionKind = (typeof INTERACTION_KINDS)[number];
 
@@ -116,6 +125,22 @@ export const cases = pgTable(
     // "My cases", newest activity first: the inbox's default view, read without sorting.
     index("cases_assignee_updated_idx").on(t.assigneeId, t.updatedAt, t.id),
     index("cases_sla_due_idx").on(t.slaDueAt),
+    // The inbox's open lists, newest activity first, each read a page at a time without sorting:
+    // an agent's open cases, the unassigned ones (a separate index: `assignee_id IS NULL` does not
+    // let the planner read the one above in updated_at order), a queue's, everyone's, and those
+    // whose SLA is at risk or breached. They hold open cases only, so they stay small and closed
+    // work costs nothing to keep in them.
+    index("cases_open_assignee_updated_idx").on(t.assigneeId, t.updatedAt, t.id).where(openCase),
+    index("cases_open_unassigned_updated_idx")
+      .on(t.updatedAt, t.id)
+      .where(sql`assignee_id is null and ${openCase}`),
+    index("cases_open_queue_updated_idx").on(t.queueId, t.updatedAt, t.id).where(openCase),
+    index("cases_open_updated_idx").on(t.updatedAt, t.id).where(openCase),
+    index("cases_open_sla_flagged_updated_idx")
+      .on(t.updatedAt, t.id)
+      .where(sql`sla_status in ('at_risk', 'breached') and ${openCase}`),
+    // Search: `ilike '%word%'` on the subject is answered from trigrams (pg_trgm).
+    index("cases_subject_trgm_idx").using("gin", t.subject.op("gin_trgm_ops")),
   ],
 );
 
@@ -148,6 +173,8 @@ export const interactions = pgTable(
     index("interactions_outbox_idx")
       .on(t.status, t.statusChangedAt)
       .where(sql`status in ('queued', 'sending')`),
+    // Search in message text (`ilike '%words%'`), answered from trigrams (pg_trgm).
+    index("interactions_body_trgm_idx").using("gin", t.body.op("gin_trgm_ops")),
   ],
 );
 

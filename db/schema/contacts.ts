@@ -19,7 +19,11 @@ export const contacts = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("contacts_merged_into_idx").on(t.mergedIntoId)],
+  (t) => [
+    index("contacts_merged_into_idx").on(t.mergedIntoId),
+    // Search by name (`ilike '%grace%'`), answered from trigrams (pg_trgm).
+    index("contacts_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")),
+  ],
 );
 
 export const contactIdentities = pgTable(
@@ -41,5 +45,7 @@ export const contactIdentities = pgTable(
   (t) => [
     unique("contact_identities_kind_address_uq").on(t.kind, t.address),
     index("contact_identities_contact_idx").on(t.contactId),
+    // Search by a piece of an address (`ilike '%5552004%'`), answered from trigrams (pg_trgm).
+    index("contact_identities_address_trgm_idx").using("gin", t.address.op("gin_trgm_ops")),
   ],
 );

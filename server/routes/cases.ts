@@ -88,7 +88,9 @@ export function caseRoutes(app: ZodApp, services: Services): void {
             .trim()
             .max(200)
             .optional()
-            .describe("Searches subject, contact name and addresses, message text, #number"),
+            .describe(
+              "Searches subject, contact name and addresses, message text, #number; addresses and message text once it has 3 letters or digits in a row",
+            ),
           limit: z.coerce.number().int().min(1).max(100).default(25),
           cursor: z.string().max(500).optional().describe("`nextCursor` of the previous page"),
         }),
