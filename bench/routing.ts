@@ -97,12 +97,15 @@ async function prepareAgents(options: ConnectOptions): Promise<string[]> {
   }
 }
 
-/** CPU seconds (user + system) a process has used, from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+/** CPU seconds (user + system) a process has used (all its threads), from /proc. */
+function cpuSeconds(pid: number, path = `/proc/${pid}/stat`): number {
+  const fields = readFileSync(path, "utf8").split(") ")[1]!.split(" ");
   // Fields 14 and 15 of stat (utime, stime), counted from `state` as index 0 here.
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
+
+/** CPU seconds of the process's main thread alone (JavaScript, and PGlite's WebAssembly). */
+const mainThreadCpuSeconds = (pid: number) => cpuSeconds(pid, `/proc/${pid}/task/${pid}/stat`);
 
 async function statements(servers: ServerProcess[]): Promise<number> {
   let total = 0;
@@ -123,6 +126,7 @@ interface StepFigures {
   max: number;
   statementsPerChat: number;
   cpuMsPerChat: number;
+  mainThreadCpuMsPerChat: number;
 }
 
 /** A running cluster: server processes, agent sockets, and a way to start chats. */
@@ -217,6 +221,7 @@ class Cluster {
   /** A steady rate for `seconds`; waits for every chat to be resolved before reading CPU and statements. */
   async steady(rate: number, seconds: number): Promise<StepFigures> {
     const cpuBefore = this.servers.reduce((sum, s) => sum + cpuSeconds(s.child.pid!), 0);
+    const mainBefore = this.servers.reduce((sum, s) => sum + mainThreadCpuSeconds(s.child.pid!), 0);
     const statementsBefore = await statements(this.servers);
     const total = Math.round(rate * seconds);
     const chats: Promise<{ caseId: string; sentAt: number } | null>[] = [];
@@ -241,6 +246,8 @@ class Cluster {
     // Let the last resolves' after-commit work finish before reading the counters.
     await sleep(500);
     const cpuMs = (this.servers.reduce((sum, s) => sum + cpuSeconds(s.child.pid!), 0) - cpuBefore) * 1000;
+    const mainMs =
+      (this.servers.reduce((sum, s) => sum + mainThreadCpuSeconds(s.child.pid!), 0) - mainBefore) * 1000;
     const statementCount = (await statements(this.servers)) - statementsBefore;
     const latencies = sent
       .filter((chat) => this.offeredAt.has(chat.caseId))
@@ -255,6 +262,7 @@ class Cluster {
       max: latencies.at(-1) ?? 0,
       statementsPerChat: statementCount / total,
       cpuMsPerChat: cpuMs / total,
+      mainThreadCpuMsPerChat: mainMs / total,
     };
   }
 
@@ -267,7 +275,7 @@ class Cluster {
 const describe = (label: string, f: StepFigures) =>
   `${label}: ${f.sent} chats at ${f.rate}/s: ${f.offered} offered; message -> offer p50 ${f.p50.toFixed(1)} ms, ` +
   `p99 ${f.p99.toFixed(1)} ms, max ${f.max.toFixed(1)} ms; per chat ${f.statementsPerChat.toFixed(1)} statements, ` +
-  `${f.cpuMsPerChat.toFixed(1)} ms server CPU`;
+  `${f.cpuMsPerChat.toFixed(1)} ms server CPU (${f.mainThreadCpuMsPerChat.toFixed(1)} ms on its main thread)`;
 
 interface ModeFigures {
   idleP50: number;
@@ -357,6 +365,7 @@ function modeFigures(prefix: string, mode: ModeFigures): string[] {
     `${prefix}_offered=${mode.steady.offered}`,
     `${prefix}_statements_per_chat=${mode.steady.statementsPerChat.toFixed(1)}`,
     `${prefix}_server_cpu_ms_per_chat=${mode.steady.cpuMsPerChat.toFixed(1)}`,
+    `${prefix}_main_thread_cpu_ms_per_chat=${mode.steady.mainThreadCpuMsPerChat.toFixed(1)}`,
     ...(PARTS.has("knee") ? [`${prefix}_knee_per_s=${mode.knee ?? 0}`] : []),
   ];
 }
