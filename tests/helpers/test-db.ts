@@ -28,12 +28,29 @@ export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop
   await admin.end();
   return {
     url: databaseUrlFor(serverUrl, name),
-    async drop() {
-      const dropper = postgres(serverUrl, { max: 1, onnotice: () => {} });
-      await dropper.unsafe(`drop database if exists ${name} with (force)`);
-      await dropper.end();
-    },
+    drop: () => dropPostgresDatabase(serverUrl, name),
   };
+}
+
+/**
+ * Drops a test database once its connections are gone. A pool that was just closed may still have a
+ * connection finishing its start-up (postgres.js then looks up array types); killing it there is an
+ * unhandled rejection inside postgres.js, so wait a little for it to leave before forcing.
+ */
+async function dropPostgresDatabase(serverUrl: string, name: string): Promise<void> {
+  const dropper = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    for (let waited = 0; waited < 5000; waited += 100) {
+      const [row] = await dropper<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity where datname = ${name}`;
+      if (!row?.n) break;
+      if (process.env.SB_DEBUG_DROP) console.log("DROPWAIT", name, waited, row.n);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await dropper.unsafe(`drop database if exists ${name} with (force)`);
+  } finally {
+    await dropper.end();
+  }
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
@@ -62,9 +79,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       url,
       async drop() {
         await database.close();
-        const dropper = postgres(serverUrl, { max: 1, onnotice: () => {} });
-        await dropper.unsafe(`drop database if exists ${name} with (force)`);
-        await dropper.end();
+        await dropPostgresDatabase(serverUrl, name);
       },
     };
   }
