@@ -33,19 +33,19 @@ export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop
 }
 
 /**
- * Drops a test database once its connections are gone. A pool that was just closed may still have a
- * connection finishing its start-up (postgres.js then looks up array types); killing it there is an
- * unhandled rejection inside postgres.js, so wait a little for it to leave before forcing.
+ * Drops a test database, first letting any connection that is still busy finish (up to 5 s). A
+ * closed pool can leave a connection finishing its start-up (postgres.js then looks up array types);
+ * killing it there is an unhandled rejection inside postgres.js. Idle connections are safe to kill.
  */
 async function dropPostgresDatabase(serverUrl: string, name: string): Promise<void> {
   const dropper = postgres(serverUrl, { max: 1, onnotice: () => {} });
   try {
-    for (let waited = 0; waited < 5000; waited += 100) {
+    for (let waited = 0; waited < 5000; waited += 50) {
       const [row] = await dropper<{ n: number }[]>`
-        select count(*)::int as n from pg_stat_activity where datname = ${name}`;
+        select count(*)::int as n from pg_stat_activity
+        where datname = ${name} and state is distinct from 'idle'`;
       if (!row?.n) break;
-      if (process.env.SB_DEBUG_DROP) console.log("DROPWAIT", name, waited, row.n);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await dropper.unsafe(`drop database if exists ${name} with (force)`);
   } finally {
