@@ -38,8 +38,8 @@ const RATE = Number(process.env.BENCH_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const AGENT_SOCKETS = Number(process.env.BENCH_AGENTS ?? 500);
 const IDLE_CHATS = Number(process.env.BENCH_IDLE_CHATS ?? 30);
-/** How long each step of the knee search runs. */
-const KNEE_SECONDS = Number(process.env.BENCH_KNEE_SECONDS ?? 10);
+/** How long each step of the knee search runs (long enough that one stray pause is not the p99). */
+const KNEE_SECONDS = Number(process.env.BENCH_KNEE_SECONDS ?? 20);
 const KNEE_RATES = (process.env.BENCH_KNEE_RATES ?? "10,20,30,40,50,60,80,100,125,150,200,250")
   .split(",")
   .map(Number);

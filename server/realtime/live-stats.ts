@@ -12,28 +12,41 @@ import { rooms } from "./publisher.ts";
 /** How far down each queue visitors are told their place. */
 const POSITION_LIMIT = 200;
 
+/**
+ * Whether a supervisor's console is connected to any server process. Figures nobody would see are
+ * not computed: a supervisor who connects gets them at the next run (and reads them over HTTP first).
+ */
+async function supervisorsWatching(services: Services): Promise<boolean> {
+  return (await services.agentNamespace().in(rooms.supervisors).fetchSockets()).length > 0;
+}
+
 export function createLiveStatsPusher(services: Services) {
   const lastStats = new Map<string, string>();
   const lastPositions = new Map<string, string>();
 
   return async function push(): Promise<void> {
     const now = services.clock();
-    const stats = await queueStats(
-      services.database.reporting,
-      now,
-      await services.routing.registry?.snapshot(),
-    );
-    const changed = stats.filter((queue) => {
-      const key = JSON.stringify(queue);
-      if (lastStats.get(queue.queueId) === key) return false;
-      lastStats.set(queue.queueId, key);
-      return true;
-    });
-    if (changed.length)
-      services
-        .agentNamespace()
-        .to(rooms.supervisors)
-        .emit("queue.stats", { at: now.toISOString(), queues: changed });
+    if (await supervisorsWatching(services)) {
+      const stats = await queueStats(
+        services.database.reporting,
+        now,
+        await services.routing.registry?.snapshot(),
+      );
+      const changed = stats.filter((queue) => {
+        const key = JSON.stringify(queue);
+        if (lastStats.get(queue.queueId) === key) return false;
+        lastStats.set(queue.queueId, key);
+        return true;
+      });
+      if (changed.length)
+        services
+          .agentNamespace()
+          .to(rooms.supervisors)
+          .emit("queue.stats", { at: now.toISOString(), queues: changed });
+    } else {
+      // Whoever connects next gets every queue's figures, changed or not.
+      lastStats.clear();
+    }
 
     const positions = await queuePositions(services.database.reporting, now, {
       channels: ["chat"],
@@ -58,8 +71,8 @@ export function createLiveStatsPusher(services: Services) {
 
 /**
  * Pushes `metrics.live` (sla/metrics.ts `liveMetrics`) to supervisors. Runs as a periodic job, once
- * per period across all processes; figures equal to the last ones this process pushed (apart from
- * their time) are not pushed again.
+ * per period across all processes, and reads nothing while no supervisor is connected; figures equal
+ * to the last ones this process pushed (apart from their time) are not pushed again.
  */
 export function createLiveMetricsPusher(services: Services) {
   let last = "";
@@ -68,6 +81,10 @@ export function createLiveMetricsPusher(services: Services) {
     // Until the interval job has stored the day's settled intervals a run reads the whole day and
     // may outlast the period; BullMQ would start the next one meanwhile.
     if (running) return;
+    if (!(await supervisorsWatching(services))) {
+      last = "";
+      return;
+    }
     running = true;
     try {
       const metrics = await liveMetrics(services.database.reporting, services.clock(), {

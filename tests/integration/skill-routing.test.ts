@@ -345,6 +345,7 @@ describe("skill-based routing", () => {
 
   it("pushes live queue figures to supervisors and the place in line to a waiting visitor", async () => {
     const queueId = await queueFor("liveq", {});
+    const quietQueueId = await queueFor("quietq", {});
     const supervisor = await app.createAgent({ role: "supervisor" });
     const wall = await connectAgent(app.url, supervisor.token);
     sockets.push(wall);
@@ -376,5 +377,23 @@ describe("skill-based routing", () => {
     const api: Api = supervisor.api;
     const snapshot = await api.get("/api/queues/stats");
     expect(snapshot.body.queues.find((q: { queueId: string }) => q.queueId === queueId).waiting).toBe(3);
+
+    // An empty queue's figures do not change, so the wall got them once.
+    expect(
+      wall.events.some(
+        (e) =>
+          e.name === "queue.stats" &&
+          e.payload.queues.some((q: { queueId: string }) => q.queueId === quietQueueId),
+      ),
+    ).toBe(true);
+    // With no supervisor connected nothing is computed; the next one to connect gets every queue's
+    // figures, the unchanged ones too.
+    wall.close();
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const later = await connectAgent(app.url, supervisor.token);
+    sockets.push(later);
+    await later.waitFor("queue.stats", (p) =>
+      p.queues.some((q: { queueId: string }) => q.queueId === quietQueueId),
+    );
   });
 });
