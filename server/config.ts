@@ -24,6 +24,11 @@ export const ENV_SCHEMA = z.object({
     .optional()
     .describe("PostgreSQL URL; without it the embedded PGlite database in DATA_DIR is used"),
   DATABASE_POOL_SIZE: positiveInt.default(10).describe("Connections per process to PostgreSQL"),
+  EMBEDDED_SHARED_BUFFERS: z
+    .string()
+    .regex(/^\d+(kB|MB|GB)$/, "must be a size such as 32MB or 1GB")
+    .default("32MB")
+    .describe("Shared buffers of the embedded database (PostgreSQL's shared_buffers)"),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
@@ -142,6 +147,8 @@ export interface Config {
   dataDir: string;
   databaseUrl?: string;
   databasePoolSize: number;
+  /** PGlite's shared_buffers, e.g. "32MB". */
+  embeddedSharedBuffers: string;
   redisUrl?: string;
   jobPrefix: string;
   logLevel: z.infer<typeof ENV_SCHEMA>["LOG_LEVEL"];
@@ -221,6 +228,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    embeddedSharedBuffers: e.EMBEDDED_SHARED_BUFFERS,
     redisUrl: e.REDIS_URL,
     jobPrefix: e.JOB_PREFIX,
     logLevel: e.LOG_LEVEL,
