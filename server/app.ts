@@ -55,6 +55,7 @@ import { installAccessControl } from "./http/access.ts";
 import { installErrorHandler } from "./http/errors.ts";
 import { installInputGuards } from "./http/input-guards.ts";
 import { InProcessJobQueue } from "./jobs/in-process-queue.ts";
+import { appQueueLayout } from "./jobs/job-catalogue.ts";
 import type { JobEvents, JobQueue } from "./jobs/job-queue.ts";
 import { METRICS_SCHEDULE } from "./jobs/metrics-jobs.ts";
 import { OUTBOUND_SCHEDULE } from "./jobs/outbound-jobs.ts";
@@ -173,12 +174,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     };
     // BullMQ and ioredis are a quarter of the files the server would load: only a process that
     // uses Redis loads them.
+    const layout = appQueueLayout(config.jobConcurrency);
     const jobs: JobQueue = config.redisUrl
       ? new (await import("./jobs/bullmq-queue.ts")).BullMqJobQueue(
-          { redisUrl: config.redisUrl, prefix: config.jobPrefix },
+          { redisUrl: config.redisUrl, prefix: config.jobPrefix, layout },
           jobEvents,
         )
-      : new InProcessJobQueue(jobEvents);
+      : new InProcessJobQueue(jobEvents, layout);
     cleanups.push(() => jobs.close());
 
     let io: Server | undefined;
