@@ -75,6 +75,7 @@ import { contactRoutes } from "./routes/contacts.ts";
 import { dispositionRoutes } from "./routes/dispositions.ts";
 import { fileRoutes } from "./routes/files.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { jobsAdminRoutes } from "./routes/jobs-admin.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { outboundRoutes } from "./routes/outbound.ts";
 import { routingAdminRoutes } from "./routes/routing-admin.ts";
@@ -164,7 +165,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // database closing under it) would be an unhandled rejection.
     firstAdmin.catch(() => {});
     const clock = options.clock ?? (() => new Date());
-    const metrics = createMetrics({ statementCount: () => database.statementCount() });
+    const metrics = createMetrics({
+      statementCount: () => database.statementCount(),
+      // `jobs` exists by the time anything scrapes.
+      jobStats: () => jobs.stats(),
+    });
     const jobEvents: JobEvents = {
       onCompleted: (name) => metrics.jobs.inc({ name, outcome: "completed" }),
       onFailed: (name, jobId, error, final) => {
@@ -372,6 +377,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     dispositionRoutes(zodApp, services);
     statusTemplateRoutes(zodApp, services);
     outboundRoutes(zodApp, services);
+    jobsAdminRoutes(zodApp, services);
     spaFallback = webRoutes(zodApp).spaFallback;
     const startSteps: (() => Promise<unknown>)[] = [];
     await setupChannels({
