@@ -113,11 +113,6 @@ export async function connect(options: ConnectOptions): Promise<Database> {
         },
         // Dates come back as Date objects and timestamptz stays UTC.
         types: {},
-        // No array-type lookup on each new connection: drizzle expands arrays into separate
-        // parameters and the raw calls pass JSON, so postgres.js never serialises a JS array. It saves
-        // a round trip per connection, and a connection reset during that lookup was an unhandled
-        // rejection inside postgres.js that took the process down.
-        fetch_types: false,
       });
     const client = pool(options.maxConnections ?? 10);
     const reportingClient = pool(options.reportingConnections ?? 2);

@@ -28,12 +28,29 @@ export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop
   await admin.end();
   return {
     url: databaseUrlFor(serverUrl, name),
-    async drop() {
-      const dropper = postgres(serverUrl, { max: 1, onnotice: () => {} });
-      await dropper.unsafe(`drop database if exists ${name} with (force)`);
-      await dropper.end();
-    },
+    drop: () => dropPostgresDatabase(serverUrl, name),
   };
+}
+
+/**
+ * Drops a test database, first letting any connection that is still busy finish (up to 5 s). A
+ * closed pool can leave a connection finishing its start-up (postgres.js then looks up array types);
+ * killing it there is an unhandled rejection inside postgres.js. Idle connections are safe to kill.
+ */
+async function dropPostgresDatabase(serverUrl: string, name: string): Promise<void> {
+  const dropper = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    for (let waited = 0; waited < 5000; waited += 50) {
+      const [row] = await dropper<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity
+        where datname = ${name} and state is distinct from 'idle'`;
+      if (!row?.n) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await dropper.unsafe(`drop database if exists ${name} with (force)`);
+  } finally {
+    await dropper.end();
+  }
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
@@ -62,9 +79,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       url,
       async drop() {
         await database.close();
-        const dropper = postgres(serverUrl, { max: 1, onnotice: () => {} });
-        await dropper.unsafe(`drop database if exists ${name} with (force)`);
-        await dropper.end();
+        await dropPostgresDatabase(serverUrl, name);
       },
     };
   }
