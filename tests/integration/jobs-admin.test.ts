@@ -85,17 +85,16 @@ describe("job queues by kind", () => {
     );
     await expect
       .poll(() => jobRuns("route-queue", "completed"), { timeout: 10_000, interval: 10 })
-      .toBe(before + 1);
+      .toBeGreaterThan(before);
     expect(performance.now() - enqueuedAt).toBeLessThan(1000);
     // The imports were still running: the realtime job did not wait for them.
     const bulk = await queueOf("bulk");
     expect(bulk.active + bulk.waiting).toBeGreaterThan(0);
-    await expect
-      .poll(async () => (await queueOf("bulk")).active + (await queueOf("bulk")).waiting, {
-        timeout: 120_000,
-        interval: 250,
-      })
-      .toBe(0);
+    const backlog = async () => {
+      const queue = await queueOf("bulk");
+      return queue.active + queue.waiting;
+    };
+    await expect.poll(backlog, { timeout: 120_000, interval: 250 }).toBe(0);
   }, 150_000);
 
   it("shows a failed job without its payload, retries it, and says 404 for one it does not hold", async () => {
