@@ -5,6 +5,7 @@
  * TEST_REDIS_URL is set.
  */
 import { randomBytes } from "node:crypto";
+import { Queue } from "bullmq";
 import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "../../cases/errors.ts";
 import { BullMqJobQueue } from "../../server/jobs/bullmq-queue.ts";
@@ -238,3 +239,41 @@ describe.each(drivers)("%s job queues by kind", (_name, make) => {
     await expect.poll(async () => (await failedOf()).failed, { timeout: 10_000 }).toBe(0);
   });
 });
+
+// Only with Redis, like the BullMQ half of the tests above (the in-process driver never had a legacy queue).
+if (redisUrl) {
+  describe("bullmq queues from before jobs were queued by kind", () => {
+    it("moves jobs pending in the single 'jobs' queue to their kind's queue, with the time they had left", async () => {
+      const prefix = `sbt-legacy-${randomBytes(4).toString("hex")}`;
+      const legacy = new Queue("jobs", {
+        connection: { url: redisUrl!, maxRetriesPerRequest: null },
+        prefix,
+      });
+      const queue = new BullMqJobQueue({ redisUrl: redisUrl!, prefix, layout }, {});
+      try {
+        await legacy.add("record", { n: 7 }, { jobId: "record-7", delay: 400, attempts: 3 });
+        await legacy.add("tick", {}, { jobId: "unknown-later", delay: 60_000 });
+        await legacy.upsertJobScheduler("every-tick", { every: 60_000 }, { name: "tick", data: {} });
+        const seen: { n: number; at: number; maxAttempts: number }[] = [];
+        for (const name of Object.keys(layout.kindOf) as (keyof TestJobs)[]) queue.register(name, noop);
+        queue.register("record", async (data, context) => {
+          seen.push({ n: data.n, at: Date.now(), maxAttempts: context.maxAttempts });
+        });
+        const startedAt = Date.now();
+        await queue.start();
+        await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(1);
+        expect(seen[0]).toMatchObject({ n: 7, maxAttempts: 3 });
+        expect(seen[0]!.at - startedAt).toBeLessThan(2000);
+        // Moved, not copied: the old queue holds nothing pending and no scheduler.
+        expect(await legacy.getJobCountByTypes("waiting", "delayed", "prioritized")).toBe(0);
+        expect(await legacy.getJobSchedulers()).toEqual([]);
+        const periodic = (await queue.stats()).find((stats) => stats.queue === "periodic")!;
+        expect(periodic.delayed).toBe(1);
+      } finally {
+        await queue.close();
+        await legacy.close();
+        await clearRedisPrefix(redisUrl!, prefix);
+      }
+    });
+  });
+}
