@@ -18,10 +18,26 @@ export interface EnqueueOptions {
   backoffMs?: number;
 }
 
-/** Schedules background work. `J` maps job names to their payloads; payloads hold ids, never secrets. */
-export interface JobScheduler<J> {
+/**
+ * Every background job by name, with its payload: the one catalogue `enqueue` is typed against.
+ * Each part of the app adds its own jobs where it defines them (`declare module` on this file), so
+ * the case core never imports the layers above it; server/jobs/job-catalogue.ts then gives every
+ * name its queue, and tsc fails if a name has none. Payloads hold ids, never secrets.
+ */
+export interface JobCatalogue {
+  /** Close a resolved case once its close delay has passed (the handler re-checks). */
+  "close-resolved-case": { caseId: string };
+  /** Deliver one queued outbound interaction through its channel. */
+  "deliver-interaction": { interactionId: string };
+}
+
+export type JobName = keyof JobCatalogue & string;
+
+/** Schedules background work, typed against a catalogue (by default the whole app's). */
+export interface JobScheduler<J = JobCatalogue> {
   enqueue<K extends keyof J & string>(name: K, data: J[K], options?: EnqueueOptions): Promise<void>;
-  cancel(jobId: string): Promise<void>;
+  /** Drops a pending job of `name` with this id (a no-op if it already ran or is running). */
+  cancel(name: keyof J & string, jobId: string): Promise<void>;
 }
 
 export interface EventSink {
@@ -107,9 +123,4 @@ export interface CaseTransition {
 export type TransitionHook = (transition: CaseTransition, plan: CasePlan) => Promise<void>;
 
 /** Jobs that the case core schedules; server/jobs registers their handlers. */
-export type CaseJobs = {
-  /** Close a resolved case once its close delay has passed (the handler re-checks). */
-  "close-resolved-case": { caseId: string };
-  /** Deliver one queued outbound interaction through its channel. */
-  "deliver-interaction": { interactionId: string };
-};
+export type CaseJobs = Pick<JobCatalogue, "close-resolved-case" | "deliver-interaction">;

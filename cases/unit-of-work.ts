@@ -5,18 +5,22 @@
  */
 import type { Db, Tx } from "../db/connect.ts";
 import type { DomainEvent } from "./events.ts";
-import type { EnqueueOptions, EventSink, QueuedCase, RoutingTrigger } from "./ports.ts";
+import type {
+  EnqueueOptions,
+  EventSink,
+  JobCatalogue,
+  JobName,
+  JobScheduler,
+  QueuedCase,
+  RoutingTrigger,
+} from "./ports.ts";
 
-interface PendingJob {
-  name: string;
-  data: unknown;
-  options?: EnqueueOptions;
-}
+type PendingJob = {
+  [K in JobName]: { name: K; data: JobCatalogue[K]; options?: EnqueueOptions | undefined };
+}[JobName];
 
-export interface Outbox {
-  /** Any scheduler: the after-commit jobs are forwarded to it by name. */
-  enqueue(name: string, data: unknown, options?: EnqueueOptions): Promise<void>;
-}
+/** Any scheduler: the after-commit jobs are forwarded to it by name. */
+export type Outbox = Pick<JobScheduler, "enqueue">;
 
 export class UnitOfWork {
   readonly events: DomainEvent[] = [];
@@ -44,8 +48,8 @@ export class UnitOfWork {
     this.events.push(...events);
   }
 
-  schedule(name: string, data: unknown, options?: EnqueueOptions): void {
-    this.jobs.push({ name, data, options });
+  schedule<K extends JobName>(name: K, data: JobCatalogue[K], options?: EnqueueOptions): void {
+    this.jobs.push({ name, data, options } as PendingJob);
   }
 
   afterCommit(followUp: (deps: UnitOfWorkDeps) => Promise<void>): void {

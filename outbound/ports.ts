@@ -1,6 +1,6 @@
 /** What the outbound core needs from the rest of the app, handed in by the composition root. */
 import type { CountryCode } from "libphonenumber-js";
-import type { Clock, EnqueueOptions } from "../cases/ports.ts";
+import type { Clock, JobScheduler } from "../cases/ports.ts";
 import type { Db } from "../db/connect.ts";
 
 /** Places a call through the telephony provider; Twilio asks `url` for TwiML once someone answers. */
@@ -17,9 +17,8 @@ export interface OutboundCalls {
   }): Promise<{ sid: string }>;
 }
 
-export interface OutboundJobs {
-  enqueue(name: string, data: unknown, options?: EnqueueOptions): Promise<void>;
-}
+/** Schedules the outbound core's jobs (the list import). */
+export type OutboundScheduler = Pick<JobScheduler, "enqueue">;
 
 /** Agents' presence, as routing keeps it. */
 export interface OutboundPresence {
@@ -30,7 +29,7 @@ export interface OutboundPresence {
 export interface OutboundDeps {
   db: Db;
   clock: Clock;
-  jobs: OutboundJobs;
+  jobs: OutboundScheduler;
   /** Null when no telephony provider is configured: progressive and predictive campaigns cannot run. */
   calls: OutboundCalls | null;
   presence: OutboundPresence;
@@ -43,3 +42,12 @@ export interface OutboundDeps {
 /** Job names of the outbound core. */
 export const OUTBOUND_IMPORT_JOB = "outbound-import";
 export const OUTBOUND_DIALER_JOB = "outbound-dialer";
+
+declare module "../cases/ports.ts" {
+  interface JobCatalogue {
+    /** Imports (or continues importing) one uploaded call list, in batches. */
+    [OUTBOUND_IMPORT_JOB]: { importId: string };
+    /** One dialer pass over every running progressive or predictive campaign. */
+    [OUTBOUND_DIALER_JOB]: Record<string, never>;
+  }
+}

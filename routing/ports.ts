@@ -4,12 +4,16 @@ import type { AgentRegistry } from "./agent-registry.ts";
 import type { RoutingConfigCache } from "./config-cache.ts";
 import type { OfferTimers } from "./offer-timers.ts";
 
-export type RoutingJobs = {
+export interface RoutingJobs {
   /** Return an offer that was not answered in time (the handler re-checks it is still pending). */
   "expire-offer": { offerId: string };
   /** Look at a queue (or all) again: an overflow step, aging step, sticky window or wrap-up ends. */
   "route-queue": { queueId: string | "all" };
-};
+}
+
+declare module "../cases/ports.ts" {
+  interface JobCatalogue extends RoutingJobs {}
+}
 
 export interface RoutingSettings {
   /** How long an agent has to accept an offer (queues may override it). */

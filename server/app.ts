@@ -55,6 +55,7 @@ import { installAccessControl } from "./http/access.ts";
 import { installErrorHandler } from "./http/errors.ts";
 import { installInputGuards } from "./http/input-guards.ts";
 import { InProcessJobQueue } from "./jobs/in-process-queue.ts";
+import { appQueueLayout } from "./jobs/job-catalogue.ts";
 import type { JobEvents, JobQueue } from "./jobs/job-queue.ts";
 import { METRICS_SCHEDULE } from "./jobs/metrics-jobs.ts";
 import { OUTBOUND_SCHEDULE } from "./jobs/outbound-jobs.ts";
@@ -74,6 +75,7 @@ import { contactRoutes } from "./routes/contacts.ts";
 import { dispositionRoutes } from "./routes/dispositions.ts";
 import { fileRoutes } from "./routes/files.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { jobsAdminRoutes } from "./routes/jobs-admin.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { outboundRoutes } from "./routes/outbound.ts";
 import { routingAdminRoutes } from "./routes/routing-admin.ts";
@@ -163,7 +165,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // database closing under it) would be an unhandled rejection.
     firstAdmin.catch(() => {});
     const clock = options.clock ?? (() => new Date());
-    const metrics = createMetrics({ statementCount: () => database.statementCount() });
+    const metrics = createMetrics({
+      statementCount: () => database.statementCount(),
+      // `jobs` exists by the time anything scrapes.
+      jobStats: () => jobs.stats(),
+    });
     const jobEvents: JobEvents = {
       onCompleted: (name) => metrics.jobs.inc({ name, outcome: "completed" }),
       onFailed: (name, jobId, error, final) => {
@@ -173,12 +179,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     };
     // BullMQ and ioredis are a quarter of the files the server would load: only a process that
     // uses Redis loads them.
+    const layout = appQueueLayout(config.jobConcurrency);
     const jobs: JobQueue = config.redisUrl
       ? new (await import("./jobs/bullmq-queue.ts")).BullMqJobQueue(
-          { redisUrl: config.redisUrl, prefix: config.jobPrefix },
+          { redisUrl: config.redisUrl, prefix: config.jobPrefix, layout },
           jobEvents,
         )
-      : new InProcessJobQueue(jobEvents);
+      : new InProcessJobQueue(jobEvents, layout);
     cleanups.push(() => jobs.close());
 
     let io: Server | undefined;
@@ -370,6 +377,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     dispositionRoutes(zodApp, services);
     statusTemplateRoutes(zodApp, services);
     outboundRoutes(zodApp, services);
+    jobsAdminRoutes(zodApp, services);
     spaFallback = webRoutes(zodApp).spaFallback;
     const startSteps: (() => Promise<unknown>)[] = [];
     await setupChannels({

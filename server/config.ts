@@ -39,6 +39,16 @@ export const ENV_SCHEMA = z.object({
     .regex(/^[A-Za-z0-9_-]+$/, "letters, digits, '-' and '_' only")
     .default("switchboard")
     .describe("Prefix of BullMQ keys and socket.io channels in Redis"),
+  JOB_CONCURRENCY_REALTIME: positiveInt
+    .default(8)
+    .describe("Realtime jobs (offer expiry, wrap-up, disconnects) run at once per process"),
+  JOB_CONCURRENCY_DELIVERY: positiveInt
+    .default(8)
+    .describe("Delivery jobs (outbound messages, customer updates) run at once per process"),
+  JOB_CONCURRENCY_PERIODIC: positiveInt
+    .default(4)
+    .describe("Periodic jobs (sweep, SLA monitor, live stats, dialer) run at once per process"),
+  JOB_CONCURRENCY_BULK: positiveInt.default(1).describe("Bulk jobs (list imports) run at once per process"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SECRET_KEY: z
     .string()
@@ -151,6 +161,8 @@ export interface Config {
   embeddedSharedBuffers: string;
   redisUrl?: string;
   jobPrefix: string;
+  /** Jobs of each kind run at once per process (server/jobs/job-catalogue.ts). */
+  jobConcurrency: { realtime: number; delivery: number; periodic: number; bulk: number };
   logLevel: z.infer<typeof ENV_SCHEMA>["LOG_LEVEL"];
   secretKey?: string;
   admin: { email: string; password?: string; name: string };
@@ -231,6 +243,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     embeddedSharedBuffers: e.EMBEDDED_SHARED_BUFFERS,
     redisUrl: e.REDIS_URL,
     jobPrefix: e.JOB_PREFIX,
+    jobConcurrency: {
+      realtime: e.JOB_CONCURRENCY_REALTIME,
+      delivery: e.JOB_CONCURRENCY_DELIVERY,
+      periodic: e.JOB_CONCURRENCY_PERIODIC,
+      bulk: e.JOB_CONCURRENCY_BULK,
+    },
     logLevel: e.LOG_LEVEL,
     secretKey: e.SECRET_KEY,
     admin: { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD, name: e.ADMIN_NAME },

@@ -1,10 +1,55 @@
 /** Prometheus metrics on their own registry (one per app, so tests can run several apps in a process). */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { QueueStats } from "./jobs/job-catalogue.ts";
 
-export function createMetrics(sources: { statementCount?: () => number } = {}) {
+export interface MetricsSources {
+  statementCount?: () => number;
+  /** The job queues' figures, read when /metrics is scraped. */
+  jobStats?: () => Promise<QueueStats[]>;
+}
+
+/** One read of the queues serves the three job gauges of a scrape. */
+function sharedJobStats(read: (() => Promise<QueueStats[]>) | undefined) {
+  let last: { at: number; stats: Promise<QueueStats[]> } | undefined;
+  return () => {
+    if (!read) return Promise.resolve([]);
+    const now = Date.now();
+    if (!last || now - last.at > 500) last = { at: now, stats: read().catch(() => []) };
+    return last.stats;
+  };
+}
+
+export function createMetrics(sources: MetricsSources = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "switchboard_" });
   let statementsReported = 0;
+  const jobStats = sharedJobStats(sources.jobStats);
+  const jobGauge = (name: string, help: string, value: (queue: QueueStats) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ["queue"] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const queue of await jobStats()) this.set({ queue: queue.queue }, value(queue) ?? 0);
+      },
+    });
+  jobGauge(
+    "switchboard_job_queue_waiting",
+    "Jobs ready to run and waiting for a free slot, by queue",
+    (q) => q.waiting,
+  );
+  jobGauge(
+    "switchboard_job_queue_oldest_seconds",
+    "Seconds the oldest ready job of a queue has waited (0 when none waits)",
+    (q) => q.oldestWaitingSeconds,
+  );
+  jobGauge(
+    "switchboard_job_queue_failed",
+    "Failed jobs kept for inspection and retry, by queue",
+    (q) => q.failed,
+  );
   return {
     dbStatements: new Counter({
       name: "switchboard_db_statements_total",

@@ -56,6 +56,13 @@ export function updateEventFor(transition: {
 
 export const STATUS_UPDATE_JOB = "send-status-update";
 
+declare module "../../cases/ports.ts" {
+  interface JobCatalogue {
+    /** Send (or hold through quiet hours, or skip with a reason) one decided customer update. */
+    [STATUS_UPDATE_JOB]: { notificationId: string };
+  }
+}
+
 /** `after` names the update whose outcome released this one. */
 const updateJob = (notificationId: string, delayMs = 0, after?: string) =>
   [

@@ -3,6 +3,7 @@
  * calling additionally by the API key and TwiML app. The phone numbers admin API and the SMS
  * segment counter are always there, so numbers can be set up before the credentials are.
  */
+import { AppError } from "../../cases/errors.ts";
 import type { DomainEvent } from "../../cases/events.ts";
 import { createSmsSender } from "../../channels/sms/sms-sender.ts";
 import { createTwilioApi } from "../../channels/twilio/twilio-client.ts";
@@ -20,6 +21,10 @@ import type { ChannelContext } from "./index.ts";
 /** The durable timer that sends a caller nobody answered to voicemail. */
 export const VOICE_WAIT_JOB = "voice-wait-timeout";
 export type VoiceJobs = { [VOICE_WAIT_JOB]: { callInteractionId: string } };
+
+declare module "../../cases/ports.ts" {
+  interface JobCatalogue extends VoiceJobs {}
+}
 
 /** How far down each queue callers are told their place. */
 const POSITION_LIMIT = 200;
@@ -67,7 +72,7 @@ function createVoiceDeps(context: ChannelContext, twilio: ReturnType<typeof crea
       },
       scheduleWaitTimeout: (callInteractionId, delayMs) =>
         jobs.enqueue(VOICE_WAIT_JOB, { callInteractionId }, { jobId: waitJobId(callInteractionId), delayMs }),
-      cancelWaitTimeout: (callInteractionId) => jobs.cancel(waitJobId(callInteractionId)),
+      cancelWaitTimeout: (callInteractionId) => jobs.cancel(VOICE_WAIT_JOB, waitJobId(callInteractionId)),
     },
   };
 }
@@ -82,6 +87,12 @@ export async function setupTwilio(context: ChannelContext): Promise<void> {
     voice,
     browserCalling: settings?.voice ? { accountSid: settings.accountSid, ...settings.voice } : null,
   });
+  // Registered with or without Twilio: a timer left in Redis by a process that had voice must not
+  // keep this one from starting, and every job of the catalogue has a handler.
+  context.jobs.register(VOICE_WAIT_JOB, async ({ callInteractionId }) => {
+    if (!voice) throw new AppError("INVALID", "Voice is not configured on this server (TWILIO_* unset).");
+    await sendWaitingCallerToVoicemail(voice, callInteractionId);
+  });
   if (!settings || !twilio || !voice) return;
 
   services.senders.sms = createSmsSender({ db: services.db, twilio, publicUrl: config.publicUrl });
@@ -90,9 +101,6 @@ export async function setupTwilio(context: ChannelContext): Promise<void> {
     offer: async (where) => offerCallbacks(voice, await waitingCallers(services.db, where)),
   };
   twilioWebhookRoutes(app, services, { authToken: settings.authToken, publicUrl: config.publicUrl, voice });
-  context.jobs.register<VoiceJobs[typeof VOICE_WAIT_JOB]>(VOICE_WAIT_JOB, ({ callInteractionId }) =>
-    sendWaitingCallerToVoicemail(voice, callInteractionId),
-  );
 
   // A case with a caller on the line changed hands: the caller follows it. An agent accepted a
   // waiting caller's case: put the caller through. Only this process hears about its own commits;

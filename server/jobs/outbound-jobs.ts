@@ -18,17 +18,10 @@ import { setPresence } from "../../routing/presence.ts";
 import type { Services } from "../services.ts";
 import type { JobQueue } from "./job-queue.ts";
 
-export type OutboundJobs = {
-  /** Imports (or continues importing) one uploaded call list, in batches. */
-  [OUTBOUND_IMPORT_JOB]: { importId: string };
-  /** One dialer pass over every running progressive or predictive campaign. */
-  [OUTBOUND_DIALER_JOB]: Record<string, never>;
-};
-
 export const OUTBOUND_DIALER_INTERVAL_MS = 2000;
 
 /** Periodic jobs to schedule at start-up: name and interval. */
-export const OUTBOUND_SCHEDULE: { name: keyof OutboundJobs; intervalMs: number }[] = [
+export const OUTBOUND_SCHEDULE: { name: typeof OUTBOUND_DIALER_JOB; intervalMs: number }[] = [
   { name: OUTBOUND_DIALER_JOB, intervalMs: OUTBOUND_DIALER_INTERVAL_MS },
 ];
 
@@ -88,19 +81,16 @@ export function outboundDeps(services: Services): OutboundDeps {
 }
 
 export function registerOutboundJobs(queue: JobQueue, services: Services): void {
-  queue.register<OutboundJobs[typeof OUTBOUND_IMPORT_JOB]>(
-    OUTBOUND_IMPORT_JOB,
-    async ({ importId }, context) => {
-      const deps = outboundDeps(services);
-      try {
-        await runListImport(deps, importId);
-      } catch (error) {
-        if (context.attempt >= context.maxAttempts) await failListImport(deps, importId, error);
-        throw error;
-      }
-    },
-  );
-  queue.register<OutboundJobs[typeof OUTBOUND_DIALER_JOB]>(OUTBOUND_DIALER_JOB, async () => {
+  queue.register(OUTBOUND_IMPORT_JOB, async ({ importId }, context) => {
+    const deps = outboundDeps(services);
+    try {
+      await runListImport(deps, importId);
+    } catch (error) {
+      if (context.attempt >= context.maxAttempts) await failListImport(deps, importId, error);
+      throw error;
+    }
+  });
+  queue.register(OUTBOUND_DIALER_JOB, async () => {
     const deps = outboundDeps(services);
     for (const campaignId of await runningCampaignIds(deps.db)) {
       try {

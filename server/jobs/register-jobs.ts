@@ -1,34 +1,20 @@
 /** The job catalogue: every job name, its payload type and its handler, in one place. */
 import { closeIfDue, closeOverdueResolved } from "../../cases/auto-close.ts";
 import { deliverInteraction, deliveryJob, findStrandedOutbound } from "../../cases/outbox.ts";
-import type { CaseJobs } from "../../cases/ports.ts";
+import type { JobName } from "../../cases/ports.ts";
 import { findDueStatusUpdates, sendStatusUpdate } from "../../channels/status-updates/status-updates.ts";
-import type { RoutingJobs } from "../../routing/ports.ts";
 import { escalate } from "../../sla/escalation.ts";
 import { judgeRemedies } from "../../sla/remedy-apply.ts";
 import { sweepSla } from "../../sla/sla-monitor.ts";
 import { checkAgentConnection, sweepVanishedAgents } from "../realtime/agent-connections.ts";
 import { createLiveStatsPusher } from "../realtime/live-stats.ts";
 import type { Services } from "../services.ts";
+import type { Jobs } from "./job-catalogue.ts";
 import type { JobQueue } from "./job-queue.ts";
-import { type MetricsJobs, registerMetricsJobs } from "./metrics-jobs.ts";
-import { type OutboundJobs, registerOutboundJobs } from "./outbound-jobs.ts";
+import { registerMetricsJobs } from "./metrics-jobs.ts";
+import { registerOutboundJobs } from "./outbound-jobs.ts";
 
-export type SystemJobs = {
-  /** Repairs what lost jobs should have done: overdue offers, waiting cases, stranded outbound, due closes, vanished agents. */
-  "maintenance-sweep": Record<string, never>;
-  /** The disconnect grace period of an agent ran out: offline if no console reconnected. */
-  "check-agent-connection": { agentId: string };
-  /** Live queue figures to supervisors and places in line to visitors, once a second. */
-  "push-live-stats": Record<string, never>;
-  /** Flag SLA targets that became at risk or breached, and run escalation rules on them. */
-  "sla-monitor": Record<string, never>;
-  /** Send (or hold through quiet hours, or skip with a reason) one decided customer update. */
-  "send-status-update": { notificationId: string };
-};
-
-export type Jobs = CaseJobs & RoutingJobs & SystemJobs & MetricsJobs & OutboundJobs;
-export type JobName = keyof Jobs;
+export type { JobName, Jobs };
 
 /** Outbound messages still queued this long after their last change have lost their job. */
 const STRANDED_AFTER_MS = 120_000;
@@ -41,7 +27,7 @@ export function registerJobs(queue: JobQueue, services: Services): void {
     name: K,
     handler: (data: Jobs[K], context: { attempt: number; maxAttempts: number }) => Promise<unknown>,
   ) =>
-    queue.register<Jobs[K]>(name, async (data, context) => {
+    queue.register(name, async (data, context) => {
       await handler(data, context);
     });
 

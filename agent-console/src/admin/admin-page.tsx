@@ -8,6 +8,7 @@ import { AgentsAdmin } from "./agents-admin.tsx";
 import { CannedAdmin } from "./canned-admin.tsx";
 import { ChannelsAdmin } from "./channels-admin.tsx";
 import { DispositionsAdmin } from "./dispositions-admin.tsx";
+import { JobsAdmin } from "./jobs-admin.tsx";
 import { QueuesAdmin } from "./queues-admin.tsx";
 import { RulesAdmin } from "./rules-admin.tsx";
 import { SkillsAdmin } from "./skills-admin.tsx";
@@ -29,6 +30,7 @@ const SECTIONS: { id: string; label: string; description: string; Page: Componen
     Page: DispositionsAdmin,
   },
   { id: "updates", label: "Customer updates", description: "What customers are sent", Page: UpdatesAdmin },
+  { id: "jobs", label: "Jobs", description: "Queues, backlog, failures", Page: JobsAdmin },
 ];
 
 export default function AdminPage({ section }: { section: string }) {

@@ -208,3 +208,25 @@ export interface StatusTemplate {
   enabled: boolean;
   updatedAt: string;
 }
+
+/** One failed job as GET /api/admin/jobs lists it (no payload). */
+export interface FailedJob {
+  id: string;
+  name: string;
+  error: string;
+  failedAt: string;
+  attempts: number;
+}
+
+/** One job queue (one per kind of job): its backlog and recent failures. */
+export interface JobQueueStats {
+  queue: string;
+  kind: "realtime" | "delivery" | "periodic" | "bulk";
+  concurrency: number;
+  waiting: number;
+  delayed: number;
+  active: number;
+  oldestWaitingSeconds: number | null;
+  failed: number;
+  recentFailed: FailedJob[];
+}

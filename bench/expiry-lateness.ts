@@ -1,0 +1,270 @@
+/**
+ * Offer expiry during a bulk import: the compiled server runs a 100,000-row call list import while
+ * chats keep arriving and are offered to agents who never answer (OFFER_TIMEOUT_SECONDS=1), so
+ * every offer expires and the case is offered to the next agent. Lateness is the time an agent's
+ * socket hears `offer.closed` (expired) minus the offer's `expiresAt`: what a user would notice of
+ * a bulk job delaying realtime work. Run on the embedded mode (PGlite, in-process jobs) and on
+ * PostgreSQL + Redis (BullMQ), each on a fresh database (and Redis prefix) that is removed after.
+ *
+ *   npm run bench:expiry-lateness
+ *   BENCH_ROWS=20000 BENCH_PARTS=pglite npm run bench:expiry-lateness
+ *
+ * The last line is `key=value` figures.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import postgres from "postgres";
+import { io, type Socket } from "socket.io-client";
+import { type ConnectOptions, connect } from "../db/connect.ts";
+import { runMigrations } from "../db/migrate.ts";
+import { agents } from "../db/schema/agents.ts";
+import { hashPassword } from "../server/auth/passwords.ts";
+import { createSession } from "../server/auth/sessions.ts";
+import { clearRedisPrefix } from "../tests/helpers/build-app.ts";
+import { CALL_LIST_MAPPING, callListCsv } from "../tests/helpers/call-list-csv.ts";
+import { type ServerProcess, startServerProcess } from "../tests/helpers/server-process.ts";
+import { postgresReachable } from "./postgres-reachable.ts";
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
+const AGENTS = Number(process.env.BENCH_AGENTS ?? 20);
+/** New chats per second while the import runs. */
+const CHATS_PER_S = Number(process.env.BENCH_CHATS_PER_S ?? 2);
+const SERVER_URL =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  "postgres://postgres@127.0.0.1:5432/postgres";
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const PARTS = new Set((process.env.BENCH_PARTS ?? "pglite,pg").split(","));
+const ADMIN_PASSWORD = "bench-password";
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Agents, an admin (who starts the import) and their sessions, written before the server starts
+ * (argon2 sign-ins would dominate). Returns the agents' tokens, then the admin's.
+ */
+async function prepareAgents(
+  options: ConnectOptions,
+): Promise<{ agentTokens: string[]; adminToken: string }> {
+  const database = await connect(options);
+  try {
+    await runMigrations(database);
+    const passwordHash = await hashPassword("bench-agent-password");
+    const rows = await database.db
+      .insert(agents)
+      .values(
+        Array.from({ length: AGENTS + 1 }, (_, i) => ({
+          email: `lateness${i}@example.com`,
+          name: `Lateness ${i}`,
+          role: i === AGENTS ? ("admin" as const) : ("agent" as const),
+          passwordHash,
+          presence: i === AGENTS ? ("offline" as const) : ("available" as const),
+        })),
+      )
+      .returning({ id: agents.id });
+    const tokens: string[] = [];
+    for (const row of rows)
+      tokens.push((await createSession(database.db, row.id, 3600_000, new Date())).token);
+    return { agentTokens: tokens.slice(0, AGENTS), adminToken: tokens[AGENTS]! };
+  } finally {
+    await database.close();
+  }
+}
+
+async function api(server: ServerProcess, token: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+interface Figures {
+  p50: number;
+  p99: number;
+  max: number;
+  expired: number;
+  rowsPerS: number;
+  importSeconds: number;
+  chats: number;
+}
+
+async function runMode(
+  label: string,
+  env: Record<string, string>,
+  database: ConnectOptions,
+): Promise<Figures> {
+  const { agentTokens: tokens, adminToken: admin } = await prepareAgents(database);
+  const server = await startServerProcess(
+    {
+      LOG_LEVEL: "error",
+      ADMIN_PASSWORD,
+      SECRET_KEY: "bench-secret-key-of-at-least-32-chars",
+      OFFER_TIMEOUT_SECONDS: "1",
+      // Agents who let offers lapse stay available: every offer in the run is one more expiry.
+      MAX_MISSED_OFFERS: "1000000",
+      STATUS_UPDATES: "false",
+      ...env,
+    },
+    { compiled: true },
+  );
+  const sockets: Socket[] = [];
+  const expiresAt = new Map<string, number>();
+  const lateness: number[] = [];
+  let importing = false;
+  try {
+    for (const token of tokens) {
+      const socket = io(`${server.url}/agent`, {
+        auth: { token },
+        transports: ["websocket"],
+        forceNew: true,
+        reconnection: false,
+      });
+      // Never answer: every offer runs out.
+      socket.on("offer", (offer: { offerId: string; expiresAt: string }) => {
+        expiresAt.set(offer.offerId, Date.parse(offer.expiresAt));
+      });
+      socket.on("offer.closed", (closed: { offerId: string; status: string }) => {
+        const due = expiresAt.get(closed.offerId);
+        if (closed.status === "expired" && due !== undefined && importing) lateness.push(Date.now() - due);
+      });
+      sockets.push(socket);
+    }
+    await Promise.all(
+      sockets.map(
+        (socket) =>
+          new Promise<void>((resolve, reject) => {
+            socket.once("connect", () => resolve());
+            socket.once("connect_error", reject);
+          }),
+      ),
+    );
+    const list = await api(server, admin, "POST", "/api/outbound/lists", { name: "Lateness bench" });
+    const csv = callListCsv(ROWS);
+
+    importing = true;
+    const started = performance.now();
+    const job = await api(server, admin, "POST", `/api/outbound/lists/${list.id}/imports`, {
+      csv,
+      mapping: CALL_LIST_MAPPING,
+    });
+    let chats = 0;
+    const visitors: Socket[] = [];
+    const arrivals = setInterval(() => {
+      chats++;
+      const visitor = io(`${server.url}/chat`, {
+        transports: ["websocket"],
+        forceNew: true,
+        reconnection: false,
+      });
+      visitors.push(visitor);
+      visitor.once("connect", () =>
+        visitor.emit("hello", {}, () =>
+          visitor.emit("message", { body: `lateness chat ${chats}` }, () => {}),
+        ),
+      );
+    }, 1000 / CHATS_PER_S);
+    let status = "queued";
+    while (status === "queued" || status === "running") {
+      await sleep(250);
+      status = (await api(server, admin, "GET", `/api/outbound/imports/${job.id}?limit=1`)).status;
+    }
+    const importSeconds = (performance.now() - started) / 1000;
+    importing = false;
+    clearInterval(arrivals);
+    for (const visitor of visitors) visitor.close();
+    if (status !== "done") throw new Error(`the import ended ${status}`);
+
+    lateness.sort((a, b) => a - b);
+    const figures = {
+      p50: percentile(lateness, 50),
+      p99: percentile(lateness, 99),
+      max: lateness.at(-1) ?? 0,
+      expired: lateness.length,
+      rowsPerS: ROWS / importSeconds,
+      importSeconds,
+      chats,
+    };
+    console.log(
+      `${label}: ${ROWS} rows imported in ${importSeconds.toFixed(1)} s (${Math.round(figures.rowsPerS)} rows/s); ` +
+        `${chats} chats, ${figures.expired} offers expired meanwhile: lateness p50 ${figures.p50} ms, ` +
+        `p99 ${figures.p99} ms, max ${figures.max} ms`,
+    );
+    return figures;
+  } finally {
+    for (const socket of sockets) socket.close();
+    await server.kill("SIGTERM");
+  }
+}
+
+async function withPostgres<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const name = `sb_bench_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  try {
+    return await fn(url.toString());
+  } finally {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+const line = (prefix: string, f: Figures) => [
+  `${prefix}expiry_lateness_p50_ms=${f.p50}`,
+  `${prefix}expiry_lateness_p99_ms=${f.p99}`,
+  `${prefix}expiry_lateness_max_ms=${f.max}`,
+  `${prefix}offers_expired=${f.expired}`,
+  `${prefix}import_rows_per_s=${Math.round(f.rowsPerS)}`,
+];
+
+async function main(): Promise<void> {
+  const figures: string[] = [];
+  if (PARTS.has("pglite")) {
+    const dataDir = mkdtempSync(join(tmpdir(), "switchboard-lateness-"));
+    try {
+      const result = await runMode("PGlite, in-process jobs", { DATA_DIR: dataDir }, { dataDir });
+      console.log(`mode=pglite ${line("", result).join(" ")}`);
+      figures.push(...line("pglite_", result));
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  if (PARTS.has("pg")) {
+    if (await postgresReachable(SERVER_URL)) {
+      const prefix = `bench-${randomBytes(3).toString("hex")}`;
+      // Attachments would go here; the database is PostgreSQL.
+      const dataDir = mkdtempSync(join(tmpdir(), "switchboard-lateness-"));
+      try {
+        const result = await withPostgres((databaseUrl) =>
+          runMode(
+            "PostgreSQL + Redis (BullMQ)",
+            { DATABASE_URL: databaseUrl, REDIS_URL, JOB_PREFIX: prefix, DATA_DIR: dataDir },
+            { databaseUrl },
+          ),
+        );
+        console.log(`mode=pg ${line("", result).join(" ")}`);
+        figures.push(...line("pg_", result));
+      } finally {
+        await clearRedisPrefix(REDIS_URL, prefix);
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    } else {
+      console.log("postgresql: not reachable; set BENCH_DATABASE_URL to include it");
+    }
+  }
+  console.log(`rows=${ROWS} agents=${AGENTS} chats_per_s=${CHATS_PER_S} ${figures.join(" ")}`);
+}
+
+await main();
