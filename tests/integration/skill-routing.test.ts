@@ -373,7 +373,8 @@ describe("skill-based routing", () => {
           e.payload.queues.some((q: { queueId: string }) => q.queueId === queueId),
       )
       .map((e) => Date.parse(e.payload.at));
-    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(900);
+    // Once a second by the scheduler; a busy machine starts a run up to a few hundred ms early or late.
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(700);
     const api: Api = supervisor.api;
     const snapshot = await api.get("/api/queues/stats");
     expect(snapshot.body.queues.find((q: { queueId: string }) => q.queueId === queueId).waiting).toBe(3);
