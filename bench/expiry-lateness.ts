@@ -11,31 +11,31 @@
  *
  * The last line is `key=value` figures.
  */
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import postgres from "postgres";
 import { io, type Socket } from "socket.io-client";
 import { type ConnectOptions, connect } from "../db/connect.ts";
 import { runMigrations } from "../db/migrate.ts";
 import { agents } from "../db/schema/agents.ts";
 import { hashPassword } from "../server/auth/passwords.ts";
 import { createSession } from "../server/auth/sessions.ts";
-import { clearRedisPrefix } from "../tests/helpers/build-app.ts";
 import { CALL_LIST_MAPPING, callListCsv } from "../tests/helpers/call-list-csv.ts";
 import { type ServerProcess, startServerProcess } from "../tests/helpers/server-process.ts";
+import {
+  BENCH_DATABASE_SERVER_URL,
+  BENCH_REDIS_URL,
+  withBenchDatabase,
+  withBenchRedisPrefix,
+} from "./bench-services.ts";
 import { postgresReachable } from "./postgres-reachable.ts";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 20);
 /** New chats per second while the import runs. */
 const CHATS_PER_S = Number(process.env.BENCH_CHATS_PER_S ?? 2);
-const SERVER_URL =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  "postgres://postgres@127.0.0.1:5432/postgres";
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const SERVER_URL = BENCH_DATABASE_SERVER_URL;
+const REDIS_URL = BENCH_REDIS_URL;
 const PARTS = new Set((process.env.BENCH_PARTS ?? "pglite,pg").split(","));
 const ADMIN_PASSWORD = "bench-password";
 
@@ -207,20 +207,6 @@ async function runMode(
   }
 }
 
-async function withPostgres<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `sb_bench_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  try {
-    return await fn(url.toString());
-  } finally {
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
-}
-
 const line = (prefix: string, f: Figures) => [
   `${prefix}expiry_lateness_p50_ms=${f.p50}`,
   `${prefix}expiry_lateness_p99_ms=${f.p99}`,
@@ -243,21 +229,21 @@ async function main(): Promise<void> {
   }
   if (PARTS.has("pg")) {
     if (await postgresReachable(SERVER_URL)) {
-      const prefix = `bench-${randomBytes(3).toString("hex")}`;
       // Attachments would go here; the database is PostgreSQL.
       const dataDir = mkdtempSync(join(tmpdir(), "switchboard-lateness-"));
       try {
-        const result = await withPostgres((databaseUrl) =>
-          runMode(
-            "PostgreSQL + Redis (BullMQ)",
-            { DATABASE_URL: databaseUrl, REDIS_URL, JOB_PREFIX: prefix, DATA_DIR: dataDir },
-            { databaseUrl },
+        const result = await withBenchDatabase((databaseUrl) =>
+          withBenchRedisPrefix((prefix) =>
+            runMode(
+              "PostgreSQL + Redis (BullMQ)",
+              { DATABASE_URL: databaseUrl, REDIS_URL, JOB_PREFIX: prefix, DATA_DIR: dataDir },
+              { databaseUrl },
+            ),
           ),
         );
         console.log(`mode=pg ${line("", result).join(" ")}`);
         figures.push(...line("pg_", result));
       } finally {
-        await clearRedisPrefix(REDIS_URL, prefix);
         rmSync(dataDir, { recursive: true, force: true });
       }
     } else {

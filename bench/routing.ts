@@ -18,19 +18,22 @@
  *
  * The last line is `key=value` figures.
  */
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import postgres from "postgres";
 import { io, type Socket } from "socket.io-client";
 import { type ConnectOptions, connect } from "../db/connect.ts";
 import { runMigrations } from "../db/migrate.ts";
 import { agents } from "../db/schema/agents.ts";
 import { hashPassword } from "../server/auth/passwords.ts";
 import { createSession } from "../server/auth/sessions.ts";
-import { clearRedisPrefix } from "../tests/helpers/build-app.ts";
 import { type ServerProcess, startServerProcess } from "../tests/helpers/server-process.ts";
+import {
+  BENCH_DATABASE_SERVER_URL,
+  BENCH_REDIS_URL,
+  withBenchDatabase,
+  withBenchRedisPrefix,
+} from "./bench-services.ts";
 import { benchMatcher } from "./matcher.ts";
 import { postgresReachable } from "./postgres-reachable.ts";
 
@@ -46,11 +49,8 @@ const KNEE_RATES = (process.env.BENCH_KNEE_RATES ?? "10,20,30,40,50,60,80,100,12
 const KNEE_P99_MS = 250;
 /** Agents finish each chat after this long, so capacity turns over during the run. */
 const HANDLE_MS = 3000;
-const SERVER_URL =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  "postgres://postgres@127.0.0.1:5432/postgres";
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const SERVER_URL = BENCH_DATABASE_SERVER_URL;
+const REDIS_URL = BENCH_REDIS_URL;
 
 /** Which parts to run: `matcher`, `pglite`, `pg`, `pg2`, and `knee` for the knee search (default all). */
 const PARTS = new Set((process.env.BENCH_PARTS ?? "matcher,pglite,pg,pg2,knee").split(","));
@@ -334,29 +334,6 @@ async function runMode(
   }
 }
 
-async function withPostgres<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `sb_bench_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  try {
-    return await fn(url.toString());
-  } finally {
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
-}
-
-async function withRedisPrefix<T>(fn: (prefix: string) => Promise<T>): Promise<T> {
-  const prefix = `bench-${randomBytes(3).toString("hex")}`;
-  try {
-    return await fn(prefix);
-  } finally {
-    await clearRedisPrefix(REDIS_URL, prefix);
-  }
-}
-
 function modeFigures(prefix: string, mode: ModeFigures): string[] {
   return [
     `${prefix}_idle_offer_p50_ms=${mode.idleP50.toFixed(1)}`,
@@ -401,8 +378,8 @@ async function main(): Promise<void> {
     console.log("postgresql: not reachable; set BENCH_DATABASE_URL to include it");
   } else {
     for (const processes of distributed) {
-      const mode = await withPostgres((databaseUrl) =>
-        withRedisPrefix((prefix) =>
+      const mode = await withBenchDatabase((databaseUrl) =>
+        withBenchRedisPrefix((prefix) =>
           runMode(
             `postgresql + redis, ${processes} process${processes > 1 ? "es" : ""}`,
             processes,
