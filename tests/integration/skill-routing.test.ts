@@ -10,6 +10,8 @@ import { ingest } from "../../cases/ingest.ts";
 import { performAction } from "../../cases/replies.ts";
 import { agents } from "../../db/schema/agents.ts";
 import { caseEvents, cases, interactions } from "../../db/schema/cases.ts";
+import { LIVE_STATS_INTERVAL_MS } from "../../server/jobs/register-jobs.ts";
+import { rooms } from "../../server/realtime/publisher.ts";
 import type { Api } from "../helpers/api.ts";
 import { startTestApp, type TestApp } from "../helpers/build-app.ts";
 import { connectAgent, connectVisitor, type RecordingSocket } from "../helpers/sockets.ts";
@@ -390,7 +392,11 @@ describe("skill-based routing", () => {
     // With no supervisor connected nothing is computed; the next one to connect gets every queue's
     // figures, the unchanged ones too.
     wall.close();
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Once the server has let the console go, the next run of the once-a-second job finds nobody.
+    await expect
+      .poll(async () => (await app.services.agentNamespace().in(rooms.supervisors).fetchSockets()).length)
+      .toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, LIVE_STATS_INTERVAL_MS * 1.5));
     const later = await connectAgent(app.url, supervisor.token);
     sockets.push(later);
     await later.waitFor("queue.stats", (p) =>
