@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, SCREENSHOTS, type TestBrowser, VIEWPORT } from "../helpers/browser.ts";
+import { launchBrowser, SCREENSHOTS, signIn, type TestBrowser, VIEWPORT } from "../helpers/browser.ts";
 import { ADMIN, startTestApp, type TestApp } from "../helpers/build-app.ts";
 import { assignCase, newCase } from "../helpers/factories.ts";
 
@@ -65,9 +65,7 @@ describe("admin pages in a browser", () => {
   it("creates a queue through the queue form", { timeout: 90_000 }, async () => {
     page = await context.newPage();
     await page.goto(app.url);
-    await page.getByLabel("Email").fill(ADMIN.email);
-    await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page, ADMIN.email, ADMIN.password);
     await page.getByRole("navigation", { name: "Areas" }).getByRole("link", { name: "Admin" }).click();
     await page.waitForURL(/\/admin$/);
     await page.getByRole("heading", { level: 1, name: "Agents" }).waitFor(WAIT);
@@ -270,9 +268,7 @@ describe("admin pages in a browser", () => {
     await assignCase(app.services, row.id, agent.id);
     const agentPage = await context.newPage();
     await agentPage.goto(app.url);
-    await agentPage.getByLabel("Email").fill(agent.email);
-    await agentPage.getByLabel("Password", { exact: true }).fill("agent-password");
-    await agentPage.getByRole("button", { name: "Sign in" }).click();
+    await signIn(agentPage, agent.email, "agent-password");
     await agentPage.getByRole("navigation", { name: "Areas" }).waitFor(WAIT);
     await agentPage.goto(`${app.url}/cases/${row.id}`);
     await agentPage.getByRole("button", { name: "Resolve" }).click();

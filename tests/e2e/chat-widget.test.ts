@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, SCREENSHOTS, type TestBrowser } from "../helpers/browser.ts";
+import { launchBrowser, SCREENSHOTS, signIn, type TestBrowser } from "../helpers/browser.ts";
 import { startTestApp, type TestApp } from "../helpers/build-app.ts";
 import { newCase } from "../helpers/factories.ts";
 
@@ -35,9 +35,7 @@ describe("agent console and chat widget in a browser", () => {
     await console.goto(app.url);
     await console.getByRole("button", { name: "Sign in" }).waitFor();
     await console.screenshot({ path: join(SCREENSHOTS, "console-sign-in.png") });
-    await console.getByLabel("Email").fill(agent.email);
-    await console.getByLabel("Password", { exact: true }).fill("agent-password");
-    await console.getByRole("button", { name: "Sign in" }).click();
+    await signIn(console, agent.email, "agent-password");
     await console.getByTestId("agent-name").filter({ hasText: "Ana Agent" }).waitFor(WAIT);
     await console.locator("label", { hasText: "Available" }).click();
     await console.getByText("Waiting for the next conversation").waitFor(WAIT);

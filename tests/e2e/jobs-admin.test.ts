@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, SCREENSHOTS, type TestBrowser } from "../helpers/browser.ts";
+import { launchBrowser, SCREENSHOTS, signIn, type TestBrowser } from "../helpers/browser.ts";
 import { ADMIN, startTestApp, type TestApp } from "../helpers/build-app.ts";
 
 const WAIT = { timeout: 15_000 };
@@ -39,9 +39,7 @@ describe("the jobs page in a browser", () => {
 
     page = await browser.context.newPage();
     await page.goto(app.url);
-    await page.getByLabel("Email").fill(ADMIN.email);
-    await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page, ADMIN.email, ADMIN.password);
     await page.getByRole("navigation", { name: "Areas" }).getByRole("link", { name: "Admin" }).click();
     await page.waitForURL(/\/admin$/);
     await page

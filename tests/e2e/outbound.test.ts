@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, SCREENSHOTS, type TestBrowser } from "../helpers/browser.ts";
+import { launchBrowser, SCREENSHOTS, signIn, type TestBrowser } from "../helpers/browser.ts";
 import { startTestApp, type TestApp } from "../helpers/build-app.ts";
 import { type FakeTwilio, startFakeTwilio } from "../helpers/fake-twilio.ts";
 
@@ -65,12 +65,10 @@ describe("outbound telesales in a browser", () => {
   });
 
   /** A tab of its own (the console keeps its session per tab), signed in and on the outbound area. */
-  async function signIn(email: string): Promise<Page> {
+  async function openOutbound(email: string): Promise<Page> {
     const page = await browser.context.newPage();
     await page.goto(app.url);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password", { exact: true }).fill("agent-password");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page, email, "agent-password");
     await page.getByRole("navigation", { name: "Areas" }).getByRole("link", { name: "Outbound" }).click();
     await page.waitForURL(/\/outbound$/);
     return page;
@@ -78,7 +76,7 @@ describe("outbound telesales in a browser", () => {
 
   it("imports a CSV call list with preview, mapping and progress", { timeout: 90_000 }, async () => {
     const supervisor = await app.createAgent({ role: "supervisor", name: "Sam Supervisor" });
-    supervisorPage = await signIn(supervisor.email);
+    supervisorPage = await openOutbound(supervisor.email);
     const page = supervisorPage;
     await page.getByRole("tab", { name: "Call lists" }).click();
     await page.waitForURL(/\/outbound\/lists$/);
@@ -162,7 +160,7 @@ describe("outbound telesales in a browser", () => {
 
   it("lets an agent take the next record, call it and save a disposition", { timeout: 90_000 }, async () => {
     agent = await app.createAgent({ name: "Ada Agent" });
-    const page = await signIn(agent.email);
+    const page = await openOutbound(agent.email);
     agentPage = page;
     // Outbound work goes to available agents only.
     await page.locator("label", { hasText: "Available" }).click();

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, SCREENSHOTS, type TestBrowser } from "../helpers/browser.ts";
+import { launchBrowser, SCREENSHOTS, signIn, type TestBrowser } from "../helpers/browser.ts";
 import { startTestApp, type TestApp } from "../helpers/build-app.ts";
 import { assignCase, newCase } from "../helpers/factories.ts";
 import { BROWSER_CALLING_ENV, type FakeTwilio, startFakeTwilio } from "../helpers/fake-twilio.ts";
@@ -38,7 +38,7 @@ describe("softphone in a browser", () => {
   });
 
   /** Signs in through the console; collects uncaught page errors. */
-  async function signIn(
+  async function signInAs(
     app: TestApp,
     name: string,
   ): Promise<{ page: Page; errors: Error[]; id: string; tokenRequests: () => number }> {
@@ -51,9 +51,7 @@ describe("softphone in a browser", () => {
       if (new URL(request.url()).pathname === "/api/voice/token") tokenRequests += 1;
     });
     await page.goto(app.url);
-    await page.getByLabel("Email").fill(agent.email);
-    await page.getByLabel("Password", { exact: true }).fill("agent-password");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page, agent.email, "agent-password");
     await page.getByTestId("agent-name").filter({ hasText: name }).waitFor(WAIT);
     return { page, errors, id: agent.id, tokenRequests: () => tokenRequests };
   }
@@ -61,7 +59,7 @@ describe("softphone in a browser", () => {
   it("reports that Twilio cannot be reached and leaves the console working", {
     timeout: 180_000,
   }, async () => {
-    const { page, errors, id, tokenRequests } = await signIn(calling, "Sol Softphone");
+    const { page, errors, id, tokenRequests } = await signInAs(calling, "Sol Softphone");
     const button = page.getByTestId("softphone-button");
     await button.waitFor(WAIT);
     await page.locator("[data-testid=softphone-button][data-state=offline]").waitFor(OFFLINE_WAIT);
@@ -107,7 +105,7 @@ describe("softphone in a browser", () => {
   });
 
   it("explains that browser calling is not configured", { timeout: 120_000 }, async () => {
-    const { page, errors } = await signIn(plain, "Nia Nophone");
+    const { page, errors } = await signInAs(plain, "Nia Nophone");
     const button = page.locator("[data-testid=softphone-button][data-state=unconfigured]");
     await button.waitFor(WAIT);
     expect(await button.textContent()).toBe("Phone off");

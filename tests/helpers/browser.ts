@@ -54,3 +54,10 @@ export async function launchBrowser(options: { timeoutMs: number }): Promise<Tes
     },
   };
 }
+
+/** Signs in on the console's sign-in form, which `page` shows. */
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
