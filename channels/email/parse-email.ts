@@ -7,7 +7,6 @@
 import { createHash } from "node:crypto";
 import type { AddressObject, Attachment, ParsedMail } from "mailparser";
 import { type DeliveryReport, readDeliveryReport } from "./delivery-report.ts";
-import { sanitiseEmailHtml } from "./email-html.ts";
 import {
   automaticMailReason,
   first,
@@ -98,7 +97,10 @@ function attachmentName(attachment: Attachment, index: number): string {
 
 export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   // Loaded with the first message, not at start-up: mailparser is among the slowest modules to load.
-  const { simpleParser } = await import("mailparser");
+  const [{ simpleParser }, { sanitiseEmailHtml }] = await Promise.all([
+    import("mailparser"),
+    import("./sanitise-html.ts"),
+  ]);
   const mail = await simpleParser(raw, {
     // The text part is what we store; mailparser need not build HTML from it.
     skipTextToHtml: true,

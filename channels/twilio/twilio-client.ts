@@ -2,8 +2,11 @@
  * The one place that builds the Twilio REST client: the real `twilio` package, pointed at another
  * host when TWILIO_API_BASE_URL is set (tests run a local server there). Callers get a small API of
  * the calls we make, with every failure already mapped to TEMPORARY, AUTH or INVALID.
+ *
+ * The package's REST client (every Twilio API, ~0.2 s to load) is loaded on the first request, not
+ * at start-up: most processes start long before they send anything, and many never do.
  */
-import twilio from "twilio";
+import type { Twilio } from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient.js";
 import { toAppError } from "./twilio-errors.ts";
 
@@ -17,20 +20,6 @@ export interface TwilioSettings {
 const TWILIO_API = "https://api.twilio.com";
 /** Twilio answers in well under a second; a stuck request must not hold a delivery job for 30 s. */
 const REQUEST_TIMEOUT_MS = 15_000;
-
-/** Sends the client's requests to another base URL; everything else (auth, encoding) stays the real client's. */
-class RedirectingRequestClient extends twilio.RequestClient {
-  constructor(private readonly baseUrl: string) {
-    super({ timeout: REQUEST_TIMEOUT_MS });
-  }
-
-  override request<TData>(options: RequestClient.RequestOptions<TData>) {
-    const uri = options.uri.startsWith(TWILIO_API)
-      ? this.baseUrl + options.uri.slice(TWILIO_API.length)
-      : options.uri;
-    return super.request<TData>({ ...options, uri });
-  }
-}
 
 export interface SentMessage {
   sid: string;
@@ -50,7 +39,11 @@ export interface TwilioApi {
     to: string;
     from: string;
     url: string;
-    statusCallback: string;
+    statusCallback?: string;
+    /** Seconds to let it ring. */
+    timeoutSeconds?: number;
+    /** Ask Twilio whether a person or a machine answered. */
+    machineDetection?: boolean;
   }): Promise<{ sid: string }>;
   /** Replaces what a live call is doing with new TwiML. */
   updateCall(callSid: string, twiml: string): Promise<void>;
@@ -58,7 +51,21 @@ export interface TwilioApi {
   setRecording(callSid: string, status: "paused" | "in-progress"): Promise<void>;
 }
 
-export function createTwilioClient(settings: TwilioSettings): twilio.Twilio {
+async function loadClient(settings: TwilioSettings): Promise<Twilio> {
+  const { default: twilio } = await import("twilio");
+  /** Sends the client's requests to another base URL; everything else (auth, encoding) stays the real client's. */
+  class RedirectingRequestClient extends twilio.RequestClient {
+    constructor(private readonly baseUrl: string) {
+      super({ timeout: REQUEST_TIMEOUT_MS });
+    }
+
+    override request<TData>(options: RequestClient.RequestOptions<TData>) {
+      const uri = options.uri.startsWith(TWILIO_API)
+        ? this.baseUrl + options.uri.slice(TWILIO_API.length)
+        : options.uri;
+      return super.request<TData>({ ...options, uri });
+    }
+  }
   return twilio(settings.accountSid, settings.authToken, {
     ...(settings.apiBaseUrl ? { httpClient: new RedirectingRequestClient(settings.apiBaseUrl) } : {}),
     timeout: REQUEST_TIMEOUT_MS,
@@ -66,17 +73,19 @@ export function createTwilioClient(settings: TwilioSettings): twilio.Twilio {
 }
 
 export function createTwilioApi(settings: TwilioSettings): TwilioApi {
-  const client = createTwilioClient(settings);
-  const attempt = async <T>(action: string, call: () => Promise<T>): Promise<T> => {
+  let loaded: Promise<Twilio> | undefined;
+  const attempt = async <T>(action: string, call: (client: Twilio) => Promise<T>): Promise<T> => {
+    loaded ??= loadClient(settings);
+    const client = await loaded;
     try {
-      return await call();
+      return await call(client);
     } catch (error) {
       throw toAppError(error, action);
     }
   };
   return {
     sendMessage: (input) =>
-      attempt("send the SMS", async () => {
+      attempt("send the SMS", async (client) => {
         const message = await client.messages.create(input);
         const segments = Number(message.numSegments);
         return {
@@ -86,24 +95,30 @@ export function createTwilioApi(settings: TwilioSettings): TwilioApi {
         };
       }),
     createCall: (input) =>
-      attempt("start the call", async () => {
+      attempt("start the call", async (client) => {
         const call = await client.calls.create({
           to: input.to,
           from: input.from,
           url: input.url,
           method: "POST",
-          statusCallback: input.statusCallback,
-          statusCallbackMethod: "POST",
-          statusCallbackEvent: ["initiated", "ringing", "answered", "completed"],
+          ...(input.timeoutSeconds !== undefined ? { timeout: input.timeoutSeconds } : {}),
+          ...(input.statusCallback
+            ? {
+                statusCallback: input.statusCallback,
+                statusCallbackMethod: "POST",
+                statusCallbackEvent: ["initiated", "ringing", "answered", "completed"],
+              }
+            : {}),
+          ...(input.machineDetection ? { machineDetection: "Enable" } : {}),
         });
         return { sid: call.sid };
       }),
     updateCall: (callSid, twiml) =>
-      attempt("redirect the call", async () => {
+      attempt("redirect the call", async (client) => {
         await client.calls(callSid).update({ twiml });
       }),
     setRecording: (callSid, status) =>
-      attempt(status === "paused" ? "pause the recording" : "resume the recording", async () => {
+      attempt(status === "paused" ? "pause the recording" : "resume the recording", async (client) => {
         await client
           .calls(callSid)
           .recordings("Twilio.CURRENT")

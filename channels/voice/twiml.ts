@@ -2,9 +2,8 @@
  * The TwiML callers hear, built from plain data so each step of a call can be tested without Twilio:
  * greeting, voice menu, hold with the caller's place in line, voicemail, and the dial to an agent.
  */
-import twilio from "twilio";
-
-type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
+// TwiML alone: the package root loads every Twilio REST API.
+import VoiceResponse from "twilio/lib/twiml/VoiceResponse.js";
 
 export interface DialTarget {
   /** The agent's browser (Twilio Voice SDK client identity) or a phone number in E.164. */
@@ -65,7 +64,7 @@ function appendDial(response: VoiceResponse, verb: Extract<Verb, { verb: "dial" 
 }
 
 export function renderTwiml(verbs: readonly Verb[]): string {
-  const response = new twilio.twiml.VoiceResponse();
+  const response = new VoiceResponse();
   for (const verb of verbs) {
     switch (verb.verb) {
       case "say":

@@ -1,5 +1,4 @@
 /** Access tokens for the Twilio Voice SDK in the agent's browser: take calls and place them. */
-import twilio from "twilio";
 import { agentIdentity } from "./voice-deps.ts";
 
 export interface BrowserCallingSettings {
@@ -12,14 +11,19 @@ export interface BrowserCallingSettings {
 /** An hour, Twilio's default; the console asks for a new token before it runs out. */
 export const VOICE_TOKEN_TTL_SECONDS = 3600;
 
-export function voiceAccessToken(settings: BrowserCallingSettings, agentId: string, now = new Date()) {
+/**
+ * Loads Twilio's token builder (and its JWT library) with the first token asked for, not at
+ * start-up; the package root would load every Twilio REST API.
+ */
+export async function voiceAccessToken(settings: BrowserCallingSettings, agentId: string, now = new Date()) {
+  const { default: AccessToken } = await import("twilio/lib/jwt/AccessToken.js");
   const identity = agentIdentity(agentId);
-  const token = new twilio.jwt.AccessToken(settings.accountSid, settings.apiKeySid, settings.apiKeySecret, {
+  const token = new AccessToken(settings.accountSid, settings.apiKeySid, settings.apiKeySecret, {
     identity,
     ttl: VOICE_TOKEN_TTL_SECONDS,
   });
   token.addGrant(
-    new twilio.jwt.AccessToken.VoiceGrant({
+    new AccessToken.VoiceGrant({
       outgoingApplicationSid: settings.twimlAppSid,
       incomingAllow: true,
     }),

@@ -4,7 +4,8 @@
  * PUBLIC_URL + the request's path, never against the Host header a proxy may have rewritten.
  */
 import type { FastifyRequest } from "fastify";
-import twilio from "twilio";
+// The validator alone: the package root loads every Twilio REST API.
+import { validateRequest } from "twilio/lib/webhooks/webhooks.js";
 import { AppError } from "../../cases/errors.ts";
 
 export function publicUrlOf(publicUrl: string, request: FastifyRequest): string {
@@ -16,7 +17,7 @@ export function assertTwilioSignature(authToken: string, publicUrl: string, requ
   const params = (request.body ?? {}) as Record<string, string>;
   if (
     typeof signature !== "string" ||
-    !twilio.validateRequest(authToken, signature, publicUrlOf(publicUrl, request), params)
+    !validateRequest(authToken, signature, publicUrlOf(publicUrl, request), params)
   ) {
     throw new AppError("FORBIDDEN", "The Twilio signature is missing or does not match this request.");
   }

@@ -4,8 +4,7 @@
  * periodic dialer, which runs a pass over every running campaign (each under its own lock).
  */
 import type { CountryCode } from "libphonenumber-js";
-import { createTwilioClient } from "../../channels/twilio/twilio-client.ts";
-import { toAppError } from "../../channels/twilio/twilio-errors.ts";
+import { createTwilioApi } from "../../channels/twilio/twilio-client.ts";
 import { runCampaignPass, runningCampaignIds } from "../../outbound/dialer.ts";
 import { failListImport, runListImport } from "../../outbound/list-import.ts";
 import {
@@ -26,31 +25,8 @@ export const OUTBOUND_SCHEDULE: { name: typeof OUTBOUND_DIALER_JOB; intervalMs: 
 ];
 
 function twilioCalls(settings: NonNullable<Services["config"]["twilio"]>): OutboundCalls {
-  const client = createTwilioClient(settings);
-  return {
-    async placeCall(input) {
-      try {
-        const call = await client.calls.create({
-          to: input.to,
-          from: input.from,
-          url: input.url,
-          method: "POST",
-          timeout: input.timeoutSeconds,
-          ...(input.statusCallback
-            ? {
-                statusCallback: input.statusCallback,
-                statusCallbackMethod: "POST",
-                statusCallbackEvent: ["initiated", "ringing", "answered", "completed"],
-              }
-            : {}),
-          ...(input.machineDetection ? { machineDetection: "Enable" } : {}),
-        });
-        return { sid: call.sid };
-      } catch (error) {
-        throw toAppError(error, "start the outbound call");
-      }
-    },
-  };
+  const api = createTwilioApi(settings);
+  return { placeCall: (input) => api.createCall(input) };
 }
 
 const built = new WeakMap<Services, OutboundDeps>();
