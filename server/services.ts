@@ -1,12 +1,18 @@
-/** Everything routes, socket handlers and jobs may use; built once by the composition root. */
+/**
+ * Everything routes, socket handlers and jobs may use; assembled once by the channels plugin
+ * (server/plugins/channels.ts) from the clients, the domain services and the channels, and never
+ * changed afterwards.
+ */
 import type { Logger } from "pino";
 import type { Namespace } from "socket.io";
 import type { CaseDeps } from "../cases/deps.ts";
 import type { ChannelSenders } from "../cases/outbox.ts";
 import type { Clock } from "../cases/ports.ts";
 import type { ChatChannel } from "../channels/chat/chat-channel.ts";
+import type { EmailChannel } from "../channels/email/email-channel.ts";
 import type { StatusUpdateOptions } from "../channels/status-updates/status-updates.ts";
 import type { BlobStorage } from "../channels/storage.ts";
+import type { VoiceDeps } from "../channels/voice/voice-deps.ts";
 import type { Database, Db } from "../db/connect.ts";
 import type { RoutingDeps } from "../routing/ports.ts";
 import type { Router } from "../routing/router.ts";
@@ -33,8 +39,12 @@ export interface Services {
   auth: AuthService;
   chat: ChatChannel;
   senders: ChannelSenders;
-  /** Callbacks for callers holding on the line; null until the voice channel is configured. */
+  /** Callbacks for callers holding on the line; null without voice (Twilio). */
   callbacks: CallbackPort | null;
+  /** Mailboxes: fetching, sending and their admin operations. */
+  email: EmailChannel;
+  /** What calls need; null without Twilio. */
+  voice: VoiceDeps | null;
   jobs: JobQueue;
   metrics: Metrics;
   logger: Logger;

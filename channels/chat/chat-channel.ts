@@ -52,7 +52,6 @@ export interface ChatChannel {
   markDelivered(visitorId: string, interactionId: string): Promise<boolean>;
   /** The visitor's current case and its assignee, for typing indicators. */
   currentCase(visitorId: string): Promise<{ caseId: string; assigneeId: string | null } | null>;
-  sender: ChannelSender;
 }
 
 export function createChatChannel(options: ChatChannelOptions): ChatChannel {
@@ -186,22 +185,24 @@ export function createChatChannel(options: ChatChannelOptions): ChatChannel {
       const row = await latestCase(visitorId);
       return row && row.state !== "closed" ? { caseId: row.id, assigneeId: row.assigneeId } : null;
     },
+  };
+}
 
-    sender: {
-      // The widget drops a message id it already shows, so sending again cannot duplicate.
-      idempotent: true,
-      // Sending is a push to the visitor's open widgets from this process.
-      inline: true,
-      async send(message) {
-        options.pushToVisitor(message.to, "message", {
-          id: message.interactionId,
-          body: message.body,
-          from: "agent",
-          at: new Date().toISOString(),
-          ...(message.agent ? { agentName: message.agent.name } : {}),
-        });
-        return { externalId: `out.${message.interactionId}` };
-      },
+/** Sends an agent's chat message: a push to the visitor's open widgets from this process. */
+export function createChatSender(pushToVisitor: ChatChannelOptions["pushToVisitor"]): ChannelSender {
+  return {
+    // The widget drops a message id it already shows, so sending again cannot duplicate.
+    idempotent: true,
+    inline: true,
+    async send(message) {
+      pushToVisitor(message.to, "message", {
+        id: message.interactionId,
+        body: message.body,
+        from: "agent",
+        at: new Date().toISOString(),
+        ...(message.agent ? { agentName: message.agent.name } : {}),
+      });
+      return { externalId: `out.${message.interactionId}` };
     },
   };
 }

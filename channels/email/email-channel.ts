@@ -6,7 +6,6 @@
 import type { CaseDeps } from "../../cases/deps.ts";
 import type { Database } from "../../db/connect.ts";
 import type { BlobStorage } from "../storage.ts";
-import { createEmailSender, type EmailSender } from "./email-sender.ts";
 import { type EmailLogger, MailboxIngester } from "./imap-ingester.ts";
 import { createMailboxLocks, type MailboxLocks } from "./mailbox-lock.ts";
 import {
@@ -44,7 +43,6 @@ export interface EmailChannelDeps {
 }
 
 export interface EmailChannel {
-  sender: EmailSender;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Starts, stops and restarts ingesters to match the stored mailboxes. */
@@ -69,7 +67,6 @@ export async function createEmailChannel(deps: EmailChannelDeps): Promise<EmailC
   const { db } = deps.cases;
   if (deps.env) await ensureEnvMailbox(db, deps.env);
   const secrets = { secret: deps.secret, env: deps.env };
-  const sender = createEmailSender({ db, secret: deps.secret, env: deps.env });
   let locks: MailboxLocks | null = null;
   const running = new Map<string, Running>();
   let started = false;
@@ -123,7 +120,6 @@ export async function createEmailChannel(deps: EmailChannelDeps): Promise<EmailC
 
   await reload();
   return {
-    sender,
     async start() {
       locks = createMailboxLocks(deps.database, deps.onError);
       started = true;
@@ -138,7 +134,6 @@ export async function createEmailChannel(deps: EmailChannelDeps): Promise<EmailC
       await Promise.all([...running.values()].map((entry) => entry.ingester.stop()));
       running.clear();
       await locks?.close();
-      sender.close();
     },
     reload,
     async list() {

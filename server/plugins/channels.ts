@@ -1,0 +1,60 @@
+/**
+ * Third plugin: the channels over the domain services — web chat, email (mailboxes fetched while
+ * this process holds their lock) and voice through Twilio — and the one `Services` the routes,
+ * sockets and jobs are given. SMS needs only its sender, built with the clients.
+ */
+import type { FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
+import { createChatChannel } from "../../channels/chat/chat-channel.ts";
+import { createEmail } from "../channels/email.ts";
+import { createVoiceChannel } from "../channels/twilio.ts";
+import type { Services } from "../services.ts";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+async function channelsPlugin(app: FastifyInstance): Promise<void> {
+  const { clients, domain } = app;
+  const chat = createChatChannel({
+    deps: domain.cases,
+    secret: clients.secret,
+    pushToVisitor: clients.pushToVisitor,
+  });
+  const email = await createEmail(clients, domain);
+  const voice = createVoiceChannel(clients, domain);
+  const { io } = clients;
+  const services: Services = {
+    config: clients.config,
+    database: clients.database,
+    db: clients.db,
+    clock: clients.clock,
+    jobs: clients.jobs,
+    metrics: clients.metrics,
+    logger: clients.logger,
+    storage: clients.storage,
+    senders: clients.senders,
+    pushToVisitor: clients.pushToVisitor,
+    agentNamespace: () => io.of("/agent"),
+    cases: domain.cases,
+    routing: domain.routing,
+    router: domain.router,
+    routingRunner: domain.routingRunner,
+    slaPolicies: domain.slaPolicies,
+    auth: domain.auth,
+    statusUpdates: domain.statusUpdates,
+    chat,
+    email,
+    voice: voice?.voice ?? null,
+    callbacks: voice?.callbacks ?? null,
+  };
+  app.decorate("services", Object.freeze(services));
+}
+
+export const channels = fp(channelsPlugin, {
+  name: "switchboard-channels",
+  fastify: "5.x",
+  dependencies: ["switchboard-domain"],
+});

@@ -1,0 +1,175 @@
+/**
+ * First plugin: the external clients everything else is built on — the database (migrated), the
+ * server secret, the job queue, Redis and the websocket server, file storage, Twilio's REST API and
+ * the outbound channel senders. Nothing here knows a case or a route.
+ */
+import { join, resolve } from "node:path";
+import type { FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
+import type { Logger } from "pino";
+import { Server } from "socket.io";
+import type { ChannelSenders } from "../../cases/outbox.ts";
+import type { Clock } from "../../cases/ports.ts";
+import { createChatSender } from "../../channels/chat/chat-channel.ts";
+import { createEmailSender } from "../../channels/email/email-sender.ts";
+import { createSmsSender } from "../../channels/sms/sms-sender.ts";
+import { type BlobStorage, createDiskStorage } from "../../channels/storage.ts";
+import { createTwilioApi, type TwilioApi } from "../../channels/twilio/twilio-client.ts";
+import type { Database, Db } from "../../db/connect.ts";
+import { runMigrations } from "../../db/migrate.ts";
+import type { Config } from "../config.ts";
+import { InProcessJobQueue } from "../jobs/in-process-queue.ts";
+import { appQueueLayout } from "../jobs/job-catalogue.ts";
+import type { JobEvents, JobQueue } from "../jobs/job-queue.ts";
+import { createMetrics, type Metrics } from "../metrics.ts";
+import type { Fanout } from "../realtime/fanout.ts";
+import { rooms } from "../realtime/publisher.ts";
+import { ensureSecret } from "../secrets.ts";
+import type { Lifecycle } from "./lifecycle.ts";
+
+export interface ClientsOptions {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  database: Database;
+  lifecycle: Lifecycle;
+}
+
+/** Whether outbound email has a mailbox to send from; the email channel keeps it current. */
+export interface EmailSending {
+  available: boolean;
+}
+
+export interface AppClients {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  database: Database;
+  db: Db;
+  /** Signs tokens and seals stored credentials. */
+  secret: string;
+  metrics: Metrics;
+  jobs: JobQueue;
+  /** The websocket server; its namespaces get their handlers from the sockets plugin. */
+  io: Server;
+  /** Set when several processes share Redis. */
+  fanout: Fanout | null;
+  /** Attachment bytes and raw message sources. */
+  storage: BlobStorage;
+  /** Twilio's REST API, when TWILIO_* is set. */
+  twilio: TwilioApi | null;
+  emailSending: EmailSending;
+  /** One sender per channel that can send: chat always, SMS with Twilio, email while a mailbox can. */
+  senders: ChannelSenders;
+  /** Sends an event to every open widget of one web chat visitor, on any server process. */
+  pushToVisitor(visitorId: string, event: string, payload: unknown): void;
+  lifecycle: Lifecycle;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    clients: AppClients;
+  }
+}
+
+function jobQueueEvents(metrics: Metrics, logger: Logger): JobEvents {
+  return {
+    onCompleted: (name) => metrics.jobs.inc({ name, outcome: "completed" }),
+    onFailed: (name, jobId, error, final) => {
+      metrics.jobs.inc({ name, outcome: final ? "failed" : "retrying" });
+      logger.warn({ err: error, job: name, jobId, final }, final ? "job failed" : "job failed; will retry");
+    },
+  };
+}
+
+async function openJobQueue(config: Config, events: JobEvents): Promise<JobQueue> {
+  const layout = appQueueLayout(config.jobConcurrency);
+  // BullMQ and ioredis are a quarter of the files the server would load: only a process that uses
+  // Redis loads them.
+  if (!config.redisUrl) return new InProcessJobQueue(events, layout);
+  const { BullMqJobQueue } = await import("../jobs/bullmq-queue.ts");
+  return new BullMqJobQueue({ redisUrl: config.redisUrl, prefix: config.jobPrefix, layout }, events);
+}
+
+/** Redis pub/sub for the websocket fan-out between processes; none without REDIS_URL. */
+async function openFanout(config: Config, io: Server, lifecycle: Lifecycle): Promise<Fanout | null> {
+  if (!config.redisUrl) return null;
+  // Loaded only with Redis: one process without it starts without these modules.
+  const [{ Redis }, { createFanout }] = await Promise.all([
+    import("ioredis"),
+    import("../realtime/fanout.ts"),
+  ]);
+  const pub = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const sub = pub.duplicate();
+  const fanout = createFanout(pub, sub, `${config.jobPrefix}-socket.io`);
+  io.adapter(fanout.adapter);
+  // Closed last: jobs and pushes still in flight use these connections.
+  lifecycle.onCloseLast(async () => {
+    fanout.stop();
+    await Promise.allSettled([pub.quit(), sub.quit()]);
+  });
+  return fanout;
+}
+
+async function clientsPlugin(app: FastifyInstance, options: ClientsOptions): Promise<void> {
+  const { config, logger, clock, database, lifecycle } = options;
+  await runMigrations(database);
+  const { db } = database;
+  const secret = config.secretKey ?? (await ensureSecret(db));
+  let jobs: JobQueue | undefined;
+  const metrics = createMetrics({
+    statementCount: () => database.statementCount(),
+    // `jobs` exists by the time anything scrapes.
+    jobStats: () => jobs!.stats(),
+  });
+  jobs = await openJobQueue(config, jobQueueEvents(metrics, logger));
+  const queue = jobs;
+  lifecycle.onClose(() => queue.close());
+
+  const io = new Server(app.server, {
+    serveClient: false,
+    // The chat widget runs on customers' own sites.
+    cors: { origin: true, credentials: true },
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+  });
+  const fanout = await openFanout(config, io, lifecycle);
+
+  const twilio = config.twilio ? createTwilioApi(config.twilio) : null;
+  const emailSender = createEmailSender({ db, secret, env: config.email });
+  lifecycle.onClose(async () => emailSender.close());
+  const emailSending: EmailSending = { available: false };
+  const sms = twilio ? createSmsSender({ db, twilio, publicUrl: config.publicUrl }) : undefined;
+  const pushToVisitor = (visitorId: string, event: string, payload: unknown) => {
+    io.of("/chat").to(rooms.visitor(visitorId)).emit(event, payload);
+  };
+  const senders: ChannelSenders = {
+    chat: createChatSender(pushToVisitor),
+    ...(sms ? { sms } : {}),
+    // Present only while some mailbox can send: customer updates then skip email, and a reply
+    // fails with a reason instead of waiting on a sender that cannot send.
+    get email() {
+      return emailSending.available ? emailSender : undefined;
+    },
+  };
+
+  app.decorate("clients", {
+    config,
+    logger,
+    clock,
+    database,
+    db,
+    secret,
+    metrics,
+    jobs,
+    io,
+    fanout,
+    storage: createDiskStorage(join(resolve(config.dataDir), "files")),
+    twilio,
+    emailSending,
+    senders,
+    pushToVisitor,
+    lifecycle,
+  } satisfies AppClients);
+}
+
+export const clients = fp(clientsPlugin, { name: "switchboard-clients", fastify: "5.x" });

@@ -1,0 +1,75 @@
+/**
+ * Every HTTP route, each module given the services it uses. Routes call services; the access rule
+ * each declares is checked at start-up (server/http/access.ts).
+ */
+import type { FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { agentRoutes } from "../routes/agents.ts";
+import { authRoutes } from "../routes/auth.ts";
+import { cannedResponseRoutes } from "../routes/canned-responses.ts";
+import { caseEditRoutes } from "../routes/case-edits.ts";
+import { caseRoutes } from "../routes/cases.ts";
+import { contactRoutes } from "../routes/contacts.ts";
+import { dispositionRoutes } from "../routes/dispositions.ts";
+import { fileRoutes } from "../routes/files.ts";
+import { healthRoutes } from "../routes/health.ts";
+import { jobsAdminRoutes } from "../routes/jobs-admin.ts";
+import { mailboxRoutes } from "../routes/mailboxes.ts";
+import { metricsRoutes } from "../routes/metrics.ts";
+import { outboundRoutes } from "../routes/outbound.ts";
+import { phoneNumberRoutes } from "../routes/phone-numbers.ts";
+import { routingAdminRoutes } from "../routes/routing-admin.ts";
+import { slaRoutes } from "../routes/sla.ts";
+import { statusPageRoutes } from "../routes/status-page.ts";
+import { statusTemplateRoutes } from "../routes/status-templates.ts";
+import { supervisionRoutes } from "../routes/supervision.ts";
+import { twilioWebhookRoutes } from "../routes/twilio-webhooks.ts";
+import { voiceRoutes } from "../routes/voice.ts";
+import { webRoutes } from "../routes/web.ts";
+import type { ZodApp } from "../routes/zod-app.ts";
+
+async function routesPlugin(app: FastifyInstance): Promise<void> {
+  const zodApp: ZodApp = app.withTypeProvider<ZodTypeProvider>();
+  const { services } = app;
+  const { config } = services;
+  healthRoutes(zodApp, services);
+  authRoutes(zodApp, services);
+  agentRoutes(zodApp, services);
+  caseRoutes(zodApp, services);
+  contactRoutes(zodApp, services);
+  routingAdminRoutes(zodApp, services);
+  supervisionRoutes(zodApp, services);
+  statusPageRoutes(zodApp, services);
+  metricsRoutes(zodApp, services);
+  caseEditRoutes(zodApp, services);
+  slaRoutes(zodApp, services);
+  fileRoutes(zodApp, services);
+  cannedResponseRoutes(zodApp, services);
+  dispositionRoutes(zodApp, services);
+  statusTemplateRoutes(zodApp, services);
+  outboundRoutes(zodApp, services);
+  jobsAdminRoutes(zodApp, services);
+  mailboxRoutes(zodApp, services.email);
+  // The phone numbers admin API and the SMS segment counter are there without Twilio too, so
+  // numbers can be set up before the credentials are.
+  phoneNumberRoutes(zodApp, services);
+  const twilio = config.twilio;
+  voiceRoutes(zodApp, services, {
+    voice: services.voice,
+    browserCalling: twilio?.voice ? { accountSid: twilio.accountSid, ...twilio.voice } : null,
+  });
+  if (twilio && services.voice)
+    twilioWebhookRoutes(zodApp, services, {
+      authToken: twilio.authToken,
+      publicUrl: config.publicUrl,
+      voice: services.voice,
+    });
+  app.spaFallback.handle = webRoutes(zodApp).spaFallback;
+}
+
+export const routes = fp(routesPlugin, {
+  name: "switchboard-routes",
+  fastify: "5.x",
+  dependencies: ["switchboard-channels", "switchboard-http"],
+});
