@@ -22,7 +22,10 @@ declare module "../../cases/ports.ts" {
 export const LIVE_METRICS_INTERVAL_MS = 2000;
 export const METRICS_INTERVALS_EVERY_MS = 60_000;
 
-export function registerMetricsJobs(queue: JobQueue, services: Services): void {
+export function registerMetricsJobs(
+  queue: JobQueue,
+  services: Pick<Services, "agentNamespace" | "clock" | "config" | "database" | "pushToVisitor" | "routing">,
+): void {
   queue.register("metrics-intervals", async () => {
     await computeIntervals(services.database.reporting, services.clock());
   });

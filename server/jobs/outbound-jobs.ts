@@ -17,6 +17,9 @@ import { setPresence } from "../../routing/presence.ts";
 import type { Services } from "../services.ts";
 import type { JobQueue } from "./job-queue.ts";
 
+/** The services this module uses. */
+type OutboundServices = Pick<Services, "clock" | "config" | "db" | "jobs" | "logger" | "routing">;
+
 export const OUTBOUND_DIALER_INTERVAL_MS = 2000;
 
 /** Periodic jobs to schedule at start-up: name and interval. */
@@ -29,10 +32,10 @@ function twilioCalls(settings: NonNullable<Services["config"]["twilio"]>): Outbo
   return { placeCall: (input) => api.createCall(input) };
 }
 
-const built = new WeakMap<Services, OutboundDeps>();
+const built = new WeakMap<object, OutboundDeps>();
 
 /** One set of outbound dependencies per app. */
-export function outboundDeps(services: Services): OutboundDeps {
+export function outboundDeps(services: OutboundServices): OutboundDeps {
   let deps = built.get(services);
   if (!deps) {
     const { config } = services;
@@ -56,7 +59,7 @@ export function outboundDeps(services: Services): OutboundDeps {
   return deps;
 }
 
-export function registerOutboundJobs(queue: JobQueue, services: Services): void {
+export function registerOutboundJobs(queue: JobQueue, services: OutboundServices): void {
   queue.register(OUTBOUND_IMPORT_JOB, async ({ importId }, context) => {
     const deps = outboundDeps(services);
     try {

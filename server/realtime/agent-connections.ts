@@ -10,6 +10,9 @@ import { agents } from "../../db/schema/agents.ts";
 import type { Services } from "../services.ts";
 import { rooms } from "./publisher.ts";
 
+/** The services this module uses. */
+type ConnectionServices = Pick<Services, "clock" | "config" | "db" | "jobs" | "logger" | "router">;
+
 export const HEARTBEAT_MS = 30_000;
 
 /** True, false, or null when another process did not answer (then nothing is decided). */
@@ -22,7 +25,7 @@ export async function agentHasConsoles(ns: Namespace, agentId: string): Promise<
   }
 }
 
-export function trackAgentConnections(ns: Namespace, services: Services): { stop(): void } {
+export function trackAgentConnections(ns: Namespace, services: ConnectionServices): { stop(): void } {
   const local = new Map<string, number>();
   const stamp = async (agentIds: string[]) => {
     if (!agentIds.length) return;
@@ -65,7 +68,7 @@ export function trackAgentConnections(ns: Namespace, services: Services): { stop
 /** The grace period ran out: offline if no console of the agent is open on any process. */
 export async function checkAgentConnection(
   ns: Namespace,
-  services: Services,
+  services: ConnectionServices,
   agentId: string,
 ): Promise<void> {
   if ((await agentHasConsoles(ns, agentId)) !== false) return;
@@ -76,7 +79,7 @@ export async function checkAgentConnection(
  * Agents marked present whose consoles nobody has seen for the grace period plus a heartbeat: the
  * process holding them may have died. Each is checked before it is set offline.
  */
-export async function sweepVanishedAgents(ns: Namespace, services: Services): Promise<void> {
+export async function sweepVanishedAgents(ns: Namespace, services: ConnectionServices): Promise<void> {
   const now = services.clock().getTime();
   const cutoff = new Date(now - services.config.agentDisconnectGraceMs - HEARTBEAT_MS);
   const suspects = await services.db

@@ -47,7 +47,10 @@ function sameOrigin(socket: Socket, publicUrl: string): boolean {
   return origin === new URL(publicUrl).origin || (host !== undefined && new URL(origin).host === host);
 }
 
-export function setupAgentNamespace(ns: Namespace, services: Services): void {
+export function setupAgentNamespace(
+  ns: Namespace,
+  services: Pick<Services, "auth" | "config" | "db" | "logger" | "metrics" | "pushToVisitor" | "router">,
+): void {
   ns.use(async (socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown };
     let token = typeof auth.token === "string" ? auth.token : undefined;

@@ -24,7 +24,10 @@ const message = z.object({
 const delivered = z.object({ id: z.uuid() });
 const typing = z.object({ isTyping: z.boolean() });
 
-export function setupChatNamespace(ns: Namespace, services: Services): void {
+export function setupChatNamespace(
+  ns: Namespace,
+  services: Pick<Services, "agentNamespace" | "chat" | "logger" | "metrics">,
+): void {
   ns.on("connection", (socket) => {
     services.metrics.socketConnections.inc({ namespace: "chat" });
     socket.on("disconnect", () => services.metrics.socketConnections.dec({ namespace: "chat" }));

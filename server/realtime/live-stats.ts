@@ -9,6 +9,12 @@ import { liveMetrics } from "../../sla/metrics.ts";
 import type { Services } from "../services.ts";
 import { rooms } from "./publisher.ts";
 
+/** The services this module uses. */
+type LiveStatsServices = Pick<
+  Services,
+  "agentNamespace" | "clock" | "config" | "database" | "pushToVisitor" | "routing"
+>;
+
 /** How far down each queue visitors are told their place. */
 const POSITION_LIMIT = 200;
 
@@ -16,11 +22,11 @@ const POSITION_LIMIT = 200;
  * Whether a supervisor's console is connected to any server process. Figures nobody would see are
  * not computed: a supervisor who connects gets them at the next run (and reads them over HTTP first).
  */
-async function supervisorsWatching(services: Services): Promise<boolean> {
+async function supervisorsWatching(services: LiveStatsServices): Promise<boolean> {
   return (await services.agentNamespace().in(rooms.supervisors).fetchSockets()).length > 0;
 }
 
-export function createLiveStatsPusher(services: Services) {
+export function createLiveStatsPusher(services: LiveStatsServices) {
   const lastStats = new Map<string, string>();
   const lastPositions = new Map<string, string>();
 
@@ -74,7 +80,7 @@ export function createLiveStatsPusher(services: Services) {
  * per period across all processes, and reads nothing while no supervisor is connected; figures equal
  * to the last ones this process pushed (apart from their time) are not pushed again.
  */
-export function createLiveMetricsPusher(services: Services) {
+export function createLiveMetricsPusher(services: LiveStatsServices) {
   let last = "";
   let running = false;
   return async function push(): Promise<void> {

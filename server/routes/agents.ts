@@ -22,7 +22,7 @@ const offerView = z.object({
   expiresAt: z.string(),
 });
 
-export function agentRoutes(app: ZodApp, services: Services): void {
+export function agentRoutes(app: ZodApp, services: Pick<Services, "db" | "router">): void {
   app.post(
     "/api/agents",
     {

@@ -7,7 +7,10 @@ import { rooms } from "../realtime/publisher.ts";
 import type { Services } from "../services.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-export function authRoutes(app: ZodApp, services: Services): void {
+export function authRoutes(
+  app: ZodApp,
+  services: Pick<Services, "agentNamespace" | "auth" | "config">,
+): void {
   const secure = services.config.publicUrl.startsWith("https://");
 
   app.post(

@@ -42,7 +42,7 @@ const fields = {
   channels: z.array(z.enum(CHANNELS)).max(CHANNELS.length).default([]),
 };
 
-export function cannedResponseRoutes(app: ZodApp, services: Services): void {
+export function cannedResponseRoutes(app: ZodApp, services: Pick<Services, "clock" | "db">): void {
   const { db } = services;
   const tags = ["cases"];
 

@@ -8,7 +8,7 @@ import { caseSummary } from "../realtime/publisher.ts";
 import type { Services } from "../services.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-export function caseEditRoutes(app: ZodApp, services: Services): void {
+export function caseEditRoutes(app: ZodApp, services: Pick<Services, "cases" | "db">): void {
   app.patch(
     "/api/cases/:id",
     {

@@ -62,7 +62,7 @@ const messageBody = z.object({
     .max(MAX_MESSAGE_LENGTH, `can be at most ${MAX_MESSAGE_LENGTH} characters`),
 });
 
-export function caseRoutes(app: ZodApp, services: Services): void {
+export function caseRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" | "db">): void {
   app.get(
     "/api/cases",
     {

@@ -22,7 +22,7 @@ const mergePreviewSchema = z.object({
   ),
 });
 
-export function contactRoutes(app: ZodApp, services: Services): void {
+export function contactRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" | "db">): void {
   app.get(
     "/api/contacts",
     {

@@ -27,7 +27,7 @@ const fields = {
   position: z.number().int().min(0).max(10_000),
 };
 
-export function dispositionRoutes(app: ZodApp, services: Services): void {
+export function dispositionRoutes(app: ZodApp, services: Pick<Services, "clock" | "db">): void {
   const { db } = services;
   const tags = ["cases"];
 

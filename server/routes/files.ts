@@ -15,7 +15,7 @@ function contentDisposition(filename: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
-export function fileRoutes(app: ZodApp, services: Services): void {
+export function fileRoutes(app: ZodApp, services: Pick<Services, "db" | "storage">): void {
   const send = async (reply: FastifyReply, file: StoredFile) => {
     if (!(await services.storage.exists(file.storageKey)))
       throw new AppError(

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Services } from "../services.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-export function healthRoutes(app: ZodApp, services: Services): void {
+export function healthRoutes(app: ZodApp, services: Pick<Services, "db" | "metrics">): void {
   app.get(
     "/health",
     {

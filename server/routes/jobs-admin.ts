@@ -26,7 +26,7 @@ const queueSchema = z.object({
   recentFailed: z.array(failedJobSchema).describe("The most recent failures, newest first"),
 });
 
-export function jobsAdminRoutes(app: ZodApp, services: Services): void {
+export function jobsAdminRoutes(app: ZodApp, services: Pick<Services, "jobs">): void {
   const tags = ["admin"];
 
   app.get(

@@ -96,7 +96,7 @@ const intervalQuery = z
     }
   });
 
-export function metricsRoutes(app: ZodApp, services: Services): void {
+export function metricsRoutes(app: ZodApp, services: Pick<Services, "clock" | "config" | "database">): void {
   app.get(
     "/api/metrics/live",
     {

@@ -28,7 +28,10 @@ import {
 } from "./outbound-schemas.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-export function outboundListRoutes(app: ZodApp, services: Services): void {
+export function outboundListRoutes(
+  app: ZodApp,
+  services: Pick<Services, "clock" | "config" | "db" | "jobs" | "logger" | "routing">,
+): void {
   const deps = outboundDeps(services);
   const { db } = services;
   const me = (request: FastifyRequest) => currentAgent(request).id;

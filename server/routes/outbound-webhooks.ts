@@ -13,7 +13,10 @@ import { outboundDeps } from "../jobs/outbound-jobs.ts";
 import type { Services } from "../services.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-export function outboundWebhookRoutes(app: ZodApp, services: Services): void {
+export function outboundWebhookRoutes(
+  app: ZodApp,
+  services: Pick<Services, "clock" | "config" | "db" | "jobs" | "logger" | "routing">,
+): void {
   const deps = outboundDeps(services);
   const authToken = services.config.twilio?.authToken;
   if (!authToken) return;

@@ -49,7 +49,10 @@ import {
 import { outboundWebhookRoutes } from "./outbound-webhooks.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-export function outboundRoutes(app: ZodApp, services: Services): void {
+export function outboundRoutes(
+  app: ZodApp,
+  services: Pick<Services, "clock" | "config" | "db" | "jobs" | "logger" | "routing">,
+): void {
   const deps = outboundDeps(services);
   const { db } = services;
   const me = (request: FastifyRequest) => currentAgent(request).id;

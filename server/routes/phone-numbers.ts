@@ -49,7 +49,7 @@ const phoneNumberSchema = z.object({
 const admin = { access: "admin" } as const;
 const tags = ["phone numbers"];
 
-export function phoneNumberRoutes(app: ZodApp, services: Services): void {
+export function phoneNumberRoutes(app: ZodApp, services: Pick<Services, "config" | "db">): void {
   const { db } = services;
   const country = services.config.defaultCountry as CountryCode;
 

@@ -128,7 +128,10 @@ const ruleSchema = z.object({
 
 const admin = { access: "admin" } as const;
 
-export function routingAdminRoutes(app: ZodApp, services: Services): void {
+export function routingAdminRoutes(
+  app: ZodApp,
+  services: Pick<Services, "cases" | "db" | "routing" | "routingRunner">,
+): void {
   const { db } = services;
   // A change to queues or rules is seen at once by this process's routing (others within seconds).
   // The hook sits on the root instance, so it looks at the route before clearing anything.

@@ -27,6 +27,9 @@ import type { Services } from "../services.ts";
 import { calendarSchema } from "./routing-admin.ts";
 import type { ZodApp } from "./zod-app.ts";
 
+/** The services this module uses. */
+type SlaServices = Pick<Services, "callbacks" | "clock" | "db" | "router" | "routing" | "slaPolicies">;
+
 const target = z.object({
   minutes: z
     .number()
@@ -135,7 +138,7 @@ const appliedSchema = z.object({
   outcomeDetails: z.record(z.string(), z.unknown()),
 });
 
-export function slaRoutes(app: ZodApp, services: Services): void {
+export function slaRoutes(app: ZodApp, services: SlaServices): void {
   const { db } = services;
   const admin = { access: "admin" } as const;
   const changed = <T>(value: T) => {
@@ -399,7 +402,7 @@ export function slaRoutes(app: ZodApp, services: Services): void {
   );
 }
 
-async function staffing(services: Services) {
+async function staffing(services: SlaServices) {
   const now = services.clock();
   const config = await services.routing.config.get(services.db);
   const queueRows = [...config.queues.values()];
@@ -412,7 +415,7 @@ async function staffing(services: Services) {
   return queueRows.map((queue) => verdict(queue, loads.get(queue.id)!, staffOf(agents, queue).length));
 }
 
-async function slaBoard(services: Services) {
+async function slaBoard(services: SlaServices) {
   const flagged = await services.db
     .select({ id: cases.id, slaStatus: cases.slaStatus, slaDueAt: cases.slaDueAt })
     .from(cases)

@@ -82,7 +82,7 @@ ${
 
 const notFoundPage = `<!doctype html><meta charset="utf-8"><title>Not found</title><p>This link is not valid. Check that it was copied whole.</p>`;
 
-export function statusPageRoutes(app: ZodApp, services: Services): void {
+export function statusPageRoutes(app: ZodApp, services: Pick<Services, "cases" | "statusUpdates">): void {
   const caseOf = (token: string) => {
     const caseId = verifyStatusToken(services.statusUpdates.settings.secret, token);
     if (!caseId) throw new AppError("NOT_FOUND", "This status link is not valid.");

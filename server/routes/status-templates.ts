@@ -21,7 +21,10 @@ const templateSchema = z.object({
   updatedAt: isoDate,
 });
 
-export function statusTemplateRoutes(app: ZodApp, services: Services): void {
+export function statusTemplateRoutes(
+  app: ZodApp,
+  services: Pick<Services, "clock" | "db" | "statusUpdates">,
+): void {
   app.get(
     "/api/status-templates",
     {

@@ -62,7 +62,13 @@ const agentBoardSchema = z.object({
   ),
 });
 
-export function supervisionRoutes(app: ZodApp, services: Services): void {
+export function supervisionRoutes(
+  app: ZodApp,
+  services: Pick<
+    Services,
+    "agentNamespace" | "cases" | "clock" | "database" | "db" | "router" | "routing" | "routingRunner"
+  >,
+): void {
   const summaryOrThrow = async (caseId: string) => {
     const summary = await caseSummary(services.db, caseId);
     if (!summary) throw new AppError("NOT_FOUND", `Case '${caseId}' does not exist.`);

@@ -47,7 +47,11 @@ const noContent = responses({ 204: z.null() });
 const send = (reply: FastifyReply, twiml: string) => reply.type("text/xml").send(twiml);
 const params = (request: FastifyRequest) => request.body as TwilioParams;
 
-export function twilioWebhookRoutes(app: ZodApp, services: Services, options: TwilioWebhookOptions): void {
+export function twilioWebhookRoutes(
+  app: ZodApp,
+  services: Pick<Services, "cases" | "db">,
+  options: TwilioWebhookOptions,
+): void {
   const { voice } = options;
   const signed = {
     config: { access: "public" as const },

@@ -20,6 +20,9 @@ import { interactionSchema } from "../http/views.ts";
 import type { Services } from "../services.ts";
 import type { ZodApp } from "./zod-app.ts";
 
+/** The services this module uses. */
+type VoiceServices = Pick<Services, "clock" | "db">;
+
 export interface VoiceRouteOptions {
   /** Null when Twilio is not configured. */
   voice: VoiceDeps | null;
@@ -54,7 +57,7 @@ const clickToCallSchema = z.discriminatedUnion("mode", [
 
 /** Only the case's agent, or a supervisor, controls its live call. */
 async function assertCaseCallControl(
-  services: Services,
+  services: VoiceServices,
   request: FastifyRequest<{ Params: { id: string } }>,
   what: string,
 ): Promise<void> {
@@ -68,7 +71,7 @@ async function assertCaseCallControl(
     throw new AppError("FORBIDDEN", `Only the case's agent or a supervisor can control ${what}.`);
 }
 
-export function voiceRoutes(app: ZodApp, services: Services, options: VoiceRouteOptions): void {
+export function voiceRoutes(app: ZodApp, services: VoiceServices, options: VoiceRouteOptions): void {
   const { voice, browserCalling } = options;
   const requireVoice = () => {
     if (!voice) throw new AppError("CONFLICT", NO_TWILIO);
