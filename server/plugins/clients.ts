@@ -142,7 +142,7 @@ async function clientsPlugin(app: FastifyInstance, options: ClientsOptions): Pro
   const pushToVisitor = (visitorId: string, event: string, payload: unknown) => {
     io.of("/chat").to(rooms.visitor(visitorId)).emit(event, payload);
   };
-  const senders: ChannelSenders = {
+  const senders: ChannelSenders = Object.freeze({
     chat: createChatSender(pushToVisitor),
     ...(sms ? { sms } : {}),
     // Present only while some mailbox can send: customer updates then skip email, and a reply
@@ -150,7 +150,7 @@ async function clientsPlugin(app: FastifyInstance, options: ClientsOptions): Pro
     get email() {
       return emailSending.available ? emailSender : undefined;
     },
-  };
+  });
 
   app.decorate("clients", {
     config,

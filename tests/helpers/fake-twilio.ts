@@ -37,7 +37,10 @@ export interface FakeTwilioRequest {
 }
 
 export interface TwilioFailure {
+  /** The HTTP status answered; with `drop`, none (the connection is cut). */
   status: number;
+  /** Cut the connection without answering, as a reset or a dying proxy does. */
+  drop?: boolean;
   code?: number;
   message?: string;
   /** Only a request like this fails (default: the next authorised one, whatever it is). */
@@ -208,6 +211,7 @@ export async function startFakeTwilio(
     if (!authorized) return sendJson(response, 401, errorBody(401, 20003, "Authenticate"));
     const index = failures.findIndex((candidate) => !candidate.when || candidate.when(entry));
     const failure = index >= 0 ? failures.splice(index, 1)[0] : undefined;
+    if (failure?.drop) return void request.socket.destroy();
     if (failure)
       return sendJson(
         response,
@@ -267,6 +271,30 @@ export async function startFakeTwilio(
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** An SMS the fake accepted, tied to our interaction through the status callback URL we gave. */
+export interface SentSms {
+  sid: string;
+  interactionId: string;
+  to: string;
+  from: string;
+  body: string;
+}
+
+/** The SMS messages the fake accepted (refused and cut ones are left out), in the order sent. */
+export function sentSms(fake: FakeTwilio): SentSms[] {
+  return fake
+    .of("message")
+    .filter((request) => request.sid)
+    .map((request) => ({
+      sid: request.sid!,
+      interactionId:
+        new URL(request.params.StatusCallback ?? "http://x/").searchParams.get("interaction") ?? "",
+      to: request.params.To ?? "",
+      from: request.params.From ?? "",
+      body: request.params.Body ?? "",
+    }));
 }
 
 /** A webhook body as Twilio sends it (tests/fixtures/twilio/<name>.json), with fields replaced. */

@@ -7,7 +7,6 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingest } from "../../cases/ingest.ts";
-import type { OutboundMessage } from "../../cases/outbox.ts";
 import { performAction } from "../../cases/replies.ts";
 import { signStatusToken } from "../../channels/status-updates/status-token.ts";
 import { sendStatusUpdate } from "../../channels/status-updates/status-updates.ts";
@@ -16,6 +15,7 @@ import { caseNotifications, cases, interactions } from "../../db/schema/index.ts
 import { createApi } from "../helpers/api.ts";
 import { startTestApp, type TestApp } from "../helpers/build-app.ts";
 import { assignCase } from "../helpers/factories.ts";
+import { type FakeTwilio, sentSms, startFakeTwilio } from "../helpers/fake-twilio.ts";
 import { connectVisitor } from "../helpers/sockets.ts";
 
 describe("customer updates", () => {
@@ -24,28 +24,23 @@ describe("customer updates", () => {
   // 19:00 UTC is 12:00 in California, where these +1 415 numbers are: daytime. Tests that need the
   // night move it.
   let now = new Date("2026-06-01T19:00:00Z");
-  const sent: OutboundMessage[] = [];
+  // SMS as the provider's edge sees it (a local Twilio); email is not configured in this app.
+  let fake!: FakeTwilio;
 
   beforeAll(async () => {
+    fake = await startFakeTwilio();
     app = await startTestApp({
       clock: () => now,
-      env: { QUIET_HOURS: "21:00-08:00", DEFAULT_TIME_ZONE: "UTC" },
+      env: { ...fake.env, QUIET_HOURS: "21:00-08:00", DEFAULT_TIME_ZONE: "UTC" },
     });
     agentId = (await app.createAgent({ name: "Una Update" })).id;
     await app.admin.request("PATCH", `/api/agents/${agentId}`, {
       capacity: { voice: 1, chat: 10, sms: 50, email: 50 },
     });
-    // SMS as the provider's edge sees it; email is not configured in this app.
-    app.services.senders.sms = {
-      idempotent: false,
-      async send(message) {
-        sent.push(message);
-        return { externalId: `SM${randomUUID().replaceAll("-", "")}` };
-      },
-    };
   });
   afterAll(async () => {
     await app?.close();
+    await fake?.close();
   });
 
   let phone = 5000;
@@ -61,18 +56,27 @@ describe("customer updates", () => {
     });
     return result.case;
   };
-  const updatesFor = (caseId: string) =>
-    sent.filter((m) => m.caseId === caseId).map((m) => m.metadata.statusUpdate);
+  /** The case's messages the provider accepted, in the order sent, with what we stored for each. */
+  const sentFor = async (caseId: string) => {
+    const rows = await app.services.db.select().from(interactions).where(eq(interactions.caseId, caseId));
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return sentSms(fake)
+      .filter((message) => byId.has(message.interactionId))
+      .map((message) => ({ ...message, stored: byId.get(message.interactionId)! }));
+  };
+  const updatesFor = async (caseId: string) =>
+    (await sentFor(caseId)).map((message) => message.stored.metadata.statusUpdate);
   const notificationsOf = (caseId: string) =>
     app.services.db.select().from(caseNotifications).where(eq(caseNotifications.caseId, caseId));
 
   it("sends one update per event, with the status link, on the channel the customer used", async () => {
     const row = await smsCase();
     await expect.poll(() => updatesFor(row.id), { timeout: 10_000 }).toEqual(["created"]);
-    const created = sent.find((m) => m.caseId === row.id)!;
-    expect(created).toMatchObject({ channel: "sms", to: row.customerAddress, from: "+14155550100" });
-    expect(created.body).toContain(`case #${row.number}`);
-    expect(created.body).toContain(
+    const [created] = await sentFor(row.id);
+    expect(created!.stored.channel).toBe("sms");
+    expect(created).toMatchObject({ to: row.customerAddress, from: "+14155550100" });
+    expect(created!.body).toContain(`case #${row.number}`);
+    expect(created!.body).toContain(
       `${app.config.publicUrl}/status/${signStatusToken(app.services.statusUpdates.settings.secret, row.id)}`,
     );
 
@@ -91,7 +95,7 @@ describe("customer updates", () => {
         "nothing",
       );
     }
-    expect(updatesFor(row.id)).toHaveLength(4);
+    expect(await updatesFor(row.id)).toHaveLength(4);
     const stored = await app.services.db.select().from(interactions).where(eq(interactions.caseId, row.id));
     expect(stored.filter((i) => i.metadata.automatic === true)).toHaveLength(4);
   });
@@ -117,7 +121,7 @@ describe("customer updates", () => {
       .toBe("skipped");
     const resolved = (await notificationsOf(first.id)).find((n) => n.event === "resolved")!;
     expect(resolved.reason).toMatch(/opted out of sms/);
-    expect(updatesFor(first.id)).toEqual(["created"]);
+    expect(await updatesFor(first.id)).toEqual(["created"]);
   });
 
   it("never answers a message that must not be answered automatically", async () => {
@@ -136,7 +140,7 @@ describe("customer updates", () => {
     expect((await notificationsOf(row.id))[0]!.reason).toMatch(
       /must not be answered automatically \(Auto-Submitted: auto-replied\)/,
     );
-    expect(updatesFor(row.id)).toEqual([]);
+    expect(await updatesFor(row.id)).toEqual([]);
   });
 
   it("holds an SMS update through the contact's quiet hours, and later updates behind it", async () => {
@@ -150,7 +154,7 @@ describe("customer updates", () => {
     const [held] = await notificationsOf(row.id);
     expect(held).toMatchObject({ status: "pending" });
     expect(held!.sendAfter.toISOString()).toBe("2026-06-02T07:00:00.000Z");
-    expect(updatesFor(row.id)).toEqual([]);
+    expect(await updatesFor(row.id)).toEqual([]);
 
     // Resolved in the night: that update waits behind the held one rather than overtaking it.
     await assignCase(app.services, row.id, agentId);
