@@ -1,58 +1,40 @@
 /**
  * Everything routes, socket handlers and jobs may use; assembled once by the channels plugin
  * (server/plugins/channels.ts) from the clients, the domain services and the channels, and never
- * changed afterwards.
+ * changed afterwards. Each module takes a `Pick` of it naming what it uses.
  */
-import type { Logger } from "pino";
 import type { Namespace } from "socket.io";
-import type { CaseDeps } from "../cases/deps.ts";
-import type { ChannelSenders } from "../cases/outbox.ts";
-import type { Clock } from "../cases/ports.ts";
 import type { ChatChannel } from "../channels/chat/chat-channel.ts";
 import type { EmailChannel } from "../channels/email/email-channel.ts";
-import type { StatusUpdateOptions } from "../channels/status-updates/status-updates.ts";
-import type { BlobStorage } from "../channels/storage.ts";
 import type { VoiceDeps } from "../channels/voice/voice-deps.ts";
-import type { Database, Db } from "../db/connect.ts";
-import type { RoutingDeps } from "../routing/ports.ts";
-import type { Router } from "../routing/router.ts";
-import type { RoutingRunner } from "../routing/routing-runner.ts";
 import type { CallbackPort } from "../sla/remedies.ts";
-import type { SlaPolicyCache } from "../sla/sla-policies.ts";
-import type { AuthService } from "./auth/auth-service.ts";
-import type { Config } from "./config.ts";
-import type { JobQueue } from "./jobs/job-queue.ts";
-import type { Metrics } from "./metrics.ts";
+import type { AppClients } from "./plugins/clients.ts";
+import type { DomainServices } from "./plugins/domain.ts";
 
-export interface Services {
-  config: Config;
-  database: Database;
-  db: Db;
-  clock: Clock;
-  cases: CaseDeps;
-  routing: RoutingDeps;
-  router: Router;
-  /** Runs routing passes in this process, coalesced per queue. */
-  routingRunner: RoutingRunner;
-  /** SLA policies, cached briefly; cleared by changes made through this process. */
-  slaPolicies: SlaPolicyCache;
-  auth: AuthService;
+export interface Services
+  extends Pick<
+      AppClients,
+      | "config"
+      | "database"
+      | "db"
+      | "clock"
+      | "jobs"
+      | "metrics"
+      | "logger"
+      | "storage"
+      | "senders"
+      | "pushToVisitor"
+    >,
+    Pick<
+      DomainServices,
+      "cases" | "routing" | "router" | "routingRunner" | "slaPolicies" | "auth" | "statusUpdates"
+    > {
   chat: ChatChannel;
-  senders: ChannelSenders;
-  /** Callbacks for callers holding on the line; null without voice (Twilio). */
-  callbacks: CallbackPort | null;
   /** Mailboxes: fetching, sending and their admin operations. */
   email: EmailChannel;
-  /** What calls need; null without Twilio. */
+  /** What calls need; null without Voice (Twilio). */
   voice: VoiceDeps | null;
-  jobs: JobQueue;
-  metrics: Metrics;
-  logger: Logger;
-  /** Attachment bytes and raw message sources. */
-  storage: BlobStorage;
-  /** What customer updates need: the senders, links to the status page, quiet hours, templates. */
-  statusUpdates: StatusUpdateOptions;
-  /** Sends an event to every open widget of one web chat visitor. */
-  pushToVisitor(visitorId: string, event: string, payload: unknown): void;
+  /** Callbacks for callers holding on the line; null without voice. */
+  callbacks: CallbackPort | null;
   agentNamespace(): Namespace;
 }

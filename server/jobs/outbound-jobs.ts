@@ -18,7 +18,7 @@ import type { Services } from "../services.ts";
 import type { JobQueue } from "./job-queue.ts";
 
 /** The services this module uses. */
-type OutboundServices = Pick<Services, "clock" | "config" | "db" | "jobs" | "logger" | "routing">;
+export type OutboundServices = Pick<Services, "clock" | "config" | "db" | "jobs" | "logger" | "routing">;
 
 export const OUTBOUND_DIALER_INTERVAL_MS = 2000;
 

@@ -13,8 +13,7 @@ import {
 } from "../../outbound/list-import.ts";
 import { currentAgent } from "../http/access.ts";
 import { idParam, responses } from "../http/schemas.ts";
-import { outboundDeps } from "../jobs/outbound-jobs.ts";
-import type { Services } from "../services.ts";
+import { type OutboundServices, outboundDeps } from "../jobs/outbound-jobs.ts";
 import {
   country,
   csv,
@@ -28,10 +27,7 @@ import {
 } from "./outbound-schemas.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-export function outboundListRoutes(
-  app: ZodApp,
-  services: Pick<Services, "clock" | "config" | "db" | "jobs" | "logger" | "routing">,
-): void {
+export function outboundListRoutes(app: ZodApp, services: OutboundServices): void {
   const deps = outboundDeps(services);
   const { db } = services;
   const me = (request: FastifyRequest) => currentAgent(request).id;

@@ -9,14 +9,10 @@ import { OUTBOUND_WEBHOOKS } from "../../outbound/dialer.ts";
 import { bridgePreviewCall, recordPreviewDialResult } from "../../outbound/preview-call.ts";
 import { responses } from "../http/schemas.ts";
 import { assertTwilioSignature } from "../http/twilio-signature.ts";
-import { outboundDeps } from "../jobs/outbound-jobs.ts";
-import type { Services } from "../services.ts";
+import { type OutboundServices, outboundDeps } from "../jobs/outbound-jobs.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-export function outboundWebhookRoutes(
-  app: ZodApp,
-  services: Pick<Services, "clock" | "config" | "db" | "jobs" | "logger" | "routing">,
-): void {
+export function outboundWebhookRoutes(app: ZodApp, services: OutboundServices): void {
   const deps = outboundDeps(services);
   const authToken = services.config.twilio?.authToken;
   if (!authToken) return;

@@ -30,8 +30,7 @@ import { callPreviewRecord } from "../../outbound/preview-call.ts";
 import { AGENT_DISPOSITIONS, DEFAULT_RETRY_RULES, OUTCOMES } from "../../outbound/retry-rules.ts";
 import { currentAgent } from "../http/access.ts";
 import { idParam, isoDate, responses } from "../http/schemas.ts";
-import { outboundDeps } from "../jobs/outbound-jobs.ts";
-import type { Services } from "../services.ts";
+import { type OutboundServices, outboundDeps } from "../jobs/outbound-jobs.ts";
 import { outboundListRoutes } from "./outbound-lists.ts";
 import {
   agent,
@@ -49,10 +48,7 @@ import {
 import { outboundWebhookRoutes } from "./outbound-webhooks.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-export function outboundRoutes(
-  app: ZodApp,
-  services: Pick<Services, "clock" | "config" | "db" | "jobs" | "logger" | "routing">,
-): void {
+export function outboundRoutes(app: ZodApp, services: OutboundServices): void {
   const deps = outboundDeps(services);
   const { db } = services;
   const me = (request: FastifyRequest) => currentAgent(request).id;
