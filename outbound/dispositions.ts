@@ -231,3 +231,38 @@ export async function recordDisposition(deps: OutboundDeps, input: DispositionIn
 export function contactClock(zones: string[], at: Date): string {
   return zones.map((zone) => `${localTime(at, zone).clock} ${zone}`).join(", ");
 }
+
+/**
+ * Schedules a callback on one record of a campaign and marks the record as waiting for it, under
+ * the record's lock: the dialer never calls it meanwhile.
+ */
+export async function scheduleRecordCallback(
+  deps: OutboundDeps,
+  input: { campaignId: string; recordId: string; request: CallbackRequest; byAgentId: string },
+) {
+  return deps.db.transaction(async (raw) => {
+    const tx = raw as Tx;
+    const [record] = await tx
+      .select()
+      .from(listRecords)
+      .where(eq(listRecords.id, input.recordId))
+      .for("update");
+    if (!record) throw notFound("Record", input.recordId);
+    const scheduled = await scheduleCallback(tx, deps, {
+      campaignId: input.campaignId,
+      record,
+      request: input.request,
+      byAgentId: input.byAgentId,
+    });
+    await tx
+      .update(listRecords)
+      .set({
+        status: "callback",
+        nextAttemptAt: scheduled.dueAt,
+        agentId: scheduled.agentId,
+        statusReason: `callback at ${scheduled.dueAt.toISOString()}`,
+      })
+      .where(eq(listRecords.id, input.recordId));
+    return scheduled.callback;
+  });
+}

@@ -9,7 +9,7 @@ import { Readable } from "node:stream";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { parse } from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
-import { and, eq, isNotNull } from "drizzle-orm";
+import { and, asc, eq, isNotNull } from "drizzle-orm";
 import type { CountryCode } from "libphonenumber-js";
 import { AppError, notFound } from "../cases/errors.ts";
 import type { Executor } from "../db/connect.ts";
@@ -50,6 +50,26 @@ export async function getCallList(executor: Executor, listId: string) {
   const [list] = await executor.select().from(callLists).where(eq(callLists.id, listId));
   if (!list) throw notFound("Call list", listId);
   return list;
+}
+
+export function listCallLists(executor: Executor) {
+  return executor.select().from(callLists).orderBy(asc(callLists.createdAt));
+}
+
+/** A list's records, in file order, optionally only those with one status. */
+export async function listRecordsOf(
+  executor: Executor,
+  listId: string,
+  page: { limit: number; offset: number; status?: (typeof listRecords.$inferSelect)["status"] },
+) {
+  await getCallList(executor, listId);
+  return executor
+    .select()
+    .from(listRecords)
+    .where(and(eq(listRecords.listId, listId), page.status ? eq(listRecords.status, page.status) : undefined))
+    .orderBy(asc(listRecords.line), asc(listRecords.createdAt))
+    .limit(page.limit)
+    .offset(page.offset);
 }
 
 export interface CsvPreview {

@@ -1,13 +1,12 @@
-/** Outbound call lists (CSV preview, import with progress, records) and the do-not-call list. */
-import { and, asc, eq } from "drizzle-orm";
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
-import { callLists, LIST_RECORD_STATUSES, listRecords } from "../../db/schema/outbound.ts";
+import { LIST_RECORD_STATUSES } from "../../db/schema/outbound.ts";
 import { addDoNotCall, importDoNotCall, listDoNotCall } from "../../outbound/do-not-call.ts";
 import {
   createCallList,
-  getCallList,
   importProgress,
+  listCallLists,
+  listRecordsOf,
   previewCsv,
   startListImport,
 } from "../../outbound/list-import.ts";
@@ -52,7 +51,7 @@ export function outboundListRoutes(app: ZodApp, services: OutboundServices): voi
   app.get(
     "/api/outbound/lists",
     { config: supervisor, schema: { tags, summary: "Call lists", response: responses({ 200: items }) } },
-    async () => ({ items: await db.select().from(callLists).orderBy(asc(callLists.createdAt)) }),
+    async () => ({ items: await listCallLists(db) }),
   );
   app.post(
     "/api/outbound/lists/preview",
@@ -146,19 +145,7 @@ export function outboundListRoutes(app: ZodApp, services: OutboundServices): voi
       },
     },
     async (request) => {
-      await getCallList(db, request.params.id);
-      const rows = await db
-        .select()
-        .from(listRecords)
-        .where(
-          and(
-            eq(listRecords.listId, request.params.id),
-            request.query.status ? eq(listRecords.status, request.query.status) : undefined,
-          ),
-        )
-        .orderBy(asc(listRecords.line), asc(listRecords.createdAt))
-        .limit(request.query.limit)
-        .offset(request.query.offset);
+      const rows = await listRecordsOf(db, request.params.id, request.query);
       return { items: rows };
     },
   );

@@ -1,14 +1,5 @@
-/**
- * Outbound telesales API: campaigns (CRUD, start, pause, recycle, dashboard), the agent's next
- * record (preview), dispositions and callbacks. Lists and the do-not-call list are in
- * outbound-lists.ts, Twilio's webhooks of dialled calls in outbound-webhooks.ts.
- */
-import { eq } from "drizzle-orm";
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
-import { notFound } from "../../cases/errors.ts";
-import type { Tx } from "../../db/connect.ts";
-import { listRecords } from "../../db/schema/outbound.ts";
 import {
   currentCampaignCall,
   listCallbacks,
@@ -25,7 +16,7 @@ import {
   updateCampaign,
 } from "../../outbound/campaigns.ts";
 import { campaignDashboard } from "../../outbound/dashboard.ts";
-import { recordDisposition, scheduleCallback } from "../../outbound/dispositions.ts";
+import { recordDisposition, scheduleRecordCallback } from "../../outbound/dispositions.ts";
 import { callPreviewRecord } from "../../outbound/preview-call.ts";
 import { AGENT_DISPOSITIONS, DEFAULT_RETRY_RULES, OUTCOMES } from "../../outbound/retry-rules.ts";
 import { currentAgent } from "../http/access.ts";
@@ -292,30 +283,11 @@ export function outboundRoutes(app: ZodApp, services: OutboundServices): void {
     async (request, reply) => {
       const { recordId, campaignId, ...callback } = request.body;
       await getCampaign(db, campaignId);
-      const created = await db.transaction(async (raw) => {
-        const tx = raw as Tx;
-        const [record] = await tx
-          .select()
-          .from(listRecords)
-          .where(eq(listRecords.id, recordId))
-          .for("update");
-        if (!record) throw notFound("Record", recordId);
-        const scheduled = await scheduleCallback(tx, deps, {
-          campaignId,
-          record,
-          request: callback,
-          byAgentId: me(request),
-        });
-        await tx
-          .update(listRecords)
-          .set({
-            status: "callback",
-            nextAttemptAt: scheduled.dueAt,
-            agentId: scheduled.agentId,
-            statusReason: `callback at ${scheduled.dueAt.toISOString()}`,
-          })
-          .where(eq(listRecords.id, recordId));
-        return scheduled.callback;
+      const created = await scheduleRecordCallback(deps, {
+        campaignId,
+        recordId,
+        request: callback,
+        byAgentId: me(request),
       });
       return reply.code(201).send(created);
     },
