@@ -1,4 +1,3 @@
-import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import { LIST_RECORD_STATUSES } from "../../db/schema/outbound.ts";
 import { addDoNotCall, importDoNotCall, listDoNotCall } from "../../outbound/do-not-call.ts";
@@ -10,9 +9,8 @@ import {
   previewCsv,
   startListImport,
 } from "../../outbound/list-import.ts";
-import { currentAgent } from "../http/access.ts";
 import { idParam, responses } from "../http/schemas.ts";
-import { type OutboundServices, outboundDeps } from "../jobs/outbound-jobs.ts";
+import type { OutboundRouteContext } from "./outbound.ts";
 import {
   country,
   csv,
@@ -26,10 +24,10 @@ import {
 } from "./outbound-schemas.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-export function outboundListRoutes(app: ZodApp, services: OutboundServices): void {
-  const deps = outboundDeps(services);
+/** Call lists: create and list them, and read their records. */
+function callListRoutes(app: ZodApp, context: OutboundRouteContext): void {
+  const { me, services } = context;
   const { db } = services;
-  const me = (request: FastifyRequest) => currentAgent(request).id;
 
   app.post(
     "/api/outbound/lists",
@@ -53,6 +51,28 @@ export function outboundListRoutes(app: ZodApp, services: OutboundServices): voi
     { config: supervisor, schema: { tags, summary: "Call lists", response: responses({ 200: items }) } },
     async () => ({ items: await listCallLists(db) }),
   );
+  app.get(
+    "/api/outbound/lists/:id/records",
+    {
+      config: supervisor,
+      schema: {
+        tags,
+        summary: "A list's records",
+        params: idParam,
+        querystring: z.object({ ...paging, status: z.enum(LIST_RECORD_STATUSES).optional() }),
+        response: responses({ 200: items }, [404]),
+      },
+    },
+    async (request) => {
+      const rows = await listRecordsOf(db, request.params.id, request.query);
+      return { items: rows };
+    },
+  );
+}
+
+/** Filling a list from a CSV file: preview its columns, import it in the background, follow the import. */
+function listImportRoutes(app: ZodApp, context: OutboundRouteContext): void {
+  const { deps, me } = context;
   app.post(
     "/api/outbound/lists/preview",
     {
@@ -109,6 +129,12 @@ export function outboundListRoutes(app: ZodApp, services: OutboundServices): voi
         }),
       ),
   );
+}
+
+/** How an import is going. */
+function importProgressRoutes(app: ZodApp, context: OutboundRouteContext): void {
+  const { services } = context;
+  const { db } = services;
   app.get(
     "/api/outbound/imports/:id",
     {
@@ -132,24 +158,12 @@ export function outboundListRoutes(app: ZodApp, services: OutboundServices): voi
     },
     async (request) => importProgress(db, request.params.id, request.query),
   );
-  app.get(
-    "/api/outbound/lists/:id/records",
-    {
-      config: supervisor,
-      schema: {
-        tags,
-        summary: "A list's records",
-        params: idParam,
-        querystring: z.object({ ...paging, status: z.enum(LIST_RECORD_STATUSES).optional() }),
-        response: responses({ 200: items }, [404]),
-      },
-    },
-    async (request) => {
-      const rows = await listRecordsOf(db, request.params.id, request.query);
-      return { items: rows };
-    },
-  );
+}
 
+/** The do-not-call list: add one number, import a file of them, list them. */
+function doNotCallRoutes(app: ZodApp, context: OutboundRouteContext): void {
+  const { deps, services, me } = context;
+  const { db } = services;
   app.post(
     "/api/outbound/dnc",
     {
@@ -215,4 +229,11 @@ export function outboundListRoutes(app: ZodApp, services: OutboundServices): voi
     },
     async (request) => ({ items: await listDoNotCall(db, request.query) }),
   );
+}
+
+export function outboundListRoutes(app: ZodApp, context: OutboundRouteContext): void {
+  callListRoutes(app, context);
+  listImportRoutes(app, context);
+  importProgressRoutes(app, context);
+  doNotCallRoutes(app, context);
 }

@@ -1,12 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import {
-  currentCampaignCall,
-  listCallbacks,
-  nextPreviewRecord,
-  recordView,
-} from "../../outbound/agent-work.ts";
-import {
   createCampaign,
   deleteCampaign,
   getCampaign,
@@ -16,22 +10,19 @@ import {
   updateCampaign,
 } from "../../outbound/campaigns.ts";
 import { campaignDashboard } from "../../outbound/dashboard.ts";
-import { recordDisposition, scheduleRecordCallback } from "../../outbound/dispositions.ts";
-import { callPreviewRecord } from "../../outbound/preview-call.ts";
-import { AGENT_DISPOSITIONS, DEFAULT_RETRY_RULES, OUTCOMES } from "../../outbound/retry-rules.ts";
+import type { OutboundDeps } from "../../outbound/ports.ts";
+import { DEFAULT_RETRY_RULES, OUTCOMES } from "../../outbound/retry-rules.ts";
 import { currentAgent } from "../http/access.ts";
-import { idParam, isoDate, responses } from "../http/schemas.ts";
+import { idParam, responses } from "../http/schemas.ts";
 import { type OutboundServices, outboundDeps } from "../jobs/outbound-jobs.ts";
+import { outboundAgentRoutes } from "./outbound-agent-work.ts";
 import { outboundListRoutes } from "./outbound-lists.ts";
 import {
   agent,
-  callbackSchema,
   campaignCreate,
   campaignFields,
   DEFAULTS,
   items,
-  paging,
-  recordViewSchema,
   row,
   supervisor,
   tags,
@@ -39,10 +30,17 @@ import {
 import { outboundWebhookRoutes } from "./outbound-webhooks.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-export function outboundRoutes(app: ZodApp, services: OutboundServices): void {
-  const deps = outboundDeps(services);
+/** What the outbound route modules share: the outbound core's dependencies and who is asking. */
+export interface OutboundRouteContext {
+  deps: OutboundDeps;
+  services: OutboundServices;
+  me(request: FastifyRequest): string;
+}
+
+/** Campaigns: create, list, read and edit; the defaults a new one starts from. */
+function campaignAdminRoutes(app: ZodApp, context: OutboundRouteContext): void {
+  const { deps, services } = context;
   const { db } = services;
-  const me = (request: FastifyRequest) => currentAgent(request).id;
 
   app.post(
     "/api/outbound/campaigns",
@@ -109,6 +107,12 @@ export function outboundRoutes(app: ZodApp, services: OutboundServices): void {
         Object.fromEntries(Object.entries(request.body).filter(([, value]) => value !== undefined)),
       ),
   );
+}
+
+/** Running a campaign: delete, start and pause, recycle its list, its dashboard. */
+function campaignControlRoutes(app: ZodApp, context: OutboundRouteContext): void {
+  const { deps, services } = context;
+  const { db } = services;
   app.delete(
     "/api/outbound/campaigns/:id",
     {
@@ -170,156 +174,17 @@ export function outboundRoutes(app: ZodApp, services: OutboundServices): void {
     },
     async (request) => campaignDashboard(db, request.params.id, services.clock()),
   );
-  app.get(
-    "/api/outbound/campaigns/:id/next",
-    {
-      config: agent,
-      schema: {
-        tags,
-        summary:
-          "Preview mode: the next record for me, with its history and the script (kept for me until my disposition)",
-        params: idParam,
-        response: responses({ 200: z.object({ next: recordViewSchema.nullable() }) }, [404, 409]),
-      },
-    },
-    async (request) => ({
-      next: await nextPreviewRecord(deps, { campaignId: request.params.id, agentId: me(request) }),
-    }),
-  );
-  app.get(
-    "/api/outbound/my-call",
-    {
-      config: agent,
-      schema: {
-        tags,
-        summary:
-          "The campaign call I am on, or finished and have not wrapped up: its record, history, script and dispositions",
-        response: responses({
-          200: z.object({
-            call: recordViewSchema
-              .extend({
-                attemptId: z.uuid(),
-                campaign: z.object({ id: z.uuid(), name: z.string(), mode: z.string() }),
-                live: z.boolean(),
-                answeredAt: isoDate.nullable(),
-              })
-              .nullable(),
-          }),
-        }),
-      },
-    },
-    async (request) => ({ call: await currentCampaignCall(deps, me(request)) }),
-  );
-  app.get(
-    "/api/outbound/records/:id",
-    {
-      config: agent,
-      schema: {
-        tags,
-        summary: "A record with its history",
-        params: idParam,
-        response: responses({ 200: recordViewSchema }, [404]),
-      },
-    },
-    async (request) => recordView(deps, request.params.id),
-  );
-  app.post(
-    "/api/outbound/records/:id/call",
-    {
-      config: agent,
-      schema: {
-        tags,
-        summary: "Preview mode: call the record I was given (my softphone rings, then the customer)",
-        params: idParam,
-        response: responses({ 202: z.object({ attemptId: z.uuid(), callSid: z.string() }) }, [404, 409]),
-      },
-    },
-    async (request, reply) =>
-      reply
-        .code(202)
-        .send(await callPreviewRecord(deps, { recordId: request.params.id, agentId: me(request) })),
-  );
-  app.post(
-    "/api/outbound/records/:id/disposition",
-    {
-      config: agent,
-      schema: {
-        tags,
-        summary: "Wrap up the record's call with a disposition",
-        description:
-          "Drives the retry rules; dnc_request adds the number to the global do-not-call list at once; interested creates a lead (estimatedValue); callback needs `callback` with a local time in the contact's zone.",
-        params: idParam,
-        body: z.object({
-          disposition: z.enum(AGENT_DISPOSITIONS),
-          note: z.string().max(2000).optional(),
-          callback: callbackSchema.optional(),
-          estimatedValue: z.number().min(0).max(1e9).optional(),
-          currency: z
-            .string()
-            .regex(/^[A-Z]{3}$/, "must be an ISO currency code")
-            .optional(),
-        }),
-        response: responses({ 200: z.looseObject({ record: row, explanation: z.string() }) }, [404, 409]),
-      },
-    },
-    async (request) =>
-      recordDisposition(deps, {
-        recordId: request.params.id,
-        agentId: me(request),
-        ...request.body,
-      }),
-  );
-  app.post(
-    "/api/outbound/callbacks",
-    {
-      config: agent,
-      schema: {
-        tags,
-        summary: "Schedule a callback on a record, for me, for anyone or for another agent",
-        body: callbackSchema.extend({ recordId: z.uuid(), campaignId: z.uuid() }),
-        response: responses({ 201: row }, [404]),
-      },
-    },
-    async (request, reply) => {
-      const { recordId, campaignId, ...callback } = request.body;
-      await getCampaign(db, campaignId);
-      const created = await scheduleRecordCallback(deps, {
-        campaignId,
-        recordId,
-        request: callback,
-        byAgentId: me(request),
-      });
-      return reply.code(201).send(created);
-    },
-  );
-  app.get(
-    "/api/outbound/callbacks",
-    {
-      config: agent,
-      schema: {
-        tags,
-        summary: "Scheduled callbacks: mine and anyone's (or all, for supervisors with ?all=true)",
-        querystring: z.object({
-          campaignId: z.uuid().optional(),
-          all: z.enum(["true", "false"]).optional(),
-          limit: paging.limit,
-        }),
-        response: responses({ 200: items }),
-      },
-    },
-    async (request) => {
-      const viewer = currentAgent(request);
-      const everyone = request.query.all === "true" && viewer.role !== "agent";
-      return {
-        items: await listCallbacks(db, {
-          ...(everyone ? {} : { agentId: viewer.id }),
-          ...(request.query.campaignId ? { campaignId: request.query.campaignId } : {}),
-          limit: request.query.limit,
-        }),
-      };
-    },
-  );
+}
 
-  outboundListRoutes(app, services);
+export function outboundRoutes(app: ZodApp, services: OutboundServices): void {
+  const context: OutboundRouteContext = {
+    deps: outboundDeps(services),
+    services,
+    me: (request) => currentAgent(request).id,
+  };
+  campaignAdminRoutes(app, context);
+  campaignControlRoutes(app, context);
+  outboundAgentRoutes(app, context);
+  outboundListRoutes(app, context);
   outboundWebhookRoutes(app, services);
 }
