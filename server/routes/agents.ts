@@ -22,7 +22,8 @@ const offerView = z.object({
   expiresAt: z.string(),
 });
 
-export function agentRoutes(app: ZodApp, services: Pick<Services, "db" | "router">): void {
+/** Agents as admins manage them, and the directory every agent sees. */
+function agentAdminRoutes(app: ZodApp, services: Pick<Services, "db" | "router">): void {
   app.post(
     "/api/agents",
     {
@@ -80,7 +81,10 @@ export function agentRoutes(app: ZodApp, services: Pick<Services, "db" | "router
         .map(({ id, name, presence }) => ({ id, name, presence })),
     }),
   );
+}
 
+/** The signed-in agent: who they are, their load, their presence. */
+function myRoutes(app: ZodApp, services: Pick<Services, "db" | "router">): void {
   app.get(
     "/api/me",
     {
@@ -132,7 +136,10 @@ export function agentRoutes(app: ZodApp, services: Pick<Services, "db" | "router
       return agentView(agent);
     },
   );
+}
 
+/** Offers: the ones waiting for me, accepting and declining one. */
+function offerRoutes(app: ZodApp, services: Pick<Services, "db" | "router">): void {
   app.get(
     "/api/me/offers",
     {
@@ -194,4 +201,10 @@ export function agentRoutes(app: ZodApp, services: Pick<Services, "db" | "router
       return reply.code(204).send(null);
     },
   );
+}
+
+export function agentRoutes(app: ZodApp, services: Pick<Services, "db" | "router">): void {
+  agentAdminRoutes(app, services);
+  myRoutes(app, services);
+  offerRoutes(app, services);
 }

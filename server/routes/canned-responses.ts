@@ -42,10 +42,10 @@ const fields = {
   channels: z.array(z.enum(CHANNELS)).max(CHANNELS.length).default([]),
 };
 
-export function cannedResponseRoutes(app: ZodApp, services: Pick<Services, "clock" | "db">): void {
+/** Canned responses: list, create, edit and delete them. */
+function cannedAdminRoutes(app: ZodApp, services: Pick<Services, "clock" | "db">): void {
   const { db } = services;
   const tags = ["cases"];
-
   app.get(
     "/api/canned-responses",
     {
@@ -116,7 +116,12 @@ export function cannedResponseRoutes(app: ZodApp, services: Pick<Services, "cloc
       return reply.code(204).send(null);
     },
   );
+}
 
+/** A canned response filled in for one case. */
+function cannedRenderRoutes(app: ZodApp, services: Pick<Services, "clock" | "db">): void {
+  const { db } = services;
+  const tags = ["cases"];
   app.post(
     "/api/canned-responses/:id/render",
     {
@@ -136,4 +141,9 @@ export function cannedResponseRoutes(app: ZodApp, services: Pick<Services, "cloc
         agentId: currentAgent(request).id,
       }),
   );
+}
+
+export function cannedResponseRoutes(app: ZodApp, services: Pick<Services, "clock" | "db">): void {
+  cannedAdminRoutes(app, services);
+  cannedRenderRoutes(app, services);
 }

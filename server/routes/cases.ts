@@ -62,7 +62,8 @@ const messageBody = z.object({
     .max(MAX_MESSAGE_LENGTH, `can be at most ${MAX_MESSAGE_LENGTH} characters`),
 });
 
-export function caseRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" | "db">): void {
+/** Reading cases: the inbox lists and one case with its timeline. */
+function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" | "db">): void {
   app.get(
     "/api/cases",
     {
@@ -133,7 +134,10 @@ export function caseRoutes(app: ZodApp, services: Pick<Services, "cases" | "cloc
         now: services.clock(),
       }),
   );
+}
 
+/** Working a case: replies, internal notes and actions. */
+function caseWorkRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" | "db">): void {
   app.post(
     "/api/cases/:id/replies",
     {
@@ -207,4 +211,9 @@ export function caseRoutes(app: ZodApp, services: Pick<Services, "cases" | "cloc
         actor: { type: "agent", id: currentAgent(request).id },
       }),
   );
+}
+
+export function caseRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" | "db">): void {
+  caseReadRoutes(app, services);
+  caseWorkRoutes(app, services);
 }

@@ -30,7 +30,7 @@ const when = (at: Date) => `${at.toISOString().replace("T", " ").slice(0, 16)} U
 function page(
   token: string,
   view: StatusView,
-  notice: { kind: "ok" | "error"; text: string } | null,
+  notice: Notice | null,
 ): string {
   const c = view.case;
   const messages = view.messages
@@ -82,25 +82,40 @@ ${
 
 const notFoundPage = `<!doctype html><meta charset="utf-8"><title>Not found</title><p>This link is not valid. Check that it was copied whole.</p>`;
 
-export function statusPageRoutes(app: ZodApp, services: Pick<Services, "cases" | "statusUpdates">): void {
-  const caseOf = (token: string) => {
-    const caseId = verifyStatusToken(services.statusUpdates.settings.secret, token);
-    if (!caseId) throw new AppError("NOT_FOUND", "This status link is not valid.");
-    return caseId;
-  };
-  const html = async (
-    reply: FastifyReply,
-    token: string,
-    notice: { kind: "ok" | "error"; text: string } | null,
-    status = 200,
-  ) => {
-    const view = await statusView(services.cases, caseOf(token));
-    return reply
-      .code(status)
-      .type("text/html")
-      .header("cache-control", "no-store")
-      .send(page(token, view, notice));
-  };
+type StatusPageServices = Pick<Services, "cases" | "statusUpdates">;
+
+/** The case a status link names, or a 404 for a link that is not ours. */
+function caseOf(services: StatusPageServices, token: string): string {
+  const caseId = verifyStatusToken(services.statusUpdates.settings.secret, token);
+  if (!caseId) throw new AppError("NOT_FOUND", "This status link is not valid.");
+  return caseId;
+}
+
+/** A line above the page saying what became of the customer's last post. */
+interface Notice {
+  kind: "ok" | "error";
+  text: string;
+}
+
+async function sendPage(
+  services: StatusPageServices,
+  reply: FastifyReply,
+  token: string,
+  notice: Notice | null,
+  status = 200,
+) {
+  const view = await statusView(services.cases, caseOf(services, token));
+  return reply
+    .code(status)
+    .type("text/html")
+    .header("cache-control", "no-store")
+    .send(page(token, view, notice));
+}
+
+/** The status page itself, as HTML with a plain form: it works without JavaScript. */
+function statusHtmlRoutes(app: ZodApp, services: StatusPageServices): void {
+  const html = (reply: FastifyReply, token: string, notice: Notice | null, status?: number) =>
+    sendPage(services, reply, token, notice, status);
 
   app.get(
     "/status/:token",
@@ -143,7 +158,7 @@ export function statusPageRoutes(app: ZodApp, services: Pick<Services, "cases" |
     },
     async (request, reply) => {
       const { token } = request.params;
-      const caseId = caseOf(token);
+      const caseId = caseOf(services, token);
       try {
         if (request.body.action === "reply") {
           await replyFromStatusPage(services.cases, caseId, {
@@ -163,31 +178,34 @@ export function statusPageRoutes(app: ZodApp, services: Pick<Services, "cases" |
       }
     },
   );
+}
 
-  const viewSchema = z.object({
-    case: z.object({
-      number: z.number().int(),
-      subject: z.string(),
-      state: z.string(),
-      stateLabel: z.string(),
-      createdAt: isoDate,
-      resolvedAt: isoDate.nullable(),
-      csatRating: z.number().int().nullable(),
-      csatComment: z.string().nullable(),
+const viewSchema = z.object({
+  case: z.object({
+    number: z.number().int(),
+    subject: z.string(),
+    state: z.string(),
+    stateLabel: z.string(),
+    createdAt: isoDate,
+    resolvedAt: isoDate.nullable(),
+    csatRating: z.number().int().nullable(),
+    csatComment: z.string().nullable(),
+  }),
+  messages: z.array(
+    z.object({
+      id: z.uuid(),
+      from: z.enum(["customer", "agent"]),
+      author: z.string().nullable(),
+      body: z.string(),
+      at: isoDate,
     }),
-    messages: z.array(
-      z.object({
-        id: z.uuid(),
-        from: z.enum(["customer", "agent"]),
-        author: z.string().nullable(),
-        body: z.string(),
-        at: isoDate,
-      }),
-    ),
-    canReply: z.boolean(),
-    canRate: z.boolean(),
-  });
+  ),
+  canReply: z.boolean(),
+  canRate: z.boolean(),
+});
 
+/** The same page as JSON, for the widget and other clients: read it, reply, rate. */
+function statusApiRoutes(app: ZodApp, services: StatusPageServices): void {
   app.get(
     "/api/status/:token",
     {
@@ -199,7 +217,7 @@ export function statusPageRoutes(app: ZodApp, services: Pick<Services, "cases" |
         response: responses({ 200: viewSchema }, [404]),
       },
     },
-    async (request) => statusView(services.cases, caseOf(request.params.token)),
+    async (request) => statusView(services.cases, caseOf(services, request.params.token)),
   );
 
   app.post(
@@ -221,7 +239,11 @@ export function statusPageRoutes(app: ZodApp, services: Pick<Services, "cases" |
       },
     },
     async (request, reply) => {
-      const stored = await replyFromStatusPage(services.cases, caseOf(request.params.token), request.body);
+      const stored = await replyFromStatusPage(
+        services.cases,
+        caseOf(services, request.params.token),
+        request.body,
+      );
       return reply.code(201).send({ id: stored.id });
     },
   );
@@ -241,6 +263,11 @@ export function statusPageRoutes(app: ZodApp, services: Pick<Services, "cases" |
         ),
       },
     },
-    async (request) => rateCase(services.cases, caseOf(request.params.token), request.body),
+    async (request) => rateCase(services.cases, caseOf(services, request.params.token), request.body),
   );
+}
+
+export function statusPageRoutes(app: ZodApp, services: StatusPageServices): void {
+  statusHtmlRoutes(app, services);
+  statusApiRoutes(app, services);
 }
