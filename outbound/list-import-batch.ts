@@ -93,29 +93,31 @@ async function contactsFor(
   return { byPhone, matched };
 }
 
-export async function storeBatch(
-  deps: OutboundDeps,
-  job: typeof listImports.$inferSelect,
+type ImportJob = typeof listImports.$inferSelect;
+type ImportIssue = typeof listImportIssues.$inferInsert;
+
+/** A row that read well and is new to the list, ready to store. */
+interface AcceptedRow {
+  line: number;
+  phone: string;
+  extension: string | null;
+  name: string | null;
+  timeZone: string | null;
+  attributes: Record<string, string>;
+}
+
+/**
+ * Reads the batch's rows: those that read well and are new to the list (neither earlier in this
+ * batch nor in an earlier one) are accepted; the others become issues saying why not.
+ */
+function sortRows(
+  job: ImportJob,
   rows: PendingRow[],
-  unreadable: { line: number; reason: string }[],
   firstLine: Map<string, number | null>,
-  zonesOf: (e164: string) => Promise<string[]>,
   country: CountryCode,
-): Promise<void> {
-  const issues: (typeof listImportIssues.$inferInsert)[] = unreadable.map((issue) => ({
-    importId: job.id,
-    line: issue.line,
-    kind: "invalid" as const,
-    reason: issue.reason,
-  }));
-  const accepted: {
-    line: number;
-    phone: string;
-    extension: string | null;
-    name: string | null;
-    timeZone: string | null;
-    attributes: Record<string, string>;
-  }[] = [];
+): { accepted: AcceptedRow[]; issues: ImportIssue[]; inBatch: Map<string, number> } {
+  const issues: ImportIssue[] = [];
+  const accepted: AcceptedRow[] = [];
   const inBatch = new Map<string, number>();
   for (const row of rows) {
     const result = readListRow(row.cells, job.mapping, country);
@@ -146,101 +148,139 @@ export async function storeBatch(
     inBatch.set(result.phone, row.line);
     accepted.push({ line: row.line, ...result });
   }
+  return { accepted, issues, inBatch };
+}
 
+/** A record's zones, and where they came from: the file's column, the contact, the number, the default. */
+function zonesFor(
+  row: AcceptedRow,
+  contactZone: string | null,
+  numberZones: string[] | undefined,
+  defaultZone: string,
+): { timeZones: string[]; source: TimeZoneSource } {
+  if (row.timeZone) return { timeZones: [row.timeZone], source: "column" };
+  if (contactZone) return { timeZones: [contactZone], source: "contact" };
+  if (numberZones?.length) return { timeZones: numberZones, source: "number" };
+  return { timeZones: [defaultZone], source: "default" };
+}
+
+/**
+ * Stores the accepted rows as records (one statement; a number another import stored meanwhile is
+ * skipped and becomes a duplicate issue) and gives contacts without a zone the one the file gave.
+ */
+async function storeRecords(
+  tx: Tx,
+  deps: OutboundDeps,
+  job: ImportJob,
+  accepted: AcceptedRow[],
+  zones: Map<string, string[]>,
+  issues: ImportIssue[],
+): Promise<{ imported: number; matched: number }> {
+  if (!accepted.length) return { imported: 0, matched: 0 };
+  const contactsFound = await contactsFor(tx, accepted);
+  const values = accepted.map((row) => {
+    const contact = contactsFound.byPhone.get(row.phone)!;
+    const { timeZones, source } = zonesFor(row, contact.timeZone, zones.get(row.phone), deps.defaultTimeZone);
+    return {
+      list_id: job.listId,
+      contact_id: contact.contactId,
+      phone: row.phone,
+      extension: row.extension,
+      name: row.name,
+      time_zones: timeZones,
+      time_zone_source: source,
+      attributes: row.attributes,
+      line: row.line,
+    };
+  });
+  const stored = await queryRows<{ phone: string }>(
+    tx,
+    sql`
+      insert into list_records
+        (list_id, contact_id, phone, extension, name, time_zones, time_zone_source, attributes, line)
+      select r.list_id, r.contact_id, r.phone, r.extension, r.name, r.time_zones, r.time_zone_source, r.attributes, r.line
+      from json_to_recordset(${JSON.stringify(values)}::json) as r(
+        list_id uuid, contact_id uuid, phone text, extension text, name text, time_zones jsonb,
+        time_zone_source text, attributes jsonb, line int)
+      on conflict do nothing
+      returning phone`,
+  );
+  const storedPhones = new Set(stored.map((row) => row.phone));
+  for (const row of accepted) {
+    if (storedPhones.has(row.phone)) continue;
+    // Another import of the same list stored this number meanwhile.
+    issues.push({
+      importId: job.id,
+      line: row.line,
+      kind: "duplicate",
+      reason: `${row.phone} is already in the list`,
+      value: row.phone,
+    });
+  }
+  // Contacts the list knew nothing about get the zone the file gave them.
+  const zoned = accepted.filter((row) => row.timeZone && !contactsFound.byPhone.get(row.phone)?.timeZone);
+  for (const row of zoned) {
+    await tx
+      .update(contacts)
+      .set({ timeZone: row.timeZone })
+      .where(
+        and(
+          eq(contacts.id, contactsFound.byPhone.get(row.phone)!.contactId),
+          sql`${contacts.timeZone} is null`,
+        ),
+      );
+  }
+  return { imported: stored.length, matched: contactsFound.matched };
+}
+
+async function storeIssues(tx: Tx, jobId: string, issues: ImportIssue[]): Promise<void> {
+  if (!issues.length) return;
+  const batch = JSON.stringify(
+    issues.map((issue) => ({
+      line: issue.line,
+      kind: issue.kind,
+      reason: issue.reason,
+      value: issue.value ?? "",
+    })),
+  );
+  await tx.execute(sql`
+    insert into list_import_issues (import_id, line, kind, reason, value)
+    select ${jobId}::uuid, r.line, r.kind, r.reason, r.value
+    from json_to_recordset(${batch}::json) as r(line int, kind text, reason text, value text)
+    on conflict do nothing`);
+}
+
+/**
+ * Stores one batch of an import's rows in one transaction: the records, the issues, and the
+ * import's progress (so a restarted import resumes after the last line stored).
+ */
+export async function storeBatch(
+  deps: OutboundDeps,
+  job: ImportJob,
+  rows: PendingRow[],
+  unreadable: { line: number; reason: string }[],
+  firstLine: Map<string, number | null>,
+  zonesOf: (e164: string) => Promise<string[]>,
+  country: CountryCode,
+): Promise<void> {
+  const sorted = sortRows(job, rows, firstLine, country);
+  const issues: ImportIssue[] = [
+    ...unreadable.map((issue) => ({
+      importId: job.id,
+      line: issue.line,
+      kind: "invalid" as const,
+      reason: issue.reason,
+    })),
+    ...sorted.issues,
+  ];
   // Zones are looked up before the transaction: the lookup reads data files and must not hold it open.
   const zones = new Map<string, string[]>();
-  for (const row of accepted) if (!row.timeZone) zones.set(row.phone, await zonesOf(row.phone));
+  for (const row of sorted.accepted) if (!row.timeZone) zones.set(row.phone, await zonesOf(row.phone));
 
   await deps.db.transaction(async (raw) => {
     const tx = raw as Tx;
-    let imported = 0;
-    let matched = 0;
-    if (accepted.length) {
-      const contactsFound = await contactsFor(tx, accepted);
-      matched = contactsFound.matched;
-      const values = accepted.map((row) => {
-        const contact = contactsFound.byPhone.get(row.phone)!;
-        let timeZones: string[];
-        let source: TimeZoneSource;
-        if (row.timeZone) {
-          timeZones = [row.timeZone];
-          source = "column";
-        } else if (contact.timeZone) {
-          timeZones = [contact.timeZone];
-          source = "contact";
-        } else if (zones.get(row.phone)?.length) {
-          timeZones = zones.get(row.phone)!;
-          source = "number";
-        } else {
-          timeZones = [deps.defaultTimeZone];
-          source = "default";
-        }
-        return {
-          list_id: job.listId,
-          contact_id: contact.contactId,
-          phone: row.phone,
-          extension: row.extension,
-          name: row.name,
-          time_zones: timeZones,
-          time_zone_source: source,
-          attributes: row.attributes,
-          line: row.line,
-        };
-      });
-      const stored = await queryRows<{ phone: string }>(
-        tx,
-        sql`
-          insert into list_records
-            (list_id, contact_id, phone, extension, name, time_zones, time_zone_source, attributes, line)
-          select r.list_id, r.contact_id, r.phone, r.extension, r.name, r.time_zones, r.time_zone_source, r.attributes, r.line
-          from json_to_recordset(${JSON.stringify(values)}::json) as r(
-            list_id uuid, contact_id uuid, phone text, extension text, name text, time_zones jsonb,
-            time_zone_source text, attributes jsonb, line int)
-          on conflict do nothing
-          returning phone`,
-      );
-      imported = stored.length;
-      const storedPhones = new Set(stored.map((row) => row.phone));
-      for (const row of accepted) {
-        if (storedPhones.has(row.phone)) continue;
-        // Another import of the same list stored this number meanwhile.
-        issues.push({
-          importId: job.id,
-          line: row.line,
-          kind: "duplicate",
-          reason: `${row.phone} is already in the list`,
-          value: row.phone,
-        });
-      }
-      // Contacts the list knew nothing about get the zone the file gave them.
-      const zoned = accepted.filter((row) => row.timeZone && !contactsFound.byPhone.get(row.phone)?.timeZone);
-      for (const row of zoned) {
-        await tx
-          .update(contacts)
-          .set({ timeZone: row.timeZone })
-          .where(
-            and(
-              eq(contacts.id, contactsFound.byPhone.get(row.phone)!.contactId),
-              sql`${contacts.timeZone} is null`,
-            ),
-          );
-      }
-    }
-    if (issues.length) {
-      const batch = JSON.stringify(
-        issues.map((issue) => ({
-          line: issue.line,
-          kind: issue.kind,
-          reason: issue.reason,
-          value: issue.value ?? "",
-        })),
-      );
-      await tx.execute(sql`
-        insert into list_import_issues (import_id, line, kind, reason, value)
-        select ${job.id}::uuid, r.line, r.kind, r.reason, r.value
-        from json_to_recordset(${batch}::json) as r(line int, kind text, reason text, value text)
-        on conflict do nothing`);
-    }
+    const { imported, matched } = await storeRecords(tx, deps, job, sorted.accepted, zones, issues);
+    await storeIssues(tx, job.id, issues);
     const invalid = issues.filter((issue) => issue.kind === "invalid").length;
     await tx
       .update(listImports)
@@ -258,5 +298,5 @@ export async function storeBatch(
       })
       .where(eq(listImports.id, job.id));
   });
-  for (const [phone, line] of inBatch) firstLine.set(phone, line);
+  for (const [phone, line] of sorted.inBatch) firstLine.set(phone, line);
 }
