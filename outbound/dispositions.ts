@@ -107,50 +107,101 @@ export async function scheduleCallback(
   return { callback: callback!, agentId, dueAt };
 }
 
+/**
+ * The record (locked), its call waiting for a disposition (locked) and its campaign; refuses a
+ * disposition the campaign does not offer, one from an agent not on the call, and a callback
+ * without a time.
+ */
+async function lockedDispositionTarget(tx: Tx, input: DispositionInput) {
+  const [record] = await tx
+    .select()
+    .from(listRecords)
+    .where(eq(listRecords.id, input.recordId))
+    .for("update");
+  if (!record) throw notFound("Record", input.recordId);
+  const [attempt] = await tx
+    .select()
+    .from(dialAttempts)
+    .where(
+      and(
+        eq(dialAttempts.recordId, record.id),
+        eq(dialAttempts.kind, "dial"),
+        isNull(dialAttempts.disposition),
+      ),
+    )
+    .orderBy(desc(dialAttempts.createdAt))
+    .limit(1)
+    .for("update");
+  if (!attempt)
+    throw new AppError("CONFLICT", `Record '${record.id}' has no call waiting for a disposition.`, {
+      recordId: record.id,
+    });
+  if (attempt.agentId && attempt.agentId !== input.agentId)
+    throw new AppError("FORBIDDEN", "Only the agent on the call can give it a disposition.");
+  const [campaign] = await tx.select().from(campaigns).where(eq(campaigns.id, attempt.campaignId));
+  if (!campaign!.dispositions.includes(input.disposition)) {
+    throw new AppError(
+      "VALIDATION",
+      `'${input.disposition}' is not one of the campaign's dispositions (${campaign!.dispositions.join(", ")}).`,
+    );
+  }
+  if (input.disposition === "callback" && !input.callback)
+    throw new AppError(
+      "VALIDATION",
+      "A callback disposition needs `callback` with the local time to call back.",
+    );
+  return { record, attempt, campaign: campaign! };
+}
+
+type DispositionTarget = Awaited<ReturnType<typeof lockedDispositionTarget>>;
+
+/** What a disposition leaves beside the record's outcome: a do-not-call entry, or a lead. */
+async function recordDispositionEffects(
+  tx: Tx,
+  input: DispositionInput,
+  { record, campaign }: DispositionTarget,
+  now: Date,
+): Promise<string | null> {
+  if (input.disposition === "dnc_request") {
+    await tx
+      .insert(doNotCall)
+      .values({
+        phone: record.phone,
+        source: "disposition",
+        reason: input.note ?? "asked not to be called",
+        createdById: input.agentId,
+        createdAt: now,
+      })
+      .onConflictDoNothing();
+  }
+  if (input.disposition !== "interested") return null;
+  const [lead] = await tx
+    .insert(leads)
+    .values({
+      campaignId: campaign.id,
+      recordId: record.id,
+      contactId: record.contactId,
+      agentId: input.agentId,
+      estimatedValueCents: input.estimatedValue === undefined ? null : Math.round(input.estimatedValue * 100),
+      currency: input.currency ?? "USD",
+      note: input.note ?? "",
+      createdAt: now,
+    })
+    .returning({ id: leads.id });
+  return lead!.id;
+}
+
+/**
+ * An agent's disposition of a campaign call, in one transaction under the record's lock: the call
+ * is closed with it, a callback is scheduled when asked, the record's next step follows from the
+ * campaign's rules, and a do-not-call request or a lead is recorded.
+ */
 export async function recordDisposition(deps: OutboundDeps, input: DispositionInput) {
   return deps.db.transaction(async (raw) => {
     const tx = raw as Tx;
-    const [record] = await tx
-      .select()
-      .from(listRecords)
-      .where(eq(listRecords.id, input.recordId))
-      .for("update");
-    if (!record) throw notFound("Record", input.recordId);
-    const [attempt] = await tx
-      .select()
-      .from(dialAttempts)
-      .where(
-        and(
-          eq(dialAttempts.recordId, record.id),
-          eq(dialAttempts.kind, "dial"),
-          isNull(dialAttempts.disposition),
-        ),
-      )
-      .orderBy(desc(dialAttempts.createdAt))
-      .limit(1)
-      .for("update");
-    if (!attempt)
-      throw new AppError("CONFLICT", `Record '${record.id}' has no call waiting for a disposition.`, {
-        recordId: record.id,
-      });
-    if (attempt.agentId && attempt.agentId !== input.agentId)
-      throw new AppError("FORBIDDEN", "Only the agent on the call can give it a disposition.");
-    const [campaign] = await tx.select().from(campaigns).where(eq(campaigns.id, attempt.campaignId));
-    if (!campaign!.dispositions.includes(input.disposition)) {
-      throw new AppError(
-        "VALIDATION",
-        `'${input.disposition}' is not one of the campaign's dispositions (${campaign!.dispositions.join(", ")}).`,
-      );
-    }
-    if (input.disposition === "callback" && !input.callback)
-      throw new AppError(
-        "VALIDATION",
-        "A callback disposition needs `callback` with the local time to call back.",
-      );
+    const target = await lockedDispositionTarget(tx, input);
+    const { record, attempt, campaign } = target;
     const now = deps.clock();
-    let callbackAt: Date | null = null;
-    let callbackAgentId: string | null = null;
-    let callbackId: string | null = null;
     // The call a callback promised has happened.
     await tx
       .update(outboundCallbacks)
@@ -162,17 +213,15 @@ export async function recordDisposition(deps: OutboundDeps, input: DispositionIn
           lte(outboundCallbacks.dueAt, now),
         ),
       );
-    if (input.disposition === "callback") {
-      const scheduled = await scheduleCallback(tx, deps, {
-        campaignId: campaign!.id,
-        record,
-        request: input.callback!,
-        byAgentId: input.agentId,
-      });
-      callbackAt = scheduled.dueAt;
-      callbackAgentId = scheduled.agentId;
-      callbackId = scheduled.callback.id;
-    }
+    const scheduled =
+      input.disposition === "callback"
+        ? await scheduleCallback(tx, deps, {
+            campaignId: campaign.id,
+            record,
+            request: input.callback!,
+            byAgentId: input.agentId,
+          })
+        : null;
     await tx
       .update(dialAttempts)
       .set({
@@ -189,41 +238,18 @@ export async function recordDisposition(deps: OutboundDeps, input: DispositionIn
       attempt,
       outcome: input.disposition,
       at: now,
-      callbackAt,
-      callbackAgentId,
+      callbackAt: scheduled?.dueAt ?? null,
+      callbackAgentId: scheduled?.agentId ?? null,
     });
-    let leadId: string | null = null;
-    if (input.disposition === "dnc_request") {
-      await tx
-        .insert(doNotCall)
-        .values({
-          phone: record.phone,
-          source: "disposition",
-          reason: input.note ?? "asked not to be called",
-          createdById: input.agentId,
-          createdAt: now,
-        })
-        .onConflictDoNothing();
-    }
-    if (input.disposition === "interested") {
-      const [lead] = await tx
-        .insert(leads)
-        .values({
-          campaignId: campaign!.id,
-          recordId: record.id,
-          contactId: record.contactId,
-          agentId: input.agentId,
-          estimatedValueCents:
-            input.estimatedValue === undefined ? null : Math.round(input.estimatedValue * 100),
-          currency: input.currency ?? "USD",
-          note: input.note ?? "",
-          createdAt: now,
-        })
-        .returning({ id: leads.id });
-      leadId = lead!.id;
-    }
+    const leadId = await recordDispositionEffects(tx, input, target, now);
     const [updated] = await tx.select().from(listRecords).where(eq(listRecords.id, record.id));
-    return { record: updated!, attemptId: attempt.id, explanation, leadId, callbackId };
+    return {
+      record: updated!,
+      attemptId: attempt.id,
+      explanation,
+      leadId,
+      callbackId: scheduled?.callback.id ?? null,
+    };
   });
 }
 
