@@ -156,8 +156,12 @@ describe("admin pages in a browser", () => {
     await page.screenshot({ path: join(SCREENSHOTS, "admin-sla-policies.png") });
     await page.getByRole("button", { name: "Edit Standard" }).click();
     await page.getByRole("dialog").getByLabel("First response for normal priority, minutes").waitFor(WAIT);
-    // Let the drawer finish sliding in before the picture.
-    await page.waitForTimeout(500);
+    // The drawer has finished sliding in (its CSS transitions are done) before the picture.
+    await page
+      .getByRole("dialog")
+      .evaluate((dialog) =>
+        Promise.all(dialog.getAnimations({ subtree: true }).map((animation) => animation.finished)),
+      );
     await page.screenshot({ path: join(SCREENSHOTS, "admin-sla-policy-form.png") });
     await page.keyboard.press("Escape");
     await page.getByRole("dialog").waitFor({ state: "detached", ...WAIT });

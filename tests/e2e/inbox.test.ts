@@ -124,12 +124,15 @@ describe("agent inbox, case workspace and contacts in a browser", () => {
 
     // Scrolling far down reads further pages; the table renders only what is on screen.
     const scroller = page.getByTestId("inbox-scroll");
+    const loaded = async () =>
+      Number((await page.getByText(/^\d+\+? cases$/).textContent(WAIT))!.replace(/\D/g, ""));
     for (let i = 0; i < 3; i++) {
+      const before = await loaded();
       await scroller.evaluate((element) => element.scrollTo(0, element.scrollHeight));
-      await page.waitForTimeout(300);
+      // Each scroll to the end reads one more page: wait until its rows are counted.
+      await expect.poll(loaded, WAIT).toBeGreaterThan(before);
     }
-    await page.getByText(/^\d+\+? cases$/).waitFor(WAIT);
-    const counted = Number((await page.getByText(/^\d+\+? cases$/).textContent())!.replace(/\D/g, ""));
+    const counted = await loaded();
     expect(counted).toBeGreaterThan(100);
     expect(await page.getByTestId("inbox-row").count()).toBeLessThan(80);
 

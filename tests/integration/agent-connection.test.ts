@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingest } from "../../cases/ingest.ts";
 import { agents } from "../../db/schema/agents.ts";
 import { cases, offers } from "../../db/schema/index.ts";
+import { rooms } from "../../server/realtime/publisher.ts";
 import { startTestApp, type TestApp } from "../helpers/build-app.ts";
+import { completedJobRuns, jobRunsCompleted } from "../helpers/settled.ts";
 import { connectAgent, connectVisitor, type RecordingSocket } from "../helpers/sockets.ts";
 
 describe("agent connections", () => {
@@ -31,6 +33,8 @@ describe("agent connections", () => {
         .from(agents)
         .where(eq(agents.id, agentId))
     )[0]!;
+  const consolesOf = async (agentId: string) =>
+    (await app.services.agentNamespace().in(rooms.agent(agentId)).fetchSockets()).length;
   const caseRow = async (caseId: string) =>
     (await app.services.db.select().from(cases).where(eq(cases.id, caseId)))[0]!;
 
@@ -76,10 +80,16 @@ describe("agent connections", () => {
     const agent = await app.createAgent({ name: "Reloading" });
     const first = await connectAgent(app.url, agent.token);
     await agent.api.post("/api/me/presence", { status: "available" });
+    const checksBefore = await completedJobRuns(app, "check-agent-connection");
     first.close();
+    // A reload: the server lets the old console go, then the new one connects within the grace period.
+    await expect.poll(() => consolesOf(agent.id)).toBe(0);
     const second = await connectAgent(app.url, agent.token);
     sockets.push(second);
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // The grace period's check ran, and found the console that came back.
+    await expect
+      .poll(() => completedJobRuns(app, "check-agent-connection"), { timeout: 15_000 })
+      .toBeGreaterThan(checksBefore);
     expect((await presenceOf(agent.id)).presence).toBe("available");
   });
 
@@ -90,7 +100,10 @@ describe("agent connections", () => {
     sockets.push(tabB);
     await agent.api.post("/api/me/presence", { status: "available" });
     tabA.close();
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await expect.poll(() => consolesOf(agent.id)).toBe(1);
+    // With a console left nothing is scheduled, so there is no check to wait for. Three sweeps a
+    // second apart are two grace periods (1 s here): a check scheduled by the close would have run.
+    await jobRunsCompleted(app, "maintenance-sweep", 3);
     expect((await presenceOf(agent.id)).presence).toBe("available");
   });
 });

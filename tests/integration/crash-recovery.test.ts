@@ -48,14 +48,18 @@ describe("crash recovery", () => {
       expect(ack.id).toBeDefined();
       acknowledged.push(ack.id);
     }
-    // Fire more without waiting and kill mid-stream: whatever was acknowledged must survive.
+    // Fire more without waiting and kill mid-stream, once the server has acknowledged one of them:
+    // whatever was acknowledged must survive.
+    const beforeLate = acknowledged.length;
     const inFlight = Array.from({ length: 20 }, (_, i) =>
       visitor
         .emitWithAck("message", { body: `late ${i}`, clientId: `crash-late-${i}` })
         .then((ack: { id?: string }) => ack.id && acknowledged.push(ack.id))
         .catch(() => undefined),
     );
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await expect
+      .poll(() => acknowledged.length, { timeout: 15_000, interval: 1 })
+      .toBeGreaterThan(beforeLate);
     await first.kill("SIGKILL");
     await Promise.all(inFlight);
     visitor.close();

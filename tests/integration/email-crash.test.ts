@@ -90,6 +90,8 @@ describe("email ingest survives SIGKILL", () => {
     for (let round = 0; round < KILLS; round++) {
       const server = await startServerProcess(env);
       running.push(server);
+      // A random moment on purpose, not a wait for something: the kills must land at points of the
+      // fetch nobody chose (the assertion below checks that one landed part-way).
       await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 1500));
       await server.kill("SIGKILL");
       progress.push(await lastUid());

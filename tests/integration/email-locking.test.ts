@@ -61,7 +61,9 @@ describe("one fetcher per mailbox", () => {
     await expect.poll(() => dovecot.sessions(), { timeout: 10_000 }).toBe(1);
 
     second = await startTestApp({ testDb: first.testDb, env: env() });
-    // Longer than the lock retry interval: the second process has tried and must still be waiting.
+    // Longer than the lock retry interval (5 s): the second process has tried and must still be
+    // waiting. A fixed wait on purpose: a lock attempt that fails leaves no trace (no row, event,
+    // log line at this level or metric) for the test to wait on.
     await new Promise((resolve) => setTimeout(resolve, 7000));
     expect(await dovecot.sessions()).toBe(1);
     await dovecot.append(

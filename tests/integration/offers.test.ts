@@ -12,6 +12,7 @@ import { agents } from "../../db/schema/agents.ts";
 import { cases } from "../../db/schema/cases.ts";
 import { offers } from "../../db/schema/routing.ts";
 import { startTestApp, type TestApp } from "../helpers/build-app.ts";
+import { routingSettled } from "../helpers/settled.ts";
 import { connectAgent, type RecordingSocket } from "../helpers/sockets.ts";
 
 describe("offers", () => {
@@ -165,8 +166,8 @@ describe("offers", () => {
       expect((await busy.socket.emitWithAck("offer.accept", { offerId: offer.offerId })).ok).toBe(true);
       accepted.push(offer.caseId);
     }
-    // Three chats is the default capacity: the fourth waits.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Three chats is the default capacity: the fourth waits, also after one more routing pass.
+    await routingSettled(app);
     const pending = await app.services.db
       .select()
       .from(offers)

@@ -3,7 +3,7 @@
  * recycling, and every bad input answered with a 4xx `{ error, message }` that writes nothing.
  */
 import { count } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { campaigns, doNotCall, leads, listImports } from "../../db/schema/outbound.ts";
 import type { ApiResponse } from "../helpers/api.ts";
 import { startTestApp, type TestApp } from "../helpers/build-app.ts";
@@ -38,10 +38,11 @@ describe("outbound API", () => {
       csv: LIST,
       mapping: { phone: "phone", name: "name" },
     });
-    for (let tries = 0; tries < 400; tries++) {
-      if ((await app.admin.get(`/api/outbound/imports/${started.body.id}`)).body.status === "done") break;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await vi.waitFor(
+      async () =>
+        expect((await app.admin.get(`/api/outbound/imports/${started.body.id}`)).body.status).toBe("done"),
+      { timeout: 15_000, interval: 25 },
+    );
   });
   afterAll(async () => {
     await app?.close();

@@ -4,7 +4,7 @@
  * dispositions and call results drive the retries, and there are never more calls than free agents.
  */
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { agents as agentsTable } from "../../db/schema/agents.ts";
 import { dialAttempts, listRecords } from "../../db/schema/outbound.ts";
 import { decideCallingWindow } from "../../outbound/calling-window.ts";
@@ -130,10 +130,11 @@ describe("progressive campaign", () => {
       mapping: { phone: "phone", name: "name", timeZone: "tz" },
     });
     expect(imported.status).toBe(202);
-    for (let tries = 0; tries < 400; tries++) {
-      if ((await app.admin.get(`/api/outbound/imports/${imported.body.id}`)).body.status === "done") break;
-      await sleep(25);
-    }
+    await vi.waitFor(
+      async () =>
+        expect((await app.admin.get(`/api/outbound/imports/${imported.body.id}`)).body.status).toBe("done"),
+      { timeout: 15_000, interval: 25 },
+    );
     expect(
       (await app.admin.post("/api/outbound/dnc", { phone: "(212) 555-0104", reason: "asked by letter" }))
         .status,
@@ -367,10 +368,11 @@ describe("progressive campaign", () => {
       csv: "phone,tz\n+12125550301,America/New_York\n",
       mapping: { phone: "phone", timeZone: "tz" },
     });
-    for (let tries = 0; tries < 400; tries++) {
-      if ((await app.admin.get(`/api/outbound/imports/${imported.body.id}`)).body.status === "done") break;
-      await sleep(25);
-    }
+    await vi.waitFor(
+      async () =>
+        expect((await app.admin.get(`/api/outbound/imports/${imported.body.id}`)).body.status).toBe("done"),
+      { timeout: 15_000, interval: 25 },
+    );
     const preview = await app.admin.post("/api/outbound/campaigns", {
       name: "Preview calls",
       listId: list.body.id,

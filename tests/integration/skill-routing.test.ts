@@ -10,10 +10,10 @@ import { ingest } from "../../cases/ingest.ts";
 import { performAction } from "../../cases/replies.ts";
 import { agents } from "../../db/schema/agents.ts";
 import { caseEvents, cases, interactions } from "../../db/schema/cases.ts";
-import { LIVE_STATS_INTERVAL_MS } from "../../server/jobs/register-jobs.ts";
 import { rooms } from "../../server/realtime/publisher.ts";
 import type { Api } from "../helpers/api.ts";
 import { startTestApp, type TestApp } from "../helpers/build-app.ts";
+import { jobRunsCompleted } from "../helpers/settled.ts";
 import { connectAgent, connectVisitor, type RecordingSocket } from "../helpers/sockets.ts";
 
 describe("skill-based routing", () => {
@@ -123,9 +123,10 @@ describe("skill-based routing", () => {
     });
     const junior = await agentWith("Junior", { billing: 2 });
     const row = await customerWrites("I want a refund");
-    await junior.socket.waitFor("offer", (o) => o.caseId === row.id);
-    const [offered] = await app.services.db.select().from(caseEvents).where(eq(caseEvents.caseId, row.id));
-    expect(offered).toBeDefined();
+    const offer = await junior.socket.waitFor("offer", (o) => o.caseId === row.id);
+    // Offered only once the 2 s step had lowered billing 5 to 2: not on arrival.
+    const waited = Date.parse(offer.expiresAt) - 20_000 - Date.parse(offer.waitingSince);
+    expect(waited).toBeGreaterThanOrEqual(1900);
   });
 
   it("widens a case to an overflow queue's agents after the wait", async () => {
@@ -366,8 +367,15 @@ describe("skill-based routing", () => {
     expect(mine.longestWaitSeconds).toBeGreaterThanOrEqual(0);
     const third = await visitors[2]!.waitFor("queue.position", (p) => p.position === 3);
     expect(third.estimatedWaitSeconds === null || third.estimatedWaitSeconds > 0).toBe(true);
-    // Rate limit: pushes for one queue arrive at most once a second.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Rate limit: pushes for one queue arrive at most once a second. Its waiting times grow every
+    // second, so its figures keep changing: wait for three pushes of them, then look at the spacing.
+    const pushesOfQueue = () =>
+      wall.events.filter(
+        (e) =>
+          e.name === "queue.stats" &&
+          e.payload.queues.some((q: { queueId: string }) => q.queueId === queueId),
+      ).length;
+    await expect.poll(pushesOfQueue, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
     const times = wall.events
       .filter(
         (e) =>
@@ -396,7 +404,7 @@ describe("skill-based routing", () => {
     await expect
       .poll(async () => (await app.services.agentNamespace().in(rooms.supervisors).fetchSockets()).length)
       .toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, LIVE_STATS_INTERVAL_MS * 1.5));
+    await jobRunsCompleted(app, "push-live-stats");
     const later = await connectAgent(app.url, supervisor.token);
     sockets.push(later);
     await later.waitFor("queue.stats", (p) =>

@@ -13,6 +13,7 @@ import { queueIntervals, slaEvents, slaPolicies } from "../../db/schema/sla.ts";
 import { liveMetrics } from "../../sla/metrics.ts";
 import { computeIntervals, listIntervals } from "../../sla/metrics-intervals.ts";
 import { ADMIN, startTestApp, type TestApp } from "../helpers/build-app.ts";
+import { jobRunsCompleted } from "../helpers/settled.ts";
 import { connectAgent, type RecordingSocket } from "../helpers/sockets.ts";
 
 const T0 = Date.parse("2026-03-02T09:00:00Z");
@@ -286,15 +287,18 @@ describe("live metrics", () => {
     expect((await alice.api.get(`/api/metrics/intervals?from=${from}`)).status).toBe(403);
   });
 
-  it("pushes metrics.live to supervisors at most once a second, and nothing while figures stand still", async () => {
+  it("pushes metrics.live to supervisors at most once a second, and nothing while figures stand still", {
+    timeout: 60_000,
+  }, async () => {
     const socket = await connectAgent(app.url, supervisor.token);
     sockets.push(socket);
     const received: number[] = [];
     socket.socket.on("metrics.live", () => received.push(Date.now()));
-    // A busy floor: the clock runs (ages grow, windows slide), so the figures change all the time.
-    for (let i = 0; i < 24; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
+    // A busy floor: the clock runs (ages grow, windows slide), so the figures change before every
+    // run of the pusher. Until three pushes have arrived (or twelve runs, which would fail below).
+    for (let runs = 0; runs < 12 && received.length < 3; runs++) {
       now = new Date(now.getTime() + 1000);
+      await jobRunsCompleted(app, "push-live-metrics", 1);
     }
     expect(received.length).toBeGreaterThanOrEqual(2);
     for (let i = 1; i < received.length; i++)
@@ -302,10 +306,12 @@ describe("live metrics", () => {
     const last = socket.events.filter((event) => event.name === "metrics.live").at(-1)!.payload;
     expect(last.queues.find((q: { queueId: string }) => q.queueId === supportId).today.offered).toBe(4);
 
-    // The clock stops: after one push of the final figures, nothing more.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // The clock stops: after one push of the final figures, nothing more. Two runs on the stopped
+    // clock (the first may push the final figures; the second, a whole interval later, must not),
+    // then three more runs on the same figures.
+    await jobRunsCompleted(app, "push-live-metrics", 2);
     const settled = received.length;
-    await new Promise((resolve) => setTimeout(resolve, 4500));
+    await jobRunsCompleted(app, "push-live-metrics", 3);
     expect(received.length).toBe(settled);
   });
 });

@@ -12,6 +12,7 @@ import { remedies } from "../../db/schema/sla.ts";
 import { judgeRemedies } from "../../sla/remedy-apply.ts";
 import { sweepSla } from "../../sla/sla-monitor.ts";
 import { startTestApp, type TestApp } from "../helpers/build-app.ts";
+import { routingSettled } from "../helpers/settled.ts";
 import { connectAgent, type RecordingSocket } from "../helpers/sockets.ts";
 
 describe("SLA remedies", () => {
@@ -177,8 +178,9 @@ describe("SLA remedies", () => {
       await app.services.router.setPresence({ agentId: person.id, presence: "available" });
     const waiting = await write("invoice: charged twice");
     expect(waiting.queueId).toBe(queue.body.id);
-    // Nobody has the preferred skill: the case waits for its hour-long overflow step.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Nobody has the preferred skill: the case waits for its hour-long overflow step, also after
+    // one more routing pass of its queue.
+    await routingSettled(app, queue.body.id);
     expect(
       Object.values(people).some((p) =>
         p.socket.events.some((e) => e.name === "offer" && e.payload.caseId === waiting.id),

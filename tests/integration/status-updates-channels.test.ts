@@ -5,15 +5,59 @@
  * none in answer to an out-of-office.
  */
 import { randomUUID } from "node:crypto";
+import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { interactions } from "../../db/schema/cases.ts";
+import { caseNotifications } from "../../db/schema/channels.ts";
 import type { TestApp } from "../helpers/build-app.ts";
 import { type EmailTestApp, SUPPORT, startEmailApp } from "../helpers/email-app.ts";
 import { plainEmail } from "../helpers/email-fixtures.ts";
 import { type FakeTwilio, newSid, postTwilioWebhook, twilioFixture } from "../helpers/fake-twilio.ts";
+import { jobQueueDrained } from "../helpers/settled.ts";
 import { startTwilioApp, type TwilioTestApp } from "../helpers/twilio-app.ts";
 
-/** Lets a late duplicate show up before counting. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
+/** The updates decided for a case, in order: the audit of what the customer was (or was not) sent. */
+const updatesOf = async (app: TestApp, caseId: string) =>
+  app.services.db
+    .select({
+      event: caseNotifications.event,
+      status: caseNotifications.status,
+      reason: caseNotifications.reason,
+    })
+    .from(caseNotifications)
+    .where(eq(caseNotifications.caseId, caseId))
+    .orderBy(asc(caseNotifications.caseEventId));
+
+/** Delivery states of the messages sent to the customer of a case. */
+const outboundOf = async (app: TestApp, caseId: string) =>
+  (
+    await app.services.db
+      .select({ status: interactions.status })
+      .from(interactions)
+      .where(and(eq(interactions.caseId, caseId), eq(interactions.direction, "outbound")))
+  ).map((row) => row.status);
+
+/**
+ * Before counting what the customer got: every update of the case is decided, each message it
+ * queued has left the outbox (none queued or in flight) and no delivery job is waiting or due.
+ * A late duplicate would have to come from one of those.
+ */
+async function updatesSettled(app: TestApp, caseId: string, events: string[]): Promise<void> {
+  await expect
+    .poll(async () => (await updatesOf(app, caseId)).map((update) => update.event), { timeout: 15_000 })
+    .toEqual(events);
+  expect((await updatesOf(app, caseId)).every((update) => update.status !== "pending")).toBe(true);
+  await expect
+    .poll(
+      async () =>
+        (await outboundOf(app, caseId)).filter((status) => status === "queued" || status === "sending"),
+      {
+        timeout: 15_000,
+      },
+    )
+    .toEqual([]);
+  await jobQueueDrained(app, "delivery");
+}
 
 describe("status updates by email", () => {
   let email: EmailTestApp;
@@ -52,7 +96,8 @@ describe("status updates by email", () => {
         timeout: 15_000,
       })
       .toBe(2);
-    await settle();
+    await updatesSettled(email.app, row.id, ["created", "resolved"]);
+    expect((await updatesOf(email.app, row.id)).map((update) => update.status)).toEqual(["sent", "sent"]);
     expect(email.smtp.messages.filter((m) => m.recipients.includes("rosa@example.net"))).toHaveLength(2);
   });
 
@@ -67,8 +112,17 @@ describe("status updates by email", () => {
         headers: { "Auto-Submitted": "auto-replied" },
       }),
     );
-    await email.waitForInteraction(messageId);
-    await settle();
+    const received = await email.waitForInteraction(messageId);
+    // Decided with the case's creation, in its transaction: skipped, so nothing was ever queued.
+    expect(await updatesOf(email.app, received.caseId)).toEqual([
+      {
+        event: "created",
+        status: "skipped",
+        reason: expect.stringMatching(/must not be answered automatically/),
+      },
+    ]);
+    await updatesSettled(email.app, received.caseId, ["created"]);
+    expect(await outboundOf(email.app, received.caseId)).toEqual([]);
     expect(email.smtp.messages.filter((m) => m.recipients.includes("away@example.net"))).toEqual([]);
   });
 });
@@ -117,13 +171,17 @@ describe("status updates by SMS", () => {
 
     const listed = await app.admin.get(`/api/cases?q=${encodeURIComponent("order shipped")}`);
     const caseId = listed.body.items[0].id as string;
-    await settle();
+    await updatesSettled(app, caseId, ["created"]);
     expect(smsTo(customer)).toHaveLength(1);
 
     // The customer opts out; resolving the case then sends nothing more.
     expect((await inbound(customer, "STOP")).status).toBe(200);
     expect((await app.admin.post(`/api/cases/${caseId}/actions`, { action: "resolve" })).status).toBe(200);
-    await settle();
+    await updatesSettled(app, caseId, ["created", "resolved"]);
+    expect((await updatesOf(app, caseId)).at(-1)).toMatchObject({
+      status: "skipped",
+      reason: expect.stringMatching(/opted out/),
+    });
     expect(smsTo(customer).map((r) => r.params.Body)).toHaveLength(1);
   });
 });

@@ -18,6 +18,7 @@ import {
   startFakeTwilio,
   twilioFixture,
 } from "../helpers/fake-twilio.ts";
+import { routingSettled } from "../helpers/settled.ts";
 import { connectAgent, type RecordingSocket } from "../helpers/sockets.ts";
 
 const MAIN = "+14155550100";
@@ -362,7 +363,7 @@ describe("inbound calls", () => {
 
     // On the call: a second caller waits, and nothing else is offered to the agent.
     const second = await dial(PLAIN);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await routingSettled(app);
     expect(socket.events.some((e) => e.name === "offer" && e.payload.caseId === second.caseId)).toBe(false);
     expect((await caseOf(second.caseId)).state).toBe("queued");
 

@@ -16,6 +16,7 @@ import {
   postTwilioWebhook,
   twilioFixture,
 } from "../helpers/fake-twilio.ts";
+import { routingSettled } from "../helpers/settled.ts";
 import { startTwilioApp, type TwilioTestApp } from "../helpers/twilio-app.ts";
 
 const OUR_NUMBER = "+14155550100";
@@ -79,7 +80,7 @@ describe("a call placed from another case", () => {
       from: { kind: "chat", address: `visitor-${newSid("")}` },
       body: "Hello?",
     });
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await routingSettled(app, chat.case.queueId);
     expect(await offersOf(chat.case.id)).toEqual([]);
 
     await postTwilioWebhook(

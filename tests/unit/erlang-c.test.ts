@@ -279,17 +279,15 @@ describe("agentsNeeded", () => {
 });
 
 describe("at thousands of Erlangs", () => {
-  it.each([2000, 5000])("%i Erlangs: finite, monotonic, exact and fast", (traffic) => {
+  // How long staffing takes at this size is measured by `npm run bench:time-maths`.
+  it.each([2000, 5000])("%i Erlangs: finite, monotonic and exact", (traffic) => {
     const arrivalsPerHour = traffic * 20; // AHT 180 s
-    const started = performance.now();
     const needed = agentsNeeded({
       arrivalsPerHour,
       ahtSeconds: 180,
       targetServiceLevel: 0.8,
       targetSeconds: 20,
     });
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeLessThan(50);
     expect(needed.agents).toBeGreaterThan(traffic);
     expect(needed.agents).toBeLessThan(traffic + 3 * Math.sqrt(traffic));
     expect(Number.isFinite(needed.asa)).toBe(true);
