@@ -13,9 +13,11 @@ const RATE_WINDOW_MS = 24 * 3600_000;
 
 const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
 
-export async function campaignDashboard(executor: Executor, campaignId: string, now: Date) {
-  const campaign = await getCampaign(executor, campaignId);
-  const connectedSql = sql`(${dialAttempts.status} in ('connected', 'completed') and ${dialAttempts.answeredAt} is not null or ${dialAttempts.disposition} in ${sql.raw(CONVERSATIONS)})`;
+const connectedSql = sql`(${dialAttempts.status} in ('connected', 'completed') and ${dialAttempts.answeredAt} is not null or ${dialAttempts.disposition} in ${sql.raw(CONVERSATIONS)})`;
+const n = (value: unknown) => Number(value ?? 0);
+
+/** The campaign's calls: dialled, skipped, connected, sales, interest, abandoned. */
+async function callTotals(executor: Executor, campaignId: string) {
   const [totals] = await executor
     .select({
       dialed: sql<number>`count(*) filter (where ${dialAttempts.kind} = 'dial')::int`,
@@ -27,6 +29,11 @@ export async function campaignDashboard(executor: Executor, campaignId: string, 
     })
     .from(dialAttempts)
     .where(eq(dialAttempts.campaignId, campaignId));
+  return totals;
+}
+
+/** The list's records by status, and how many finished in the last 24 hours. */
+async function recordTotals(executor: Executor, listId: string, now: Date) {
   const [records] = await executor
     .select({
       total: sql<number>`count(*)::int`,
@@ -38,8 +45,13 @@ export async function campaignDashboard(executor: Executor, campaignId: string, 
       doneRecently: sql<number>`count(*) filter (where ${listRecords.status} = 'done' and ${listRecords.updatedAt} >= ${new Date(now.getTime() - RATE_WINDOW_MS).toISOString()}::timestamptz)::int`,
     })
     .from(listRecords)
-    .where(eq(listRecords.listId, campaign.listId));
-  const perAgent = await executor
+    .where(eq(listRecords.listId, listId));
+  return records;
+}
+
+/** Each agent's calls, connections, sales, interest and callbacks, and their conversion. */
+async function agentTotals(executor: Executor, campaignId: string) {
+  const rows = await executor
     .select({
       agentId: dialAttempts.agentId,
       name: agents.name,
@@ -54,12 +66,28 @@ export async function campaignDashboard(executor: Executor, campaignId: string, 
     .where(and(eq(dialAttempts.campaignId, campaignId), eq(dialAttempts.kind, "dial")))
     .groupBy(dialAttempts.agentId, agents.name)
     .orderBy(agents.name);
+  return rows.map((row) => ({
+    agentId: row.agentId!,
+    name: row.name,
+    calls: n(row.calls),
+    connected: n(row.connected),
+    sales: n(row.sales),
+    interested: n(row.interested),
+    callbacks: n(row.callbacks),
+    conversion: ratio(n(row.sales), n(row.connected)),
+  }));
+}
+
+export async function campaignDashboard(executor: Executor, campaignId: string, now: Date) {
+  const campaign = await getCampaign(executor, campaignId);
+  const totals = await callTotals(executor, campaignId);
+  const records = await recordTotals(executor, campaign.listId, now);
+  const perAgent = await agentTotals(executor, campaignId);
   const [pipeline] = await executor
     .select({ value: sql<number>`coalesce(sum(${leads.estimatedValueCents}), 0)::bigint` })
     .from(leads)
     .where(and(eq(leads.campaignId, campaignId), gte(leads.createdAt, new Date(0))));
 
-  const n = (value: unknown) => Number(value ?? 0);
   const dialed = n(totals?.dialed);
   const connected = n(totals?.connected);
   const remaining = n(records?.pending) + n(records?.inProgress) + n(records?.callback);
@@ -89,16 +117,7 @@ export async function campaignDashboard(executor: Executor, campaignId: string, 
       callback: n(records?.callback),
       done: n(records?.done),
     },
-    perAgent: perAgent.map((row) => ({
-      agentId: row.agentId!,
-      name: row.name,
-      calls: n(row.calls),
-      connected: n(row.connected),
-      sales: n(row.sales),
-      interested: n(row.interested),
-      callbacks: n(row.callbacks),
-      conversion: ratio(n(row.sales), n(row.connected)),
-    })),
+    perAgent,
     /** At the pace of the last 24 hours; null before any record has finished in them. */
     projectedCompletionAt:
       remaining === 0 ? now : perHour > 0 ? new Date(now.getTime() + (remaining / perHour) * 3600_000) : null,

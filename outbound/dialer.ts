@@ -134,6 +134,64 @@ async function expireLostCalls(tx: Tx, campaign: CampaignRow, now: Date): Promis
   }
 }
 
+/** How many lines to dial now: pacing over the free agents, the calls in flight and recent results. */
+async function pacingNow(tx: Tx, campaign: typeof campaigns.$inferSelect, freeAgents: number, now: Date) {
+  const [inFlight] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(dialAttempts)
+    .where(
+      and(
+        eq(dialAttempts.campaignId, campaign.id),
+        eq(dialAttempts.kind, "dial"),
+        inArray(dialAttempts.status, OPEN_DIAL_STATUSES),
+      ),
+    );
+  return linesToDial({
+    mode: campaign.mode as DialMode,
+    freeAgents,
+    callsInFlight: Number(inFlight?.n ?? 0),
+    stats: await pacingStats(tx, campaign.id, now),
+    abandonLimit: campaign.abandonLimitPercent / 100,
+    maxRatio: campaign.maxRatio,
+  });
+}
+
+/** Records a call about to be placed to `record` and marks the record in progress. */
+async function startDial(
+  tx: Tx,
+  campaignId: string,
+  record: Awaited<ReturnType<typeof dueRecords>>[number],
+  explanations: { check: string; pacing: string },
+  now: Date,
+): Promise<PlannedDial> {
+  const [attempt] = await tx
+    .insert(dialAttempts)
+    .values({
+      campaignId,
+      recordId: record.id,
+      contactId: record.contactId,
+      phone: record.phone,
+      kind: "dial",
+      status: "queued",
+      explanation: `${explanations.check}; ${explanations.pacing}`,
+      // A callback for one agent goes to that agent when answered.
+      agentId: record.agentId,
+      createdAt: now,
+    })
+    .returning({ id: dialAttempts.id });
+  await tx
+    .update(listRecords)
+    .set({
+      status: "in_progress",
+      attempts: sql`${listRecords.attempts} + 1`,
+      lastAttemptAt: now,
+      statusReason: explanations.check,
+      updatedAt: now,
+    })
+    .where(eq(listRecords.id, record.id));
+  return { attemptId: attempt!.id, recordId: record.id, phone: record.phone };
+}
+
 /** Decides and records one pass; returns the calls to place. Null when another process holds the campaign. */
 async function planPass(deps: OutboundDeps, campaignId: string): Promise<PassResult | null> {
   return deps.db.transaction(async (raw) => {
@@ -153,24 +211,7 @@ async function planPass(deps: OutboundDeps, campaignId: string): Promise<PassRes
     const now = deps.clock();
     await expireLostCalls(tx, campaign, now);
     const free = await freeAgentsFor(tx, campaign, now);
-    const [inFlight] = await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(dialAttempts)
-      .where(
-        and(
-          eq(dialAttempts.campaignId, campaignId),
-          eq(dialAttempts.kind, "dial"),
-          inArray(dialAttempts.status, OPEN_DIAL_STATUSES),
-        ),
-      );
-    const pacing = linesToDial({
-      mode: campaign.mode as DialMode,
-      freeAgents: free.agents.length,
-      callsInFlight: Number(inFlight?.n ?? 0),
-      stats: await pacingStats(tx, campaignId, now),
-      abandonLimit: campaign.abandonLimitPercent / 100,
-      maxRatio: campaign.maxRatio,
-    });
+    const pacing = await pacingNow(tx, campaign, free.agents.length, now);
     if (pacing.lines <= 0) return { ...empty(pacing.explanation), freeAgents: free.agents.length };
 
     const due = await dueRecords(tx, {
@@ -179,7 +220,6 @@ async function planPass(deps: OutboundDeps, campaignId: string): Promise<PassRes
       now,
       limit: pacing.lines * CANDIDATES_PER_LINE,
     });
-
     const dialled: PlannedDial[] = [];
     let skipped = 0;
     for (const record of due) {
@@ -190,32 +230,15 @@ async function planPass(deps: OutboundDeps, campaignId: string): Promise<PassRes
         await recordSkip(tx, campaignId, record, check, now);
         continue;
       }
-      const [attempt] = await tx
-        .insert(dialAttempts)
-        .values({
+      dialled.push(
+        await startDial(
+          tx,
           campaignId,
-          recordId: record.id,
-          contactId: record.contactId,
-          phone: record.phone,
-          kind: "dial",
-          status: "queued",
-          explanation: `${check.explanation}; ${pacing.explanation}`,
-          // A callback for one agent goes to that agent when answered.
-          agentId: record.agentId,
-          createdAt: now,
-        })
-        .returning({ id: dialAttempts.id });
-      await tx
-        .update(listRecords)
-        .set({
-          status: "in_progress",
-          attempts: sql`${listRecords.attempts} + 1`,
-          lastAttemptAt: now,
-          statusReason: check.explanation,
-          updatedAt: now,
-        })
-        .where(eq(listRecords.id, record.id));
-      dialled.push({ attemptId: attempt!.id, recordId: record.id, phone: record.phone });
+          record,
+          { check: check.explanation, pacing: pacing.explanation },
+          now,
+        ),
+      );
     }
     return {
       campaignId,
