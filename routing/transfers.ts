@@ -194,47 +194,17 @@ async function transferToQueue(
     toQueueId: queue.id,
     ...(input.note ? { note: input.note } : {}),
   };
-  let updated: CaseRow;
-  if (row.state === "assigned" || row.state === "waiting_on_customer") {
-    updated = (
-      await applyCaseEvent(
-        tx,
-        uow,
-        deps,
-        row,
-        { type: "UNASSIGN", at: at.getTime() },
-        input.actor,
-        details,
-        changes,
-      )
-    ).row;
-  } else if (row.state === "offered") {
-    updated = (
-      await applyCaseEvent(
-        tx,
-        uow,
-        deps,
-        row,
-        { type: "OFFER_RETURNED", at: at.getTime() },
-        input.actor,
-        details,
-        changes,
-      )
-    ).row;
-  } else {
-    // Same state, another queue: through the machine, so SLA clocks re-target like any change.
-    updated = (
-      await applyCaseEvent(
-        tx,
-        uow,
-        deps,
-        row,
-        { type: "UPDATE", at: at.getTime() },
-        input.actor,
-        details,
-        changes,
-      )
-    ).row;
+  // Same state, another queue is an UPDATE: through the machine, so SLA clocks re-target like any change.
+  const type =
+    row.state === "assigned" || row.state === "waiting_on_customer"
+      ? "UNASSIGN"
+      : row.state === "offered"
+        ? "OFFER_RETURNED"
+        : "UPDATE";
+  const updated = (
+    await applyCaseEvent(tx, uow, deps, row, { type, at: at.getTime() }, input.actor, details, changes)
+  ).row;
+  if (type === "UPDATE") {
     await writeAudit(tx, {
       caseId: row.id,
       type: "transferred",
