@@ -4,6 +4,7 @@
  * into a record to import or a reason it cannot be, and suggests which column holds what.
  */
 import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js";
+import { isTimeZone } from "../cases/time-zone.ts";
 import type { ColumnMapping } from "../db/schema/outbound.ts";
 
 const KEYPAD: Record<string, string> = {};
@@ -60,16 +61,6 @@ export function normaliseListPhone(raw: string, defaultCountry: CountryCode): Ph
   };
 }
 
-export function isTimeZone(zone: string): boolean {
-  if (!zone.includes("/") && zone !== "UTC") return false;
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export type RowResult =
   | {
       ok: true;
@@ -93,7 +84,7 @@ export function readListRow(
   let timeZone: string | null = null;
   const zoneCell = mapping.timeZone ? (row[mapping.timeZone] ?? "").trim() : "";
   if (zoneCell) {
-    if (!isTimeZone(zoneCell))
+    if (!isTimeZone(zoneCell, { regionOnly: true }))
       return { ok: false, reason: `'${zoneCell}' is not an IANA time zone (e.g. America/Chicago)`, value };
     timeZone = zoneCell;
   }

@@ -9,12 +9,10 @@ import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import { type CaseContext, caseWriteParts, writtenFromJson } from "../cases/case-store.ts";
 import { CasePlan, type CaseRow, planCaseEvent } from "../cases/case-workflow.ts";
-import { AppError } from "../cases/errors.ts";
 import type { QueuedCase } from "../cases/ports.ts";
 import { publishAfterCommit, UnitOfWork } from "../cases/unit-of-work.ts";
 import type { Executor, Tx } from "../db/connect.ts";
 import { callFunction } from "../db/functions.ts";
-import { agents } from "../db/schema/agents.ts";
 import { type Channel, cases } from "../db/schema/cases.ts";
 import { offers } from "../db/schema/routing.ts";
 import { availableAgents } from "./agent-snapshot.ts";
@@ -134,14 +132,32 @@ const offerContext = (row: CaseRow): CaseContext => ({
  * Offers one waiting case (as read: state and revision) to one agent, in one statement that
  * re-checks both under their row locks. `contactName` rides along in the push to the agent.
  */
-export async function claimOffer(
+export async function claimOffer(deps: RoutingDeps, input: ClaimInput): Promise<ClaimResult> {
+  const uow = new UnitOfWork();
+  const claim = await claimOfferIn(deps.db, uow, deps, input);
+  if (claim.status === "ok") await publishAfterCommit(deps, uow);
+  return claim;
+}
+
+export interface ClaimInput {
+  row: CaseRow;
+  agentId: string;
+  timeoutMs: number;
+  now: Date;
+  contactName?: string | null;
+}
+
+/** `claimOffer` as part of a caller's transaction: its events, jobs and timer wait in `uow` for the commit. */
+export async function claimOfferIn(
+  executor: Executor,
+  uow: UnitOfWork,
   deps: RoutingDeps,
-  input: { row: CaseRow; agentId: string; timeoutMs: number; now: Date; contactName?: string | null },
+  input: ClaimInput,
 ): Promise<ClaimResult> {
   const { row, agentId, now } = input;
   const offerId = randomUUID();
   const expiresAt = new Date(now.getTime() + input.timeoutMs);
-  const plan = new CasePlan(offerContext(row), deps.db);
+  const plan = new CasePlan(offerContext(row), executor);
   await planCaseEvent(
     deps,
     plan,
@@ -149,7 +165,7 @@ export async function claimOffer(
     { type: "system" },
     { offerId, agentId },
   );
-  const result = await callFunction<Record<string, unknown>>(deps.db, "sb_offer", {
+  const result = await callFunction<Record<string, unknown>>(executor, "sb_offer", {
     ...caseWriteParts(plan.write),
     new_offer: {
       id: offerId,
@@ -161,7 +177,6 @@ export async function claimOffer(
   const load = result.load as Record<Channel, number> | undefined;
   if (result.status !== "ok") return { status: result.status as ClaimRefusal, ...(load ? { load } : {}) };
   const written = writtenFromJson(result);
-  const uow = new UnitOfWork();
   plan.finish(written, uow);
   uow.emit({
     type: "offer.created",
@@ -174,8 +189,10 @@ export async function claimOffer(
   });
   if (!deps.offerTimers)
     uow.schedule("expire-offer", { offerId }, { jobId: `expire-offer-${offerId}`, delayMs: input.timeoutMs });
-  await publishAfterCommit(deps, uow);
-  deps.offerTimers?.arm(offerId, input.timeoutMs);
+  else {
+    const timers = deps.offerTimers;
+    uow.afterCommit(async () => timers.arm(offerId, input.timeoutMs));
+  }
   return { status: "ok", offerId, row: written.case, load: load! };
 }
 
@@ -339,39 +356,4 @@ export async function queuesWithWaitingCases(deps: RoutingDeps): Promise<string[
     for (const queueId of queueIds) deps.waiting.add(queueId);
   }
   return queueIds;
-}
-
-const CLAIM_REFUSALS: Record<ClaimRefusal, (name: string, channel: string) => string> = {
-  stale: () => "The case is no longer waiting for an agent.",
-  case_busy: () => "The case is being changed right now; try again.",
-  agent_busy: (name) => `${name} is being offered other work right now; try again.`,
-  agent_unavailable: (name) => `${name} is not available.`,
-  agent_full: (name, channel) => `${name} has no room for another ${channel} case.`,
-};
-
-/**
- * Offers one waiting case to one named agent (a supervisor's remedy), with the same checks a
- * routing pass makes: the case still waits, the agent is available and has room.
- */
-export async function offerCaseTo(deps: RoutingDeps, input: { caseId: string; agentId: string }) {
-  const [row] = await deps.db.select().from(cases).where(eq(cases.id, input.caseId));
-  if (!row) throw new AppError("NOT_FOUND", `Case '${input.caseId}' does not exist.`);
-  if (row.state !== "queued") throw new AppError("CONFLICT", "The case is no longer waiting for an agent.");
-  const [agent] = await deps.db
-    .select({ name: agents.name, deactivatedAt: agents.deactivatedAt })
-    .from(agents)
-    .where(eq(agents.id, input.agentId));
-  if (!agent || agent.deactivatedAt)
-    throw new AppError("NOT_FOUND", `Agent '${input.agentId}' does not exist.`);
-  const queue = (await deps.config.get(deps.db)).queues.get(row.queueId ?? "");
-  const claim = await claimOffer(deps, {
-    row,
-    agentId: input.agentId,
-    timeoutMs: offerTimeoutMs(deps, queue, row.channel),
-    now: deps.clock(),
-  });
-  if (claim.status !== "ok")
-    throw new AppError("CONFLICT", CLAIM_REFUSALS[claim.status](agent.name, row.channel));
-  const [offer] = await deps.db.select().from(offers).where(eq(offers.id, claim.offerId));
-  return offer!;
 }

@@ -8,6 +8,7 @@ import type { CaseRoutingHooks, QueuedCase } from "../cases/ports.ts";
 import type { Presence } from "../db/schema/agents.ts";
 import { cases } from "../db/schema/cases.ts";
 import type { RoutingConfigCache } from "./config-cache.ts";
+import { offerCaseTo } from "./offer-to.ts";
 import {
   acceptOffer,
   expireOffer,
@@ -19,13 +20,7 @@ import {
 import { createPlacement } from "./placement.ts";
 import type { RoutingDeps } from "./ports.ts";
 import { type AgentRow, agentDisconnected, setPresence } from "./presence.ts";
-import {
-  offerCaseTo,
-  queuesWithWaitingCases,
-  type RoutePassResult,
-  routeArrival,
-  routeQueue,
-} from "./route-queue.ts";
+import { queuesWithWaitingCases, type RoutePassResult, routeArrival, routeQueue } from "./route-queue.ts";
 import { getNextCase, type TransferInput, transferCase } from "./transfers.ts";
 import { createCapacityReleased } from "./wrap-up.ts";
 

@@ -117,126 +117,114 @@ export interface TransferInput {
   actor: Actor;
 }
 
+const ONE_TARGET = "Transfer to exactly one of an agent (toAgentId) or a queue (toQueueId).";
+
 export function transferCase(deps: RoutingDeps, input: TransferInput): Promise<CaseRow> {
-  if (!input.toAgentId === !input.toQueueId) {
-    return Promise.reject(
-      new AppError("VALIDATION", "Transfer to exactly one of an agent (toAgentId) or a queue (toQueueId)."),
-    );
-  }
-  return withUnitOfWork(deps, async (tx, uow) => {
-    const row = await lockCase(tx, input.caseId);
-    const at = deps.clock();
-    if (input.toAgentId) {
-      const updated = await assignToAgent(tx, uow, deps, {
-        row,
-        agentId: input.toAgentId,
-        actor: input.actor,
-        details: {
-          transfer: true,
-          fromAssigneeId: row.assigneeId,
-          ...(input.note ? { note: input.note } : {}),
-        },
-        at,
-      });
-      if (input.note)
-        await writeTransferNote(
-          tx,
-          uow,
-          row,
-          input.actor,
-          input.note,
-          { transfer: { toAgentId: input.toAgentId } },
-          at,
-        );
-      return updated;
-    }
-    const [queue] = await tx.select().from(queues).where(eq(queues.id, input.toQueueId!));
-    if (!queue) throw new AppError("NOT_FOUND", `Queue '${input.toQueueId}' does not exist.`);
-    if (!MOVABLE.has(row.state)) {
-      throw new AppError(
-        "ILLEGAL_ACTION",
-        `Case #${row.number} is ${row.state}; reopen it before moving it.`,
-        { state: row.state },
-      );
-    }
-    // A new queue: the wait starts again there, and nobody is owed the case any more.
-    const changes = { queueId: queue.id, enqueuedAt: at, stickyAgentId: null, routingStepsApplied: 0 };
-    const details = {
+  if (!input.toAgentId === !input.toQueueId) return Promise.reject(new AppError("VALIDATION", ONE_TARGET));
+  return withUnitOfWork(deps, (tx, uow) => transferCaseIn(tx, uow, deps, input));
+}
+
+/** `transferCase` as part of a caller's transaction, under the case's lock. */
+export async function transferCaseIn(
+  tx: Tx,
+  uow: UnitOfWork,
+  deps: RoutingDeps,
+  input: TransferInput,
+): Promise<CaseRow> {
+  if (!input.toAgentId === !input.toQueueId) throw new AppError("VALIDATION", ONE_TARGET);
+  const row = await lockCase(tx, input.caseId);
+  const at = deps.clock();
+  if (input.toAgentId)
+    return transferToAgent(tx, uow, deps, row, { ...input, toAgentId: input.toAgentId }, at);
+  return transferToQueue(tx, uow, deps, row, { ...input, toQueueId: input.toQueueId! }, at);
+}
+
+async function transferToAgent(
+  tx: Tx,
+  uow: UnitOfWork,
+  deps: RoutingDeps,
+  row: CaseRow,
+  input: TransferInput & { toAgentId: string },
+  at: Date,
+): Promise<CaseRow> {
+  const updated = await assignToAgent(tx, uow, deps, {
+    row,
+    agentId: input.toAgentId,
+    actor: input.actor,
+    details: {
       transfer: true,
-      fromQueueId: row.queueId,
-      toQueueId: queue.id,
+      fromAssigneeId: row.assigneeId,
       ...(input.note ? { note: input.note } : {}),
-    };
-    let updated: CaseRow;
-    if (row.state === "assigned" || row.state === "waiting_on_customer") {
-      updated = (
-        await applyCaseEvent(
-          tx,
-          uow,
-          deps,
-          row,
-          { type: "UNASSIGN", at: at.getTime() },
-          input.actor,
-          details,
-          changes,
-        )
-      ).row;
-    } else if (row.state === "offered") {
-      updated = (
-        await applyCaseEvent(
-          tx,
-          uow,
-          deps,
-          row,
-          { type: "OFFER_RETURNED", at: at.getTime() },
-          input.actor,
-          details,
-          changes,
-        )
-      ).row;
-    } else {
-      // Same state, another queue: through the machine, so SLA clocks re-target like any change.
-      updated = (
-        await applyCaseEvent(
-          tx,
-          uow,
-          deps,
-          row,
-          { type: "UPDATE", at: at.getTime() },
-          input.actor,
-          details,
-          changes,
-        )
-      ).row;
-      await writeAudit(tx, {
-        caseId: row.id,
-        type: "transferred",
-        actor: input.actor,
-        fromState: row.state,
-        toState: row.state,
-        details,
-        at,
-      });
-      uow.emit({
-        type: "case.updated",
-        caseId: row.id,
-        state: updated.state,
-        assigneeId: updated.assigneeId,
-      });
-      uow.requestRouting(queue.id);
-    }
-    if (input.note)
-      await writeTransferNote(
-        tx,
-        uow,
-        row,
-        input.actor,
-        input.note,
-        { transfer: { toQueueId: queue.id } },
-        at,
-      );
-    return updated;
+    },
+    at,
   });
+  if (input.note)
+    await writeTransferNote(
+      tx,
+      uow,
+      row,
+      input.actor,
+      input.note,
+      { transfer: { toAgentId: input.toAgentId } },
+      at,
+    );
+  return updated;
+}
+
+async function transferToQueue(
+  tx: Tx,
+  uow: UnitOfWork,
+  deps: RoutingDeps,
+  row: CaseRow,
+  input: TransferInput & { toQueueId: string },
+  at: Date,
+): Promise<CaseRow> {
+  const [queue] = await tx.select().from(queues).where(eq(queues.id, input.toQueueId));
+  if (!queue) throw new AppError("NOT_FOUND", `Queue '${input.toQueueId}' does not exist.`);
+  if (!MOVABLE.has(row.state)) {
+    throw new AppError("ILLEGAL_ACTION", `Case #${row.number} is ${row.state}; reopen it before moving it.`, {
+      state: row.state,
+    });
+  }
+  // A new queue: the wait starts again there, and nobody is owed the case any more.
+  const changes = { queueId: queue.id, enqueuedAt: at, stickyAgentId: null, routingStepsApplied: 0 };
+  const details = {
+    transfer: true,
+    fromQueueId: row.queueId,
+    toQueueId: queue.id,
+    ...(input.note ? { note: input.note } : {}),
+  };
+  // Same state, another queue is an UPDATE: through the machine, so SLA clocks re-target like any change.
+  const type =
+    row.state === "assigned" || row.state === "waiting_on_customer"
+      ? "UNASSIGN"
+      : row.state === "offered"
+        ? "OFFER_RETURNED"
+        : "UPDATE";
+  const updated = (
+    await applyCaseEvent(tx, uow, deps, row, { type, at: at.getTime() }, input.actor, details, changes)
+  ).row;
+  if (type === "UPDATE") {
+    await writeAudit(tx, {
+      caseId: row.id,
+      type: "transferred",
+      actor: input.actor,
+      fromState: row.state,
+      toState: row.state,
+      details,
+      at,
+    });
+    uow.emit({
+      type: "case.updated",
+      caseId: row.id,
+      state: updated.state,
+      assigneeId: updated.assigneeId,
+    });
+    uow.requestRouting(queue.id);
+  }
+  if (input.note)
+    await writeTransferNote(tx, uow, row, input.actor, input.note, { transfer: { toQueueId: queue.id } }, at);
+  return updated;
 }
 
 /** The best waiting case this agent may take, assigned to them at once; null when nothing waits for them. */

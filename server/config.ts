@@ -3,6 +3,7 @@
  * A bad value stops start-up with a message naming the variable and what it must be.
  */
 import { z } from "zod";
+import { timeZoneName } from "./http/schemas.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -135,16 +136,7 @@ export const ENV_SCHEMA = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM-HH:MM, e.g. 21:00-08:00")
     .default("21:00-08:00")
     .describe("No SMS update in these hours of the contact's local time; held until they end"),
-  DEFAULT_TIME_ZONE: z
-    .string()
-    .refine((zone) => {
-      try {
-        new Intl.DateTimeFormat("en-US", { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    }, "must be an IANA time zone such as Europe/Berlin")
+  DEFAULT_TIME_ZONE: timeZoneName("Europe/Berlin")
     .default("UTC")
     .describe("Time zone of contacts whose zone is unknown"),
   TRUST_PROXY: bool.default(false).describe("Trust X-Forwarded-* headers (behind a load balancer)"),

@@ -14,6 +14,8 @@ function sharedJobStats(read: (() => Promise<QueueStats[]>) | undefined) {
   return () => {
     if (!read) return Promise.resolve([]);
     const now = Date.now();
+    // Best effort: a queue backend that does not answer leaves the job gauges at their last values
+    // instead of failing the whole scrape, whose process and database figures matter most then.
     if (!last || now - last.at > 500) last = { at: now, stats: read().catch(() => []) };
     return last.stats;
   };

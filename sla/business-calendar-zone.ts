@@ -9,6 +9,7 @@
  * instant" only. Reading the offset from `Intl` (the `longOffset` name, e.g. "GMT-04:56:02") is the
  * one zone-specific step, and it is the ICU data every library here relies on.
  */
+import { isTimeZone } from "../cases/time-zone.ts";
 
 const DAY_MS = 86_400_000;
 /** The offset line is computed and cached in chunks of 52 weeks, per zone. */
@@ -57,11 +58,9 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   if (typeof timeZone !== "string" || timeZone === "") {
     throw new RangeError("timeZone must be an IANA time zone name such as 'Europe/Berlin'");
   }
-  try {
-    formatter = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" });
-  } catch {
+  if (!isTimeZone(timeZone))
     throw new RangeError(`timeZone '${timeZone}' is not a known IANA time zone (e.g. 'Europe/Berlin')`);
-  }
+  formatter = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" });
   formatters.set(timeZone, formatter);
   return formatter;
 }

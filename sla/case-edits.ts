@@ -6,7 +6,8 @@ import { type Actor, applyCaseEvent, type CaseRow, lockCase, writeAudit } from "
 import type { CaseDeps } from "../cases/deps.ts";
 import { assertUsableDisposition } from "../cases/dispositions.ts";
 import { AppError } from "../cases/errors.ts";
-import { withUnitOfWork } from "../cases/unit-of-work.ts";
+import { type UnitOfWork, withUnitOfWork } from "../cases/unit-of-work.ts";
+import type { Tx } from "../db/connect.ts";
 import type { Priority } from "../db/schema/cases.ts";
 
 export interface CaseEdit {
@@ -17,60 +18,68 @@ export interface CaseEdit {
   dispositionId?: string | null;
 }
 
-export function editCase(
+export interface CaseEditInput {
+  caseId: string;
+  edit: CaseEdit;
+  actor: Actor;
+}
+
+export function editCase(deps: CaseDeps, input: CaseEditInput): Promise<CaseRow> {
+  return withUnitOfWork(deps, (tx, uow) => editCaseIn(tx, uow, deps, input));
+}
+
+/** `editCase` as part of a caller's transaction, under the case's lock. */
+export async function editCaseIn(
+  tx: Tx,
+  uow: UnitOfWork,
   deps: CaseDeps,
-  input: { caseId: string; edit: CaseEdit; actor: Actor },
+  input: CaseEditInput,
 ): Promise<CaseRow> {
-  return withUnitOfWork(deps, async (tx, uow) => {
-    const row = await lockCase(tx, input.caseId);
-    if (row.state === "closed")
-      throw new AppError("ILLEGAL_ACTION", `Case #${row.number} is closed; it can no longer be changed.`);
-    const tags = input.edit.tags
-      ? [...new Set(input.edit.tags.map((t) => t.trim().toLowerCase()).filter(Boolean))].sort()
-      : undefined;
-    const newDisposition =
-      input.edit.dispositionId !== undefined && input.edit.dispositionId !== row.dispositionId;
-    if (newDisposition && input.edit.dispositionId)
-      await assertUsableDisposition(tx, input.edit.dispositionId);
-    const changes = {
-      ...(input.edit.priority && input.edit.priority !== row.priority
-        ? { priority: input.edit.priority }
-        : {}),
-      ...(tags && tags.join() !== row.tags.join() ? { tags } : {}),
-      ...(input.edit.subject !== undefined && input.edit.subject.trim() !== row.subject
-        ? { subject: input.edit.subject.trim() }
-        : {}),
-      ...(newDisposition ? { dispositionId: input.edit.dispositionId ?? null } : {}),
-    };
-    if (Object.keys(changes).length === 0) return row;
-    const at = deps.clock();
-    const applied = await applyCaseEvent(
-      tx,
-      uow,
-      deps,
-      row,
-      { type: "UPDATE", at: at.getTime() },
-      input.actor,
-      {},
-      changes,
-    );
-    const before = Object.fromEntries(
-      Object.keys(changes).map((key) => [key, row[key as keyof typeof changes]]),
-    );
-    await writeAudit(tx, {
-      caseId: row.id,
-      type: "edited",
-      actor: input.actor,
-      details: { before, after: changes },
-      at,
-    });
-    uow.emit({
-      type: "case.updated",
-      caseId: row.id,
-      state: applied.row.state,
-      assigneeId: applied.row.assigneeId,
-      case: applied.row,
-    });
-    return applied.row;
+  const row = await lockCase(tx, input.caseId);
+  if (row.state === "closed")
+    throw new AppError("ILLEGAL_ACTION", `Case #${row.number} is closed; it can no longer be changed.`);
+  const tags = input.edit.tags
+    ? [...new Set(input.edit.tags.map((t) => t.trim().toLowerCase()).filter(Boolean))].sort()
+    : undefined;
+  const newDisposition =
+    input.edit.dispositionId !== undefined && input.edit.dispositionId !== row.dispositionId;
+  if (newDisposition && input.edit.dispositionId) await assertUsableDisposition(tx, input.edit.dispositionId);
+  const changes = {
+    ...(input.edit.priority && input.edit.priority !== row.priority ? { priority: input.edit.priority } : {}),
+    ...(tags && tags.join() !== row.tags.join() ? { tags } : {}),
+    ...(input.edit.subject !== undefined && input.edit.subject.trim() !== row.subject
+      ? { subject: input.edit.subject.trim() }
+      : {}),
+    ...(newDisposition ? { dispositionId: input.edit.dispositionId ?? null } : {}),
+  };
+  if (Object.keys(changes).length === 0) return row;
+  const at = deps.clock();
+  const applied = await applyCaseEvent(
+    tx,
+    uow,
+    deps,
+    row,
+    { type: "UPDATE", at: at.getTime() },
+    input.actor,
+    {},
+    changes,
+  );
+  const before = Object.fromEntries(
+    Object.keys(changes).map((key) => [key, row[key as keyof typeof changes]]),
+  );
+  await writeAudit(tx, {
+    caseId: row.id,
+    type: "edited",
+    actor: input.actor,
+    details: { before, after: changes },
+    at,
   });
+  uow.emit({
+    type: "case.updated",
+    caseId: row.id,
+    state: applied.row.state,
+    assigneeId: applied.row.assigneeId,
+    case: applied.row,
+  });
+  return applied.row;
 }

@@ -66,8 +66,14 @@ async function agentPhone(executor: Executor, row: PhoneNumberRow | undefined): 
   return any?.fallbackNumber ?? null;
 }
 
-async function loadCase(executor: Executor, caseId: string): Promise<CaseRow> {
+/** The case, or undefined when there is none; a database that fails says so (it is not "no case"). */
+async function findCase(executor: Executor, caseId: string): Promise<CaseRow | undefined> {
   const [row] = await executor.select().from(cases).where(eq(cases.id, caseId));
+  return row;
+}
+
+async function loadCase(executor: Executor, caseId: string): Promise<CaseRow> {
+  const row = await findCase(executor, caseId);
   if (!row) throw notFound("Case", caseId);
   return row;
 }
@@ -222,7 +228,7 @@ export async function answerBrowserCall(deps: VoiceDeps, params: TwilioParams): 
     .where(and(eq(agents.id, agentId), isNull(agents.deactivatedAt)));
   if (!agent) return refuse("This agent account cannot place calls.");
   if (!UUID.test(params.caseId ?? "")) return refuse("Open a case to call its customer.");
-  const caseRow = await loadCase(deps.cases.db, params.caseId!).catch(() => undefined);
+  const caseRow = await findCase(deps.cases.db, params.caseId!);
   if (!caseRow) return refuse("That case does not exist.");
   let to: string;
   try {
@@ -256,7 +262,7 @@ export async function answerAgentPhone(
   params: TwilioParams,
   caseId: string,
 ): Promise<string> {
-  const caseRow = await loadCase(deps.cases.db, caseId).catch(() => undefined);
+  const caseRow = await findCase(deps.cases.db, caseId);
   if (!caseRow) return refuse("That case does not exist any more.");
   const [to] = await customerPhones(deps.cases.db, caseRow);
   if (!to) return refuse("The customer has no phone number.");

@@ -7,6 +7,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { CaseRow } from "../../cases/case-workflow.ts";
+import { isAppError } from "../../cases/errors.ts";
 import type { InteractionRow } from "../../cases/ingest.ts";
 import { agents } from "../../db/schema/agents.ts";
 import { cases, interactions } from "../../db/schema/cases.ts";
@@ -40,7 +41,11 @@ export async function numberOfCall(
   caseRow: CaseRow,
 ): Promise<PhoneNumberRow | undefined> {
   if (meta.numberId) {
-    const row = await getPhoneNumber(deps.cases.db, meta.numberId).catch(() => undefined);
+    // A number deleted since the call came in falls back to the case's; a failing database does not.
+    const row = await getPhoneNumber(deps.cases.db, meta.numberId).catch((error: unknown) => {
+      if (isAppError(error, "NOT_FOUND")) return undefined;
+      throw error;
+    });
     if (row) return row;
   }
   return findPhoneNumber(deps.cases.db, caseRow.channelAddress);

@@ -11,6 +11,8 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   try {
     return await verify(passwordHash, password);
   } catch {
+    // verify throws only for a stored hash it cannot read (an account without a usable password):
+    // nothing can sign in with that, which is exactly "wrong password".
     return false;
   }
 }

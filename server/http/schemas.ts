@@ -1,5 +1,6 @@
 /** Schema pieces every route shares: the error body, ids, dates. */
 import { z } from "zod";
+import { isTimeZone, type TimeZoneRules } from "../../cases/time-zone.ts";
 
 export const errorBody = z
   .object({
@@ -24,4 +25,9 @@ export function responses<T extends Record<number, z.ZodType>>(success: T, error
   const all: Record<number, z.ZodType> = { ...success };
   for (const status of [400, 401, 403, ...errors]) all[status] = errorBody;
   return all as T & Record<ErrorStatus, typeof errorBody>;
+}
+
+/** An IANA time zone name, checked as everywhere else (cases/time-zone.ts); `example` is in the message. */
+export function timeZoneName(example: string, rules?: TimeZoneRules) {
+  return z.string().refine((zone) => isTimeZone(zone, rules), `must be an IANA time zone such as ${example}`);
 }

@@ -65,7 +65,16 @@ export function setupChatNamespace(
     socket.on("delivered", async (payload: unknown) => {
       const parsed = delivered.safeParse(payload);
       const id = visitorId();
-      if (parsed.success && id) await services.chat.markDelivered(id, parsed.data.id).catch(() => false);
+      if (!parsed.success || !id) return;
+      // A receipt has no ack to fail into: an unexpected failure is logged, with what it was for.
+      await services.chat
+        .markDelivered(id, parsed.data.id)
+        .catch((error: unknown) =>
+          services.logger.error(
+            { err: error, interactionId: parsed.data.id },
+            "chat delivery receipt not recorded",
+          ),
+        );
     });
 
     socket.on("typing", async (payload: unknown) => {

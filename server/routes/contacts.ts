@@ -8,7 +8,7 @@ import {
 } from "../../cases/contacts.ts";
 import { withUnitOfWork } from "../../cases/unit-of-work.ts";
 import { currentAgent } from "../http/access.ts";
-import { idParam, responses } from "../http/schemas.ts";
+import { idParam, responses, timeZoneName } from "../http/schemas.ts";
 import { contactSchema, identitySchema } from "../http/views.ts";
 import type { Services } from "../services.ts";
 import type { ZodApp } from "./zod-app.ts";
@@ -72,18 +72,7 @@ export function contactRoutes(app: ZodApp, services: Pick<Services, "cases" | "c
               )
               .optional()
               .describe("Replaces the attributes as a whole"),
-            timeZone: z
-              .string()
-              .refine((zone) => {
-                try {
-                  new Intl.DateTimeFormat("en", { timeZone: zone });
-                  return true;
-                } catch {
-                  return false;
-                }
-              }, "must be an IANA time zone such as Europe/Paris")
-              .nullable()
-              .optional(),
+            timeZone: timeZoneName("Europe/Paris").nullable().optional(),
           })
           .refine((body) => Object.keys(body).length > 0, "give at least one of name, attributes, timeZone"),
         response: responses(

@@ -2,8 +2,8 @@ import type { CountryCode } from "libphonenumber-js";
 import { getCountries } from "libphonenumber-js";
 import { z } from "zod";
 import { CAMPAIGN_MODES } from "../../db/schema/outbound.ts";
-import { isTimeZone } from "../../outbound/list-rows.ts";
 import { AGENT_DISPOSITIONS } from "../../outbound/retry-rules.ts";
+import { timeZoneName } from "../http/schemas.ts";
 
 /** Uploaded files are larger than ordinary requests: 100,000 rows are a few megabytes. */
 export const FILE_BODY_LIMIT = 64 * 1024 * 1024;
@@ -17,7 +17,7 @@ export const country = z
   .refine((value) => COUNTRIES.has(value), "must be an ISO country code such as US or GB")
   .transform((value) => value as CountryCode);
 export const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, "must be HH:MM");
-const timeZone = z.string().refine(isTimeZone, "must be an IANA time zone such as America/Chicago");
+const timeZone = timeZoneName("America/Chicago", { regionOnly: true });
 export const csv = z.string().min(1, "must not be empty");
 export const mappingSchema = z.object({
   phone: z.string().min(1),

@@ -20,7 +20,7 @@ import {
   updateRule,
   updateSkill,
 } from "../../routing/catalog.ts";
-import { idParam, isoDate, responses } from "../http/schemas.ts";
+import { idParam, isoDate, responses, timeZoneName } from "../http/schemas.ts";
 import type { Services } from "../services.ts";
 import type { ZodApp } from "./zod-app.ts";
 
@@ -51,17 +51,9 @@ const agingStep = z.object({
   raiseBy: z.number().int().min(1).max(3),
 });
 
-const validTimeZone = (zone: string) => {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, "must be HH:MM");
 export const calendarSchema = z.object({
-  timeZone: z.string().refine(validTimeZone, "must be an IANA time zone such as Europe/Berlin"),
+  timeZone: timeZoneName("Europe/Berlin"),
   weekly: z.array(z.object({ day: z.number().int().min(0).max(6), start: clock, end: clock })),
   holidays: z.array(
     z.string().regex(/^(\d{4}-)?\d{2}-\d{2}$/, "must be YYYY-MM-DD, or MM-DD for every year"),

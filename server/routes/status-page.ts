@@ -27,11 +27,7 @@ const escapeHtml = (text: string) =>
 
 const when = (at: Date) => `${at.toISOString().replace("T", " ").slice(0, 16)} UTC`;
 
-function page(
-  token: string,
-  view: StatusView,
-  notice: Notice | null,
-): string {
+function page(token: string, view: StatusView, notice: Notice | null): string {
   const c = view.case;
   const messages = view.messages
     .map(

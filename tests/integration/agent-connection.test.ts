@@ -4,7 +4,7 @@
  * email stays assigned. A reconnect within the grace period changes nothing.
  */
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingest } from "../../cases/ingest.ts";
 import { agents } from "../../db/schema/agents.ts";
@@ -91,6 +91,26 @@ describe("agent connections", () => {
       .poll(() => completedJobRuns(app, "check-agent-connection"), { timeout: 15_000 })
       .toBeGreaterThan(checksBefore);
     expect((await presenceOf(agent.id)).presence).toBe("available");
+  });
+
+  it("answers a sign-in check the database could not make with a retryable error, not 'unauthorized'", async () => {
+    const agent = await app.createAgent({ name: "Reconnect storm" });
+    // A real database failure for the session lookup alone: its table is briefly not there.
+    await app.services.db.execute(sql`alter table sessions rename to sessions_away`);
+    let refusal: unknown;
+    try {
+      refusal = await connectAgent(app.url, agent.token).then(
+        (socket) => socket.close(),
+        (error: unknown) => error,
+      );
+    } finally {
+      await app.services.db.execute(sql`alter table sessions_away rename to sessions`);
+    }
+    expect(refusal).toBeInstanceOf(Error);
+    expect((refusal as Error).message).not.toMatch(/unauthorized/);
+    expect((refusal as Error & { data?: unknown }).data).toEqual({ code: "TEMPORARY" });
+    // Once the database answers again, the same token signs in.
+    sockets.push(await connectAgent(app.url, agent.token));
   });
 
   it("keeps an agent with another console open", async () => {

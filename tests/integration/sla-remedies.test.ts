@@ -4,10 +4,11 @@
  * waiting cases to those agents; a breached case is offered to a named agent. Outcomes are judged.
  */
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingest } from "../../cases/ingest.ts";
-import { caseEvents } from "../../db/schema/cases.ts";
+import { caseEvents, cases } from "../../db/schema/cases.ts";
+import { agentSkills } from "../../db/schema/routing.ts";
 import { remedies } from "../../db/schema/sla.ts";
 import { judgeRemedies } from "../../sla/remedy-apply.ts";
 import { sweepSla } from "../../sla/sla-monitor.ts";
@@ -209,5 +210,90 @@ describe("SLA remedies", () => {
     expect(audit.find((row) => row.type === "remedy_applied")?.details).toMatchObject({
       kind: "widen_routing",
     });
+  });
+
+  /** The database refuses matching inserts into `table`, as a violated constraint would, until undone. */
+  const refuseInserts = async (table: string, condition: string) => {
+    await app.services.db.execute(
+      sql.raw(
+        "create or replace function sb_test_refuse() returns trigger language plpgsql as $$ begin raise exception 'refused by the test'; end $$",
+      ),
+    );
+    await app.services.db.execute(
+      sql.raw(
+        `create trigger sb_test_refuse before insert on ${table} for each row when (${condition}) execute function sb_test_refuse()`,
+      ),
+    );
+    return () => app.services.db.execute(sql.raw(`drop trigger sb_test_refuse on ${table}`));
+  };
+  const applyRefused = async (table: string, condition: string, body: Record<string, unknown>) => {
+    const undo = await refuseInserts(table, condition);
+    try {
+      return await app.admin.post("/api/sla/remedies", body);
+    } finally {
+      await undo();
+    }
+  };
+
+  it("leaves nothing behind when a remedy fails partway", async () => {
+    const french = (await app.admin.post("/api/skills", { name: "french" })).body.id;
+    const desk = (
+      await app.admin.post("/api/queues", {
+        name: "french desk",
+        requiredSkills: [{ skillId: french, level: 2 }],
+      })
+    ).body.id;
+    await app.admin.post("/api/assignment-rules", {
+      name: "french",
+      conditions: { keywords: ["french"] },
+      queueId: desk,
+    });
+
+    // Skill changes first, the remedy row last: the database refuses the remedy row.
+    const skillsOf = (agentId: string) =>
+      app.services.db.select().from(agentSkills).where(eq(agentSkills.agentId, agentId));
+    const skillsBefore = await skillsOf(people.Ana!.id);
+    const move = await applyRefused("remedies", `new.queue_id = '${desk}'`, {
+      kind: "move_agents",
+      queueId: desk,
+      params: { fromQueueId: queues.sales, agentIds: [people.Ana!.id] },
+    });
+    expect(move.status, JSON.stringify(move.body)).toBe(500);
+    expect(await skillsOf(people.Ana!.id)).toEqual(skillsBefore);
+    expect(await app.services.db.select().from(remedies).where(eq(remedies.queueId, desk))).toEqual([]);
+
+    // The case changes first, the remedy and its audit row last: the database refuses the audit row.
+    const waiting = await write("french: bonjour, ma facture");
+    expect(waiting.queueId).toBe(desk);
+    const caseBefore = (await app.services.db.select().from(cases).where(eq(cases.id, waiting.id)))[0]!;
+    const refusedAudit = `new.case_id = '${waiting.id}' and new.type = 'remedy_applied'`;
+    const widen = await applyRefused("case_events", refusedAudit, {
+      kind: "widen_routing",
+      caseId: waiting.id,
+      params: { steps: 1 },
+    });
+    expect(widen.status, JSON.stringify(widen.body)).toBe(500);
+    const raise = await applyRefused("case_events", refusedAudit, {
+      kind: "raise_priority",
+      caseId: waiting.id,
+      params: {},
+    });
+    expect(raise.status, JSON.stringify(raise.body)).toBe(500);
+    const caseAfter = (await app.services.db.select().from(cases).where(eq(cases.id, waiting.id)))[0]!;
+    expect(caseAfter).toEqual(caseBefore);
+    expect(await app.services.db.select().from(remedies).where(eq(remedies.caseId, waiting.id))).toEqual([]);
+    const audit = await app.services.db
+      .select({ type: caseEvents.type })
+      .from(caseEvents)
+      .where(and(eq(caseEvents.caseId, waiting.id), eq(caseEvents.type, "edited")));
+    expect(audit).toEqual([]);
+
+    // Nothing is refused any more: the same remedy applies, and is recorded.
+    const applied = await app.admin.post("/api/sla/remedies", {
+      kind: "widen_routing",
+      caseId: waiting.id,
+      params: { steps: 1 },
+    });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(201);
   });
 });

@@ -236,4 +236,17 @@ describe("SLA", () => {
     expect(moved).toMatchObject({ priority: "high", queueId: rescue.body.id });
     wall.close();
   });
+
+  it("refuses business hours in a time zone nobody knows, naming what it must be", async () => {
+    const refused = await app.admin.post("/api/queues", {
+      name: "Nowhere",
+      businessHours: {
+        timeZone: "Mars/Olympus",
+        weekly: [{ day: 1, start: "09:00", end: "17:00" }],
+        holidays: [],
+      },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/timeZone: must be an IANA time zone such as Europe\/Berlin/);
+  });
 });

@@ -3,7 +3,7 @@
  * click-to-call in the browser and through the agent's phone, and calls put through to the
  * fallback phone when agents do not take calls in the browser.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cases, interactions } from "../../db/schema/cases.ts";
 import { phoneNumbers } from "../../db/schema/channels.ts";
@@ -228,6 +228,29 @@ describe("voice for agents", () => {
         .from(interactions)
         .where(and(eq(interactions.caseId, caseId), eq(interactions.kind, "call")));
       expect(recorded).toHaveLength(0);
+    });
+
+    it("answers a database failure with a server error, not 'That case does not exist'", async () => {
+      const caseId = await smsCase(browser, "+14155552604");
+      const agent = await browser.createAgent();
+      const placed = twilioFixture("voice-outbound-client", {
+        CallSid: newSid("CA"),
+        From: `client:agent-${agent.id}`,
+        To: "+14155552604",
+        caseId,
+      });
+      // A real database failure for the case lookup alone: its table is briefly not there.
+      await browser.services.db.execute(sql`alter table cases rename to cases_away`);
+      let answer: Awaited<ReturnType<typeof postTwilioWebhook>>;
+      try {
+        answer = await postTwilioWebhook(browser, "/webhooks/twilio/voice/outbound", placed);
+      } finally {
+        await browser.services.db.execute(sql`alter table cases_away rename to cases`);
+      }
+      expect(answer.body).not.toMatch(/does not exist/);
+      // Twilio then tries the app's fallback URL or says the application failed; nothing is recorded.
+      expect(answer.status).toBe(500);
+      expect(await callOf(browser, placed.CallSid!)).toBeUndefined();
     });
 
     it("without browser calling rings the agent's phone first, then bridges to the customer", async () => {

@@ -16,7 +16,12 @@ describe("config", () => {
 
   it("names each bad variable and what it must be", () => {
     try {
-      loadConfig({ PORT: "http", DATABASE_URL: "mysql://x", DEFAULT_COUNTRY: "usa" });
+      loadConfig({
+        PORT: "http",
+        DATABASE_URL: "mysql://x",
+        DEFAULT_COUNTRY: "usa",
+        DEFAULT_TIME_ZONE: "Mars/Olympus",
+      });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
@@ -24,7 +29,12 @@ describe("config", () => {
       expect(message).toMatch(/PORT/);
       expect(message).toMatch(/DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
       expect(message).toMatch(/DEFAULT_COUNTRY: must be a two-letter country code/);
+      expect(message).toMatch(/DEFAULT_TIME_ZONE: must be an IANA time zone such as Europe\/Berlin/);
     }
+  });
+
+  it("takes a default time zone Intl knows", () => {
+    expect(loadConfig({ DEFAULT_TIME_ZONE: "America/Chicago" }).defaultTimeZone).toBe("America/Chicago");
   });
 
   it("treats an empty variable as unset", () => {

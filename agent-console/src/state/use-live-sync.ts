@@ -62,6 +62,12 @@ export function useLiveSync(): void {
       else {
         live.setConnection("disconnected");
         if (connectedBefore) live.setInterrupted(true);
+        // A refusal that may pass (the server could not check the session) is not retried by
+        // socket.io itself: try again, spread out so a whole floor does not come back at once.
+        if (!socket.active) {
+          clearTimeout(reconnectTimer);
+          reconnectTimer = setTimeout(() => socket.connect(), 1_000 + Math.random() * 4_000);
+        }
       }
     });
 
