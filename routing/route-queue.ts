@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
+import { caseStateHas, stateIn } from "../cases/case-states.ts";
 import { type CaseContext, caseWriteParts, writtenFromJson } from "../cases/case-store.ts";
 import { CasePlan, type CaseRow, planCaseEvent } from "../cases/case-workflow.ts";
 import { AppError } from "../cases/errors.ts";
@@ -36,7 +37,7 @@ export interface RoutePassResult {
 /** The waiting cases of some queues in matcher shape (read, not locked: see `lockStillQueued`). */
 export async function waitingCases(tx: Executor, deps: RoutingDeps, queueIds: string[], now: Date) {
   if (!queueIds.length) return { rows: [] as CaseRow[], matcherCases: [] as MatcherCase[] };
-  const where = and(eq(cases.state, "queued"), inArray(cases.queueId, queueIds));
+  const where = and(stateIn(cases.state, "routable"), inArray(cases.queueId, queueIds));
   // The top by priority then age, plus the oldest of all, so an aged low-priority case is seen too.
   const byPriority = await tx
     .select()
@@ -79,7 +80,7 @@ export async function lockStillQueued(tx: Tx, caseIds: string[]): Promise<Map<st
   const rows = await tx
     .select()
     .from(cases)
-    .where(and(inArray(cases.id, caseIds), eq(cases.state, "queued")))
+    .where(and(inArray(cases.id, caseIds), stateIn(cases.state, "routable")))
     .orderBy(asc(cases.id))
     .for("update", { skipLocked: true });
   return new Map(rows.map((row) => [row.id, row]));
@@ -142,13 +143,15 @@ export async function claimOffer(
   const offerId = randomUUID();
   const expiresAt = new Date(now.getTime() + input.timeoutMs);
   const plan = new CasePlan(offerContext(row), deps.db);
-  await planCaseEvent(
+  const { accepted } = await planCaseEvent(
     deps,
     plan,
     { type: "OFFER", agentId, at: now.getTime() },
     { type: "system" },
     { offerId, agentId },
   );
+  // The case as read no longer takes an offer: nothing is written, as when the database finds it moved on.
+  if (!accepted) return { status: "stale" };
   const result = await callFunction<Record<string, unknown>>(deps.db, "sb_offer", {
     ...caseWriteParts(plan.write),
     new_offer: {
@@ -260,7 +263,7 @@ export async function routeArrival(
   arrival: QueuedCase,
 ): Promise<"offered" | "waiting" | "moved" | "busy"> {
   const { row } = arrival;
-  if (row.state !== "queued" || !row.queueId) return "moved";
+  if (!caseStateHas(row.state, "routable") || !row.queueId) return "moved";
   const now = deps.clock();
   const queueRows = (await deps.config.get(deps.db)).queues;
   const queue = queueRows.get(row.queueId);
@@ -332,7 +335,7 @@ export async function queuesWithWaitingCases(deps: RoutingDeps): Promise<string[
   const rows = await deps.db
     .selectDistinct({ queueId: cases.queueId })
     .from(cases)
-    .where(eq(cases.state, "queued"));
+    .where(stateIn(cases.state, "routable"));
   const queueIds = rows.map((row) => row.queueId).filter((id): id is string => id !== null);
   if (deps.waiting) {
     deps.waiting.clear();
@@ -356,7 +359,8 @@ const CLAIM_REFUSALS: Record<ClaimRefusal, (name: string, channel: string) => st
 export async function offerCaseTo(deps: RoutingDeps, input: { caseId: string; agentId: string }) {
   const [row] = await deps.db.select().from(cases).where(eq(cases.id, input.caseId));
   if (!row) throw new AppError("NOT_FOUND", `Case '${input.caseId}' does not exist.`);
-  if (row.state !== "queued") throw new AppError("CONFLICT", "The case is no longer waiting for an agent.");
+  if (!caseStateHas(row.state, "routable"))
+    throw new AppError("CONFLICT", "The case is no longer waiting for an agent.");
   const [agent] = await deps.db
     .select({ name: agents.name, deactivatedAt: agents.deactivatedAt })
     .from(agents)

@@ -4,6 +4,7 @@
  * whether it worked is judged and recorded.
  */
 import { and, eq, lt, ne, sql } from "drizzle-orm";
+import { stateIn } from "../cases/case-states.ts";
 import { type Actor, lockCase, writeAudit } from "../cases/case-workflow.ts";
 import type { CaseDeps } from "../cases/deps.ts";
 import { AppError, notFound } from "../cases/errors.ts";
@@ -82,7 +83,7 @@ export async function applyRemedy(
       const [updated] = await deps.db
         .update(cases)
         .set({ routingStepsApplied: sql`greatest(${cases.routingStepsApplied}, ${steps as number})` })
-        .where(and(eq(cases.id, caseId), eq(cases.state, "queued")))
+        .where(and(eq(cases.id, caseId), stateIn(cases.state, "routable")))
         .returning({ queueId: cases.queueId });
       if (!updated) throw new AppError("CONFLICT", "The case is no longer waiting in a queue.");
       if (updated.queueId) deps.routing?.request(updated.queueId);

@@ -3,6 +3,7 @@
  * calling additionally by the API key and TwiML app. The phone numbers admin API and the SMS
  * segment counter are always there, so numbers can be set up before the credentials are.
  */
+import { caseStateHas } from "../../cases/case-states.ts";
 import { AppError } from "../../cases/errors.ts";
 import type { DomainEvent } from "../../cases/events.ts";
 import { createSmsSender } from "../../channels/sms/sms-sender.ts";
@@ -107,7 +108,7 @@ export async function setupTwilio(context: ChannelContext): Promise<void> {
   // a caller whose redirect is lost is connected by their next hold round.
   const connecting = new Set<Promise<void>>();
   const onChanged = async (event: Extract<DomainEvent, { type: "case.updated" }>) => {
-    const assignee = event.state === "assigned" ? event.assigneeId : null;
+    const assignee = caseStateHas(event.state, "agentWorking") ? event.assigneeId : null;
     if (event.previousAssigneeId && event.previousAssigneeId !== event.assigneeId)
       await followCaseWithCall(voice, {
         caseId: event.caseId,
@@ -121,7 +122,7 @@ export async function setupTwilio(context: ChannelContext): Promise<void> {
       if (event.type !== "case.updated") continue;
       if (event.case && event.case.channel !== "voice") continue;
       const moved = event.previousAssigneeId && event.previousAssigneeId !== event.assigneeId;
-      if (!moved && (event.state !== "assigned" || !event.assigneeId)) continue;
+      if (!moved && (!caseStateHas(event.state, "agentWorking") || !event.assigneeId)) continue;
       const work: Promise<void> = onChanged(event)
         .catch((error) =>
           services.logger.warn({ err: error, caseId: event.caseId }, "connecting a call failed"),
