@@ -181,6 +181,12 @@ export async function seedInbox(sql: postgres.Sql, sizes: SeedSizes): Promise<Se
                                                  else (now() - created_at) * r_span end)
               as updated_at
           from s
+        ), v as (
+          select u.*,
+            case when state = 'queued' or state in ('resolved', 'closed') and bench_u(n, 15) < 0.07 then null
+                 else md5('agent' || (1 + floor(power(r_agent, 1.2) * ${sizes.agents}))::int)::uuid end as assignee_id,
+            case when state in ('resolved', 'closed') then updated_at end as resolved_at
+          from u
         )
         insert into cases (id, number, contact_id, channel, subject, priority, state, queue_id, assignee_id,
                            customer_address, machine_snapshot, machine_version, enqueued_at, sla_status, sla_due_at,
@@ -198,11 +204,12 @@ export async function seedInbox(sql: postgres.Sql, sizes: SeedSizes): Promise<Se
                when r_priority < 0.93 then 'high' else 'urgent' end,
           state,
           md5('queue' || (1 + floor(power(r_queue, 2.0) * ${sizes.queues}))::int)::uuid,
-          case when state = 'queued' or state in ('resolved', 'closed') and bench_u(n, 15) < 0.07 then null
-               else md5('agent' || (1 + floor(power(r_agent, 1.2) * ${sizes.agents}))::int)::uuid end,
+          assignee_id,
           case when channel = 'email' then bench_email(contact) when channel = 'chat' then 'visitor-' || md5('visitor' || contact)
                else bench_phone(contact) end,
-          jsonb_build_object('value', state), 1,
+          -- The snapshot the state, assignee and resolution columns copy (the cases_state_is_snapshot check).
+          jsonb_build_object('value', state, 'context', jsonb_build_object('assigneeId', assignee_id,
+            'resolvedAt', (extract(epoch from resolved_at) * 1000))), 1,
           created_at,
           case when state in ('resolved', 'closed') then
                  case when r_sla < 0.82 then 'met' when r_sla < 0.85 then 'met_late' when r_sla < 0.93 then 'breached' end
@@ -213,11 +220,11 @@ export async function seedInbox(sql: postgres.Sql, sizes: SeedSizes): Promise<Se
                when r_sla < 0.72 then now() + interval '30 minutes' * r_due
                when r_sla < 0.95 then now() - interval '3 days' * r_due end,
           case when state <> 'queued' then created_at + (updated_at - created_at) * 0.2 end,
-          case when state in ('resolved', 'closed') then updated_at end,
+          resolved_at,
           case when state = 'closed' then updated_at end,
           created_at + (updated_at - created_at) * 0.6,
           created_at, updated_at
-        from u`);
+        from v`);
       process.stdout.write(`\r  cases: ${to}/${sizes.cases}`);
     }
     process.stdout.write("\n");

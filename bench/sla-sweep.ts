@@ -49,7 +49,8 @@ async function fill(database: Database, open: number, due: number): Promise<numb
     const to = Math.min(open, from + chunk) - 1;
     await db.execute(sql`
       insert into cases (contact_id, channel, subject, state, customer_address, machine_snapshot, machine_version, created_at)
-      select (select id from contacts limit 1), 'email', 'Case ' || i, 'open', 'bench@example.com', '{}'::jsonb, 1,
+      select (select id from contacts limit 1), 'email', 'Case ' || i, 'queued', 'bench@example.com',
+             '{"value": "queued", "context": {"assigneeId": null, "resolvedAt": null}}'::jsonb, 1,
              now() - interval '1 hour'
       from generate_series(${from}::int, ${to}::int) as i`);
     process.stdout.write(`\r  filling: ${to + 1}/${open} cases`);

@@ -1,6 +1,7 @@
 /** Resolved cases close after a delay; a job fires at the due time and the sweep catches any it missed. */
-import { and, eq, lt } from "drizzle-orm";
+import { and, lt } from "drizzle-orm";
 import { cases } from "../db/schema/cases.ts";
+import { stateIn } from "./case-states.ts";
 import { applyCaseEvent, lockCase } from "./case-workflow.ts";
 import type { CaseDeps } from "./deps.ts";
 import { withUnitOfWork } from "./unit-of-work.ts";
@@ -28,7 +29,7 @@ export async function closeOverdueResolved(deps: CaseDeps, limit: number): Promi
   const due = await deps.db
     .select({ id: cases.id })
     .from(cases)
-    .where(and(eq(cases.state, "resolved"), lt(cases.resolvedAt, cutoff)))
+    .where(and(stateIn(cases.state, "resolved"), lt(cases.resolvedAt, cutoff)))
     .limit(limit);
   let closed = 0;
   for (const row of due) if (await closeIfDue(deps, row.id)) closed++;

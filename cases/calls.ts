@@ -8,6 +8,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../db/connect.ts";
 import { queryRows } from "../db/rows.ts";
 import { type cases, interactions } from "../db/schema/cases.ts";
+import { caseStateHas } from "./case-states.ts";
 import { CasePlan, changeCase } from "./case-workflow.ts";
 import type { CaseDeps } from "./deps.ts";
 
@@ -41,7 +42,7 @@ export async function callEnded(deps: CaseDeps, caseId: string): Promise<void> {
   await changeCase(deps, caseId, async (context) => {
     const plan = new CasePlan(context, deps.db);
     const row = context.row;
-    if (row.assigneeId && (row.state === "assigned" || row.state === "waiting_on_customer")) {
+    if (row.assigneeId && caseStateHas(row.state, "occupiesAgent")) {
       const agentId = row.assigneeId;
       await deps.routingHooks?.capacityReleased(plan, {
         agentId,

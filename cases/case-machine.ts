@@ -6,10 +6,41 @@
  * effects schedule durable jobs that send an event back.
  */
 import { assign, initialTransition, setup, transition } from "xstate";
-import type { CaseState } from "../db/schema/cases.ts";
+import { CASE_STATES, type CaseState } from "../db/schema/cases.ts";
+import { AppError } from "./errors.ts";
 
-/** Bump when states or context change shape; `restoreCaseSnapshot` upgrades older versions. */
-export const CASE_MACHINE_VERSION = 1;
+/**
+ * What the rest of the system asks about a case's state, as tags on the machine's states. Code
+ * outside the machine asks `caseStateHas(state, "open")` (cases/case-states.ts) or the machine's
+ * `can(event)`, never compares state names, so states can be split or renamed here alone.
+ */
+export const CASE_TAGS = [
+  /** Work still to do: every state before resolved. */
+  "open",
+  /** Just created, never queued yet. */
+  "intake",
+  /** No agent has it yet (new, waiting in a queue, or offered). */
+  "awaitingAgent",
+  /** In a queue: waiting, or offered to an agent (an offer may come back). */
+  "inQueue",
+  /** Waiting in its queue for routing to offer it. */
+  "routable",
+  /** An offer to an agent is pending. */
+  "offerPending",
+  /** Held by its assignee, counting against the agent's capacity. */
+  "occupiesAgent",
+  /** Held by its assignee and being worked (not waiting on the customer). */
+  "agentWorking",
+  /** Held by its assignee, waiting for the customer's answer; SLA clocks pause. */
+  "awaitingCustomer",
+  /** Work finished: resolved or closed. */
+  "done",
+  /** Resolved: may still reopen, closes after a delay. */
+  "resolved",
+  /** Closed for good: the machine accepts nothing more. */
+  "final",
+] as const;
+export type CaseTag = (typeof CASE_TAGS)[number];
 
 export interface CasePolicy {
   /** A customer message within this time after resolution reopens the case; later it opens a new one. */
@@ -64,6 +95,7 @@ export function createCaseMachine(policy: CasePolicy = DEFAULT_CASE_POLICY) {
     types: {
       context: {} as CaseContext,
       events: {} as CaseEvent,
+      tags: {} as CaseTag,
     },
     actions: {
       acknowledge: effect,
@@ -96,6 +128,7 @@ export function createCaseMachine(policy: CasePolicy = DEFAULT_CASE_POLICY) {
     initial: "new",
     states: {
       new: {
+        tags: ["open", "intake", "awaitingAgent"],
         on: {
           UPDATE: ACCEPT,
           ENQUEUE: "queued",
@@ -105,6 +138,7 @@ export function createCaseMachine(policy: CasePolicy = DEFAULT_CASE_POLICY) {
         },
       },
       queued: {
+        tags: ["open", "awaitingAgent", "inQueue", "routable"],
         entry: "requestRouting",
         on: {
           UPDATE: ACCEPT,
@@ -116,6 +150,7 @@ export function createCaseMachine(policy: CasePolicy = DEFAULT_CASE_POLICY) {
         },
       },
       offered: {
+        tags: ["open", "awaitingAgent", "inQueue", "offerPending"],
         // Leaving `offered` by any path other than acceptance withdraws the pending offer.
         exit: "cancelPendingOffers",
         on: {
@@ -128,6 +163,7 @@ export function createCaseMachine(policy: CasePolicy = DEFAULT_CASE_POLICY) {
         },
       },
       assigned: {
+        tags: ["open", "occupiesAgent", "agentWorking"],
         on: {
           UPDATE: ACCEPT,
           ASSIGN: { guard: "isOtherAgent", target: "assigned", actions: ["releaseCapacity", "setAssignee"] },
@@ -140,6 +176,7 @@ export function createCaseMachine(policy: CasePolicy = DEFAULT_CASE_POLICY) {
         },
       },
       waiting_on_customer: {
+        tags: ["open", "occupiesAgent", "awaitingCustomer"],
         on: {
           UPDATE: ACCEPT,
           ASSIGN: {
@@ -155,6 +192,7 @@ export function createCaseMachine(policy: CasePolicy = DEFAULT_CASE_POLICY) {
         },
       },
       resolved: {
+        tags: ["done", "resolved"],
         entry: [
           "markResolved",
           {
@@ -175,7 +213,7 @@ export function createCaseMachine(policy: CasePolicy = DEFAULT_CASE_POLICY) {
           AUTO_CLOSE: { guard: "autoCloseDue", target: "closed" },
         },
       },
-      closed: { type: "final" },
+      closed: { type: "final", tags: ["done", "final"] },
     },
   });
 }
@@ -221,12 +259,88 @@ export function initialCaseSnapshot(machine: CaseMachine): PersistedCaseSnapshot
   return { value: initial.value, context: { ...initial.context } };
 }
 
-/** Upgrades a stored snapshot to the current machine version. */
-export function restoreCaseSnapshot(stored: unknown, version: number): PersistedCaseSnapshot {
-  if (version !== CASE_MACHINE_VERSION) {
-    throw new Error(`No upgrade from case machine version ${version} to ${CASE_MACHINE_VERSION}.`);
+/**
+ * One step of a stored snapshot's upgrade, from the version before to the next. Pure: it sees only
+ * the stored JSON and returns the next version's shape.
+ */
+export type CaseSnapshotUpgrade = (stored: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * The upgrades, oldest first: `CASE_SNAPSHOT_UPGRADES[i]` turns a snapshot of version i + 1 into
+ * one of version i + 2. A change of what is persisted (a state renamed or split, context added or
+ * renamed) appends one here, and `CASE_MACHINE_VERSION` follows. Never edit or drop one: a case is
+ * written in the current version only when an event next changes it, so rows of every earlier
+ * version may still be stored. (Tags are not persisted: adding or moving one needs no upgrade.)
+ * If an upgrade changes `value` or the context's `assigneeId`/`resolvedAt`, the `cases_state_is_snapshot`
+ * CHECK (db/migrations) must be replaced in the same change to accept both shapes.
+ */
+export const CASE_SNAPSHOT_UPGRADES: readonly CaseSnapshotUpgrade[] = [];
+
+/** The version written with every snapshot; `restoreCaseSnapshot` upgrades older ones. */
+export const CASE_MACHINE_VERSION = 1 + CASE_SNAPSHOT_UPGRADES.length;
+
+const KNOWN_STATES = new Set<string>(CASE_STATES);
+
+function isPersistedSnapshot(
+  value: Record<string, unknown>,
+): value is PersistedCaseSnapshot & Record<string, unknown> {
+  const context = value.context as Record<string, unknown> | null | undefined;
+  return (
+    typeof value.value === "string" &&
+    KNOWN_STATES.has(value.value) &&
+    typeof context === "object" &&
+    context !== null &&
+    (context.assigneeId === null || typeof context.assigneeId === "string") &&
+    (context.resolvedAt === null || typeof context.resolvedAt === "number")
+  );
+}
+
+/**
+ * Reads a stored snapshot of any known version as the current machine's: older versions go through
+ * `upgrades` one step at a time; the current version comes back as stored. A version this code does
+ * not know yet (written by a newer release during a rolling upgrade) is a TEMPORARY error, which a
+ * newer process or a later retry can get past; a version below 1 or a snapshot that is not the
+ * machine's shape is a CONFLICT.
+ */
+export function restoreCaseSnapshot(
+  stored: unknown,
+  version: number,
+  upgrades: readonly CaseSnapshotUpgrade[] = CASE_SNAPSHOT_UPGRADES,
+): PersistedCaseSnapshot {
+  const current = 1 + upgrades.length;
+  if (Number.isInteger(version) && version > current) {
+    throw new AppError(
+      "TEMPORARY",
+      `This case was written by a newer release (case machine version ${version}; this one reads up to ${current}).`,
+      { version, supported: current },
+    );
   }
-  return stored as PersistedCaseSnapshot;
+  if (!Number.isInteger(version) || version < 1) {
+    throw new AppError("CONFLICT", `Unknown case machine version ${String(version)}.`, { version });
+  }
+  let snapshot = stored as Record<string, unknown>;
+  for (let from = version; from < current; from++) snapshot = upgrades[from - 1]!(snapshot);
+  if (typeof snapshot !== "object" || snapshot === null || !isPersistedSnapshot(snapshot)) {
+    throw new AppError(
+      "CONFLICT",
+      `A stored case snapshot of version ${version} is not a state of the case machine version ${current}.`,
+      { version },
+    );
+  }
+  return snapshot;
+}
+
+/** The `cases` columns a snapshot decides: written from it, and only from it (case-workflow.ts). */
+export function caseColumnsOf(snapshot: PersistedCaseSnapshot): {
+  state: CaseState;
+  assigneeId: string | null;
+  resolvedAt: Date | null;
+} {
+  return {
+    state: snapshot.value,
+    assigneeId: snapshot.context.assigneeId,
+    resolvedAt: snapshot.context.resolvedAt === null ? null : new Date(snapshot.context.resolvedAt),
+  };
 }
 
 export function decideCaseEvent(

@@ -8,16 +8,17 @@ import {
   type Channel,
   cases,
   interactions,
-  OPEN_CASE_STATES,
   type Priority,
 } from "../db/schema/cases.ts";
 import { contactIdentities, contacts } from "../db/schema/contacts.ts";
 import type { CaseMachine } from "./case-machine.ts";
 import { type SearchSource, type SearchStrategy, searchHits } from "./case-search.ts";
+import { statesTagged } from "./case-states.ts";
 import { AppError, notFound } from "./errors.ts";
 import { allowedActions } from "./replies.ts";
 
-export const OPEN_STATES: CaseState[] = [...OPEN_CASE_STATES];
+/** Every state with work still to do (the machine's `open` tag): what `status=open` lists. */
+export const OPEN_STATES: CaseState[] = [...statesTagged("open")];
 
 export interface CaseListFilter {
   states?: CaseState[];

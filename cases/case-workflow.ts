@@ -15,10 +15,12 @@ import { FINISHED_CALL_PHASES } from "./calls.ts";
 import {
   CASE_MACHINE_VERSION,
   type CaseEvent,
+  caseColumnsOf,
   decideCaseEvent,
   type PersistedCaseSnapshot,
   restoreCaseSnapshot,
 } from "./case-machine.ts";
+import { caseStateHas } from "./case-states.ts";
 import {
   type CaseContext,
   type CaseRow,
@@ -48,7 +50,8 @@ export async function lockCase(tx: Tx, caseId: string): Promise<CaseRow> {
   return row;
 }
 
-export function snapshotOf(row: CaseRow): PersistedCaseSnapshot {
+/** The case's machine snapshot, upgraded to the current version: the authority on its state. */
+export function snapshotOf(row: Pick<CaseRow, "machineSnapshot" | "machineVersion">): PersistedCaseSnapshot {
   return restoreCaseSnapshot(row.machineSnapshot, row.machineVersion);
 }
 
@@ -59,8 +62,8 @@ export async function writeAudit(
     caseId: string;
     type: string;
     actor: Actor;
-    fromState?: CaseRow["state"];
-    toState?: CaseRow["state"];
+    fromState?: CaseRow["state"] | null;
+    toState?: CaseRow["state"] | null;
     details?: Record<string, unknown>;
     at: Date;
   },
@@ -97,6 +100,15 @@ export type CaseChanges = Partial<
   >
 >;
 
+/**
+ * Columns the machine's snapshot decides. Only `planCaseEvent` writes them, all together, from the
+ * snapshot it writes (the `cases_state_is_snapshot` CHECK refuses a row where they differ).
+ */
+export type SnapshotColumns = "state" | "assigneeId" | "resolvedAt" | "machineSnapshot" | "machineVersion";
+
+/** Columns a decision may set besides those the snapshot decides. */
+export type CaseRowChanges = Partial<Omit<CaseRow, SnapshotColumns>>;
+
 type Finisher = (written: CaseWritten, uow: UnitOfWork) => void;
 
 /** A decided change of one case: what to write, and what to do once it is written. */
@@ -120,7 +132,7 @@ export class CasePlan {
     return { ...this.context.row, ...this.write.set };
   }
 
-  set(changes: Partial<CaseRow>): void {
+  set(changes: CaseRowChanges): void {
     Object.assign(this.write.set, changes);
   }
 
@@ -147,9 +159,20 @@ const callIsOver = (context: CaseContext) =>
   context.row.channel === "voice" &&
   (FINISHED_CALL_PHASES as readonly (string | null)[]).includes(context.callPhase);
 
+/** Writes the snapshot and the columns it decides: the one place they are written. */
+function writeSnapshot(plan: CasePlan, next: PersistedCaseSnapshot): void {
+  Object.assign(plan.write.set, {
+    ...caseColumnsOf(next),
+    machineSnapshot: next,
+    machineVersion: CASE_MACHINE_VERSION,
+  } satisfies Pick<CaseRow, SnapshotColumns>);
+}
+
 /**
  * Decides one event on a case: the machine's transition, its effects and the hooks' rows, added to
- * `plan`. Refused events change nothing but `changes`.
+ * `plan`. An event the machine refuses adds nothing, not even `changes`: they come with the event
+ * (a reply's first-response time, a requeued case's place in line), and a change nobody audited
+ * must not land on a case whose machine said no. Callers that need to say why refuse themselves.
  */
 export async function planCaseEvent(
   deps: Pick<CaseDeps, "machine" | "routingHooks" | "transitionHooks">,
@@ -160,17 +183,19 @@ export async function planCaseEvent(
   changes: CaseChanges = {},
 ): Promise<PlannedEvent> {
   const context = plan.context;
-  const row = plan.after;
-  const decision = decideCaseEvent(deps.machine, snapshotOf(row), event);
-  if (!decision.accepted) {
-    plan.set(changes);
-    return { accepted: false, plan };
-  }
+  const current = plan.after;
+  const before = snapshotOf(current);
+  // The case as its machine sees it (the same columns, unless an older snapshot was just upgraded).
+  const row: CaseRow = { ...current, ...caseColumnsOf(before) };
+  const decision = decideCaseEvent(deps.machine, before, event);
+  if (!decision.accepted) return { accepted: false, plan };
 
   const at = new Date(event.at);
   const next = decision.snapshot;
-  const stateChanged = next.value !== row.state;
-  const assigneeChanged = next.context.assigneeId !== row.assigneeId;
+  const from = before.value;
+  const previousAssigneeId = before.context.assigneeId;
+  const stateChanged = next.value !== from;
+  const assigneeChanged = next.context.assigneeId !== previousAssigneeId;
 
   for (const effect of decision.effects) {
     switch (effect.type) {
@@ -189,7 +214,7 @@ export async function planCaseEvent(
         break;
       case "requestRouting": {
         const queueId = changes.queueId ?? row.queueId ?? "all";
-        const firstTime = row.state === "new";
+        const firstTime = caseStateHas(from, "intake");
         plan.afterWrite((written, uow) =>
           uow.requestRouting(queueId, {
             row: written.case,
@@ -201,17 +226,17 @@ export async function planCaseEvent(
       }
       case "releaseCapacity":
         // A voice case whose call is over gave its capacity back when the call ended.
-        if (row.assigneeId && !callIsOver(context)) {
+        if (previousAssigneeId && !callIsOver(context)) {
           await deps.routingHooks?.capacityReleased(plan, {
-            agentId: row.assigneeId,
+            agentId: previousAssigneeId,
             caseId: row.id,
             channel: row.channel,
             queueId: row.queueId,
             at,
           });
         }
-        if (row.assigneeId) {
-          const agentId = row.assigneeId;
+        if (previousAssigneeId) {
+          const agentId = previousAssigneeId;
           plan.afterWrite((_written, uow) => uow.agentFreed(agentId));
         }
         break;
@@ -222,18 +247,14 @@ export async function planCaseEvent(
   }
 
   // Joining the queue starts the case's wait, except when an offer merely came back.
-  const joinsQueue = next.value === "queued" && row.state !== "queued" && row.state !== "offered";
+  const joinsQueue = caseStateHas(next.value, "routable") && !caseStateHas(from, "inQueue");
   plan.set({
     ...(joinsQueue ? { enqueuedAt: at, routingStepsApplied: 0 } : {}),
     ...changes,
-    state: next.value,
-    assigneeId: next.context.assigneeId,
-    resolvedAt: next.context.resolvedAt === null ? null : new Date(next.context.resolvedAt),
-    closedAt: next.value === "closed" ? at : null,
-    machineSnapshot: next,
-    machineVersion: CASE_MACHINE_VERSION,
+    closedAt: caseStateHas(next.value, "final") ? at : null,
     updatedAt: row.updatedAt > at ? row.updatedAt : at,
   });
+  writeSnapshot(plan, next);
   const after = plan.after;
 
   let audit: number | null = null;
@@ -241,22 +262,24 @@ export async function planCaseEvent(
     audit = plan.audit({
       type: event.type.toLowerCase(),
       actor,
-      fromState: row.state,
+      fromState: from,
       toState: next.value,
       details: {
         ...details,
-        ...(assigneeChanged ? { fromAssigneeId: row.assigneeId, toAssigneeId: next.context.assigneeId } : {}),
+        ...(assigneeChanged
+          ? { fromAssigneeId: previousAssigneeId, toAssigneeId: next.context.assigneeId }
+          : {}),
       },
       at,
     });
-    const previousAssigneeId = assigneeChanged ? row.assigneeId : undefined;
+    const movedFrom = assigneeChanged ? previousAssigneeId : undefined;
     plan.afterWrite((written, uow) =>
       uow.emit({
         type: "case.updated",
         caseId: row.id,
         state: written.case.state,
         assigneeId: written.case.assigneeId,
-        ...(previousAssigneeId !== undefined ? { previousAssigneeId } : {}),
+        ...(movedFrom !== undefined ? { previousAssigneeId: movedFrom } : {}),
         case: written.case,
         ...(context.contact ? { contactName: context.contact.name } : {}),
       }),
@@ -266,6 +289,26 @@ export async function planCaseEvent(
   for (const hook of deps.transitionHooks ?? [])
     await hook({ before: row, after, event, audit, at, context }, plan);
   return { accepted: true, plan };
+}
+
+/**
+ * An audit row saying the machine refused `event` in the case's state: for a caller that writes its
+ * own rows about the event even so (an offer that must end although its case has moved on).
+ */
+export function refusalAudit(
+  row: Pick<CaseRow, "state">,
+  event: CaseEvent,
+  actor: Actor,
+  details: Record<string, unknown> = {},
+): CaseWrite["audits"][number] {
+  return {
+    type: "refused",
+    actor,
+    fromState: row.state,
+    toState: row.state,
+    details: { event: event.type, ...details },
+    at: new Date(event.at),
+  };
 }
 
 export interface AppliedEvent {
@@ -282,7 +325,7 @@ function expectWritten(result: CaseWritten | CaseWriteRefusal, caseId: string): 
 
 /**
  * Sends one event to a case whose row this transaction has locked. Returns `accepted: false` and
- * changes nothing but `changes` when the machine refuses the event in the current state.
+ * writes nothing (not `changes` either) when the machine refuses the event in the current state.
  */
 export async function applyCaseEvent(
   tx: Tx,
@@ -304,7 +347,7 @@ export async function applyCaseEvent(
     details,
     changes,
   );
-  if (!accepted && Object.keys(plan.write.set).length === 0) return { accepted: false, row: context.row };
+  if (!accepted) return { accepted: false, row: context.row };
   const written = expectWritten(await writeCase(tx, plan.write), row.id);
   plan.finish(written, uow);
   return { accepted, row: written.case };

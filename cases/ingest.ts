@@ -16,7 +16,7 @@ import {
   contacts,
   type IdentityKind,
 } from "../db/schema/contacts.ts";
-import { CASE_MACHINE_VERSION, canAccept, initialCaseSnapshot } from "./case-machine.ts";
+import { CASE_MACHINE_VERSION, canAccept, caseColumnsOf, initialCaseSnapshot } from "./case-machine.ts";
 import {
   type CaseContext,
   type CaseRow,
@@ -118,7 +118,7 @@ interface InboundDecision {
   caseCreated: boolean;
 }
 
-/** The case a message opens, as a row in state `new`, before its first event. */
+/** The case a message opens, as a row in the machine's initial state, before its first event. */
 async function newCase(
   executor: Executor,
   deps: CaseDeps,
@@ -147,6 +147,7 @@ async function newCase(
     priority: "normal",
     queueHint: message.queueHint ?? null,
   })) ?? { queueId: message.queueHint ?? null };
+  const initial = initialCaseSnapshot(deps.machine);
   const row: CaseRow = {
     id: randomUUID(),
     number,
@@ -154,13 +155,12 @@ async function newCase(
     channel: message.channel,
     subject,
     priority: placement.priority ?? "normal",
-    state: "new",
+    ...caseColumnsOf(initial),
     queueId: placement.queueId,
-    assigneeId: null,
     tags: [],
     customerAddress: input.customerAddress,
     channelAddress: message.to ?? null,
-    machineSnapshot: initialCaseSnapshot(deps.machine),
+    machineSnapshot: initial,
     machineVersion: CASE_MACHINE_VERSION,
     revision: 0,
     linkedCaseId: input.linkedCaseId,
@@ -175,7 +175,6 @@ async function newCase(
     csatComment: null,
     csatAt: null,
     firstResponseAt: null,
-    resolvedAt: null,
     closedAt: null,
     createdAt: at,
     updatedAt: at,
@@ -263,7 +262,7 @@ async function decideInbound(
     plan.audit({
       type: "created",
       actor: customer,
-      toState: "new",
+      toState: context.row.state,
       details: { channel: message.channel, ...(linkedCaseId ? { linkedCaseId } : {}) },
       at,
     });

@@ -6,6 +6,7 @@ import { cases, interactions } from "../db/schema/cases.ts";
 import { contactIdentities } from "../db/schema/contacts.ts";
 import type { CaseEvent, CaseMachine } from "./case-machine.ts";
 import { canAccept } from "./case-machine.ts";
+import { caseStateHas } from "./case-states.ts";
 import {
   type Actor,
   applyCaseEvent,
@@ -32,8 +33,6 @@ const ACTION_EVENTS: Record<CaseAction, CaseEvent["type"]> = {
   close: "CLOSE",
   wait_on_customer: "WAIT_ON_CUSTOMER",
 };
-
-const REPLYABLE_STATES = new Set<CaseRow["state"]>(["assigned", "waiting_on_customer", "resolved"]);
 
 export function allowedActions(machine: CaseMachine, row: CaseRow, at: number): CaseAction[] {
   const snapshot = snapshotOf(row);
@@ -86,11 +85,12 @@ export interface ReplyInput {
 export function addReply(deps: CaseDeps, input: ReplyInput): Promise<InteractionRow> {
   return withUnitOfWork(deps, async (tx, uow) => {
     const row = await lockCase(tx, input.caseId);
-    if (!REPLYABLE_STATES.has(row.state)) {
-      const hint =
-        row.state === "closed"
-          ? "It is closed; the customer's next message opens a new case."
-          : "It is not assigned yet; accept the offer or have it assigned first.";
+    const now = deps.clock();
+    const replied: CaseEvent = { type: "AGENT_REPLIED", agentId: input.agentId, at: now.getTime() };
+    if (!canAccept(deps.machine, snapshotOf(row), replied)) {
+      const hint = caseStateHas(row.state, "final")
+        ? "It is closed; the customer's next message opens a new case."
+        : "It is not assigned yet; accept the offer or have it assigned first.";
       throw new AppError(
         "ILLEGAL_ACTION",
         `Case #${row.number} cannot take a reply in state '${row.state}'. ${hint}`,
@@ -100,7 +100,6 @@ export function addReply(deps: CaseDeps, input: ReplyInput): Promise<Interaction
       );
     }
     await assertNotOptedOut(tx, row);
-    const now = deps.clock();
     const [interaction] = await tx
       .insert(interactions)
       .values({
@@ -121,7 +120,7 @@ export function addReply(deps: CaseDeps, input: ReplyInput): Promise<Interaction
       uow,
       deps,
       row,
-      { type: "AGENT_REPLIED", agentId: input.agentId, at: now.getTime() },
+      replied,
       { type: "agent", id: input.agentId },
       {},
       row.firstResponseAt ? {} : { firstResponseAt: now },
@@ -246,7 +245,7 @@ export function performAction(
       );
     }
     // Finishing a case (resolving it, or closing one not resolved yet) may need a disposition.
-    if (input.action === "resolve" || (input.action === "close" && row.state !== "resolved"))
+    if (input.action === "resolve" || (input.action === "close" && !caseStateHas(row.state, "resolved")))
       await assertDispositionGiven(deps, row);
     return { plan, result: (written) => written.case };
   });

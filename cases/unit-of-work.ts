@@ -4,6 +4,7 @@
  * never pushes an event or starts a job.
  */
 import type { Db, Tx } from "../db/connect.ts";
+import { caseStateHas } from "./case-states.ts";
 import type { DomainEvent } from "./events.ts";
 import type {
   EnqueueOptions,
@@ -36,7 +37,7 @@ export class UnitOfWork {
 
   /** Routing should look at `queueId`; given the case that joined it, at that case. */
   requestRouting(queueId: string | "all", queued?: QueuedCase): void {
-    if (queued?.row.state === "queued") this.queuedCases.set(queued.row.id, queued);
+    if (queued && caseStateHas(queued.row.state, "routable")) this.queuedCases.set(queued.row.id, queued);
     else this.routing.add(queueId);
   }
 

@@ -4,6 +4,7 @@
  * without a disposition, and — blended agents — with no inbound case waiting in any queue they serve.
  */
 import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { stateIn } from "../cases/case-states.ts";
 import type { Executor } from "../db/connect.ts";
 import { cases } from "../db/schema/cases.ts";
 import { dialAttempts } from "../db/schema/outbound.ts";
@@ -67,7 +68,7 @@ export async function freeAgentsFor(
   const waiting = await executor
     .select({ queueId: cases.queueId, n: sql<number>`count(*)::int` })
     .from(cases)
-    .where(inArray(cases.state, ["queued", "offered"]))
+    .where(stateIn(cases.state, "inQueue"))
     .groupBy(cases.queueId);
   const waitingQueues = waiting
     .filter((row) => row.queueId && Number(row.n) > 0)

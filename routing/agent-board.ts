@@ -4,6 +4,7 @@
  * (agent-snapshot.ts), so the grid shows the same "full" the router sees.
  */
 import { and, asc, inArray, isNull, sql } from "drizzle-orm";
+import { stateIn } from "../cases/case-states.ts";
 import type { Executor } from "../db/connect.ts";
 import { type AgentRole, agents, type ChannelCapacity, type Presence } from "../db/schema/agents.ts";
 import { type CaseState, type Channel, cases, type Priority } from "../db/schema/cases.ts";
@@ -73,7 +74,7 @@ export async function agentBoard(executor: Executor, now: Date): Promise<AgentBo
           cases.assigneeId,
           people.map((person) => person.id),
         ),
-        inArray(cases.state, ["assigned", "waiting_on_customer"]),
+        stateIn(cases.state, "occupiesAgent"),
       ),
     )
     .orderBy(asc(cases.number));

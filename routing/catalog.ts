@@ -5,6 +5,7 @@
  * message that says what to do.
  */
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
+import { stateIn } from "../cases/case-states.ts";
 import { AppError, notFound } from "../cases/errors.ts";
 import type { Db, Tx } from "../db/connect.ts";
 import { agents } from "../db/schema/agents.ts";
@@ -212,7 +213,7 @@ export async function deleteQueue(db: Db, id: string): Promise<void> {
     const [{ n }] = (await tx
       .select({ n: sql<number>`count(*)::int` })
       .from(cases)
-      .where(and(eq(cases.queueId, id), ne(cases.state, "closed")))) as [{ n: number }];
+      .where(and(eq(cases.queueId, id), stateIn(cases.state, "final", true)))) as [{ n: number }];
     if (Number(n) > 0)
       throw new AppError(
         "CONFLICT",

@@ -3,6 +3,7 @@
  * routing pass makes: the case still waits, the agent is available and has room.
  */
 import { eq } from "drizzle-orm";
+import { caseStateHas } from "../cases/case-states.ts";
 import { AppError } from "../cases/errors.ts";
 import { type UnitOfWork, withUnitOfWork } from "../cases/unit-of-work.ts";
 import type { Tx } from "../db/connect.ts";
@@ -33,7 +34,8 @@ export async function offerCaseToIn(
 ) {
   const [row] = await tx.select().from(cases).where(eq(cases.id, input.caseId));
   if (!row) throw new AppError("NOT_FOUND", `Case '${input.caseId}' does not exist.`);
-  if (row.state !== "queued") throw new AppError("CONFLICT", "The case is no longer waiting for an agent.");
+  if (!caseStateHas(row.state, "routable"))
+    throw new AppError("CONFLICT", "The case is no longer waiting for an agent.");
   const [agent] = await tx
     .select({ name: agents.name, deactivatedAt: agents.deactivatedAt })
     .from(agents)

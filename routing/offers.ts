@@ -5,6 +5,7 @@
  * returned the case.
  */
 import { and, asc, eq, sql } from "drizzle-orm";
+import type { CaseEvent } from "../cases/case-machine.ts";
 import { type CaseContext, type CaseWritten, contextFromJson } from "../cases/case-store.ts";
 import {
   type Actor,
@@ -14,6 +15,8 @@ import {
   decideAndWrite,
   lockCase,
   planCaseEvent,
+  refusalAudit,
+  writeAudit,
 } from "../cases/case-workflow.ts";
 import { AppError } from "../cases/errors.ts";
 import { type UnitOfWork, withUnitOfWork } from "../cases/unit-of-work.ts";
@@ -70,11 +73,11 @@ async function planClose(
   const now = deps.clock();
   const plan = new CasePlan(context, deps.db);
   plan.write.offer = { id: offer.id, status, respondedAt: now };
-  await planCaseEvent(deps, plan, { type: "OFFER_RETURNED", at: now.getTime() }, actor, {
-    offerId: offer.id,
-    agentId: offer.agentId,
-    outcome: status,
-  });
+  const returned: CaseEvent = { type: "OFFER_RETURNED", at: now.getTime() };
+  const details = { offerId: offer.id, agentId: offer.agentId, outcome: status };
+  const { accepted } = await planCaseEvent(deps, plan, returned, actor, details);
+  // The offer ends whatever its case's machine says; if it refused the return, the audit says so.
+  if (!accepted) plan.audit(refusalAudit(context.row, returned, actor, details));
   plan.write.agents.push({ agentId: offer.agentId, missedOffersAdd: 1 });
   plan.afterWrite((_written, uow) => {
     uow.emit({
@@ -133,13 +136,22 @@ export async function acceptOffer(
       }
       const plan = new CasePlan(context, deps.db);
       plan.write.offer = { id: offer.id, status: "accepted", respondedAt: now };
-      await planCaseEvent(
+      const { accepted } = await planCaseEvent(
         deps,
         plan,
         { type: "ASSIGN", agentId: input.agentId, at: now.getTime() },
         { type: "agent", id: input.agentId },
         { offerId: offer.id },
       );
+      // Nothing is written: the offer stays as it is for its expiry (or the change that moved the case) to end.
+      if (!accepted)
+        throw new AppError(
+          "CONFLICT",
+          `The case is ${context.row.state}; this offer can no longer be accepted.`,
+          {
+            state: context.row.state,
+          },
+        );
       plan.write.agents.push({ agentId: input.agentId, missedOffersInRow: 0 });
       plan.afterWrite((_written, uow) =>
         uow.emit({
@@ -203,19 +215,12 @@ async function cancelOffer(tx: Tx, uow: UnitOfWork, deps: RoutingDeps, offer: Of
   const now = deps.clock();
   await tx.update(offers).set({ status: "cancelled", respondedAt: now }).where(eq(offers.id, offer.id));
   const row = await lockCase(tx, offer.caseId);
-  await applyCaseEvent(
-    tx,
-    uow,
-    deps,
-    row,
-    { type: "OFFER_RETURNED", at: now.getTime() },
-    { type: "system" },
-    {
-      offerId: offer.id,
-      agentId: offer.agentId,
-      outcome: "cancelled",
-    },
-  );
+  const returned: CaseEvent = { type: "OFFER_RETURNED", at: now.getTime() };
+  const details = { offerId: offer.id, agentId: offer.agentId, outcome: "cancelled" };
+  const applied = await applyCaseEvent(tx, uow, deps, row, returned, { type: "system" }, details);
+  // The offer is withdrawn whatever its case's machine says; if it refused the return, the audit says so.
+  if (!applied.accepted)
+    await writeAudit(tx, { caseId: row.id, ...refusalAudit(row, returned, { type: "system" }, details) });
   uow.emit({
     type: "offer.closed",
     offerId: offer.id,

@@ -5,6 +5,7 @@
  * left talking to an empty chair. Email and SMS cases stay assigned until a supervisor moves them.
  */
 import { and, eq, inArray } from "drizzle-orm";
+import { stateIn } from "../cases/case-states.ts";
 import { applyCaseEvent } from "../cases/case-workflow.ts";
 import { AppError } from "../cases/errors.ts";
 import { type UnitOfWork, withUnitOfWork } from "../cases/unit-of-work.ts";
@@ -33,7 +34,7 @@ async function requeueLiveWork(
     .where(
       and(
         eq(cases.assigneeId, agentId),
-        inArray(cases.state, ["assigned", "waiting_on_customer"]),
+        stateIn(cases.state, "occupiesAgent"),
         inArray(cases.channel, [...LIVE_CHANNELS]),
       ),
     )

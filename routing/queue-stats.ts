@@ -2,7 +2,8 @@
  * Live queue figures: what waits, for how long, who could take it; and each waiting customer's place
  * in line with an estimated wait. Computed from the database on demand, so every process agrees.
  */
-import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, eq, gt, or, sql } from "drizzle-orm";
+import { stateIn } from "../cases/case-states.ts";
 import type { Executor } from "../db/connect.ts";
 import { caseEvents, cases } from "../db/schema/cases.ts";
 import { type AgentSnapshot, agentSnapshots } from "./agent-snapshot.ts";
@@ -42,15 +43,13 @@ export async function queueStats(
   const waiting = await executor
     .select({
       queueId: cases.queueId,
-      waiting: sql<number>`count(*) filter (where ${cases.state} = 'queued')::int`,
-      offered: sql<number>`count(*) filter (where ${cases.state} = 'offered')::int`,
-      assigned: sql<number>`count(*) filter (where ${cases.state} in ('assigned', 'waiting_on_customer'))::int`,
-      oldest: sql<
-        string | null
-      >`min(${cases.enqueuedAt}) filter (where ${cases.state} in ('queued', 'offered'))`,
+      waiting: sql<number>`count(*) filter (where ${stateIn(cases.state, "routable")})::int`,
+      offered: sql<number>`count(*) filter (where ${stateIn(cases.state, "offerPending")})::int`,
+      assigned: sql<number>`count(*) filter (where ${stateIn(cases.state, "occupiesAgent")})::int`,
+      oldest: sql<string | null>`min(${cases.enqueuedAt}) filter (where ${stateIn(cases.state, "inQueue")})`,
     })
     .from(cases)
-    .where(inArray(cases.state, ["queued", "offered", "assigned", "waiting_on_customer"]))
+    .where(or(stateIn(cases.state, "inQueue"), stateIn(cases.state, "occupiesAgent")))
     .groupBy(cases.queueId);
   const byQueue = new Map(waiting.map((row) => [row.queueId, row]));
 
@@ -123,7 +122,7 @@ export async function queuePositions(
       customerAddress: cases.customerAddress,
     })
     .from(cases)
-    .where(eq(cases.state, "queued"))
+    .where(stateIn(cases.state, "routable"))
     .orderBy(cases.enqueuedAt)
     .limit(options.limit * Math.max(1, queueRows.size));
   if (!waiting.some((row) => (options.channels as string[]).includes(row.channel))) return [];

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
+import { caseStateHas, stateIn } from "../cases/case-states.ts";
 import { type CaseContext, caseWriteParts, writtenFromJson } from "../cases/case-store.ts";
 import { CasePlan, type CaseRow, planCaseEvent } from "../cases/case-workflow.ts";
 import type { QueuedCase } from "../cases/ports.ts";
@@ -34,7 +35,7 @@ export interface RoutePassResult {
 /** The waiting cases of some queues in matcher shape (read, not locked: see `lockStillQueued`). */
 export async function waitingCases(tx: Executor, deps: RoutingDeps, queueIds: string[], now: Date) {
   if (!queueIds.length) return { rows: [] as CaseRow[], matcherCases: [] as MatcherCase[] };
-  const where = and(eq(cases.state, "queued"), inArray(cases.queueId, queueIds));
+  const where = and(stateIn(cases.state, "routable"), inArray(cases.queueId, queueIds));
   // The top by priority then age, plus the oldest of all, so an aged low-priority case is seen too.
   const byPriority = await tx
     .select()
@@ -77,7 +78,7 @@ export async function lockStillQueued(tx: Tx, caseIds: string[]): Promise<Map<st
   const rows = await tx
     .select()
     .from(cases)
-    .where(and(inArray(cases.id, caseIds), eq(cases.state, "queued")))
+    .where(and(inArray(cases.id, caseIds), stateIn(cases.state, "routable")))
     .orderBy(asc(cases.id))
     .for("update", { skipLocked: true });
   return new Map(rows.map((row) => [row.id, row]));
@@ -158,13 +159,15 @@ export async function claimOfferIn(
   const offerId = randomUUID();
   const expiresAt = new Date(now.getTime() + input.timeoutMs);
   const plan = new CasePlan(offerContext(row), executor);
-  await planCaseEvent(
+  const { accepted } = await planCaseEvent(
     deps,
     plan,
     { type: "OFFER", agentId, at: now.getTime() },
     { type: "system" },
     { offerId, agentId },
   );
+  // The case as read no longer takes an offer: nothing is written, as when the database finds it moved on.
+  if (!accepted) return { status: "stale" };
   const result = await callFunction<Record<string, unknown>>(executor, "sb_offer", {
     ...caseWriteParts(plan.write),
     new_offer: {
@@ -277,7 +280,7 @@ export async function routeArrival(
   arrival: QueuedCase,
 ): Promise<"offered" | "waiting" | "moved" | "busy"> {
   const { row } = arrival;
-  if (row.state !== "queued" || !row.queueId) return "moved";
+  if (!caseStateHas(row.state, "routable") || !row.queueId) return "moved";
   const now = deps.clock();
   const queueRows = (await deps.config.get(deps.db)).queues;
   const queue = queueRows.get(row.queueId);
@@ -349,7 +352,7 @@ export async function queuesWithWaitingCases(deps: RoutingDeps): Promise<string[
   const rows = await deps.db
     .selectDistinct({ queueId: cases.queueId })
     .from(cases)
-    .where(eq(cases.state, "queued"));
+    .where(stateIn(cases.state, "routable"));
   const queueIds = rows.map((row) => row.queueId).filter((id): id is string => id !== null);
   if (deps.waiting) {
     deps.waiting.clear();

@@ -4,6 +4,7 @@
  * under the agent's row lock, so a manual move can no more overfill an agent than routing can.
  */
 import { eq } from "drizzle-orm";
+import { caseStateHas } from "../cases/case-states.ts";
 import { type Actor, applyCaseEvent, type CaseRow, lockCase, writeAudit } from "../cases/case-workflow.ts";
 import { AppError } from "../cases/errors.ts";
 import { type UnitOfWork, withUnitOfWork } from "../cases/unit-of-work.ts";
@@ -17,8 +18,6 @@ import { hasRoom, matchCases } from "./matcher.ts";
 import type { RoutingDeps } from "./ports.ts";
 import { toMatcherQueue } from "./queue-config.ts";
 import { lockStillQueued, waitingCases } from "./route-queue.ts";
-
-const MOVABLE = new Set<CaseRow["state"]>(["new", "queued", "offered", "assigned", "waiting_on_customer"]);
 
 async function writeTransferNote(
   tx: Tx,
@@ -62,7 +61,7 @@ export async function assignToAgent(
   input: { row: CaseRow; agentId: string; actor: Actor; details: Record<string, unknown>; at: Date },
 ): Promise<CaseRow> {
   const { row, agentId } = input;
-  if (!MOVABLE.has(row.state)) {
+  if (!caseStateHas(row.state, "open")) {
     throw new AppError(
       "ILLEGAL_ACTION",
       `Case #${row.number} is ${row.state}; reopen it before assigning it.`,
@@ -71,8 +70,7 @@ export async function assignToAgent(
   }
   const [agent] = await tx.select().from(agents).where(eq(agents.id, agentId)).for("update");
   if (!agent || agent.deactivatedAt) throw new AppError("NOT_FOUND", `Agent '${agentId}' does not exist.`);
-  if (row.assigneeId === agentId && (row.state === "assigned" || row.state === "waiting_on_customer"))
-    return row;
+  if (row.assigneeId === agentId && caseStateHas(row.state, "occupiesAgent")) return row;
   if (agent.presence === "offline") {
     throw new AppError("CONFLICT", `${agent.name} is offline; a case is never left with an offline agent.`, {
       agentId,
@@ -181,7 +179,7 @@ async function transferToQueue(
 ): Promise<CaseRow> {
   const [queue] = await tx.select().from(queues).where(eq(queues.id, input.toQueueId));
   if (!queue) throw new AppError("NOT_FOUND", `Queue '${input.toQueueId}' does not exist.`);
-  if (!MOVABLE.has(row.state)) {
+  if (!caseStateHas(row.state, "open")) {
     throw new AppError("ILLEGAL_ACTION", `Case #${row.number} is ${row.state}; reopen it before moving it.`, {
       state: row.state,
     });
@@ -195,12 +193,11 @@ async function transferToQueue(
     ...(input.note ? { note: input.note } : {}),
   };
   // Same state, another queue is an UPDATE: through the machine, so SLA clocks re-target like any change.
-  const type =
-    row.state === "assigned" || row.state === "waiting_on_customer"
-      ? "UNASSIGN"
-      : row.state === "offered"
-        ? "OFFER_RETURNED"
-        : "UPDATE";
+  const type = caseStateHas(row.state, "occupiesAgent")
+    ? "UNASSIGN"
+    : caseStateHas(row.state, "offerPending")
+      ? "OFFER_RETURNED"
+      : "UPDATE";
   const updated = (
     await applyCaseEvent(tx, uow, deps, row, { type, at: at.getTime() }, input.actor, details, changes)
   ).row;

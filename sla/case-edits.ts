@@ -2,7 +2,15 @@
  * Changing a case's priority, tags, subject or disposition: through the machine (so SLA clocks
  * re-target) and audited.
  */
-import { type Actor, applyCaseEvent, type CaseRow, lockCase, writeAudit } from "../cases/case-workflow.ts";
+import { type CaseEvent, canAccept } from "../cases/case-machine.ts";
+import {
+  type Actor,
+  applyCaseEvent,
+  type CaseRow,
+  lockCase,
+  snapshotOf,
+  writeAudit,
+} from "../cases/case-workflow.ts";
 import type { CaseDeps } from "../cases/deps.ts";
 import { assertUsableDisposition } from "../cases/dispositions.ts";
 import { AppError } from "../cases/errors.ts";
@@ -36,8 +44,16 @@ export async function editCaseIn(
   input: CaseEditInput,
 ): Promise<CaseRow> {
   const row = await lockCase(tx, input.caseId);
-  if (row.state === "closed")
-    throw new AppError("ILLEGAL_ACTION", `Case #${row.number} is closed; it can no longer be changed.`);
+  const at = deps.clock();
+  const update: CaseEvent = { type: "UPDATE", at: at.getTime() };
+  if (!canAccept(deps.machine, snapshotOf(row), update))
+    throw new AppError(
+      "ILLEGAL_ACTION",
+      `Case #${row.number} is ${row.state}; it can no longer be changed.`,
+      {
+        state: row.state,
+      },
+    );
   const tags = input.edit.tags
     ? [...new Set(input.edit.tags.map((t) => t.trim().toLowerCase()).filter(Boolean))].sort()
     : undefined;
@@ -53,17 +69,7 @@ export async function editCaseIn(
     ...(newDisposition ? { dispositionId: input.edit.dispositionId ?? null } : {}),
   };
   if (Object.keys(changes).length === 0) return row;
-  const at = deps.clock();
-  const applied = await applyCaseEvent(
-    tx,
-    uow,
-    deps,
-    row,
-    { type: "UPDATE", at: at.getTime() },
-    input.actor,
-    {},
-    changes,
-  );
+  const applied = await applyCaseEvent(tx, uow, deps, row, update, input.actor, {}, changes);
   const before = Object.fromEntries(
     Object.keys(changes).map((key) => [key, row[key as keyof typeof changes]]),
   );

@@ -5,6 +5,7 @@
  * because the monitor reports a flag only the one time it writes it.
  */
 
+import { caseStateHas } from "../cases/case-states.ts";
 import { applyCaseEvent, lockCase, writeAudit } from "../cases/case-workflow.ts";
 import type { CaseDeps } from "../cases/deps.ts";
 import { withUnitOfWork } from "../cases/unit-of-work.ts";
@@ -28,7 +29,7 @@ export async function escalate(deps: CaseDeps, router: Router, flags: Flag[]): P
   const rows = await casesById(deps.db, [...new Set(flags.map((f) => f.caseId))]);
   for (const flag of flags) {
     const row = rows.get(flag.caseId);
-    if (!row || row.state === "closed") continue;
+    if (!row || caseStateHas(row.state, "final")) continue;
     for (const rule of await rulesFor(deps.db, flag, row.queueId)) {
       const what = `${METRIC_WORDS[flag.metric] ?? flag.metric} ${flag.type === "breached" ? "breached" : "at risk"}`;
       const actor = { type: "system" as const };
@@ -55,7 +56,7 @@ export async function escalate(deps: CaseDeps, router: Router, flags: Flag[]): P
           const priority = raisedPriority(locked.priority);
           if (priority === locked.priority) return;
           const at = deps.clock();
-          await applyCaseEvent(
+          const applied = await applyCaseEvent(
             tx,
             uow,
             deps,
@@ -65,6 +66,8 @@ export async function escalate(deps: CaseDeps, router: Router, flags: Flag[]): P
             {},
             { priority },
           );
+          // Closed since the flag was read: the machine takes no change, so there is nothing to audit.
+          if (!applied.accepted) return;
           await writeAudit(tx, {
             caseId: row.id,
             type: "escalated",

@@ -8,6 +8,8 @@
  * the current queue recovers the queue before each transfer. A case moved from "billing" to
  * "support" keeps its arrival and answer in "billing"; it arrives in "support" when moved.
  */
+
+import { caseStateHas, INITIAL_CASE_STATE } from "../cases/case-states.ts";
 import type { Presence } from "../db/schema/agents.ts";
 import type { CaseState, Channel } from "../db/schema/cases.ts";
 import type { MetricsFacts, Span } from "./metrics-figures.ts";
@@ -50,9 +52,10 @@ export interface QueueSettings {
 /** Used for cases in no queue (their queue was deleted): the schema's default goal, no wrap-up. */
 export const NO_QUEUE_SETTINGS: QueueSettings = { serviceLevelSeconds: 20, wrapUpSeconds: 0 };
 
-const WAITING = new Set<CaseState>(["queued", "offered"]);
-const HOLDING = new Set<CaseState>(["assigned", "waiting_on_customer"]);
-const ENDED = new Set<CaseState>(["resolved", "closed"]);
+/** Waiting in a queue (offered included), held by an agent, finished: the machine's tags. */
+const isWaiting = (state: CaseState) => caseStateHas(state, "inQueue");
+const isHeld = (state: CaseState) => caseStateHas(state, "occupiesAgent");
+const isEnded = (state: CaseState) => caseStateHas(state, "done");
 /** After these the queue's wrap-up time keeps the agent from new work (routing/wrap-up.ts). */
 const WRAP_UP_CHANNELS = new Set<Channel>(["chat", "voice"]);
 
@@ -118,7 +121,7 @@ export function addCaseFacts(
     });
   };
 
-  let state: CaseState = "new";
+  let state: CaseState = INITIAL_CASE_STATE;
   let assignee: string | null = null;
   let lastJoin: number | null = null;
   let hold: Hold | null = null;
@@ -135,37 +138,41 @@ export function addCaseFacts(
     const queueAfter = after[i]!;
 
     // An offer coming back is not a new arrival; a move to another queue while waiting is one there.
-    if ((to === "queued" && !WAITING.has(from)) || (event.queueChanged && WAITING.has(to))) {
+    if ((caseStateHas(to, "routable") && !isWaiting(from)) || (event.queueChanged && isWaiting(to))) {
       facts.arrivals.push({ caseId, queueId: queueAfter, at });
       lastJoin = at;
     }
-    if (WAITING.has(from) && HOLDING.has(to)) {
+    if (isWaiting(from) && isHeld(to)) {
       const waitMs = Math.max(0, at - (lastJoin ?? history.createdAt));
       const withinTarget = waitMs <= settingsOf(queueBefore).serviceLevelSeconds * 1000;
       facts.answers.push({ caseId, queueId: queueBefore, at, waitMs, withinTarget });
     }
     // An agent closing a waiting case (spam, a duplicate) did not lose a customer.
-    if (WAITING.has(from) && ENDED.has(to) && event.actorType !== "agent")
+    if (isWaiting(from) && isEnded(to) && event.actorType !== "agent")
       facts.abandons.push({ caseId, queueId: queueBefore, at, source: "queue" });
-    if (HOLDING.has(from) && ENDED.has(to)) resolutions.push({ at, queueId: queueBefore });
-    if (from === "resolved" && !ENDED.has(to)) reopened = true;
+    if (isHeld(from) && isEnded(to)) resolutions.push({ at, queueId: queueBefore });
+    if (caseStateHas(from, "resolved") && !isEnded(to)) reopened = true;
     if (event.transfer) transferred = true;
 
     const nextAssignee = event.assigneeChanged ? event.toAssigneeId : assignee;
     if (nextAssignee) assignees.add(nextAssignee);
-    const holding = HOLDING.has(to) && nextAssignee !== null;
+    const holding = isHeld(to) && nextAssignee !== null;
     if (hold && (!holding || nextAssignee !== hold.agentId)) {
       release(hold, at, queueBefore);
       hold = null;
     }
     if (holding && !hold) {
-      hold = { agentId: nextAssignee!, workMs: 0, workingSince: to === "assigned" ? at : null };
+      hold = {
+        agentId: nextAssignee!,
+        workMs: 0,
+        workingSince: caseStateHas(to, "agentWorking") ? at : null,
+      };
     } else if (hold) {
-      if (to !== "assigned" && hold.workingSince !== null) {
+      if (!caseStateHas(to, "agentWorking") && hold.workingSince !== null) {
         busy(hold.agentId, hold.workingSince, at);
         hold.workMs += at - hold.workingSince;
         hold.workingSince = null;
-      } else if (to === "assigned" && hold.workingSince === null) {
+      } else if (caseStateHas(to, "agentWorking") && hold.workingSince === null) {
         hold.workingSince = at;
       }
     }

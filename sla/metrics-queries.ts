@@ -16,6 +16,7 @@
  * - backlog: the waiting cases now (cases_state_idx).
  */
 import { sql } from "drizzle-orm";
+import { stateIn } from "../cases/case-states.ts";
 import type { Executor } from "../db/connect.ts";
 import { queryRows } from "../db/rows.ts";
 import type { Presence } from "../db/schema/agents.ts";
@@ -34,7 +35,7 @@ const candidates = (span: Span) => sql`
     where updated_at >= ${iso(span.start)}::timestamptz and created_at < ${iso(span.end)}::timestamptz
     union
     select id from cases
-    where state in ('assigned', 'waiting_on_customer') and created_at < ${iso(span.end)}::timestamptz
+    where ${stateIn(sql`state`, "occupiesAgent")} and created_at < ${iso(span.end)}::timestamptz
   )`;
 
 interface EventRow {
@@ -224,7 +225,7 @@ export async function backlogNow(
       with waiting as (
         select queue_id,
           greatest(0, extract(epoch from (${iso(now)}::timestamptz - coalesce(enqueued_at, created_at))))::float8 as age
-        from cases where state in ('queued', 'offered')
+        from cases where ${stateIn(sql`state`, "inQueue")}
       )
       select queue_id, grouping(queue_id) = 1 as total, count(*)::int as waiting,
         max(age) as oldest, (percentile_cont(0.5) within group (order by age))::float8 as median

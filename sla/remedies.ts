@@ -5,6 +5,7 @@
  * recorded afterwards.
  */
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { caseStateHas, stateIn } from "../cases/case-states.ts";
 import type { CaseDeps } from "../cases/deps.ts";
 import { notFound } from "../cases/errors.ts";
 import { agents } from "../db/schema/agents.ts";
@@ -64,7 +65,7 @@ export async function caseRemedies(
 ): Promise<Remedy[]> {
   const [row] = await deps.db.select().from(cases).where(eq(cases.id, caseId));
   if (!row) throw notFound("Case", caseId);
-  if (row.state === "resolved" || row.state === "closed") return [];
+  if (caseStateHas(row.state, "done")) return [];
   const now = deps.clock();
   const config = await deps.config.get(deps.db);
   const queue = row.queueId ? config.queues.get(row.queueId) : undefined;
@@ -75,7 +76,7 @@ export async function caseRemedies(
   );
   const result: Remedy[] = [];
 
-  if (row.state === "queued" || row.state === "offered") {
+  if (caseStateHas(row.state, "inQueue")) {
     // Someone who can take it now, best fit first.
     const fit = available
       .filter((a) => a.available && hasRoom(a, row.channel) && (!queue || meetsRequired(a, queue)))
@@ -92,7 +93,7 @@ export async function caseRemedies(
       });
     }
     // The queue's own overflow steps, applied now instead of after their wait.
-    if (queue && row.state === "queued") {
+    if (queue && caseStateHas(row.state, "routable")) {
       const widen = widenRouting(row, queue, config.queues, available, now.getTime(), people);
       if (widen) result.push(widen);
     }
@@ -130,7 +131,7 @@ export async function caseRemedies(
       .from(cases)
       .where(
         and(
-          eq(cases.state, "queued"),
+          stateIn(cases.state, "routable"),
           row.queueId ? eq(cases.queueId, row.queueId) : sql`true`,
           lt(cases.enqueuedAt, row.enqueuedAt ?? row.createdAt),
         ),

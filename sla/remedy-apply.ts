@@ -4,6 +4,7 @@
  * whether it worked is judged and recorded.
  */
 import { and, eq, lt, ne, sql } from "drizzle-orm";
+import { stateIn } from "../cases/case-states.ts";
 import { type Actor, type CaseRow, lockCase, writeAudit } from "../cases/case-workflow.ts";
 import type { CaseDeps } from "../cases/deps.ts";
 import { AppError, notFound } from "../cases/errors.ts";
@@ -145,7 +146,7 @@ async function widenRouting(tx: Tx, uow: UnitOfWork, caseId: string, steps: unkn
   const [updated] = await tx
     .update(cases)
     .set({ routingStepsApplied: sql`greatest(${cases.routingStepsApplied}, ${steps as number})` })
-    .where(and(eq(cases.id, caseId), eq(cases.state, "queued")))
+    .where(and(eq(cases.id, caseId), stateIn(cases.state, "routable")))
     .returning({ queueId: cases.queueId });
   if (!updated) throw new AppError("CONFLICT", "The case is no longer waiting in a queue.");
   if (updated.queueId) uow.requestRouting(updated.queueId);

@@ -6,6 +6,7 @@
  * resolution target, reopening resumes it, and a change of priority, queue or tags re-targets them.
  * The nearest due time and the worst status are kept on the case row for lists and indexes.
  */
+import { type CaseTag, caseStateHas } from "../cases/case-states.ts";
 import type { TargetRow } from "../cases/case-store.ts";
 import type { TransitionHook } from "../cases/ports.ts";
 import type { Executor } from "../db/connect.ts";
@@ -147,10 +148,12 @@ export function createSlaHook(options: { policies: SlaPolicyCache; queueHours: Q
       if (next !== current.clock) set(metric, next);
     };
 
-    if (clocks.size === 0 && before.state === "new") {
+    const was = (tag: CaseTag) => caseStateHas(before.state, tag);
+    const is = (tag: CaseTag) => caseStateHas(after.state, tag);
+    if (clocks.size === 0 && was("intake")) {
       for (const metric of ["first_response", "resolution", "periodic_update"] as const) start(metric);
     }
-    const joinedQueue = after.state === "queued" && before.state !== "queued" && before.state !== "offered";
+    const joinedQueue = is("routable") && !was("inQueue");
     if (joinedQueue && LIVE_CHANNELS.has(after.channel)) start("answer");
 
     switch (type) {
@@ -181,33 +184,27 @@ export function createSlaHook(options: { policies: SlaPolicyCache; queueHours: Q
         break;
       }
       case "ASSIGN":
-        if (before.state === "queued" || before.state === "offered") apply("answer", (c) => meetClock(c, at));
+        if (was("inQueue")) apply("answer", (c) => meetClock(c, at));
         break;
     }
 
-    if (after.state === "waiting_on_customer" && before.state !== "waiting_on_customer") {
+    if (is("awaitingCustomer") && !was("awaitingCustomer")) {
       for (const metric of PAUSABLE) apply(metric, (c) => pauseClock(c, at));
     }
-    if (
-      before.state === "waiting_on_customer" &&
-      after.state !== "waiting_on_customer" &&
-      after.state !== "resolved" &&
-      after.state !== "closed"
-    ) {
+    if (was("awaitingCustomer") && !is("awaitingCustomer") && !is("done")) {
       for (const metric of PAUSABLE) apply(metric, (c) => resumeClock(c, at));
     }
-    if (after.state === "resolved" && before.state !== "resolved") {
+    if (is("resolved") && !was("resolved")) {
       apply("resolution", (c) => meetClock(c, at));
       for (const metric of ["first_response", "next_response", "periodic_update", "answer"] as const)
         apply(metric, (c) => pauseClock(c, at));
     }
-    if (before.state === "resolved" && after.state !== "resolved" && after.state !== "closed") {
+    if (was("resolved") && !is("done")) {
       apply("resolution", (c) => reopenClock(resumeClock(c, at), at));
       for (const metric of ["next_response", "periodic_update"] as const)
         apply(metric, (c) => resumeClock(c, at));
     }
-    if (after.state === "closed")
-      for (const metric of [...clocks.keys()]) apply(metric, (c) => pauseClock(c, at));
+    if (is("final")) for (const metric of [...clocks.keys()]) apply(metric, (c) => pauseClock(c, at));
 
     // A new priority, queue or set of tags can mean another policy or other targets.
     if (

@@ -3,6 +3,7 @@
  * who can serve the queue now, and Erlang C's verdict on whether that meets the queue's goal.
  */
 import { and, eq, gte, inArray, sql } from "drizzle-orm";
+import { stateIn } from "../cases/case-states.ts";
 import type { Db } from "../db/connect.ts";
 import { queryRows } from "../db/rows.ts";
 import { caseEvents, cases } from "../db/schema/cases.ts";
@@ -40,8 +41,8 @@ export async function queueLoads(db: Db, queueIds: string[], now: Date): Promise
       and(
         inArray(cases.queueId, queueIds),
         gte(caseEvents.at, since),
-        eq(caseEvents.toState, "queued"),
-        sql`${caseEvents.fromState} not in ('queued', 'offered')`,
+        stateIn(caseEvents.toState, "routable"),
+        stateIn(caseEvents.fromState, "inQueue", true),
       ),
     )
     .groupBy(cases.queueId);
@@ -55,8 +56,8 @@ export async function queueLoads(db: Db, queueIds: string[], now: Date): Promise
     join lateral (
       select e.at from ${caseEvents} e where e.case_id = r.case_id and e.type = 'assign' and e.at <= r.at order by e.at desc limit 1
     ) a on true
-    where r.at >= ${since.toISOString()}::timestamptz and r.from_state in ('assigned', 'waiting_on_customer')
-      and r.to_state in ('resolved', 'closed', 'queued') and c.queue_id in (${sql.join(
+    where r.at >= ${since.toISOString()}::timestamptz and ${stateIn(sql`r.from_state`, "occupiesAgent")}
+      and (${stateIn(sql`r.to_state`, "done")} or ${stateIn(sql`r.to_state`, "routable")}) and c.queue_id in (${sql.join(
         queueIds.map((id) => sql`${id}::uuid`),
         sql`, `,
       )})
@@ -65,7 +66,7 @@ export async function queueLoads(db: Db, queueIds: string[], now: Date): Promise
   const waiting = await db
     .select({ queueId: cases.queueId, n: sql<number>`count(*)::int` })
     .from(cases)
-    .where(and(inArray(cases.queueId, queueIds), inArray(cases.state, ["queued", "offered"])))
+    .where(and(inArray(cases.queueId, queueIds), stateIn(cases.state, "inQueue")))
     .groupBy(cases.queueId);
   for (const row of arrivals) if (row.queueId) result.get(row.queueId)!.arrivalsPerHour = Number(row.n);
   for (const row of handled) if (row.aht && row.aht > 0) result.get(row.queue_id)!.ahtSeconds = row.aht;

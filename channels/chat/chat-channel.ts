@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { caseStateHas } from "../../cases/case-states.ts";
 import { resolveContact } from "../../cases/contacts.ts";
 import type { CaseDeps } from "../../cases/deps.ts";
 import { AppError } from "../../cases/errors.ts";
@@ -183,7 +184,7 @@ export function createChatChannel(options: ChatChannelOptions): ChatChannel {
 
     async currentCase(visitorId) {
       const row = await latestCase(visitorId);
-      return row && row.state !== "closed" ? { caseId: row.id, assigneeId: row.assigneeId } : null;
+      return row && !caseStateHas(row.state, "final") ? { caseId: row.id, assigneeId: row.assigneeId } : null;
     },
   };
 }

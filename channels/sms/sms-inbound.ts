@@ -9,6 +9,7 @@
  * START from a number that never opted out is an ordinary answer ("Yes") and is ingested as one.
  */
 import { and, desc, eq, sql } from "drizzle-orm";
+import { stateIn } from "../../cases/case-states.ts";
 import { type CaseRow, writeAudit } from "../../cases/case-workflow.ts";
 import { resolveContact } from "../../cases/contacts.ts";
 import type { CaseDeps } from "../../cases/deps.ts";
@@ -103,7 +104,7 @@ async function latestSmsCase(tx: Tx, contactId: string): Promise<CaseRow | undef
     .select()
     .from(cases)
     .where(and(eq(cases.contactId, contactId), eq(cases.channel, "sms")))
-    .orderBy(sql`${cases.state} = 'closed'`, desc(cases.createdAt))
+    .orderBy(stateIn(cases.state, "final"), desc(cases.createdAt))
     .limit(1)
     .for("update");
   return row;

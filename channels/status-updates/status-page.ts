@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, inArray } from "drizzle-orm";
+import { caseStateHas } from "../../cases/case-states.ts";
 import { writeAudit } from "../../cases/case-workflow.ts";
 import type { CaseDeps } from "../../cases/deps.ts";
 import { AppError, notFound } from "../../cases/errors.ts";
@@ -74,8 +75,8 @@ export async function statusView(deps: CaseDeps, caseId: string): Promise<Status
       at: interaction.createdAt,
     })),
     // A closed case takes no reply here; writing on the usual channel opens a follow-up.
-    canReply: row.state !== "closed",
-    canRate: row.state === "resolved" || row.state === "closed",
+    canReply: !caseStateHas(row.state, "final"),
+    canRate: caseStateHas(row.state, "done"),
   };
 }
 
@@ -97,7 +98,7 @@ export async function replyFromStatusPage(
     throw new AppError("VALIDATION", `A reply can be at most ${MAX_STATUS_REPLY} characters.`);
   const [row] = await deps.db.select().from(cases).where(eq(cases.id, caseId));
   if (!row) throw notFound("Case", caseId);
-  if (row.state === "closed") {
+  if (caseStateHas(row.state, "final")) {
     throw new AppError(
       "ILLEGAL_ACTION",
       `Case #${row.number} is closed; write to us again and we will open a new one.`,
@@ -123,7 +124,7 @@ export function rateCase(deps: CaseDeps, caseId: string, input: { rating: number
   return withUnitOfWork(deps, async (tx) => {
     const [row] = await tx.select().from(cases).where(eq(cases.id, caseId)).for("update");
     if (!row) throw notFound("Case", caseId);
-    if (row.state !== "resolved" && row.state !== "closed") {
+    if (!caseStateHas(row.state, "done")) {
       throw new AppError(
         "ILLEGAL_ACTION",
         `Case #${row.number} is not resolved yet; you can rate it once it is.`,

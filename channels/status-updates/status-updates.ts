@@ -11,6 +11,7 @@
  * nothing answers a mail that must not be answered (auto-replies, bounces, lists).
  */
 import { and, asc, desc, eq, gt, lt, lte } from "drizzle-orm";
+import { caseStateHas } from "../../cases/case-states.ts";
 import type { CaseContext, CaseRow, ContactRow, IdentityRow } from "../../cases/case-store.ts";
 import { newInteraction, readCaseContext } from "../../cases/case-store.ts";
 import { contactTimeZones } from "../../cases/contact-time-zone.ts";
@@ -46,11 +47,11 @@ export function updateEventFor(transition: {
   const to = transition.after.state;
   if (from === to) return null;
   // A caller is on the line when their case is created: no message about it.
-  if (from === "new" && to !== "resolved" && to !== "closed")
+  if (caseStateHas(from, "intake") && caseStateHas(to, "open"))
     return transition.after.channel === "voice" ? null : "created";
-  if (to === "waiting_on_customer") return "waiting_on_customer";
-  if (to === "resolved") return "resolved";
-  if (from === "resolved" && (to === "assigned" || to === "queued")) return "reopened";
+  if (caseStateHas(to, "awaitingCustomer")) return "waiting_on_customer";
+  if (caseStateHas(to, "resolved")) return "resolved";
+  if (caseStateHas(from, "resolved") && caseStateHas(to, "open")) return "reopened";
   return null;
 }
 

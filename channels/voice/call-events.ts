@@ -6,6 +6,7 @@
  */
 import { eq, sql } from "drizzle-orm";
 import { callEnded } from "../../cases/calls.ts";
+import { caseStateHas } from "../../cases/case-states.ts";
 import { isAppError } from "../../cases/errors.ts";
 import { type InteractionRow, ingest } from "../../cases/ingest.ts";
 import { recordDeliveryStatus } from "../../cases/outbox.ts";
@@ -26,7 +27,6 @@ import {
 } from "./call-records.ts";
 import type { VoiceDeps } from "./voice-deps.ts";
 
-const WAITING_STATES = new Set(["new", "queued", "offered"]);
 const LIVE_PHASES = CALL_PHASES.filter((phase) => phase !== "ended");
 
 function finalOutcome(meta: CallMetadata, callStatus: string): CallOutcome {
@@ -49,7 +49,7 @@ function finalOutcome(meta: CallMetadata, callStatus: string): CallOutcome {
  */
 async function closeAbandonedCase(deps: VoiceDeps, call: InteractionRow): Promise<void> {
   const [caseRow] = await deps.cases.db.select().from(cases).where(eq(cases.id, call.caseId));
-  if (!caseRow || !WAITING_STATES.has(caseRow.state)) return;
+  if (!caseRow || !caseStateHas(caseRow.state, "awaitingAgent")) return;
   try {
     await performAction(deps.cases, { caseId: caseRow.id, action: "close", actor: { type: "system" } });
   } catch (error) {

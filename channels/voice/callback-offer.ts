@@ -6,6 +6,7 @@
  * caller is no longer waiting on the line, so they can no longer abandon.
  */
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { stateIn } from "../../cases/case-states.ts";
 import { writeAudit } from "../../cases/case-workflow.ts";
 import type { Executor } from "../../db/connect.ts";
 import { cases, interactions } from "../../db/schema/cases.ts";
@@ -47,7 +48,7 @@ export async function waitingCallers(
         eq(interactions.channel, "voice"),
         eq(phase, "waiting"),
         isNull(sql`${interactions.metadata}->>'callbackOffer'`),
-        inArray(cases.state, ["queued", "offered"]),
+        stateIn(cases.state, "inQueue"),
         where.queueId ? eq(cases.queueId, where.queueId) : undefined,
         where.caseIds?.length ? inArray(cases.id, where.caseIds) : undefined,
       ),

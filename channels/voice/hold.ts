@@ -6,6 +6,7 @@
  * process or the REST redirect failed.
  */
 import { eq } from "drizzle-orm";
+import { caseStateHas } from "../../cases/case-states.ts";
 import type { CaseRow } from "../../cases/case-workflow.ts";
 import { isAppError } from "../../cases/errors.ts";
 import type { InteractionRow } from "../../cases/ingest.ts";
@@ -25,8 +26,6 @@ import {
 } from "./twiml.ts";
 import { agentIdentity, type VoiceDeps, voiceUrls } from "./voice-deps.ts";
 
-const WITH_AGENT = new Set<CaseRow["state"]>(["assigned", "waiting_on_customer"]);
-const FINISHED = new Set<CaseRow["state"]>(["resolved", "closed"]);
 /** Phases in which the caller is holding and may be connected or sent to voicemail. */
 export const HOLDING: readonly CallPhase[] = ["menu", "waiting"];
 
@@ -132,7 +131,7 @@ export async function holdStep(deps: VoiceDeps, callId: string): Promise<Verb[]>
     if (!HOLDING.includes(meta.phase)) return holdVerbs(null, { music: deps.holdMusicUrl, wait: urls.wait });
 
     const assignee = caseRow.assigneeId;
-    if (assignee && WITH_AGENT.has(caseRow.state)) {
+    if (assignee && caseStateHas(caseRow.state, "occupiesAgent")) {
       const agent = await agentOf(deps, assignee);
       const missed = meta.missedBy?.includes(assignee) ?? false;
       if (agent?.presence === "available" && !agent.deactivatedAt && !missed) {
@@ -156,7 +155,7 @@ export async function holdStep(deps: VoiceDeps, callId: string): Promise<Verb[]>
 
     const now = deps.cases.clock();
     const waitedMs = now.getTime() - Date.parse(meta.waitStartedAt ?? call.createdAt.toISOString());
-    const reason: VoicemailReason | null = FINISHED.has(caseRow.state)
+    const reason: VoicemailReason | null = caseStateHas(caseRow.state, "done")
       ? "unreachable"
       : !(await deps.ports.queueOpen(caseRow.queueId, now))
         ? "closed"

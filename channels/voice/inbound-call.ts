@@ -4,6 +4,7 @@
  * the case to that option's queue, and then the caller holds until routing finds an agent.
  */
 import { eq } from "drizzle-orm";
+import { caseStateHas } from "../../cases/case-states.ts";
 import { normalisePhone } from "../../cases/identities.ts";
 import { ingest } from "../../cases/ingest.ts";
 import { cases } from "../../db/schema/cases.ts";
@@ -83,7 +84,7 @@ async function chooseQueue(deps: VoiceDeps, caseId: string, queueId: string): Pr
     .select({ state: cases.state, queueId: cases.queueId })
     .from(cases)
     .where(eq(cases.id, caseId));
-  if (!row || row.queueId === queueId || !["new", "queued", "offered"].includes(row.state)) return;
+  if (!row || row.queueId === queueId || !caseStateHas(row.state, "awaitingAgent")) return;
   try {
     await deps.ports.moveToQueue(caseId, queueId);
   } catch (error) {

@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigserial,
+  check,
   index,
   integer,
   jsonb,
@@ -64,6 +65,14 @@ export const DELIVERY_STATUSES = [
   "failed",
 ] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/**
+ * `state`, `assignee_id` and `resolved_at` are what `machine_snapshot` says (`value`, and the
+ * context's `assigneeId` and `resolvedAt` in epoch milliseconds).
+ */
+const caseColumnsMatchSnapshot = sql`(machine_snapshot->>'value') IS NOT DISTINCT FROM state
+  AND (machine_snapshot->'context'->>'assigneeId')::uuid IS NOT DISTINCT FROM assignee_id
+  AND (machine_snapshot->'context'->>'resolvedAt')::numeric IS NOT DISTINCT FROM (extract(epoch from resolved_at) * 1000)`;
 
 export const caseNumberSeq = pgSequence("case_number_seq", { startWith: 1001 });
 
@@ -141,6 +150,10 @@ export const cases = pgTable(
       .where(sql`sla_status in ('at_risk', 'breached') and ${openCase}`),
     // Search: `ilike '%word%'` on the subject is answered from trigrams (pg_trgm).
     index("cases_subject_trgm_idx").using("gin", t.subject.op("gin_trgm_ops")),
+    // The machine snapshot is the authority on the case's state, assignee and resolution time; the
+    // columns are copies for queries and indexes, written with it (cases/case-workflow.ts) and
+    // refused where they differ. A snapshot upgrade that moves these fields replaces this check.
+    check("cases_state_is_snapshot", caseColumnsMatchSnapshot),
   ],
 );
 

@@ -3,6 +3,7 @@
  * sender, built with the clients): what calls need from the rest of the app, the callbacks offered
  * to callers holding on the line, and the caller following their case between agents.
  */
+import { caseStateHas } from "../../cases/case-states.ts";
 import { AppError } from "../../cases/errors.ts";
 import type { DomainEvent } from "../../cases/events.ts";
 import type { TwilioApi } from "../../channels/twilio/twilio-client.ts";
@@ -92,7 +93,7 @@ export function registerVoiceJobs(jobs: JobQueue, voice: VoiceDeps | null): void
 function followCallsWithCases(clients: AppClients, domain: DomainServices, voice: VoiceDeps): void {
   const connecting = new Set<Promise<void>>();
   const onChanged = async (event: Extract<DomainEvent, { type: "case.updated" }>) => {
-    const assignee = event.state === "assigned" ? event.assigneeId : null;
+    const assignee = caseStateHas(event.state, "agentWorking") ? event.assigneeId : null;
     if (event.previousAssigneeId && event.previousAssigneeId !== event.assigneeId)
       await followCaseWithCall(voice, {
         caseId: event.caseId,
@@ -106,7 +107,7 @@ function followCallsWithCases(clients: AppClients, domain: DomainServices, voice
       if (event.type !== "case.updated") continue;
       if (event.case && event.case.channel !== "voice") continue;
       const moved = event.previousAssigneeId && event.previousAssigneeId !== event.assigneeId;
-      if (!moved && (event.state !== "assigned" || !event.assigneeId)) continue;
+      if (!moved && (!caseStateHas(event.state, "agentWorking") || !event.assigneeId)) continue;
       const work: Promise<void> = onChanged(event)
         .catch((error) =>
           clients.logger.warn({ err: error, caseId: event.caseId }, "connecting a call failed"),

@@ -1,6 +1,7 @@
 /** SLA API: policies and escalation rules (admin), a case's clocks (agents). */
-import { and, asc, desc, inArray, notInArray } from "drizzle-orm";
+import { and, asc, desc, inArray } from "drizzle-orm";
 import { z } from "zod";
+import { stateIn } from "../../cases/case-states.ts";
 import { CHANNELS, cases, PRIORITIES } from "../../db/schema/cases.ts";
 import { ESCALATION_ACTIONS, remedies, SLA_METRICS, SLA_STATUSES } from "../../db/schema/sla.ts";
 import { availableAgents } from "../../routing/agent-snapshot.ts";
@@ -419,9 +420,7 @@ async function slaBoard(services: SlaServices) {
   const flagged = await services.db
     .select({ id: cases.id, slaStatus: cases.slaStatus, slaDueAt: cases.slaDueAt })
     .from(cases)
-    .where(
-      and(inArray(cases.slaStatus, ["at_risk", "breached"]), notInArray(cases.state, ["resolved", "closed"])),
-    )
+    .where(and(inArray(cases.slaStatus, ["at_risk", "breached"]), stateIn(cases.state, "open")))
     .orderBy(asc(cases.slaDueAt))
     .limit(50);
   const caseItems = [];

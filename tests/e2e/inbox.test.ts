@@ -80,7 +80,7 @@ describe("agent inbox, case workspace and contacts in a browser", () => {
     const seedStarted = Date.now();
     await app.services.db.execute(sql`
       with template as (
-        select machine_snapshot, machine_version, queue_id from cases where id = ${template.id}
+        select machine_version, queue_id from cases where id = ${template.id}
       ),
       new_contacts as (
         insert into contacts (name)
@@ -98,7 +98,9 @@ describe("agent inbox, case workspace and contacts in a browser", () => {
         t.queue_id,
         ${agent.id}::uuid,
         '+1555' || lpad(n.n::text, 7, '0'),
-        t.machine_snapshot,
+        -- The snapshot the state and assignee columns copy (the cases_state_is_snapshot check).
+        jsonb_build_object('value', (array['assigned','waiting_on_customer','assigned','resolved'])[1 + n.n % 4],
+          'context', jsonb_build_object('assigneeId', ${agent.id}::uuid, 'resolvedAt', null)),
         t.machine_version,
         case when n.n % 7 = 0 then 'breached' when n.n % 7 = 1 then 'at_risk' when n.n % 7 = 2 then 'active' end,
         case when n.n % 7 = 0 then now() - interval '25 minutes'
@@ -171,7 +173,9 @@ describe("agent inbox, case workspace and contacts in a browser", () => {
     // The seeded cases go to a teammate, so this agent has room for the cases of the next tests.
     const teammate = await app.createAgent({ name: "Tom Teammate" });
     await app.services.db.execute(
-      sql`update cases set assignee_id = ${teammate.id}::uuid where assignee_id = ${agent.id}::uuid`,
+      sql`update cases set assignee_id = ${teammate.id}::uuid,
+            machine_snapshot = jsonb_set(machine_snapshot, '{context,assigneeId}', to_jsonb(${teammate.id}::text))
+          where assignee_id = ${agent.id}::uuid`,
     );
 
     const email = await ingest(app.services.cases, {

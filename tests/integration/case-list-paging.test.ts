@@ -67,21 +67,29 @@ describe("case list pages and search against a plain scan", () => {
     // Timestamps: 300 cases over 60 milliseconds, microseconds apart, every tenth one sharing its
     // neighbour's exact instant.
     await db.execute(sql`
-      with template as (select machine_snapshot, machine_version from cases where id = ${template.id}),
-      people as (select id, row_number() over (order by id) as k from contacts where id <> ${template.contactId})
+      with template as (select machine_version from cases where id = ${template.id}),
+      people as (select id, row_number() over (order by id) as k from contacts where id <> ${template.contactId}),
+      seeded as (
+        select g,
+          (array['queued', 'assigned', 'waiting_on_customer', 'resolved', 'closed', 'assigned', 'new'])[1 + g % 7] as state,
+          case when g % 7 in (0, 6) then null when g % 4 = 0 then ${teammate.id}::uuid else ${agent.id}::uuid end as assignee_id
+        from generate_series(1, ${CASES}) g)
       insert into cases (contact_id, channel, subject, state, queue_id, assignee_id, customer_address,
                          machine_snapshot, machine_version, sla_status, sla_due_at, created_at, updated_at)
       select p.id, 'email',
         (${sql.raw(`array[${SUBJECTS.map((s) => `'${s}'`).join(", ")}]`)})[1 + g % 5] || case when g % 5 = 4 then '' else ' ' || g end,
-        (array['queued', 'assigned', 'waiting_on_customer', 'resolved', 'closed', 'assigned', 'new'])[1 + g % 7],
+        s.state,
         case when g % 3 = 0 then ${billing}::uuid else ${template.queueId}::uuid end,
-        case when g % 7 in (0, 6) then null when g % 4 = 0 then ${teammate.id}::uuid else ${agent.id}::uuid end,
-        'someone@example.org', t.machine_snapshot, t.machine_version,
+        s.assignee_id,
+        'someone@example.org',
+        -- The snapshot the columns copy (the cases_state_is_snapshot check).
+        jsonb_build_object('value', s.state, 'context', jsonb_build_object('assigneeId', s.assignee_id, 'resolvedAt', null)),
+        t.machine_version,
         (array['active', 'at_risk', 'breached', null, 'met', 'breached'])[1 + g % 6],
         now() + interval '1 hour',
         timestamptz '2026-05-01T10:00:00Z',
         timestamptz '2026-05-01T10:00:00Z' + ((g - g % 10 / 9) * 197) * interval '1 microsecond'
-      from generate_series(1, ${CASES}) g
+      from seeded s
       join people p on p.k = 1 + g % 40
       cross join template t`);
     await db.execute(sql`

@@ -313,6 +313,38 @@ describe("voice for agents", () => {
       });
     });
 
+    it("counts a call as the first response only once the case is the agent's", async () => {
+      const customer = "+14155552605";
+      const caseId = await smsCase(browser, customer);
+      const agent = await browser.createAgent({ name: "Early Eve" });
+      const client = `client:agent-${agent.id}`;
+      const place = async () => {
+        const placed = await postTwilioWebhook(
+          browser,
+          "/webhooks/twilio/voice/outbound",
+          twilioFixture("voice-outbound-client", {
+            CallSid: newSid("CA"),
+            From: client,
+            Caller: client,
+            To: customer,
+            caseId,
+            AccountSid: fake.accountSid,
+          }),
+        );
+        expect(placed.status).toBe(200);
+        return (await browser.services.db.select().from(cases).where(eq(cases.id, caseId)))[0]!;
+      };
+      // Nobody holds the case yet: its machine refuses an agent's reply, so the call is on the
+      // timeline but is no response, and nothing of the refused reply is written.
+      const unheld = await place();
+      expect(unheld.assigneeId).toBeNull();
+      expect(unheld.firstResponseAt).toBeNull();
+      await assignCase(browser.services, caseId, agent.id);
+      const held = await place();
+      expect(held.assigneeId).toBe(agent.id);
+      expect(held.firstResponseAt).not.toBeNull();
+    });
+
     it("says what is missing when there is no phone to ring", async () => {
       await phone.services.db.update(phoneNumbers).set({ fallbackNumber: null });
       try {

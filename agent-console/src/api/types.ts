@@ -17,7 +17,10 @@ export type CaseState =
   | "resolved"
   | "closed";
 
-/** Every state before resolved: what `status=open` lists. */
+/**
+ * Every state before resolved: what `status=open` lists. The server's case machine tags them `open`
+ * (cases/case-states.ts); tests/unit/case-states.test.ts keeps the two lists the same.
+ */
 export const OPEN_STATES: readonly CaseState[] = [
   "new",
   "queued",
@@ -25,6 +28,9 @@ export const OPEN_STATES: readonly CaseState[] = [
   "assigned",
   "waiting_on_customer",
 ];
+
+/** Closed for good: the case takes no more changes (the machine's `final` tag, kept equal the same way). */
+export const FINAL_STATES: readonly CaseState[] = ["closed"];
 
 export const CASE_ACTIONS = ["wait_on_customer", "resolve", "reopen", "close"] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];

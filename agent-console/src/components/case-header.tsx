@@ -6,7 +6,7 @@ import { Badge, Button, Group, Paper, Select, Stack, TagsInput, Text, Title } fr
 import { notifications } from "@mantine/notifications";
 import { errorMessage } from "../api/client.ts";
 import { useDispositions, useEditCase } from "../api/queries.ts";
-import type { CaseDetail, Priority } from "../api/types.ts";
+import { type CaseDetail, FINAL_STATES, type Priority } from "../api/types.ts";
 import { contactName, STATE_COLOR, STATE_LABEL } from "../lib/format.ts";
 import { useNow } from "../lib/use-now.ts";
 import { CallButton } from "../softphone/call-button.tsx";
@@ -114,7 +114,12 @@ export function CaseHeader({ detail, onTransfer }: { detail: CaseDetail; onTrans
           />
           <Group gap={6} wrap="nowrap">
             <CallButton detail={detail} />
-            <Button size="xs" variant="default" onClick={onTransfer} disabled={detail.state === "closed"}>
+            <Button
+              size="xs"
+              variant="default"
+              onClick={onTransfer}
+              disabled={FINAL_STATES.includes(detail.state)}
+            >
               Transfer…
             </Button>
           </Group>

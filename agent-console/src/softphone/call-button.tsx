@@ -3,7 +3,7 @@ import { Button } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { errorMessage } from "../api/client.ts";
-import type { CaseDetail } from "../api/types.ts";
+import { type CaseDetail, FINAL_STATES } from "../api/types.ts";
 import { useSoftphone } from "./use-softphone.ts";
 
 const PHONE_CHANNELS = new Set<CaseDetail["channel"]>(["sms", "voice"]);
@@ -42,7 +42,7 @@ export function CallButton({ detail }: { detail: CaseDetail }) {
       color="teal"
       onClick={start}
       loading={starting}
-      disabled={busy || detail.state === "closed"}
+      disabled={busy || FINAL_STATES.includes(detail.state)}
       title={busy ? "Finish the current call first" : "Call the customer"}
       data-testid="case-call"
     >
