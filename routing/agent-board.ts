@@ -3,7 +3,7 @@
  * their capacity per channel, and the cases they hold now. Load is counted as routing counts it
  * (agent-snapshot.ts), so the grid shows the same "full" the router sees.
  */
-import { and, asc, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, inArray, isNull } from "drizzle-orm";
 import { stateIn } from "../cases/case-states.ts";
 import type { Executor } from "../db/connect.ts";
 import { type AgentRole, agents, type ChannelCapacity, type Presence } from "../db/schema/agents.ts";

@@ -1,12 +1,3 @@
-/**
- * Every active agent as routing sees them, kept in this process's memory between decisions: skills,
- * capacity, load, presence, wrap-up and idle time. Memory is only a guess at the truth: the database
- * is the one authority for a reservation (an offer is claimed under the agent's row lock, which
- * re-counts the load), and a claim's answer corrects the guess. Changes this process sees mark the
- * agents they touch stale, and the next decision re-reads those agents in one statement; everything
- * is re-read every `fullRefreshMs`, which also picks up what other processes changed.
- */
-import { sql } from "drizzle-orm";
 import type { Clock } from "../cases/ports.ts";
 import type { Executor } from "../db/connect.ts";
 import type { Load } from "./agent-load.ts";

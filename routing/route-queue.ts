@@ -6,7 +6,7 @@
  * lock is what keeps capacity exact. No lock is held between reading and claiming.
  */
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, gt, inArray, sql } from "drizzle-orm";
 import { caseStateHas, stateIn } from "../cases/case-states.ts";
 import { type CaseContext, caseWriteParts, writtenFromJson } from "../cases/case-store.ts";
 import { CasePlan, type CaseRow, planCaseEvent } from "../cases/case-workflow.ts";
