@@ -65,7 +65,15 @@ import { trackAgentConnections } from "./realtime/agent-connections.ts";
 import { setupAgentNamespace } from "./realtime/agent-namespace.ts";
 import { setupChatNamespace } from "./realtime/chat-namespace.ts";
 import type { Fanout } from "./realtime/fanout.ts";
-import { createPublisher, rooms } from "./realtime/publisher.ts";
+import {
+  agentNamespaceOf,
+  chatNamespaceOf,
+  type NoEvents,
+  type SwitchboardServer,
+  visitorPusher,
+} from "./realtime/namespaces.ts";
+import type { InterServerEvents } from "./realtime/protocol.ts";
+import { createPublisher } from "./realtime/publisher.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { cannedResponseRoutes } from "./routes/canned-responses.ts";
@@ -100,7 +108,7 @@ export interface BuildOptions {
 export interface BuiltApp {
   app: FastifyInstance;
   services: Services;
-  io: Server;
+  io: SwitchboardServer;
   /** Set when this start created the first admin with a generated password; print it once. */
   generatedAdminPassword?: string;
   /** Resolves when sockets may connect: other processes sharing Redis know of this one. */
@@ -188,8 +196,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       : new InProcessJobQueue(jobEvents, layout);
     cleanups.push(() => jobs.close());
 
-    let io: Server | undefined;
-    const agentNamespace = () => io!.of("/agent");
+    let io: SwitchboardServer | undefined;
+    const agentNamespace = () => agentNamespaceOf(io!);
     const onError = (error: unknown) => logger.error({ err: error }, "after-commit work failed");
     const policy = { reopenWindowMs: config.reopenWindowMs, autoCloseAfterMs: config.autoCloseAfterMs };
     const routingConfig = createRoutingConfigCache();
@@ -290,9 +298,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     routingTrigger.caseQueued = (queued) => routingRunner.caseQueued?.(queued);
     routingTrigger.agentFreed = (agentId) => routingRunner.agentFreed?.(agentId);
     cleanups.push(() => routingRunner.idle());
-    const pushToVisitor = (visitorId: string, event: string, payload: unknown) => {
-      io?.of("/chat").to(rooms.visitor(visitorId)).emit(event, payload);
-    };
+    const pushToVisitor = visitorPusher(() => io);
     const chat = createChatChannel({ deps: caseDeps, secret, pushToVisitor });
     const services: Services = {
       config,
@@ -392,7 +398,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       onEvents: (listener) => eventListeners.push(listener),
     });
 
-    io = new Server(app.server, {
+    io = new Server<NoEvents, NoEvents, InterServerEvents>(app.server, {
       serveClient: false,
       // The chat widget runs on customers' own sites.
       cors: { origin: true, credentials: true },
@@ -426,11 +432,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await Promise.allSettled([pub.quit(), sub.quit()]);
       });
     }
-    setupAgentNamespace(io.of("/agent"), services);
-    setupChatNamespace(io.of("/chat"), services);
+    setupAgentNamespace(agentNamespaceOf(io), services);
+    setupChatNamespace(chatNamespaceOf(io), services);
 
     const admin = await firstAdmin;
-    const connections = trackAgentConnections(io.of("/agent"), services);
+    const connections = trackAgentConnections(agentNamespaceOf(io), services);
     cleanups.push(async () => connections.stop());
     await jobs.every("maintenance-sweep", config.sweepIntervalMs);
     await jobs.every("push-live-stats", LIVE_STATS_INTERVAL_MS);

@@ -1,6 +1,5 @@
 /** Everything routes, socket handlers and jobs may use; built once by the composition root. */
 import type { Logger } from "pino";
-import type { Namespace } from "socket.io";
 import type { CaseDeps } from "../cases/deps.ts";
 import type { ChannelSenders } from "../cases/outbox.ts";
 import type { Clock } from "../cases/ports.ts";
@@ -17,6 +16,7 @@ import type { AuthService } from "./auth/auth-service.ts";
 import type { Config } from "./config.ts";
 import type { JobQueue } from "./jobs/job-queue.ts";
 import type { Metrics } from "./metrics.ts";
+import type { AgentNamespace, visitorPusher } from "./realtime/namespaces.ts";
 
 export interface Services {
   config: Config;
@@ -43,6 +43,6 @@ export interface Services {
   /** What customer updates need: the senders, links to the status page, quiet hours, templates. */
   statusUpdates: StatusUpdateOptions;
   /** Sends an event to every open widget of one web chat visitor. */
-  pushToVisitor(visitorId: string, event: string, payload: unknown): void;
-  agentNamespace(): Namespace;
+  pushToVisitor: ReturnType<typeof visitorPusher>;
+  agentNamespace(): AgentNamespace;
 }

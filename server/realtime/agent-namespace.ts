@@ -3,34 +3,14 @@
  * session cookie from the console's own origin). Offers arrive here and are answered with acks.
  */
 import { eq } from "drizzle-orm";
-import type { Logger } from "pino";
-import type { Namespace, Socket } from "socket.io";
-import { z } from "zod";
-import { errorName, isAppError } from "../../cases/errors.ts";
+import type { Socket } from "socket.io";
 import { cases } from "../../db/schema/cases.ts";
-import type { AgentRow } from "../auth/accounts.ts";
 import { hasRole, SESSION_COOKIE } from "../http/access.ts";
 import type { Services } from "../services.ts";
+import { type AgentNamespace, ackError, readPayload } from "./namespaces.ts";
+import type { AgentAck } from "./protocol.ts";
+import { agentPayloads } from "./protocol.ts";
 import { offerPayload, rooms } from "./publisher.ts";
-
-const offerAnswer = z.object({ offerId: z.uuid() });
-const caseRef = z.object({ caseId: z.uuid() });
-const typing = z.object({ caseId: z.uuid(), isTyping: z.boolean() });
-
-export type Ack = (response: Record<string, unknown>) => void;
-
-/** Turns a thrown error into the `{ error, message }` an ack carries; unexpected ones are logged. */
-export function ackError(error: unknown, logger?: Logger): { error: string; message: string } {
-  if (isAppError(error)) return { error: errorName(error.code), message: error.message };
-  if (error instanceof z.ZodError) {
-    return {
-      error: "validation_failed",
-      message: error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; "),
-    };
-  }
-  logger?.error({ err: error }, "socket event failed");
-  return { error: "internal", message: "Something went wrong on the server; it has been logged." };
-}
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const part of header?.split(";") ?? []) {
@@ -47,7 +27,7 @@ function sameOrigin(socket: Socket, publicUrl: string): boolean {
   return origin === new URL(publicUrl).origin || (host !== undefined && new URL(origin).host === host);
 }
 
-export function setupAgentNamespace(ns: Namespace, services: Services): void {
+export function setupAgentNamespace(ns: AgentNamespace, services: Services): void {
   ns.use(async (socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown };
     let token = typeof auth.token === "string" ? auth.token : undefined;
@@ -62,60 +42,71 @@ export function setupAgentNamespace(ns: Namespace, services: Services): void {
   });
 
   ns.on("connection", async (socket) => {
-    const agent = socket.data.agent as AgentRow;
+    const { agent, sessionId } = socket.data;
+    const { logger } = services;
     services.metrics.socketConnections.inc({ namespace: "agent" });
     socket.on("disconnect", () => services.metrics.socketConnections.dec({ namespace: "agent" }));
-    await socket.join([rooms.agents, rooms.agent(agent.id), rooms.session(socket.data.sessionId as string)]);
+    await socket.join([rooms.agents, rooms.agent(agent.id), rooms.session(sessionId)]);
     if (hasRole(agent, "supervisor")) await socket.join(rooms.supervisors);
 
     const answer =
-      (handler: (offerId: string) => Promise<Record<string, unknown>>) =>
-      async (payload: unknown, ack?: Ack) => {
+      <Success extends object>(
+        event: "offer.accept" | "offer.reject",
+        handler: (offerId: string) => Promise<Success>,
+      ) =>
+      async (payload: unknown, ack?: (response: AgentAck<Success>) => void) => {
+        const refuse = (error: { error: string; message: string }) => ack?.({ ok: false, ...error });
+        const input = readPayload(agentPayloads[event], payload, {
+          event,
+          logger,
+          ...(ack ? { refuse } : {}),
+        });
+        if (!input) return;
         try {
-          const { offerId } = offerAnswer.parse(payload);
-          ack?.({ ok: true, ...(await handler(offerId)) });
+          ack?.({ ok: true, ...(await handler(input.offerId)) });
         } catch (error) {
-          ack?.({ ok: false, ...ackError(error, services.logger) });
+          refuse(ackError(error, logger));
         }
       };
     socket.on(
       "offer.accept",
-      answer(async (offerId) => {
+      answer("offer.accept", async (offerId) => {
         const row = await services.router.acceptOffer({ offerId, agentId: agent.id });
         return { caseId: row.id };
       }),
     );
     socket.on(
       "offer.reject",
-      answer(async (offerId) => {
+      answer("offer.reject", async (offerId) => {
         await services.router.rejectOffer({ offerId, agentId: agent.id });
         return {};
       }),
     );
-    socket.on("case.watch", async (payload: unknown, ack?: Ack) => {
-      const parsed = caseRef.safeParse(payload);
-      if (!parsed.success) return ack?.({ ok: false, ...ackError(parsed.error, services.logger) });
-      await socket.join(rooms.case(parsed.data.caseId));
-      ack?.({ ok: true });
-    });
-    socket.on("case.unwatch", async (payload: unknown, ack?: Ack) => {
-      const parsed = caseRef.safeParse(payload);
-      if (!parsed.success) return ack?.({ ok: false, ...ackError(parsed.error, services.logger) });
-      await socket.leave(rooms.case(parsed.data.caseId));
-      ack?.({ ok: true });
-    });
+    const watch =
+      (event: "case.watch" | "case.unwatch") =>
+      async (payload: unknown, ack?: (response: AgentAck) => void) => {
+        const refuse = (error: { error: string; message: string }) => ack?.({ ok: false, ...error });
+        const input = readPayload(agentPayloads[event], payload, {
+          event,
+          logger,
+          ...(ack ? { refuse } : {}),
+        });
+        if (!input) return;
+        if (event === "case.watch") await socket.join(rooms.case(input.caseId));
+        else await socket.leave(rooms.case(input.caseId));
+        ack?.({ ok: true });
+      };
+    socket.on("case.watch", watch("case.watch"));
+    socket.on("case.unwatch", watch("case.unwatch"));
     socket.on("typing", async (payload: unknown) => {
-      const parsed = typing.safeParse(payload);
-      if (!parsed.success) return;
+      const input = readPayload(agentPayloads.typing, payload, { event: "typing", logger });
+      if (!input) return;
       const [row] = await services.db
         .select({ channel: cases.channel, customerAddress: cases.customerAddress })
         .from(cases)
-        .where(eq(cases.id, parsed.data.caseId));
+        .where(eq(cases.id, input.caseId));
       if (row?.channel === "chat")
-        services.pushToVisitor(row.customerAddress, "typing", {
-          from: "agent",
-          isTyping: parsed.data.isTyping,
-        });
+        services.pushToVisitor(row.customerAddress, "typing", { from: "agent", isTyping: input.isTyping });
     });
 
     // A console that (re)connects gets the offers still waiting for it.
