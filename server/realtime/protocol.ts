@@ -178,3 +178,14 @@ export interface InterServerEvents {
   /** Queues with cases waiting on this process, so the others route them too. */
   "routing.waiting": (queueIds: string[]) => void;
 }
+
+// ---- as clients see them -----------------------------------------------------------------------
+
+/** The payload of an `/agent` push as the console receives it. */
+export type AgentPush<E extends keyof AgentServerToClientEvents> = Jsonified<
+  Parameters<AgentServerToClientEvents[E]>[0]
+>;
+/** The payload of a `/chat` push as the widget receives it. */
+export type ChatPush<E extends keyof ChatServerToClientEvents> = Jsonified<
+  Parameters<ChatServerToClientEvents[E]>[0]
+>;
