@@ -17,17 +17,16 @@ import type { RoutingDeps } from "../routing/ports.ts";
 import type { Router } from "../routing/router.ts";
 import { editCase } from "./case-edits.ts";
 import { raisedPriority } from "./escalation.ts";
-import type { RemedyKind, RemedyOptions } from "./remedies.ts";
+import type { RemedyAction, RemedyOptions } from "./remedies.ts";
 import { queueLoads, staffOf, verdict } from "./staffing.ts";
 
-export interface ApplyInput {
-  kind: RemedyKind;
-  caseId?: string;
-  queueId?: string;
-  params: Record<string, unknown>;
-  predicted?: Record<string, unknown>;
+/** A remedy to apply: its kind with that kind's params (sla/remedies.ts `RemedyParams`). */
+export type ApplyInput = RemedyAction & {
+  caseId?: string | undefined;
+  queueId?: string | undefined;
+  predicted?: Record<string, unknown> | undefined;
   actor: Actor & { type: "agent" };
-}
+};
 
 /** Carries out one remedy and records it (with what it was expected to do) for its outcome later. */
 export async function applyRemedy(
@@ -40,7 +39,7 @@ export async function applyRemedy(
     if (typeof value !== "string" || !value) throw new AppError("VALIDATION", `This remedy needs ${what}.`);
     return value;
   };
-  let params = input.params;
+  let params: Record<string, unknown> = input.params;
   switch (input.kind) {
     case "offer_callback": {
       if (!options.callbacks)
@@ -60,28 +59,23 @@ export async function applyRemedy(
     case "offer_to_agent":
       await router.offerTo({
         caseId: need(input.caseId, "caseId"),
-        agentId: need(input.params.agentId, "params.agentId"),
+        agentId: input.params.agentId,
       });
       break;
     case "overflow_to_queue":
       await router.transfer({
         caseId: need(input.caseId, "caseId"),
-        toQueueId: need(input.params.queueId, "params.queueId"),
+        toQueueId: input.params.queueId,
         note: "Moved by a supervisor to recover its SLA",
         actor: input.actor,
       });
       break;
     case "widen_routing": {
       const caseId = need(input.caseId, "caseId");
-      const steps = input.params.steps;
-      if (!Number.isInteger(steps) || (steps as number) < 1)
-        throw new AppError(
-          "VALIDATION",
-          "This remedy needs params.steps, a whole number of overflow steps ≥ 1.",
-        );
+      const { steps } = input.params;
       const [updated] = await deps.db
         .update(cases)
-        .set({ routingStepsApplied: sql`greatest(${cases.routingStepsApplied}, ${steps as number})` })
+        .set({ routingStepsApplied: sql`greatest(${cases.routingStepsApplied}, ${steps})` })
         .where(and(eq(cases.id, caseId), eq(cases.state, "queued")))
         .returning({ queueId: cases.queueId });
       if (!updated) throw new AppError("CONFLICT", "The case is no longer waiting in a queue.");
@@ -103,8 +97,7 @@ export async function applyRemedy(
       break;
     case "move_agents": {
       const queueId = need(input.queueId, "queueId");
-      const ids = Array.isArray(input.params.agentIds) ? (input.params.agentIds as string[]) : [];
-      if (!ids.length) throw new AppError("VALIDATION", "This remedy needs params.agentIds.");
+      const ids = input.params.agentIds;
       const [queue] = await deps.db.select().from(queues).where(eq(queues.id, queueId));
       if (!queue) throw notFound("Queue", queueId);
       // Give them the queue's required skills at its levels (never lowering a level they have).
