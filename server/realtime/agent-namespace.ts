@@ -7,8 +7,8 @@ import type { Socket } from "socket.io";
 import { cases } from "../../db/schema/cases.ts";
 import { hasRole, SESSION_COOKIE } from "../http/access.ts";
 import type { Services } from "../services.ts";
-import { type AgentNamespace, ackError, readPayload } from "./namespaces.ts";
-import type { AgentAck } from "./protocol.ts";
+import { type AgentNamespace, type AgentSocket, ackError, readPayload } from "./namespaces.ts";
+import type { AckError, AgentAck } from "./protocol.ts";
 import { agentPayloads } from "./protocol.ts";
 import { offerPayload, rooms } from "./publisher.ts";
 
@@ -27,8 +27,9 @@ function sameOrigin(socket: Socket, publicUrl: string): boolean {
   return origin === new URL(publicUrl).origin || (host !== undefined && new URL(origin).host === host);
 }
 
-export function setupAgentNamespace(ns: AgentNamespace, services: Services): void {
-  ns.use(async (socket, next) => {
+/** Admits signed-in users only: a bearer token in `auth.token`, or the session cookie from our origin. */
+function authenticateAgent(services: Services): Parameters<AgentNamespace["use"]>[0] {
+  return async (socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown };
     let token = typeof auth.token === "string" ? auth.token : undefined;
     // The cookie is honoured only from our own origin, so another site cannot ride an agent's session.
@@ -39,58 +40,69 @@ export function setupAgentNamespace(ns: AgentNamespace, services: Services): voi
     socket.data.agent = session.agent;
     socket.data.sessionId = session.sessionId;
     next();
-  });
+  };
+}
 
+/** How a bad payload is refused: `{ ok: false, error, message }` through the ack, when there is one. */
+function refusal<Success extends object>(
+  event: string,
+  services: Services,
+  ack: ((response: AgentAck<Success>) => void) | undefined,
+) {
+  return {
+    event,
+    logger: services.logger,
+    ...(ack ? { refuse: (error: AckError) => ack({ ok: false, ...error }) } : {}),
+  };
+}
+
+/** `offer.accept` and `offer.reject`, answered through their acks. */
+function answerOffers(socket: AgentSocket, services: Services): void {
+  const agentId = socket.data.agent.id;
+  const answer =
+    <Success extends object>(
+      event: "offer.accept" | "offer.reject",
+      handler: (offerId: string) => Promise<Success>,
+    ) =>
+    async (payload: unknown, ack?: (response: AgentAck<Success>) => void) => {
+      const input = readPayload(agentPayloads[event], payload, refusal(event, services, ack));
+      if (!input) return;
+      try {
+        ack?.({ ok: true, ...(await handler(input.offerId)) });
+      } catch (error) {
+        ack?.({ ok: false, ...ackError(error, services.logger) });
+      }
+    };
+  socket.on(
+    "offer.accept",
+    answer("offer.accept", async (offerId) => {
+      const row = await services.router.acceptOffer({ offerId, agentId });
+      return { caseId: row.id };
+    }),
+  );
+  socket.on(
+    "offer.reject",
+    answer("offer.reject", async (offerId) => {
+      await services.router.rejectOffer({ offerId, agentId });
+      return {};
+    }),
+  );
+}
+
+export function setupAgentNamespace(ns: AgentNamespace, services: Services): void {
+  ns.use(authenticateAgent(services));
   ns.on("connection", async (socket) => {
     const { agent, sessionId } = socket.data;
-    const { logger } = services;
     services.metrics.socketConnections.inc({ namespace: "agent" });
     socket.on("disconnect", () => services.metrics.socketConnections.dec({ namespace: "agent" }));
     await socket.join([rooms.agents, rooms.agent(agent.id), rooms.session(sessionId)]);
     if (hasRole(agent, "supervisor")) await socket.join(rooms.supervisors);
 
-    const answer =
-      <Success extends object>(
-        event: "offer.accept" | "offer.reject",
-        handler: (offerId: string) => Promise<Success>,
-      ) =>
-      async (payload: unknown, ack?: (response: AgentAck<Success>) => void) => {
-        const refuse = (error: { error: string; message: string }) => ack?.({ ok: false, ...error });
-        const input = readPayload(agentPayloads[event], payload, {
-          event,
-          logger,
-          ...(ack ? { refuse } : {}),
-        });
-        if (!input) return;
-        try {
-          ack?.({ ok: true, ...(await handler(input.offerId)) });
-        } catch (error) {
-          refuse(ackError(error, logger));
-        }
-      };
-    socket.on(
-      "offer.accept",
-      answer("offer.accept", async (offerId) => {
-        const row = await services.router.acceptOffer({ offerId, agentId: agent.id });
-        return { caseId: row.id };
-      }),
-    );
-    socket.on(
-      "offer.reject",
-      answer("offer.reject", async (offerId) => {
-        await services.router.rejectOffer({ offerId, agentId: agent.id });
-        return {};
-      }),
-    );
+    answerOffers(socket, services);
     const watch =
       (event: "case.watch" | "case.unwatch") =>
       async (payload: unknown, ack?: (response: AgentAck) => void) => {
-        const refuse = (error: { error: string; message: string }) => ack?.({ ok: false, ...error });
-        const input = readPayload(agentPayloads[event], payload, {
-          event,
-          logger,
-          ...(ack ? { refuse } : {}),
-        });
+        const input = readPayload(agentPayloads[event], payload, refusal(event, services, ack));
         if (!input) return;
         if (event === "case.watch") await socket.join(rooms.case(input.caseId));
         else await socket.leave(rooms.case(input.caseId));
@@ -99,7 +111,7 @@ export function setupAgentNamespace(ns: AgentNamespace, services: Services): voi
     socket.on("case.watch", watch("case.watch"));
     socket.on("case.unwatch", watch("case.unwatch"));
     socket.on("typing", async (payload: unknown) => {
-      const input = readPayload(agentPayloads.typing, payload, { event: "typing", logger });
+      const input = readPayload(agentPayloads.typing, payload, refusal("typing", services, undefined));
       if (!input) return;
       const [row] = await services.db
         .select({ channel: cases.channel, customerAddress: cases.customerAddress })

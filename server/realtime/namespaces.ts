@@ -4,7 +4,7 @@
  * dropped and logged.
  */
 import type { Logger } from "pino";
-import type { Namespace, Server } from "socket.io";
+import type { Namespace, Server, Socket } from "socket.io";
 import { z } from "zod";
 import { errorName, isAppError } from "../../cases/errors.ts";
 import type {
@@ -23,6 +23,12 @@ export type NoEvents = Record<never, never>;
 /** The root server: its own namespace carries no events; only processes talk to each other on it. */
 export type SwitchboardServer = Server<NoEvents, NoEvents, InterServerEvents>;
 export type AgentNamespace = Namespace<
+  AgentClientToServerEvents,
+  AgentServerToClientEvents,
+  InterServerEvents,
+  AgentSocketData
+>;
+export type AgentSocket = Socket<
   AgentClientToServerEvents,
   AgentServerToClientEvents,
   InterServerEvents,

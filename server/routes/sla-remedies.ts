@@ -88,8 +88,8 @@ const appliedSchema = z.object({
   outcomeDetails: z.record(z.string(), z.unknown()),
 });
 
-export function slaRemedyRoutes(app: ZodApp, services: Services): void {
-  const { db } = services;
+/** The SLA board and Erlang C staffing, for supervisors. */
+export function slaBoardRoutes(app: ZodApp, services: Services): void {
   app.get(
     "/api/sla/board",
     {
@@ -128,6 +128,11 @@ export function slaRemedyRoutes(app: ZodApp, services: Services): void {
     },
     async () => ({ items: await staffing(services) }),
   );
+}
+
+/** Remedies: what a supervisor can do for a case, applying one, and what the applied ones did. */
+export function slaRemedyRoutes(app: ZodApp, services: Services): void {
+  const { db } = services;
   app.post(
     "/api/sla/remedies",
     {

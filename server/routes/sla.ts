@@ -17,7 +17,7 @@ import {
 import { idParam, isoDate, responses } from "../http/schemas.ts";
 import type { Services } from "../services.ts";
 import { calendarSchema } from "./routing-admin.ts";
-import { slaRemedyRoutes } from "./sla-remedies.ts";
+import { slaBoardRoutes, slaRemedyRoutes } from "./sla-remedies.ts";
 import type { ZodApp } from "./zod-app.ts";
 
 const target = z.object({
@@ -243,6 +243,7 @@ export function slaRoutes(app: ZodApp, services: Services): void {
     },
   );
 
+  slaBoardRoutes(app, services);
   slaRemedyRoutes(app, services);
 
   app.get(
