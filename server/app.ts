@@ -7,7 +7,6 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { type Logger, pino } from "pino";
-import type { Server } from "socket.io";
 import type { Clock } from "../cases/ports.ts";
 import type { Database } from "../db/connect.ts";
 import type { Config } from "./config.ts";
@@ -20,6 +19,7 @@ import { jobs } from "./plugins/jobs.ts";
 import { createLifecycle } from "./plugins/lifecycle.ts";
 import { routes } from "./plugins/routes.ts";
 import { sockets } from "./plugins/sockets.ts";
+import type { SwitchboardServer } from "./realtime/namespaces.ts";
 import type { Services } from "./services.ts";
 
 export interface BuildOptions {
@@ -34,7 +34,7 @@ export interface BuildOptions {
 export interface BuiltApp {
   app: FastifyInstance;
   services: Services;
-  io: Server;
+  io: SwitchboardServer;
   /** Set when this start created the first admin with a generated password; print it once. */
   generatedAdminPassword?: string;
   /** Resolves when sockets may connect: other processes sharing Redis know of this one. */

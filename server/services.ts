@@ -3,13 +3,13 @@
  * (server/plugins/channels.ts) from the clients, the domain services and the channels, and never
  * changed afterwards. Each module takes a `Pick` of it naming what it uses.
  */
-import type { Namespace } from "socket.io";
 import type { ChatChannel } from "../channels/chat/chat-channel.ts";
 import type { EmailChannel } from "../channels/email/email-channel.ts";
 import type { VoiceDeps } from "../channels/voice/voice-deps.ts";
 import type { CallbackPort } from "../sla/remedies.ts";
 import type { AppClients } from "./plugins/clients.ts";
 import type { DomainServices } from "./plugins/domain.ts";
+import type { AgentNamespace } from "./realtime/namespaces.ts";
 
 export interface Services
   extends Pick<
@@ -36,5 +36,5 @@ export interface Services
   voice: VoiceDeps | null;
   /** Callbacks for callers holding on the line; null without voice. */
   callbacks: CallbackPort | null;
-  agentNamespace(): Namespace;
+  agentNamespace(): AgentNamespace;
 }

@@ -9,7 +9,7 @@ import { caseStateHas, stateIn } from "../cases/case-states.ts";
 import type { CaseDeps } from "../cases/deps.ts";
 import { notFound } from "../cases/errors.ts";
 import { agents } from "../db/schema/agents.ts";
-import { cases } from "../db/schema/cases.ts";
+import { cases, type Priority } from "../db/schema/cases.ts";
 import { type AgentSnapshot, availableAgents } from "../routing/agent-snapshot.ts";
 import { hasRoom, type OverflowStep } from "../routing/matcher.ts";
 import { criteriaAt, meetsCriteria, routingStep, sortedSteps } from "../routing/matcher-rules.ts";
@@ -44,14 +44,28 @@ export interface RemedyOptions {
 const CALLBACK_EFFECT =
   "keep their place and hang up: they can no longer abandon, and the agent who takes their case calls them back";
 
-export interface Remedy {
-  kind: RemedyKind;
+/** What each kind of remedy needs to be carried out (the API checks them: server/routes/sla.ts). */
+export interface RemedyParams {
+  /** Apply the queue's overflow steps up to this one now. */
+  widen_routing: { steps: number };
+  offer_to_agent: { agentId: string };
+  /** Give these agents the queue's skills; `fromQueueId` is the queue they are taken from. */
+  move_agents: { agentIds: string[]; fromQueueId?: string | undefined };
+  overflow_to_queue: { queueId: string };
+  /** The priority the board expected; the case is raised one step from where it is when applied. */
+  raise_priority: { priority?: Priority | undefined };
+  delay_notice: Record<string, never>;
+  offer_callback: Record<string, never>;
+}
+/** A remedy's kind with the params of that kind. */
+export type RemedyAction = { [K in RemedyKind]: { kind: K; params: RemedyParams[K] } }[RemedyKind];
+
+export type Remedy = RemedyAction & {
   caseId?: string;
   queueId?: string;
   title: string;
-  params: Record<string, unknown>;
   predicted: { text: string; serviceLevel?: number | null; donorServiceLevel?: number | null };
-}
+};
 
 const percent = (value: number | null | undefined) =>
   value === null || value === undefined ? "n/a" : `${Math.round(value * 100)} %`;

@@ -21,17 +21,16 @@ import type { Router } from "../routing/router.ts";
 import { transferCaseIn } from "../routing/transfers.ts";
 import { editCaseIn } from "./case-edits.ts";
 import { raisedPriority } from "./escalation.ts";
-import type { RemedyKind, RemedyOptions } from "./remedies.ts";
+import type { RemedyAction, RemedyOptions } from "./remedies.ts";
 import { queueLoads, staffOf, verdict } from "./staffing.ts";
 
-export interface ApplyInput {
-  kind: RemedyKind;
-  caseId?: string;
-  queueId?: string;
-  params: Record<string, unknown>;
-  predicted?: Record<string, unknown>;
+/** A remedy to apply: its kind with that kind's params (sla/remedies.ts `RemedyParams`). */
+export type ApplyInput = RemedyAction & {
+  caseId?: string | undefined;
+  queueId?: string | undefined;
+  predicted?: Record<string, unknown> | undefined;
   actor: Actor & { type: "agent" };
-}
+};
 
 /**
  * Carries out one remedy and records it (with what it was expected to do) for its outcome later:
@@ -51,7 +50,8 @@ export async function applyRemedy(
   return withUnitOfWork(deps, async (tx, uow) => {
     // The case's lock before anything else, as every change of a case takes it first.
     const locked = input.caseId ? await lockCase(tx, input.caseId) : undefined;
-    const params = offered === undefined ? input.params : { ...input.params, offered };
+    const params: Record<string, unknown> =
+      offered === undefined ? input.params : { ...input.params, offered };
     if (offered === undefined) await carryOut(tx, uow, deps, input, locked);
     const at = deps.clock();
     const [row] = await tx
@@ -113,13 +113,13 @@ async function carryOut(
     case "offer_to_agent":
       await offerCaseToIn(tx, uow, deps, {
         caseId: need(input.caseId, "caseId"),
-        agentId: need(input.params.agentId, "params.agentId"),
+        agentId: input.params.agentId,
       });
       return;
     case "overflow_to_queue":
       await transferCaseIn(tx, uow, deps, {
         caseId: need(input.caseId, "caseId"),
-        toQueueId: need(input.params.queueId, "params.queueId"),
+        toQueueId: input.params.queueId,
         note: "Moved by a supervisor to recover its SLA",
         actor: input.actor,
       });
@@ -140,12 +140,10 @@ async function carryOut(
   }
 }
 
-async function widenRouting(tx: Tx, uow: UnitOfWork, caseId: string, steps: unknown): Promise<void> {
-  if (!Number.isInteger(steps) || (steps as number) < 1)
-    throw new AppError("VALIDATION", "This remedy needs params.steps, a whole number of overflow steps ≥ 1.");
+async function widenRouting(tx: Tx, uow: UnitOfWork, caseId: string, steps: number): Promise<void> {
   const [updated] = await tx
     .update(cases)
-    .set({ routingStepsApplied: sql`greatest(${cases.routingStepsApplied}, ${steps as number})` })
+    .set({ routingStepsApplied: sql`greatest(${cases.routingStepsApplied}, ${steps})` })
     .where(and(eq(cases.id, caseId), stateIn(cases.state, "routable")))
     .returning({ queueId: cases.queueId });
   if (!updated) throw new AppError("CONFLICT", "The case is no longer waiting in a queue.");
@@ -153,9 +151,7 @@ async function widenRouting(tx: Tx, uow: UnitOfWork, caseId: string, steps: unkn
 }
 
 /** Gives the agents the queue's required skills at its levels (never lowering a level they have). */
-async function moveAgents(tx: Tx, uow: UnitOfWork, queueId: string, agentIds: unknown): Promise<void> {
-  const ids = Array.isArray(agentIds) ? (agentIds as string[]) : [];
-  if (!ids.length) throw new AppError("VALIDATION", "This remedy needs params.agentIds.");
+async function moveAgents(tx: Tx, uow: UnitOfWork, queueId: string, ids: string[]): Promise<void> {
   const [queue] = await tx.select().from(queues).where(eq(queues.id, queueId));
   if (!queue) throw notFound("Queue", queueId);
   for (const agentId of ids) {

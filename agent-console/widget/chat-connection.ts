@@ -4,28 +4,20 @@
  * and typing signals.
  */
 import { io, type Socket } from "socket.io-client";
+import type {
+  AckError,
+  ChatClientToServerEvents,
+  ChatPush,
+  ChatServerToClientEvents,
+  Received,
+} from "../../server/realtime/protocol.ts";
 
-export interface ChatMessage {
-  id: string;
-  body: string;
-  from: "agent" | "visitor";
-  at: string;
-  agentName?: string;
-}
+/** The `/chat` protocol as the server declares it (server/realtime/protocol.ts). */
+type ChatSocket = Socket<Received<ChatServerToClientEvents>, ChatClientToServerEvents>;
 
+export type ChatMessage = ChatPush<"message">;
 export type ConnectionStatus = "idle" | "connecting" | "online" | "offline";
-
-interface HelloAck {
-  visitorToken: string;
-  caseId?: string;
-  history: ChatMessage[];
-}
-type ErrorAck = { error: string; message: string };
-
-export interface QueuePlace {
-  position: number;
-  estimatedWaitSeconds: number | null;
-}
+export type QueuePlace = ChatPush<"queue.position">;
 
 export interface ChatConnectionEvents {
   history(messages: ChatMessage[]): void;
@@ -68,11 +60,10 @@ export function newClientId(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-const isError = (ack: unknown): ack is ErrorAck =>
-  typeof ack === "object" && ack !== null && typeof (ack as ErrorAck).error === "string";
+const isError = (ack: object): ack is AckError => typeof (ack as Partial<AckError>).error === "string";
 
 export function createChatConnection(origin: string, events: ChatConnectionEvents) {
-  let socket: Socket | null = null;
+  let socket: ChatSocket | null = null;
   let greeted = false;
   let profile: { name?: string; email?: string } | null = null;
   /** Messages not yet acknowledged, in the order they were written. */
@@ -92,7 +83,7 @@ export function createChatConnection(origin: string, events: ChatConnectionEvent
     const introduce = profile;
     const visitorToken = readToken();
     try {
-      const ack: HelloAck | ErrorAck = await current.timeout(ACK_TIMEOUT_MS).emitWithAck("hello", {
+      const ack = await current.timeout(ACK_TIMEOUT_MS).emitWithAck("hello", {
         ...(visitorToken ? { visitorToken } : {}),
         ...introduce,
       });
@@ -112,9 +103,7 @@ export function createChatConnection(origin: string, events: ChatConnectionEvent
     if (!current?.connected || !greeted || inFlight.has(clientId)) return;
     inFlight.add(clientId);
     try {
-      const ack: { id: string; caseId: string } | ErrorAck = await current
-        .timeout(ACK_TIMEOUT_MS)
-        .emitWithAck("message", { body, clientId });
+      const ack = await current.timeout(ACK_TIMEOUT_MS).emitWithAck("message", { body, clientId });
       if (isError(ack)) {
         // The server lost our hello (a restart, another process): introduce ourselves and retry.
         if (ack.error === "hello_first") {
@@ -157,14 +146,14 @@ export function createChatConnection(origin: string, events: ChatConnectionEvent
         setTimeout(() => socket?.connect(), 1_000 + Math.random() * 2_000);
     });
     socket.on("connect_error", () => events.status("offline"));
-    socket.on("message", (message: ChatMessage) => {
+    socket.on("message", (message) => {
       events.message(message);
       socket?.emit("delivered", { id: message.id });
     });
-    socket.on("typing", (signal: { from: string; isTyping: boolean }) => {
+    socket.on("typing", (signal) => {
       if (signal.from === "agent") events.agentTyping(signal.isTyping);
     });
-    socket.on("queue.position", (place: QueuePlace) => events.queuePosition(place));
+    socket.on("queue.position", (place) => events.queuePosition(place));
   }
 
   return {

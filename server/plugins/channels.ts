@@ -8,6 +8,7 @@ import fp from "fastify-plugin";
 import { createChatChannel } from "../../channels/chat/chat-channel.ts";
 import { createEmail } from "../channels/email.ts";
 import { createVoiceChannel } from "../channels/twilio.ts";
+import { agentNamespaceOf } from "../realtime/namespaces.ts";
 import type { Services } from "../services.ts";
 
 declare module "fastify" {
@@ -37,7 +38,7 @@ async function channelsPlugin(app: FastifyInstance): Promise<void> {
     storage: clients.storage,
     senders: clients.senders,
     pushToVisitor: clients.pushToVisitor,
-    agentNamespace: () => io.of("/agent"),
+    agentNamespace: () => agentNamespaceOf(io),
     cases: domain.cases,
     routing: domain.routing,
     router: domain.router,

@@ -23,7 +23,13 @@ import { appQueueLayout } from "../jobs/job-catalogue.ts";
 import type { JobEvents, JobQueue } from "../jobs/job-queue.ts";
 import { createMetrics, type Metrics } from "../metrics.ts";
 import type { Fanout } from "../realtime/fanout.ts";
-import { rooms } from "../realtime/publisher.ts";
+import {
+  type NoEvents,
+  type SwitchboardServer,
+  type VisitorPusher,
+  visitorPusher,
+} from "../realtime/namespaces.ts";
+import type { InterServerEvents } from "../realtime/protocol.ts";
 import { ensureSecret } from "../secrets.ts";
 import type { Lifecycle } from "./lifecycle.ts";
 
@@ -51,7 +57,7 @@ export interface AppClients {
   metrics: Metrics;
   jobs: JobQueue;
   /** The websocket server; its namespaces get their handlers from the sockets plugin. */
-  io: Server;
+  io: SwitchboardServer;
   /** Set when several processes share Redis. */
   fanout: Fanout | null;
   /** Attachment bytes and raw message sources. */
@@ -62,7 +68,7 @@ export interface AppClients {
   /** One sender per channel that can send: chat always, SMS with Twilio, email while a mailbox can. */
   senders: ChannelSenders;
   /** Sends an event to every open widget of one web chat visitor, on any server process. */
-  pushToVisitor(visitorId: string, event: string, payload: unknown): void;
+  pushToVisitor: VisitorPusher;
   lifecycle: Lifecycle;
 }
 
@@ -92,7 +98,11 @@ async function openJobQueue(config: Config, events: JobEvents): Promise<JobQueue
 }
 
 /** Redis pub/sub for the websocket fan-out between processes; none without REDIS_URL. */
-async function openFanout(config: Config, io: Server, lifecycle: Lifecycle): Promise<Fanout | null> {
+async function openFanout(
+  config: Config,
+  io: SwitchboardServer,
+  lifecycle: Lifecycle,
+): Promise<Fanout | null> {
   if (!config.redisUrl) return null;
   // Loaded only with Redis: one process without it starts without these modules.
   const [{ Redis }, { createFanout }] = await Promise.all([
@@ -126,7 +136,7 @@ async function clientsPlugin(app: FastifyInstance, options: ClientsOptions): Pro
   const queue = jobs;
   lifecycle.onClose(() => queue.close());
 
-  const io = new Server(app.server, {
+  const io: SwitchboardServer = new Server<NoEvents, NoEvents, InterServerEvents>(app.server, {
     serveClient: false,
     // The chat widget runs on customers' own sites.
     cors: { origin: true, credentials: true },
@@ -139,9 +149,7 @@ async function clientsPlugin(app: FastifyInstance, options: ClientsOptions): Pro
   lifecycle.onClose(async () => emailSender.close());
   const emailSending: EmailSending = { available: false };
   const sms = twilio ? createSmsSender({ db, twilio, publicUrl: config.publicUrl }) : undefined;
-  const pushToVisitor = (visitorId: string, event: string, payload: unknown) => {
-    io.of("/chat").to(rooms.visitor(visitorId)).emit(event, payload);
-  };
+  const pushToVisitor = visitorPusher(() => io);
   const senders: ChannelSenders = Object.freeze({
     chat: createChatSender(pushToVisitor),
     ...(sms ? { sms } : {}),

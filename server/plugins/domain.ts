@@ -25,11 +25,9 @@ import { createSlaPolicyCache, type SlaPolicyCache } from "../../sla/sla-policie
 import { createSlaHook } from "../../sla/sla-targets.ts";
 import { ensureFirstAdmin } from "../auth/accounts.ts";
 import { type AuthService, createAuthService } from "../auth/auth-service.ts";
+import { agentNamespaceOf } from "../realtime/namespaces.ts";
 import { createPublisher } from "../realtime/publisher.ts";
 import type { AppClients } from "./clients.ts";
-
-/** Between server processes: cases were left waiting in these queues. */
-export const ROUTING_WAITING = "routing.waiting";
 
 export interface DomainServices {
   cases: CaseDeps;
@@ -119,7 +117,7 @@ function buildRouting(
     onAgentFreed: (agentId) => registry.markStale(agentId),
     waiting,
     shareWaiting: (queueIds) => {
-      if (fanout?.hasPeers()) io.serverSideEmit(ROUTING_WAITING, queueIds);
+      if (fanout?.hasPeers()) io.serverSideEmit("routing.waiting", queueIds);
     },
     onError: (error) => logger.warn({ err: error }, "routing pass failed; the sweep will retry"),
   });
@@ -128,7 +126,7 @@ function buildRouting(
   trigger.agentFreed = (agentId) => routingRunner.agentFreed?.(agentId);
   lifecycle.onClose(() => routingRunner.idle());
   if (fanout)
-    io.on(ROUTING_WAITING, (queueIds: unknown) => {
+    io.on("routing.waiting", (queueIds: unknown) => {
       if (Array.isArray(queueIds) && queueIds.every((id) => typeof id === "string"))
         routingRunner.waitingElsewhere(queueIds);
     });
@@ -150,7 +148,7 @@ async function domainPlugin(app: FastifyInstance): Promise<void> {
   const registry = new AgentRegistry(db, clock);
   const slaPolicies = createSlaPolicyCache();
   const statusUpdates = statusUpdateOptions(clients);
-  const publisher = createPublisher({ db, agentNamespace: () => clients.io.of("/agent"), onError });
+  const publisher = createPublisher({ db, agentNamespace: () => agentNamespaceOf(clients.io), onError });
   // Runs after the job queue has closed too (last steps): pushes still in flight read the database.
   lifecycle.onClose(() => publisher.idle());
   lifecycle.onCloseLast(() => publisher.idle());

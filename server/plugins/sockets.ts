@@ -8,13 +8,14 @@ import fp from "fastify-plugin";
 import { trackAgentConnections } from "../realtime/agent-connections.ts";
 import { setupAgentNamespace } from "../realtime/agent-namespace.ts";
 import { setupChatNamespace } from "../realtime/chat-namespace.ts";
+import { agentNamespaceOf, chatNamespaceOf } from "../realtime/namespaces.ts";
 
 async function socketsPlugin(app: FastifyInstance): Promise<void> {
   const { services } = app;
   const { io, lifecycle } = app.clients;
-  setupAgentNamespace(io.of("/agent"), services);
-  setupChatNamespace(io.of("/chat"), services);
-  const connections = trackAgentConnections(io.of("/agent"), services);
+  setupAgentNamespace(agentNamespaceOf(io), services);
+  setupChatNamespace(chatNamespaceOf(io), services);
+  const connections = trackAgentConnections(agentNamespaceOf(io), services);
   lifecycle.onClose(async () => connections.stop());
   // Close the transports first, so fastify's own close is not held open by them. Clients see a
   // dropped connection (not a server-side disconnect) and reconnect, to another process if any.

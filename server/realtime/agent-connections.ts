@@ -5,9 +5,9 @@
  * without telling anyone.
  */
 import { and, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
-import type { Namespace } from "socket.io";
 import { agents } from "../../db/schema/agents.ts";
 import type { Services } from "../services.ts";
+import type { AgentNamespace } from "./namespaces.ts";
 import { rooms } from "./publisher.ts";
 
 /** The services this module uses. */
@@ -16,7 +16,7 @@ type ConnectionServices = Pick<Services, "clock" | "config" | "db" | "jobs" | "l
 export const HEARTBEAT_MS = 30_000;
 
 /** True, false, or null when another process did not answer (then nothing is decided). */
-export async function agentHasConsoles(ns: Namespace, agentId: string): Promise<boolean | null> {
+export async function agentHasConsoles(ns: AgentNamespace, agentId: string): Promise<boolean | null> {
   try {
     const sockets = await ns.in(rooms.agent(agentId)).fetchSockets();
     return sockets.length > 0;
@@ -25,7 +25,7 @@ export async function agentHasConsoles(ns: Namespace, agentId: string): Promise<
   }
 }
 
-export function trackAgentConnections(ns: Namespace, services: ConnectionServices): { stop(): void } {
+export function trackAgentConnections(ns: AgentNamespace, services: ConnectionServices): { stop(): void } {
   const local = new Map<string, number>();
   const stamp = async (agentIds: string[]) => {
     if (!agentIds.length) return;
@@ -36,7 +36,7 @@ export function trackAgentConnections(ns: Namespace, services: ConnectionService
   };
 
   ns.on("connection", (socket) => {
-    const agentId = (socket.data.agent as { id: string }).id;
+    const agentId = socket.data.agent.id;
     local.set(agentId, (local.get(agentId) ?? 0) + 1);
     void stamp([agentId]).catch(() => {});
     socket.on("disconnect", () => {
@@ -67,7 +67,7 @@ export function trackAgentConnections(ns: Namespace, services: ConnectionService
 
 /** The grace period ran out: offline if no console of the agent is open on any process. */
 export async function checkAgentConnection(
-  ns: Namespace,
+  ns: AgentNamespace,
   services: ConnectionServices,
   agentId: string,
 ): Promise<void> {
@@ -79,7 +79,7 @@ export async function checkAgentConnection(
  * Agents marked present whose consoles nobody has seen for the grace period plus a heartbeat: the
  * process holding them may have died. Each is checked before it is set offline.
  */
-export async function sweepVanishedAgents(ns: Namespace, services: ConnectionServices): Promise<void> {
+export async function sweepVanishedAgents(ns: AgentNamespace, services: ConnectionServices): Promise<void> {
   const now = services.clock().getTime();
   const cutoff = new Date(now - services.config.agentDisconnectGraceMs - HEARTBEAT_MS);
   const suspects = await services.db

@@ -3,34 +3,20 @@
  * session cookie from the console's own origin). Offers arrive here and are answered with acks.
  */
 import { eq } from "drizzle-orm";
-import type { Logger } from "pino";
-import type { Namespace, Socket } from "socket.io";
-import { z } from "zod";
-import { errorName, isAppError } from "../../cases/errors.ts";
+import type { Socket } from "socket.io";
 import { cases } from "../../db/schema/cases.ts";
-import type { AgentRow } from "../auth/accounts.ts";
 import { hasRole, SESSION_COOKIE } from "../http/access.ts";
 import type { Services } from "../services.ts";
+import { type AgentNamespace, type AgentSocket, ackError, readPayload } from "./namespaces.ts";
+import type { AckError, AgentAck } from "./protocol.ts";
+import { agentPayloads } from "./protocol.ts";
 import { offerPayload, rooms } from "./publisher.ts";
 
-const offerAnswer = z.object({ offerId: z.uuid() });
-const caseRef = z.object({ caseId: z.uuid() });
-const typing = z.object({ caseId: z.uuid(), isTyping: z.boolean() });
-
-export type Ack = (response: Record<string, unknown>) => void;
-
-/** Turns a thrown error into the `{ error, message }` an ack carries; unexpected ones are logged. */
-export function ackError(error: unknown, logger?: Logger): { error: string; message: string } {
-  if (isAppError(error)) return { error: errorName(error.code), message: error.message };
-  if (error instanceof z.ZodError) {
-    return {
-      error: "validation_failed",
-      message: error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; "),
-    };
-  }
-  logger?.error({ err: error }, "socket event failed");
-  return { error: "internal", message: "Something went wrong on the server; it has been logged." };
-}
+/** The services the agent namespace uses. */
+type AgentNamespaceServices = Pick<
+  Services,
+  "auth" | "config" | "db" | "logger" | "metrics" | "pushToVisitor" | "router"
+>;
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const part of header?.split(";") ?? []) {
@@ -53,17 +39,15 @@ function temporaryFailure(): Error & { data: { code: "TEMPORARY" } } {
   return Object.assign(error, { data: { code: "TEMPORARY" as const } });
 }
 
-export function setupAgentNamespace(
-  ns: Namespace,
-  services: Pick<Services, "auth" | "config" | "db" | "logger" | "metrics" | "pushToVisitor" | "router">,
-): void {
-  ns.use(async (socket, next) => {
+/** Admits signed-in users only: a bearer token in `auth.token`, or the session cookie from our origin. */
+function authenticateAgent(services: AgentNamespaceServices): Parameters<AgentNamespace["use"]>[0] {
+  return async (socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown };
     let token = typeof auth.token === "string" ? auth.token : undefined;
     // The cookie is honoured only from our own origin, so another site cannot ride an agent's session.
     if (!token && sameOrigin(socket, services.config.publicUrl))
       token = cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
-    let session: Awaited<ReturnType<Services["auth"]["authenticate"]>> = null;
+    let session: Awaited<ReturnType<AgentNamespaceServices["auth"]["authenticate"]>> = null;
     try {
       session = token ? await services.auth.authenticate(token) : null;
     } catch (error) {
@@ -76,63 +60,85 @@ export function setupAgentNamespace(
     socket.data.agent = session.agent;
     socket.data.sessionId = session.sessionId;
     next();
-  });
+  };
+}
 
+/** How a bad payload is refused: `{ ok: false, error, message }` through the ack, when there is one. */
+function refusal<Success extends object>(
+  event: string,
+  services: AgentNamespaceServices,
+  ack: ((response: AgentAck<Success>) => void) | undefined,
+) {
+  return {
+    event,
+    logger: services.logger,
+    ...(ack ? { refuse: (error: AckError) => ack({ ok: false, ...error }) } : {}),
+  };
+}
+
+/** `offer.accept` and `offer.reject`, answered through their acks. */
+function answerOffers(socket: AgentSocket, services: AgentNamespaceServices): void {
+  const agentId = socket.data.agent.id;
+  const answer =
+    <Success extends object>(
+      event: "offer.accept" | "offer.reject",
+      handler: (offerId: string) => Promise<Success>,
+    ) =>
+    async (payload: unknown, ack?: (response: AgentAck<Success>) => void) => {
+      const input = readPayload(agentPayloads[event], payload, refusal(event, services, ack));
+      if (!input) return;
+      try {
+        ack?.({ ok: true, ...(await handler(input.offerId)) });
+      } catch (error) {
+        ack?.({ ok: false, ...ackError(error, services.logger) });
+      }
+    };
+  socket.on(
+    "offer.accept",
+    answer("offer.accept", async (offerId) => {
+      const row = await services.router.acceptOffer({ offerId, agentId });
+      return { caseId: row.id };
+    }),
+  );
+  socket.on(
+    "offer.reject",
+    answer("offer.reject", async (offerId) => {
+      await services.router.rejectOffer({ offerId, agentId });
+      return {};
+    }),
+  );
+}
+
+export function setupAgentNamespace(ns: AgentNamespace, services: AgentNamespaceServices): void {
+  ns.use(authenticateAgent(services));
   ns.on("connection", async (socket) => {
-    const agent = socket.data.agent as AgentRow;
+    const { agent, sessionId } = socket.data;
     services.metrics.socketConnections.inc({ namespace: "agent" });
     socket.on("disconnect", () => services.metrics.socketConnections.dec({ namespace: "agent" }));
-    await socket.join([rooms.agents, rooms.agent(agent.id), rooms.session(socket.data.sessionId as string)]);
+    await socket.join([rooms.agents, rooms.agent(agent.id), rooms.session(sessionId)]);
     if (hasRole(agent, "supervisor")) await socket.join(rooms.supervisors);
 
-    const answer =
-      (handler: (offerId: string) => Promise<Record<string, unknown>>) =>
-      async (payload: unknown, ack?: Ack) => {
-        try {
-          const { offerId } = offerAnswer.parse(payload);
-          ack?.({ ok: true, ...(await handler(offerId)) });
-        } catch (error) {
-          ack?.({ ok: false, ...ackError(error, services.logger) });
-        }
+    answerOffers(socket, services);
+    const watch =
+      (event: "case.watch" | "case.unwatch") =>
+      async (payload: unknown, ack?: (response: AgentAck) => void) => {
+        const input = readPayload(agentPayloads[event], payload, refusal(event, services, ack));
+        if (!input) return;
+        if (event === "case.watch") await socket.join(rooms.case(input.caseId));
+        else await socket.leave(rooms.case(input.caseId));
+        ack?.({ ok: true });
       };
-    socket.on(
-      "offer.accept",
-      answer(async (offerId) => {
-        const row = await services.router.acceptOffer({ offerId, agentId: agent.id });
-        return { caseId: row.id };
-      }),
-    );
-    socket.on(
-      "offer.reject",
-      answer(async (offerId) => {
-        await services.router.rejectOffer({ offerId, agentId: agent.id });
-        return {};
-      }),
-    );
-    socket.on("case.watch", async (payload: unknown, ack?: Ack) => {
-      const parsed = caseRef.safeParse(payload);
-      if (!parsed.success) return ack?.({ ok: false, ...ackError(parsed.error, services.logger) });
-      await socket.join(rooms.case(parsed.data.caseId));
-      ack?.({ ok: true });
-    });
-    socket.on("case.unwatch", async (payload: unknown, ack?: Ack) => {
-      const parsed = caseRef.safeParse(payload);
-      if (!parsed.success) return ack?.({ ok: false, ...ackError(parsed.error, services.logger) });
-      await socket.leave(rooms.case(parsed.data.caseId));
-      ack?.({ ok: true });
-    });
+    socket.on("case.watch", watch("case.watch"));
+    socket.on("case.unwatch", watch("case.unwatch"));
     socket.on("typing", async (payload: unknown) => {
-      const parsed = typing.safeParse(payload);
-      if (!parsed.success) return;
+      const input = readPayload(agentPayloads.typing, payload, refusal("typing", services, undefined));
+      if (!input) return;
       const [row] = await services.db
         .select({ channel: cases.channel, customerAddress: cases.customerAddress })
         .from(cases)
-        .where(eq(cases.id, parsed.data.caseId));
+        .where(eq(cases.id, input.caseId));
       if (row?.channel === "chat")
-        services.pushToVisitor(row.customerAddress, "typing", {
-          from: "agent",
-          isTyping: parsed.data.isTyping,
-        });
+        services.pushToVisitor(row.customerAddress, "typing", { from: "agent", isTyping: input.isTyping });
     });
 
     // A console that (re)connects gets the offers still waiting for it.

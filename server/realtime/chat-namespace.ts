@@ -2,40 +2,27 @@
  * `/chat`: web chat visitors. `hello` identifies the visitor by its signed token (or issues one) and
  * returns the conversation so far; `message` is acknowledged only after it is stored.
  */
-import type { Namespace } from "socket.io";
-import { z } from "zod";
-import { MAX_CHAT_MESSAGE_LENGTH } from "../../channels/chat/chat-channel.ts";
 import type { Services } from "../services.ts";
-import { type Ack, ackError } from "./agent-namespace.ts";
+import { ackError, type ChatNamespace, readPayload } from "./namespaces.ts";
+import { type AckError, chatPayloads } from "./protocol.ts";
 import { rooms } from "./publisher.ts";
 
-const hello = z.object({
-  visitorToken: z.string().max(200).optional(),
-  name: z.string().max(200).optional(),
-  email: z.string().max(320).optional(),
-});
-const message = z.object({
-  body: z.string().min(1, "cannot be empty").max(MAX_CHAT_MESSAGE_LENGTH),
-  clientId: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{8,64}$/, "8–64 letters, digits, '-' or '_'")
-    .optional(),
-});
-const delivered = z.object({ id: z.uuid() });
-const typing = z.object({ isTyping: z.boolean() });
-
 export function setupChatNamespace(
-  ns: Namespace,
+  ns: ChatNamespace,
   services: Pick<Services, "agentNamespace" | "chat" | "logger" | "metrics">,
 ): void {
+  const { logger } = services;
   ns.on("connection", (socket) => {
     services.metrics.socketConnections.inc({ namespace: "chat" });
     socket.on("disconnect", () => services.metrics.socketConnections.dec({ namespace: "chat" }));
-    const visitorId = () => socket.data.visitorId as string | undefined;
+    const visitorId = () => socket.data.visitorId;
+    const refusal = (event: string, ack?: (error: AckError) => void) =>
+      ({ event, logger, ...(ack ? { refuse: ack } : {}) }) as const;
 
-    socket.on("hello", async (payload: unknown, ack?: Ack) => {
+    socket.on("hello", async (payload: unknown, ack?) => {
+      const input = readPayload(chatPayloads.hello, payload ?? {}, refusal("hello", ack));
+      if (!input) return;
       try {
-        const input = hello.parse(payload ?? {});
         const result = await services.chat.hello(input);
         if (visitorId() && visitorId() !== result.visitorId) await socket.leave(rooms.visitor(visitorId()!));
         socket.data.visitorId = result.visitorId;
@@ -46,52 +33,46 @@ export function setupChatNamespace(
           history: result.history,
         });
       } catch (error) {
-        ack?.(ackError(error, services.logger));
+        ack?.(ackError(error, logger));
       }
     });
 
-    socket.on("message", async (payload: unknown, ack?: Ack) => {
+    socket.on("message", async (payload: unknown, ack?) => {
+      const id = visitorId();
+      if (!id) return ack?.({ error: "hello_first", message: "Send 'hello' before sending messages." });
+      const input = readPayload(chatPayloads.message, payload, refusal("message", ack));
+      if (!input) return;
       try {
-        const id = visitorId();
-        if (!id) return ack?.({ error: "hello_first", message: "Send 'hello' before sending messages." });
-        const input = message.parse(payload);
         const stored = await services.chat.receive(id, input);
         ack?.({ id: stored.id, caseId: stored.caseId });
       } catch (error) {
-        ack?.(ackError(error, services.logger));
+        ack?.(ackError(error, logger));
       }
     });
 
     socket.on("delivered", async (payload: unknown) => {
-      const parsed = delivered.safeParse(payload);
+      const input = readPayload(chatPayloads.delivered, payload, refusal("delivered"));
       const id = visitorId();
-      if (!parsed.success || !id) return;
+      if (!input || !id) return;
       // A receipt has no ack to fail into: an unexpected failure is logged, with what it was for.
       await services.chat
-        .markDelivered(id, parsed.data.id)
+        .markDelivered(id, input.id)
         .catch((error: unknown) =>
-          services.logger.error(
-            { err: error, interactionId: parsed.data.id },
-            "chat delivery receipt not recorded",
-          ),
+          logger.error({ err: error, interactionId: input.id }, "chat delivery receipt not recorded"),
         );
     });
 
     socket.on("typing", async (payload: unknown) => {
-      const parsed = typing.safeParse(payload);
+      const input = readPayload(chatPayloads.typing, payload, refusal("typing"));
       const id = visitorId();
-      if (!parsed.success || !id) return;
+      if (!input || !id) return;
       const current = await services.chat.currentCase(id);
       if (current?.assigneeId) {
         services
           .agentNamespace()
           .to(rooms.agent(current.assigneeId))
           .to(rooms.case(current.caseId))
-          .emit("typing", {
-            caseId: current.caseId,
-            from: "visitor",
-            isTyping: parsed.data.isTyping,
-          });
+          .emit("typing", { caseId: current.caseId, from: "visitor", isTyping: input.isTyping });
       }
     });
   });

@@ -4,7 +4,6 @@
  * With the Redis adapter a push reaches sockets on every process.
  */
 import { eq } from "drizzle-orm";
-import type { Namespace } from "socket.io";
 import { caseSummaryColumns } from "../../cases/case-queries.ts";
 import type { DomainEvent } from "../../cases/events.ts";
 import type { EventSink } from "../../cases/ports.ts";
@@ -12,6 +11,7 @@ import type { Db } from "../../db/connect.ts";
 import { agents } from "../../db/schema/agents.ts";
 import { cases, interactions } from "../../db/schema/cases.ts";
 import { contacts } from "../../db/schema/contacts.ts";
+import type { AgentNamespace } from "./namespaces.ts";
 
 export const rooms = {
   /** Every signed-in console. */
@@ -119,7 +119,7 @@ function nameCache(db: Db, ttlMs = 30_000) {
 
 export function createPublisher(deps: {
   db: Db;
-  agentNamespace: () => Namespace;
+  agentNamespace: () => AgentNamespace;
   onError: (error: unknown) => void;
 }): EventSink & { idle(): Promise<void> } {
   const { db } = deps;

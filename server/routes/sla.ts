@@ -1,12 +1,7 @@
-/** SLA API: policies and escalation rules (admin), a case's clocks (agents). */
-import { and, asc, desc, inArray } from "drizzle-orm";
+/** SLA API: policies and escalation rules (admin), a case's clocks (agents); the board and remedies are in sla-remedies.ts. */
 import { z } from "zod";
-import { stateIn } from "../../cases/case-states.ts";
-import { CHANNELS, cases, PRIORITIES } from "../../db/schema/cases.ts";
-import { ESCALATION_ACTIONS, remedies, SLA_METRICS, SLA_STATUSES } from "../../db/schema/sla.ts";
-import { availableAgents } from "../../routing/agent-snapshot.ts";
-import { caseRemedies, queueRemedies, REMEDY_KINDS } from "../../sla/remedies.ts";
-import { applyRemedy } from "../../sla/remedy-apply.ts";
+import { CHANNELS, PRIORITIES } from "../../db/schema/cases.ts";
+import { ESCALATION_ACTIONS, SLA_METRICS, SLA_STATUSES } from "../../db/schema/sla.ts";
 import {
   caseTargets,
   createEscalationRule,
@@ -19,17 +14,11 @@ import {
   updateEscalationRule,
   updatePolicy,
 } from "../../sla/sla-admin.ts";
-import { queueLoads, staffOf, verdict } from "../../sla/staffing.ts";
-import { currentAgent } from "../http/access.ts";
 import { idParam, isoDate, responses } from "../http/schemas.ts";
-import { caseSummarySchema } from "../http/views.ts";
-import { caseSummary } from "../realtime/publisher.ts";
 import type { Services } from "../services.ts";
 import { calendarSchema } from "./routing-admin.ts";
+import { slaBoardRoutes, slaRemedyRoutes } from "./sla-remedies.ts";
 import type { ZodApp } from "./zod-app.ts";
-
-/** The services this module uses. */
-type SlaServices = Pick<Services, "callbacks" | "clock" | "db" | "router" | "routing" | "slaPolicies">;
 
 const target = z.object({
   minutes: z
@@ -104,42 +93,10 @@ const targetView = z.object({
   breachedAt: isoDate.nullable(),
 });
 
-const remedySchema = z.object({
-  kind: z.enum(REMEDY_KINDS),
-  caseId: z.uuid().optional(),
-  queueId: z.uuid().optional(),
-  title: z.string(),
-  params: z.record(z.string(), z.unknown()),
-  predicted: z.object({
-    text: z.string(),
-    serviceLevel: z.number().nullable().optional(),
-    donorServiceLevel: z.number().nullable().optional(),
-  }),
-});
-const staffingSchema = z.object({
-  queueId: z.uuid(),
-  name: z.string(),
-  goal: z.object({ percent: z.number(), seconds: z.number() }),
-  load: z.object({ arrivalsPerHour: z.number(), ahtSeconds: z.number(), waiting: z.number() }),
-  staffed: z.number(),
-  needed: z.number(),
-  serviceLevel: z.number().nullable(),
-});
-const appliedSchema = z.object({
-  id: z.uuid(),
-  kind: z.string(),
-  caseId: z.uuid().nullable(),
-  queueId: z.uuid().nullable(),
-  params: z.record(z.string(), z.unknown()),
-  predicted: z.record(z.string(), z.unknown()),
-  appliedBy: z.uuid().nullable(),
-  appliedAt: isoDate,
-  outcome: z.enum(["pending", "recovered", "not_recovered"]),
-  outcomeAt: isoDate.nullable(),
-  outcomeDetails: z.record(z.string(), z.unknown()),
-});
-
-export function slaRoutes(app: ZodApp, services: SlaServices): void {
+export function slaRoutes(
+  app: ZodApp,
+  services: Pick<Services, "callbacks" | "clock" | "db" | "router" | "routing" | "slaPolicies">,
+): void {
   const { db } = services;
   const admin = { access: "admin" } as const;
   const changed = <T>(value: T) => {
@@ -289,104 +246,8 @@ export function slaRoutes(app: ZodApp, services: SlaServices): void {
     },
   );
 
-  app.get(
-    "/api/sla/board",
-    {
-      config: { access: "supervisor" },
-      schema: {
-        tags: ["sla"],
-        summary: "Cases at risk or breached and queues short of their goal, each with ranked remedies",
-        response: responses({
-          200: z.object({
-            cases: z.array(
-              z.object({
-                case: caseSummarySchema.extend({
-                  slaStatus: z.string().nullable(),
-                  slaDueAt: isoDate.nullable(),
-                }),
-                remedies: z.array(remedySchema),
-              }),
-            ),
-            queues: z.array(z.object({ staffing: staffingSchema, remedies: z.array(remedySchema) })),
-          }),
-        }),
-      },
-    },
-    async () => slaBoard(services),
-  );
-  app.get(
-    "/api/sla/staffing",
-    {
-      config: { access: "supervisor" },
-      schema: {
-        tags: ["sla"],
-        summary:
-          "Erlang C staffing per queue: agents needed for its goal at the last hour's load, and agents available now",
-        response: responses({ 200: z.object({ items: z.array(staffingSchema) }) }),
-      },
-    },
-    async () => ({ items: await staffing(services) }),
-  );
-  app.post(
-    "/api/sla/remedies",
-    {
-      config: { access: "supervisor" },
-      schema: {
-        tags: ["sla"],
-        summary: "Apply a remedy",
-        description:
-          "Pass one of the remedies the board recommends (kind, caseId or queueId, params, predicted). It is audited, and whether the SLA recovered is recorded later.",
-        body: z.object({
-          kind: z.enum(REMEDY_KINDS),
-          caseId: z.uuid().optional(),
-          queueId: z.uuid().optional(),
-          params: z.record(z.string(), z.unknown()).default({}),
-          predicted: z.record(z.string(), z.unknown()).optional(),
-        }),
-        response: responses({ 201: appliedSchema }, [404, 409]),
-      },
-    },
-    async (request, reply) => {
-      const applied = await applyRemedy(
-        services.routing,
-        services.router,
-        {
-          ...request.body,
-          actor: { type: "agent", id: currentAgent(request).id },
-        },
-        { callbacks: services.callbacks },
-      );
-      return reply.code(201).send(applied);
-    },
-  );
-  app.get(
-    "/api/sla/remedies",
-    {
-      config: { access: "supervisor" },
-      schema: {
-        tags: ["sla"],
-        summary: "Remedies applied, newest first, with whether they worked",
-        response: responses({ 200: z.object({ items: z.array(appliedSchema) }) }),
-      },
-    },
-    async () => ({ items: await db.select().from(remedies).orderBy(desc(remedies.appliedAt)).limit(100) }),
-  );
-
-  app.get(
-    "/api/cases/:id/remedies",
-    {
-      config: { access: "supervisor" },
-      schema: {
-        tags: ["sla"],
-        summary: "What a supervisor can do now for one case, best first, with each action's predicted effect",
-        params: idParam,
-        response: responses({ 200: z.object({ items: z.array(remedySchema) }) }),
-      },
-    },
-    async (request) => ({
-      items: await caseRemedies(services.routing, request.params.id, { callbacks: services.callbacks }),
-    }),
-  );
+  slaBoardRoutes(app, services);
+  slaRemedyRoutes(app, services);
 
   app.get(
     "/api/cases/:id/sla",
@@ -401,46 +262,4 @@ export function slaRoutes(app: ZodApp, services: SlaServices): void {
     },
     async (request) => ({ items: await caseTargets(db, request.params.id) }),
   );
-}
-
-async function staffing(services: SlaServices) {
-  const now = services.clock();
-  const config = await services.routing.config.get(services.db);
-  const queueRows = [...config.queues.values()];
-  const loads = await queueLoads(
-    services.db,
-    queueRows.map((q) => q.id),
-    now,
-  );
-  const agents = await availableAgents(services.db, now);
-  return queueRows.map((queue) => verdict(queue, loads.get(queue.id)!, staffOf(agents, queue).length));
-}
-
-async function slaBoard(services: SlaServices) {
-  const flagged = await services.db
-    .select({ id: cases.id, slaStatus: cases.slaStatus, slaDueAt: cases.slaDueAt })
-    .from(cases)
-    .where(and(inArray(cases.slaStatus, ["at_risk", "breached"]), stateIn(cases.state, "open")))
-    .orderBy(asc(cases.slaDueAt))
-    .limit(50);
-  const caseItems = [];
-  for (const row of flagged) {
-    const summary = await caseSummary(services.db, row.id);
-    if (summary)
-      caseItems.push({
-        case: { ...summary, slaStatus: row.slaStatus, slaDueAt: row.slaDueAt },
-        remedies: await caseRemedies(services.routing, row.id, { callbacks: services.callbacks }),
-      });
-  }
-  const queueItems = [];
-  for (const verdictRow of await staffing(services)) {
-    if (verdictRow.needed > verdictRow.staffed)
-      queueItems.push({
-        staffing: verdictRow,
-        remedies: await queueRemedies(services.routing, verdictRow.queueId, {
-          callbacks: services.callbacks,
-        }),
-      });
-  }
-  return { cases: caseItems, queues: queueItems };
 }

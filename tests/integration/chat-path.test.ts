@@ -113,4 +113,30 @@ describe("web chat path", () => {
     await visitor.emitWithAck("hello", {});
     expect(await visitor.emitWithAck("message", { body: "" })).toMatchObject({ error: "validation_failed" });
   });
+
+  it("answers a /chat event with a malformed payload with a validation error, and keeps the socket", async () => {
+    const visitor = await connectVisitor(app.url);
+    sockets.push(visitor);
+    for (const payload of [{ name: 42 }, "nonsense", { visitorToken: "x".repeat(201) }]) {
+      expect(await visitor.emitWithAck("hello", payload)).toEqual({
+        error: "validation_failed",
+        message: expect.stringMatching(/name|payload|visitorToken/),
+      });
+    }
+    const hello = await visitor.emitWithAck("hello", {});
+    expect(hello.visitorToken).toEqual(expect.any(String));
+    for (const payload of [{ body: "hi", clientId: "no spaces!" }, { body: 5 }, null]) {
+      expect(await visitor.emitWithAck("message", payload)).toEqual({
+        error: "validation_failed",
+        message: expect.stringMatching(/clientId|body|payload/),
+      });
+    }
+    // No ack to answer with: dropped, and the connection carries on.
+    visitor.socket.emit("delivered", { id: "not-a-uuid" });
+    visitor.socket.emit("typing", { isTyping: "maybe" });
+    expect(await visitor.emitWithAck("message", { body: "still here" })).toEqual({
+      id: expect.any(String),
+      caseId: expect.any(String),
+    });
+  });
 });

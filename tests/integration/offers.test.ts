@@ -194,4 +194,37 @@ describe("offers", () => {
     expect((await owner.api.post(`/api/offers/${offer.offerId}/accept`)).status).toBe(200);
     expect((await owner.api.post(`/api/offers/${offer.offerId}/accept`)).status).toBe(409);
   });
+
+  it("answers an /agent event with a malformed payload with a validation error, and keeps the socket", async () => {
+    const owner = await agentOnline("Careless");
+    await setAll("available", owner);
+    const caseId = await newCase("sms");
+    const offer = await owner.socket.waitFor("offer", (o) => o.caseId === caseId);
+
+    for (const payload of [{ offerId: "not-a-uuid" }, {}, "nonsense", null]) {
+      const refused = await owner.socket.emitWithAck("offer.accept", payload);
+      expect(refused).toEqual({
+        ok: false,
+        error: "validation_failed",
+        message: expect.stringMatching(/offerId|payload/),
+      });
+    }
+    expect(await owner.socket.emitWithAck("offer.reject", { offerId: 7 })).toMatchObject({
+      ok: false,
+      error: "validation_failed",
+      message: expect.stringContaining("offerId"),
+    });
+    expect(await owner.socket.emitWithAck("case.watch", { caseId: "case-1" })).toMatchObject({
+      ok: false,
+      error: "validation_failed",
+      message: expect.stringContaining("caseId"),
+    });
+    // No ack to answer with: dropped, and the connection carries on.
+    owner.socket.socket.emit("typing", { caseId, isTyping: "yes" });
+    expect(await owner.socket.emitWithAck("case.watch", { caseId })).toEqual({ ok: true });
+    expect(await owner.socket.emitWithAck("offer.accept", { offerId: offer.offerId })).toEqual({
+      ok: true,
+      caseId,
+    });
+  });
 });

@@ -296,4 +296,28 @@ describe("SLA remedies", () => {
     });
     expect(applied.status, JSON.stringify(applied.body)).toBe(201);
   });
+
+  it("refuses params that do not fit the remedy's kind, naming each issue, and applies nothing", async () => {
+    const applied = async () => (await app.services.db.select({ id: remedies.id }).from(remedies)).length;
+    const before = await applied();
+    const someId = randomUUID();
+    const wrong: [Record<string, unknown>, string][] = [
+      [{ kind: "widen_routing", caseId: someId, params: { steps: 0 } }, "body.params.steps"],
+      [{ kind: "widen_routing", caseId: someId, params: { steps: "2" } }, "body.params.steps"],
+      [{ kind: "offer_to_agent", caseId: someId, params: { agentId: "bea" } }, "body.params.agentId"],
+      [{ kind: "move_agents", queueId: someId, params: { agentIds: [] } }, "body.params.agentIds"],
+      [{ kind: "overflow_to_queue", caseId: someId }, "body.params"],
+      [{ kind: "raise_priority", caseId: someId, params: { priority: "asap" } }, "body.params.priority"],
+    ];
+    for (const [body, path] of wrong) {
+      const refused = await app.admin.post("/api/sla/remedies", body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(refused.body).toEqual({
+        error: "validation_failed",
+        message: expect.stringContaining(`${path}:`),
+        details: { issues: [expect.objectContaining({ path })] },
+      });
+    }
+    expect(await applied()).toBe(before);
+  });
 });

@@ -10,6 +10,7 @@ import {
   type CaseSummary,
   type Interaction,
   type InteractionStatusEvent,
+  type InteractionUpdatedEvent,
   OPEN_STATES,
   type SlaChangedEvent,
 } from "./types.ts";
@@ -83,6 +84,24 @@ export function applyInteractionStatus(client: QueryClient, event: InteractionSt
           ? { ...interaction, status: event.status, statusReason: event.reason }
           : interaction,
       ),
+    };
+  });
+}
+
+/**
+ * `interaction.updated`: an interaction's details changed (a call's progress and recordings, a
+ * voicemail's transcription); the server sends the row as it now stands, and it replaces the one
+ * shown. The author is the console's own knowledge (the row names only their id).
+ */
+export function applyInteractionUpdate(client: QueryClient, interaction: InteractionUpdatedEvent): void {
+  client.setQueryData<CaseDetail>(queryKeys.case(interaction.caseId), (detail) => {
+    if (!detail) return detail;
+    const known = detail.interactions.find((item) => item.id === interaction.id);
+    if (!known) return { ...detail, interactions: [...detail.interactions, interaction] };
+    const updated = { ...known, ...interaction, author: known.author };
+    return {
+      ...detail,
+      interactions: detail.interactions.map((item) => (item.id === interaction.id ? updated : item)),
     };
   });
 }

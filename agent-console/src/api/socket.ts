@@ -1,37 +1,16 @@
 /** The console's one socket.io connection to `/agent`, authenticated with the session's bearer token. */
 import { io, type Socket } from "socket.io-client";
 import type {
-  CaseSummary,
-  Interaction,
-  InteractionStatusEvent,
-  MentionEvent,
-  Offer,
-  OfferClosed,
-  SlaChangedEvent,
-  SocketAck,
-  TypingEvent,
-} from "./types.ts";
+  AgentClientToServerEvents,
+  AgentServerToClientEvents,
+  Received,
+} from "../../../server/realtime/protocol.ts";
+import type { SocketAck } from "./types.ts";
 
-interface ServerEvents {
-  offer: (offer: Offer) => void;
-  "offer.closed": (closed: OfferClosed) => void;
-  "case.updated": (summary: CaseSummary) => void;
-  "interaction.created": (interaction: Interaction) => void;
-  "interaction.status": (event: InteractionStatusEvent) => void;
-  typing: (event: TypingEvent) => void;
-  "sla.changed": (event: SlaChangedEvent) => void;
-  mention: (event: MentionEvent) => void;
-}
-
-interface ClientEvents {
-  "offer.accept": (payload: { offerId: string }, ack: (response: SocketAck) => void) => void;
-  "offer.reject": (payload: { offerId: string }, ack: (response: SocketAck) => void) => void;
-  "case.watch": (payload: { caseId: string }) => void;
-  "case.unwatch": (payload: { caseId: string }) => void;
-  typing: (payload: { caseId: string; isTyping: boolean }) => void;
-}
-
-export type AgentSocket = Socket<ServerEvents, ClientEvents>;
+/** The `/agent` protocol as the server declares it (server/realtime/protocol.ts). */
+export type AgentSocket = Socket<AgentEvents, AgentClientToServerEvents>;
+/** The pushes the console receives on `/agent`. */
+export type AgentEvents = Received<AgentServerToClientEvents>;
 
 const ACK_TIMEOUT_MS = 10_000;
 
@@ -65,7 +44,10 @@ export async function answerOffer(
       message: "Not connected to the server; wait a moment and try again.",
     };
   try {
-    return await socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, { offerId });
+    const timed = socket.timeout(ACK_TIMEOUT_MS);
+    return event === "offer.accept"
+      ? await timed.emitWithAck("offer.accept", { offerId })
+      : await timed.emitWithAck("offer.reject", { offerId });
   } catch {
     return { ok: false, error: "timeout", message: "The server did not answer in time; try again." };
   }

@@ -1,7 +1,9 @@
 /**
- * The shapes the console reads from the API and the `/agent` socket. Declared here rather than
- * imported from `server/`, so the browser bundle can never pull in server code.
+ * The shapes the console reads from the API and the `/agent` socket. The API's are declared here;
+ * the socket's come from the protocol the server declares (`import type` only: the browser bundle
+ * never pulls in server code).
  */
+import type { AgentAck, AgentPush } from "../../../server/realtime/protocol.ts";
 
 export const PRESENCE = ["available", "away", "offline"] as const;
 export type Presence = (typeof PRESENCE)[number];
@@ -122,39 +124,17 @@ export interface CaseDetail extends Omit<CaseSummary, "contact"> {
   allowedActions: CaseAction[];
 }
 
-export interface Offer {
-  offerId: string;
-  caseId: string;
-  caseNumber: number;
-  channel: Channel;
-  subject: string;
-  priority: Priority;
-  queueId: string | null;
-  contact: ContactRef;
-  waitingSince: string;
-  expiresAt: string;
-}
-
-export interface OfferClosed {
-  offerId: string;
-  caseId: string;
-  status: "accepted" | "rejected" | "expired" | "cancelled";
-}
-
-export interface InteractionStatusEvent {
-  caseId: string;
-  interactionId: string;
-  status: DeliveryStatus;
-  reason: string | null;
-}
-
-export interface TypingEvent {
-  caseId: string;
-  from: "visitor";
-  isTyping: boolean;
-}
-
-export type SocketAck = { ok: true; caseId?: string } | { ok: false; error: string; message: string };
+// The socket's pushes (server/realtime/protocol.ts), as they arrive.
+export type Offer = AgentPush<"offer">;
+export type OfferClosed = AgentPush<"offer.closed">;
+export type InteractionStatusEvent = AgentPush<"interaction.status">;
+export type InteractionUpdatedEvent = AgentPush<"interaction.updated">;
+export type TypingEvent = AgentPush<"typing">;
+export type SlaChangedEvent = AgentPush<"sla.changed">;
+/** A colleague mentioned this agent in a note. */
+export type MentionEvent = AgentPush<"mention">;
+/** How an offer's answer comes back; `caseId` when it was accepted. */
+export type SocketAck = AgentAck<{ caseId?: string }>;
 
 /** The body of every 4xx/5xx the API answers. */
 export interface ApiErrorBody {
@@ -203,24 +183,9 @@ export interface SlaTarget {
   breachedAt: string | null;
 }
 
-export interface SlaChangedEvent {
-  caseId: string;
-  status: string | null;
-  dueAt: string | null;
-}
-
 export interface SmsSegments {
   encoding: "GSM-7" | "UCS-2";
   segments: number;
   charactersUsed: number;
   charactersLeftInSegment: number;
-}
-
-/** A colleague mentioned this agent in a note (`mention` on the socket). */
-export interface MentionEvent {
-  caseId: string;
-  caseNumber: number;
-  interactionId: string;
-  by: { id: string; name: string | null };
-  excerpt: string;
 }

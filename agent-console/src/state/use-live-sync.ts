@@ -5,7 +5,13 @@
 import { notifications } from "@mantine/notifications";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
-import { addInteraction, applyCaseUpdate, applyInteractionStatus, applySlaChange } from "../api/cache.ts";
+import {
+  addInteraction,
+  applyCaseUpdate,
+  applyInteractionStatus,
+  applyInteractionUpdate,
+  applySlaChange,
+} from "../api/cache.ts";
 import { api } from "../api/client.ts";
 import { queryKeys } from "../api/query-keys.ts";
 import { closeAgentSocket, openAgentSocket } from "../api/socket.ts";
@@ -83,6 +89,7 @@ export function useLiveSync(): void {
       addInteraction(client, interaction);
       if (interaction.direction === "inbound") live.setCustomerTyping(interaction.caseId, false);
     });
+    socket.on("interaction.updated", (interaction) => applyInteractionUpdate(client, interaction));
     socket.on("interaction.status", (event) => applyInteractionStatus(client, event));
     socket.on("mention", (event) =>
       notifications.show({

@@ -1,6 +1,4 @@
-/** What the supervisor wall reads from the API and the `/agent` socket (supervisors' events). */
-import type { QueueStats } from "../../../routing/queue-stats.ts";
-import type { LiveMetrics } from "../../../sla/metrics.ts";
+/** What the supervisor wall reads from the API (its socket pushes are in server/realtime/protocol.ts). */
 import type { Remedy, RemedyKind } from "../../../sla/remedies.ts";
 import type { CaseState, CaseSummary, Channel, Presence, Priority } from "../api/types.ts";
 
@@ -9,11 +7,6 @@ export type { AgentState, QueueStats } from "../../../routing/queue-stats.ts";
 export type { Backlog, LiveMetrics } from "../../../sla/metrics.ts";
 export type { WindowFigures as MetricsWindow } from "../../../sla/metrics-figures.ts";
 export type { Remedy, RemedyKind } from "../../../sla/remedies.ts";
-
-export interface QueueStatsPush {
-  at: string;
-  queues: QueueStats[];
-}
 
 export interface Staffing {
   queueId: string;
@@ -85,14 +78,4 @@ export interface MetricsInterval {
 export interface QueueRef {
   id: string;
   name: string;
-}
-
-/** Supervisors' pushes on the `/agent` socket. */
-export interface SupervisorEvents {
-  "queue.stats": (push: QueueStatsPush) => void;
-  "metrics.live": (metrics: LiveMetrics) => void;
-  "sla.changed": (event: { caseId: string; status: SlaStatus | null; dueAt: string | null }) => void;
-  "sla.escalated": (event: { caseId: string; ruleId: string; ruleName: string; message: string }) => void;
-  "agent.presence": (event: { agentId: string; presence: Presence; reason: string | null }) => void;
-  "case.updated": (summary: CaseSummary) => void;
 }

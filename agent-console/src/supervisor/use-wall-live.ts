@@ -6,11 +6,10 @@
 import { notifications } from "@mantine/notifications";
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
-import type { Socket } from "socket.io-client";
-import { agentSocket } from "../api/socket.ts";
+import { type AgentEvents, agentSocket } from "../api/socket.ts";
 import { useLive } from "../state/live-store.ts";
 import { wallKeys } from "./queries.ts";
-import type { QueueStats, SupervisorEvents } from "./types.ts";
+import type { QueueStats } from "./types.ts";
 
 const REFETCH_AFTER_MS = 1_000;
 
@@ -37,12 +36,12 @@ export function useWallLive(): void {
   useEffect(() => {
     // The socket belongs to the console (use-live-sync.ts); the wall listens on it while connected,
     // and a reconnect (which re-reads every query) attaches the listeners again.
-    const socket = agentSocket() as Socket<SupervisorEvents> | null;
+    const socket = agentSocket();
     if (!socket || connection !== "connected") return;
     const board = debouncedInvalidate(client, wallKeys.board);
     const agents = debouncedInvalidate(client, wallKeys.agents);
 
-    const onQueueStats: SupervisorEvents["queue.stats"] = (push) => {
+    const onQueueStats: AgentEvents["queue.stats"] = (push) => {
       // Only queues whose figures changed are pushed: merge them into what is shown.
       client.setQueryData<QueueStats[]>(wallKeys.queueStats, (current) => {
         const byId = new Map((current ?? []).map((queue) => [queue.queueId, queue]));
@@ -50,16 +49,16 @@ export function useWallLive(): void {
         return [...byId.values()];
       });
     };
-    const onMetrics: SupervisorEvents["metrics.live"] = (metrics) =>
+    const onMetrics: AgentEvents["metrics.live"] = (metrics) =>
       client.setQueryData(wallKeys.metrics, metrics);
     const onSlaChanged = () => board.request();
-    const onEscalated: SupervisorEvents["sla.escalated"] = (event) => {
+    const onEscalated: AgentEvents["sla.escalated"] = (event) => {
       board.request();
       notifications.show({ color: "orange", title: `Escalation: ${event.ruleName}`, message: event.message });
     };
     const onAgentChange = () => agents.request();
 
-    const handlers: Partial<SupervisorEvents> = {
+    const handlers: Partial<AgentEvents> = {
       "queue.stats": onQueueStats,
       "metrics.live": onMetrics,
       "sla.changed": onSlaChanged,
@@ -67,7 +66,7 @@ export function useWallLive(): void {
       "agent.presence": onAgentChange,
       "case.updated": onAgentChange,
     };
-    const entries = Object.entries(handlers) as [keyof SupervisorEvents, () => void][];
+    const entries = Object.entries(handlers) as [keyof AgentEvents, () => void][];
     for (const [event, handler] of entries) socket.on(event, handler);
     return () => {
       board.cancel();
