@@ -4,12 +4,7 @@ import { AppError } from "../../cases/errors.ts";
 import type { Db } from "../../db/connect.ts";
 import { agents } from "../../db/schema/agents.ts";
 import type { AgentRow } from "./accounts.ts";
-import {
-  assertLoginAllowed,
-  clearLoginFailures,
-  type LoginLimits,
-  recordLoginFailure,
-} from "./login-limiter.ts";
+import { claimLoginAttempt, clearLoginFailures, type LoginLimits } from "./login-limiter.ts";
 import { decoyPasswordHash, verifyPassword } from "./passwords.ts";
 import { createSession, resolveSession, revokeSession } from "./sessions.ts";
 
@@ -34,11 +29,11 @@ export function createAuthService(deps: {
     async login(input) {
       const email = input.email.trim().toLowerCase();
       const now = clock();
-      await assertLoginAllowed(db, deps.limits, { email, ip: input.ip, now });
+      // Counted as a failure from here until the password is right.
+      await claimLoginAttempt(db, deps.limits, { email, ip: input.ip, now });
       const [agent] = await db.select().from(agents).where(eq(agents.email, email));
       const valid = await verifyPassword(agent?.passwordHash ?? (await decoyPasswordHash()), input.password);
       if (!agent || !valid || agent.deactivatedAt) {
-        await recordLoginFailure(db, { email, ip: input.ip, now });
         throw new AppError("UNAUTHENTICATED", "Email or password is wrong.");
       }
       await clearLoginFailures(db, deps.limits, { email, now });

@@ -699,6 +699,23 @@ describe("bad input on every route", () => {
     ).toBe(200);
   });
 
+  it("counts wrong passwords sent all at once: only the limit's worth are even checked", async () => {
+    const agent = await app.createAgent();
+    const api = createApi(app.url);
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        api.post("/api/auth/login", { email: agent.email, password: "wrong" }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status).sort();
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(25);
+    // The right password is refused too, until the window passes.
+    expect(
+      (await api.post("/api/auth/login", { email: agent.email, password: "agent-password" })).status,
+    ).toBe(429);
+  });
+
   it("never returns a password hash or token hash", async () => {
     const listed = await app.admin.get("/api/agents");
     expect(JSON.stringify(listed.body)).not.toMatch(/argon2|password_?hash|tokenHash/i);
