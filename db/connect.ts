@@ -104,55 +104,111 @@ function countStatements(client: PGlite, count: () => void, trace?: (statement: 
   };
 }
 
-export async function connect(options: ConnectOptions): Promise<Database> {
-  let statements = 0;
-  if ("databaseUrl" in options) {
-    const pool = (max: number) =>
-      postgres(options.databaseUrl, {
-        max,
-        onnotice: () => {},
-        // Called once per statement sent. It also makes a failed query's parameters enumerable on the
-        // error, so the logger redacts them (server/app.ts).
-        debug: (_connection: number, query: string) => {
-          statements += 1;
-          options.trace?.(query);
-        },
-        // Dates come back as Date objects and timestamptz stays UTC.
-        types: {},
-      });
-    const client = pool(options.maxConnections ?? 10);
-    const reportingClient = pool(options.reportingConnections ?? 2);
-    const db = drizzlePostgres(client, { schema }) as unknown as Db;
-    const reporting = drizzlePostgres(reportingClient, { schema }) as unknown as Db;
-    registerRawCall(db, async (text, json) => (await client.unsafe(text, [json], { prepare: true }))[0]?.r);
-    registerRawCall(
-      reporting,
-      async (text, json) => (await reportingClient.unsafe(text, [json], { prepare: true }))[0]?.r,
-    );
-    return {
-      db,
-      reporting,
-      kind: "postgres",
-      async withAdvisoryLock(key, fn) {
-        const holder = await client.reserve();
-        try {
-          await holder`select pg_advisory_lock(${key})`;
-          try {
-            return await fn();
-          } finally {
-            await holder`select pg_advisory_unlock(${key})`;
-          }
-        } finally {
-          holder.release();
-        }
-      },
-      statementCount: () => statements,
-      close: async () => {
-        await Promise.all([client.end({ timeout: 5 }), reportingClient.end({ timeout: 5 })]);
-      },
-    };
-  }
+type PostgresOptions = Extract<ConnectOptions, { databaseUrl: string }>;
+type PgliteOptions = Exclude<ConnectOptions, { databaseUrl: string }>;
 
+/** A postgres.js pool that counts (and may trace) every statement it sends. */
+function postgresPool(options: PostgresOptions, max: number, counted: () => void) {
+  return postgres(options.databaseUrl, {
+    max,
+    onnotice: () => {},
+    // Called once per statement sent. It also makes a failed query's parameters enumerable on the
+    // error, so the logger redacts them (server/app.ts).
+    debug: (_connection: number, query: string) => {
+      counted();
+      options.trace?.(query);
+    },
+    // Dates come back as Date objects and timestamptz stays UTC.
+    types: {},
+  });
+}
+
+/** A drizzle handle over a pool, with its raw calls going through the same pool. */
+function drizzleOverPool(client: postgres.Sql): Db {
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  registerRawCall(db, async (text, json) => (await client.unsafe(text, [json], { prepare: true }))[0]?.r);
+  return db;
+}
+
+/** Holds a session-level advisory lock on one reserved connection while `fn` runs. */
+async function withPostgresAdvisoryLock<T>(
+  client: postgres.Sql,
+  key: number,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const holder = await client.reserve();
+  try {
+    await holder`select pg_advisory_lock(${key})`;
+    try {
+      return await fn();
+    } finally {
+      await holder`select pg_advisory_unlock(${key})`;
+    }
+  } finally {
+    holder.release();
+  }
+}
+
+function connectPostgres(options: PostgresOptions): Database {
+  let statements = 0;
+  const counted = () => {
+    statements += 1;
+  };
+  const client = postgresPool(options, options.maxConnections ?? 10, counted);
+  const reportingClient = postgresPool(options, options.reportingConnections ?? 2, counted);
+  return {
+    db: drizzleOverPool(client),
+    reporting: drizzleOverPool(reportingClient),
+    kind: "postgres",
+    withAdvisoryLock: (key, fn) => withPostgresAdvisoryLock(client, key, fn),
+    statementCount: () => statements,
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), reportingClient.end({ timeout: 5 })]);
+    },
+  };
+}
+
+/** Starts PGlite in `pgliteDir` (or in memory), from the template for a new folder. */
+async function startPglite(options: PgliteOptions, pgliteDir: string | undefined): Promise<PGlite> {
+  // A new folder starts from the migrated template `npm install` prepared, if there is one.
+  if (pgliteDir && !options.loadDataDir && !existsSync(join(pgliteDir, "PG_VERSION")))
+    await copyPgliteTemplate(pgliteDir);
+  const client = new PGlite({
+    dataDir: pgliteDir,
+    loadDataDir: options.loadDataDir,
+    extensions: PGLITE_EXTENSIONS,
+    startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${options.sharedBuffers ?? "32MB"}`],
+  });
+  await client.waitReady;
+  return client;
+}
+
+function pgliteDatabase(client: PGlite, options: PgliteOptions, lock: DataDirLock | undefined): Database {
+  let statements = 0;
+  countStatements(
+    client,
+    () => {
+      statements += 1;
+    },
+    options.trace,
+  );
+  const locks = new KeyedMutex();
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  registerRawCall(db, async (text, json) => (await client.query<{ r: unknown }>(text, [json])).rows[0]?.r);
+  return {
+    db,
+    reporting: db,
+    kind: "pglite",
+    withAdvisoryLock: (key, fn) => locks.run(key, fn),
+    statementCount: () => statements,
+    close: async () => {
+      await client.close();
+      lock?.release();
+    },
+  };
+}
+
+async function connectPglite(options: PgliteOptions): Promise<Database> {
   let lock: DataDirLock | undefined;
   const pgliteDir = options.dataDir ? join(options.dataDir, "pglite") : undefined;
   if (options.dataDir) {
@@ -160,39 +216,13 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     lock = acquireDataDirLock(options.dataDir);
   }
   try {
-    // A new folder starts from the migrated template `npm install` prepared, if there is one.
-    if (pgliteDir && !options.loadDataDir && !existsSync(join(pgliteDir, "PG_VERSION")))
-      await copyPgliteTemplate(pgliteDir);
-    const client = new PGlite({
-      dataDir: pgliteDir,
-      loadDataDir: options.loadDataDir,
-      extensions: PGLITE_EXTENSIONS,
-      startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${options.sharedBuffers ?? "32MB"}`],
-    });
-    await client.waitReady;
-    countStatements(
-      client,
-      () => {
-        statements += 1;
-      },
-      options.trace,
-    );
-    const locks = new KeyedMutex();
-    const db = drizzlePglite(client, { schema }) as unknown as Db;
-    registerRawCall(db, async (text, json) => (await client.query<{ r: unknown }>(text, [json])).rows[0]?.r);
-    return {
-      db,
-      reporting: db,
-      kind: "pglite",
-      withAdvisoryLock: (key, fn) => locks.run(key, fn),
-      statementCount: () => statements,
-      close: async () => {
-        await client.close();
-        lock?.release();
-      },
-    };
+    return pgliteDatabase(await startPglite(options, pgliteDir), options, lock);
   } catch (error) {
     lock?.release();
     throw error;
   }
+}
+
+export async function connect(options: ConnectOptions): Promise<Database> {
+  return "databaseUrl" in options ? connectPostgres(options) : connectPglite(options);
 }

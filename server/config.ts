@@ -195,7 +195,10 @@ export class ConfigError extends Error {
 
 const DAY_MS = 24 * 3600_000;
 
-export function loadConfig(env: Record<string, string | undefined>): Config {
+type Env = z.infer<typeof ENV_SCHEMA>;
+
+/** The environment through the schema; every bad variable is named in one error. */
+function parseEnv(env: Record<string, string | undefined>): Env {
   // An empty variable means "unset", as in most twelve-factor apps.
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
@@ -204,7 +207,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+/** Variables that switch a channel on together: all of a group, or none. */
+function assertWholeGroups(e: Env): void {
   const problems: string[] = [];
   const emailParts = [e.IMAP_URL, e.SMTP_URL, e.EMAIL_FROM].filter(Boolean).length;
   if (emailParts > 0 && emailParts < 3)
@@ -223,8 +230,43 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
   if (problems.length) throw new ConfigError(problems);
+}
+
+function emailConfig(e: Env): Pick<Config, "email"> {
+  return e.IMAP_URL && e.SMTP_URL && e.EMAIL_FROM
+    ? { email: { imapUrl: e.IMAP_URL, smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM, folder: e.EMAIL_FOLDER } }
+    : {};
+}
+
+function twilioConfig(e: Env): Pick<Config, "twilio"> {
+  if (!e.TWILIO_ACCOUNT_SID || !e.TWILIO_AUTH_TOKEN) return {};
+  return {
+    twilio: {
+      accountSid: e.TWILIO_ACCOUNT_SID,
+      authToken: e.TWILIO_AUTH_TOKEN,
+      ...(e.TWILIO_API_BASE_URL ? { apiBaseUrl: e.TWILIO_API_BASE_URL.replace(/\/$/, "") } : {}),
+      ...(e.TWILIO_API_KEY_SID && e.TWILIO_API_KEY_SECRET && e.TWILIO_TWIML_APP_SID
+        ? {
+            voice: {
+              apiKeySid: e.TWILIO_API_KEY_SID,
+              apiKeySecret: e.TWILIO_API_KEY_SECRET,
+              twimlAppSid: e.TWILIO_TWIML_APP_SID,
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+/** QUIET_HOURS ("21:00-08:00") as minutes of the day. */
+function quietHours(e: Env): Config["quietHours"] {
   const minutes = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
   const [quietStart, quietEnd] = e.QUIET_HOURS.split("-") as [string, string];
+  return { start: minutes(quietStart), end: minutes(quietEnd) };
+}
+
+/** Where this process listens and keeps its data, and the clients it opens. */
+function serverConfig(e: Env) {
   return {
     port: e.PORT,
     host: e.HOST,
@@ -242,6 +284,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       bulk: e.JOB_CONCURRENCY_BULK,
     },
     logLevel: e.LOG_LEVEL,
+  } satisfies Partial<Config>;
+}
+
+/** Sign-in: the secret, the first admin, sessions and the brute-force limits. */
+function accessConfig(e: Env) {
+  return {
     secretKey: e.SECRET_KEY,
     admin: { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD, name: e.ADMIN_NAME },
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
@@ -250,6 +298,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
       windowMs: e.LOGIN_FAILURE_WINDOW_MINUTES * 60_000,
     },
+  } satisfies Partial<Config>;
+}
+
+/** Routing's offers and the case lifecycle's windows. */
+function workflowConfig(e: Env) {
+  return {
     offerTimeoutMs: e.OFFER_TIMEOUT_SECONDS * 1000,
     voiceOfferTimeoutMs: e.VOICE_OFFER_TIMEOUT_SECONDS * 1000,
     maxMissedOffers: e.MAX_MISSED_OFFERS,
@@ -257,37 +311,28 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     agentDisconnectGraceMs: e.AGENT_DISCONNECT_GRACE_SECONDS * 1000,
     reopenWindowMs: e.REOPEN_WINDOW_DAYS * DAY_MS,
     autoCloseAfterMs: e.AUTO_CLOSE_DAYS * DAY_MS,
+  } satisfies Partial<Config>;
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const e = parseEnv(env);
+  assertWholeGroups(e);
+  return {
+    ...serverConfig(e),
+    ...accessConfig(e),
+    ...workflowConfig(e),
     maxBodyBytes: e.MAX_BODY_BYTES,
     defaultCountry: e.DEFAULT_COUNTRY,
     sweepIntervalMs: e.SWEEP_INTERVAL_SECONDS * 1000,
     trustProxy: e.TRUST_PROXY,
-    ...(e.IMAP_URL && e.SMTP_URL && e.EMAIL_FROM
-      ? { email: { imapUrl: e.IMAP_URL, smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM, folder: e.EMAIL_FOLDER } }
-      : {}),
+    ...emailConfig(e),
     emailPollMs: e.EMAIL_POLL_SECONDS * 1000,
     attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
-    ...(e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
-      ? {
-          twilio: {
-            accountSid: e.TWILIO_ACCOUNT_SID,
-            authToken: e.TWILIO_AUTH_TOKEN,
-            ...(e.TWILIO_API_BASE_URL ? { apiBaseUrl: e.TWILIO_API_BASE_URL.replace(/\/$/, "") } : {}),
-            ...(e.TWILIO_API_KEY_SID && e.TWILIO_API_KEY_SECRET && e.TWILIO_TWIML_APP_SID
-              ? {
-                  voice: {
-                    apiKeySid: e.TWILIO_API_KEY_SID,
-                    apiKeySecret: e.TWILIO_API_KEY_SECRET,
-                    twimlAppSid: e.TWILIO_TWIML_APP_SID,
-                  },
-                }
-              : {}),
-          },
-        }
-      : {}),
+    ...twilioConfig(e),
     voiceWaitMs: e.VOICE_WAIT_SECONDS * 1000,
     holdMusicUrl: e.HOLD_MUSIC_URL,
     statusUpdates: e.STATUS_UPDATES,
-    quietHours: { start: minutes(quietStart), end: minutes(quietEnd) },
+    quietHours: quietHours(e),
     defaultTimeZone: e.DEFAULT_TIME_ZONE,
   };
 }

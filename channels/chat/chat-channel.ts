@@ -55,137 +55,159 @@ export interface ChatChannel {
   currentCase(visitorId: string): Promise<{ caseId: string; assigneeId: string | null } | null>;
 }
 
+/** The visitor's most recent chat case, open or not. */
+async function latestCase(deps: CaseDeps, visitorId: string) {
+  const [row] = await deps.db
+    .select({ id: cases.id, state: cases.state, assigneeId: cases.assigneeId })
+    .from(cases)
+    .innerJoin(contactIdentities, eq(contactIdentities.contactId, cases.contactId))
+    .where(
+      and(
+        eq(contactIdentities.kind, "chat"),
+        eq(contactIdentities.address, visitorId),
+        eq(cases.channel, "chat"),
+      ),
+    )
+    .orderBy(desc(cases.createdAt))
+    .limit(1);
+  return row;
+}
+
+async function history(deps: CaseDeps, caseId: string): Promise<ChatMessage[]> {
+  const rows = await deps.db
+    .select({ interaction: interactions, agentName: agents.name })
+    .from(interactions)
+    .leftJoin(agents, eq(agents.id, interactions.authorAgentId))
+    .where(and(eq(interactions.caseId, caseId), eq(interactions.kind, "message")))
+    .orderBy(asc(interactions.createdAt), asc(interactions.seq));
+  return rows.map(({ interaction, agentName }) => ({
+    id: interaction.id,
+    body: interaction.body,
+    from: interaction.direction === "inbound" ? "visitor" : "agent",
+    at: interaction.createdAt.toISOString(),
+    ...(agentName ? { agentName } : {}),
+  }));
+}
+
+/** Records the pre-chat name and email on the visitor's contact; an email owned by another contact is kept as a claim, never merged blindly. */
+async function identify(deps: CaseDeps, visitorId: string, name?: string, email?: string) {
+  await withUnitOfWork(deps, async (tx) => {
+    const { contactId } = await resolveContact(tx, { kind: "chat", address: visitorId }, name);
+    if (!email) return;
+    const address = normaliseIdentity("email", email);
+    const [owner] = await tx
+      .select({ contactId: contactIdentities.contactId })
+      .from(contactIdentities)
+      .where(and(eq(contactIdentities.kind, "email"), eq(contactIdentities.address, address)));
+    if (!owner) {
+      await tx.insert(contactIdentities).values({ contactId, kind: "email", address }).onConflictDoNothing();
+    } else if (owner.contactId !== contactId) {
+      const [contact] = await tx.select().from(contacts).where(eq(contacts.id, contactId));
+      await tx
+        .update(contacts)
+        .set({ attributes: { ...(contact?.attributes ?? {}), claimedEmail: address } })
+        .where(eq(contacts.id, contactId));
+    }
+  });
+}
+
+/** The visitor id a widget's token names, or null for none or one this server did not sign. */
+function visitorOf(secret: string, visitorToken?: string): string | null {
+  // A token from another server or an old secret: start a fresh conversation rather than fail the widget.
+  return visitorToken ? verifyVisitorToken(secret, visitorToken) : null;
+}
+
+/** Everything in the history is now on the visitor's screen: agent messages still `sent` become `delivered`. */
+async function markHistoryDelivered(deps: CaseDeps, messages: ChatMessage[]) {
+  const undelivered = messages.filter((m) => m.from === "agent").map((m) => m.id);
+  if (!undelivered.length) return;
+  await deps.db
+    .update(interactions)
+    .set({ status: "delivered", statusChangedAt: deps.clock() })
+    .where(and(inArray(interactions.id, undelivered), eq(interactions.status, "sent")));
+}
+
+async function hello(
+  options: ChatChannelOptions,
+  input: { visitorToken?: string; name?: string; email?: string },
+): Promise<ChatHello> {
+  const { deps } = options;
+  const tokenVisitorId = visitorOf(options.secret, input.visitorToken);
+  // A visitor id minted just now has no conversation yet: nothing to read.
+  const known = tokenVisitorId !== null;
+  const visitorId = tokenVisitorId ?? newVisitorId();
+  if (input.name || input.email)
+    await identify(deps, visitorId, input.name?.trim() || undefined, input.email);
+  const current = known ? await latestCase(deps, visitorId) : undefined;
+  const messages = current ? await history(deps, current.id) : [];
+  if (current) await markHistoryDelivered(deps, messages);
+  return {
+    visitorToken: signVisitorToken(options.secret, visitorId),
+    visitorId,
+    ...(current ? { caseId: current.id } : {}),
+    history: messages,
+  };
+}
+
+/** The message's body, trimmed; refuses an empty or an over-long one. */
+function chatBody(raw: string): string {
+  const body = raw.trim();
+  if (!body) throw new AppError("VALIDATION", "A chat message cannot be empty.");
+  if (body.length > MAX_CHAT_MESSAGE_LENGTH) {
+    throw new AppError("VALIDATION", `A chat message can be at most ${MAX_CHAT_MESSAGE_LENGTH} characters.`);
+  }
+  return body;
+}
+
+async function receive(
+  deps: CaseDeps,
+  visitorId: string,
+  input: { body: string; clientId?: string },
+): Promise<{ id: string; caseId: string }> {
+  const body = chatBody(input.body);
+  const result = await ingest(deps, {
+    channel: "chat",
+    // A client id makes a message re-sent after a reconnect the same message.
+    externalId: `${visitorId}.${input.clientId ?? randomUUID()}`,
+    from: { kind: "chat", address: visitorId },
+    body,
+  });
+  return { id: result.interaction.id, caseId: result.case.id };
+}
+
+/** Whether the interaction is a message of this visitor's chat: a widget may confirm only its own. */
+async function isVisitorsMessage(deps: CaseDeps, visitorId: string, interactionId: string) {
+  const [row] = await deps.db
+    .select({ id: interactions.id })
+    .from(interactions)
+    .innerJoin(cases, eq(cases.id, interactions.caseId))
+    .where(
+      and(
+        eq(interactions.id, interactionId),
+        eq(cases.customerAddress, visitorId),
+        eq(cases.channel, "chat"),
+      ),
+    );
+  return row !== undefined;
+}
+
+async function markDelivered(deps: CaseDeps, visitorId: string, interactionId: string): Promise<boolean> {
+  if (!(await isVisitorsMessage(deps, visitorId, interactionId))) return false;
+  return recordDeliveryStatus(deps, { interactionId, status: "delivered" });
+}
+
+async function currentCase(deps: CaseDeps, visitorId: string) {
+  const row = await latestCase(deps, visitorId);
+  return row && !caseStateHas(row.state, "final") ? { caseId: row.id, assigneeId: row.assigneeId } : null;
+}
+
 export function createChatChannel(options: ChatChannelOptions): ChatChannel {
   const { deps } = options;
-
-  async function latestCase(visitorId: string) {
-    const [row] = await deps.db
-      .select({ id: cases.id, state: cases.state, assigneeId: cases.assigneeId })
-      .from(cases)
-      .innerJoin(contactIdentities, eq(contactIdentities.contactId, cases.contactId))
-      .where(
-        and(
-          eq(contactIdentities.kind, "chat"),
-          eq(contactIdentities.address, visitorId),
-          eq(cases.channel, "chat"),
-        ),
-      )
-      .orderBy(desc(cases.createdAt))
-      .limit(1);
-    return row;
-  }
-
-  async function history(caseId: string): Promise<ChatMessage[]> {
-    const rows = await deps.db
-      .select({ interaction: interactions, agentName: agents.name })
-      .from(interactions)
-      .leftJoin(agents, eq(agents.id, interactions.authorAgentId))
-      .where(and(eq(interactions.caseId, caseId), eq(interactions.kind, "message")))
-      .orderBy(asc(interactions.createdAt), asc(interactions.seq));
-    return rows.map(({ interaction, agentName }) => ({
-      id: interaction.id,
-      body: interaction.body,
-      from: interaction.direction === "inbound" ? "visitor" : "agent",
-      at: interaction.createdAt.toISOString(),
-      ...(agentName ? { agentName } : {}),
-    }));
-  }
-
-  /** Records the pre-chat name and email on the visitor's contact; an email owned by another contact is kept as a claim, never merged blindly. */
-  async function identify(visitorId: string, name?: string, email?: string) {
-    await withUnitOfWork(deps, async (tx) => {
-      const { contactId } = await resolveContact(tx, { kind: "chat", address: visitorId }, name);
-      if (!email) return;
-      const address = normaliseIdentity("email", email);
-      const [owner] = await tx
-        .select({ contactId: contactIdentities.contactId })
-        .from(contactIdentities)
-        .where(and(eq(contactIdentities.kind, "email"), eq(contactIdentities.address, address)));
-      if (!owner) {
-        await tx
-          .insert(contactIdentities)
-          .values({ contactId, kind: "email", address })
-          .onConflictDoNothing();
-      } else if (owner.contactId !== contactId) {
-        const [contact] = await tx.select().from(contacts).where(eq(contacts.id, contactId));
-        await tx
-          .update(contacts)
-          .set({ attributes: { ...(contact?.attributes ?? {}), claimedEmail: address } })
-          .where(eq(contacts.id, contactId));
-      }
-    });
-  }
-
   return {
-    async hello(input) {
-      let visitorId = input.visitorToken ? verifyVisitorToken(options.secret, input.visitorToken) : null;
-      if (input.visitorToken && !visitorId) {
-        // A token from another server or an old secret: start a fresh conversation rather than fail the widget.
-        visitorId = null;
-      }
-      // A visitor id minted just now has no conversation yet: nothing to read.
-      const known = visitorId !== null;
-      visitorId ??= newVisitorId();
-      if (input.name || input.email) await identify(visitorId, input.name?.trim() || undefined, input.email);
-      const current = known ? await latestCase(visitorId) : undefined;
-      const messages = current ? await history(current.id) : [];
-      if (current) {
-        // Everything in the history is now on the visitor's screen.
-        const undelivered = messages.filter((m) => m.from === "agent").map((m) => m.id);
-        if (undelivered.length) {
-          await deps.db
-            .update(interactions)
-            .set({ status: "delivered", statusChangedAt: deps.clock() })
-            .where(and(inArray(interactions.id, undelivered), eq(interactions.status, "sent")));
-        }
-      }
-      return {
-        visitorToken: signVisitorToken(options.secret, visitorId),
-        visitorId,
-        ...(current ? { caseId: current.id } : {}),
-        history: messages,
-      };
-    },
-
-    async receive(visitorId, input) {
-      const body = input.body.trim();
-      if (!body) throw new AppError("VALIDATION", "A chat message cannot be empty.");
-      if (body.length > MAX_CHAT_MESSAGE_LENGTH) {
-        throw new AppError(
-          "VALIDATION",
-          `A chat message can be at most ${MAX_CHAT_MESSAGE_LENGTH} characters.`,
-        );
-      }
-      const result = await ingest(deps, {
-        channel: "chat",
-        // A client id makes a message re-sent after a reconnect the same message.
-        externalId: `${visitorId}.${input.clientId ?? randomUUID()}`,
-        from: { kind: "chat", address: visitorId },
-        body,
-      });
-      return { id: result.interaction.id, caseId: result.case.id };
-    },
-
-    async markDelivered(visitorId, interactionId) {
-      const [row] = await deps.db
-        .select({ id: interactions.id })
-        .from(interactions)
-        .innerJoin(cases, eq(cases.id, interactions.caseId))
-        .where(
-          and(
-            eq(interactions.id, interactionId),
-            eq(cases.customerAddress, visitorId),
-            eq(cases.channel, "chat"),
-          ),
-        );
-      if (!row) return false;
-      return recordDeliveryStatus(deps, { interactionId, status: "delivered" });
-    },
-
-    async currentCase(visitorId) {
-      const row = await latestCase(visitorId);
-      return row && !caseStateHas(row.state, "final") ? { caseId: row.id, assigneeId: row.assigneeId } : null;
-    },
+    hello: (input) => hello(options, input),
+    receive: (visitorId, input) => receive(deps, visitorId, input),
+    markDelivered: (visitorId, interactionId) => markDelivered(deps, visitorId, interactionId),
+    currentCase: (visitorId) => currentCase(deps, visitorId),
   };
 }
 

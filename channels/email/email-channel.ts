@@ -63,79 +63,101 @@ interface Running {
 const versionOf = (row: MailboxRow) =>
   [row.updatedAt.getTime(), row.name, row.address, row.folder, row.queueId ?? ""].join("|");
 
-export async function createEmailChannel(deps: EmailChannelDeps): Promise<EmailChannel> {
-  const { db } = deps.cases;
-  if (deps.env) await ensureEnvMailbox(db, deps.env);
-  const secrets = { secret: deps.secret, env: deps.env };
-  let locks: MailboxLocks | null = null;
-  const running = new Map<string, Running>();
-  let started = false;
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  let reloading: Promise<void> = Promise.resolve();
+/** This process's email channel: its ingesters, whether it fetches, and the reload in flight. */
+interface EmailChannelState {
+  readonly deps: EmailChannelDeps;
+  readonly secrets: { secret: string; env?: EnvEmailSettings };
+  readonly running: Map<string, Running>;
+  locks: MailboxLocks | null;
+  started: boolean;
+  stopped: boolean;
+  timer: NodeJS.Timeout | null;
+  reloading: Promise<void>;
+}
 
-  const ingesterDeps = () => ({
+function ingesterDeps(state: EmailChannelState) {
+  const { deps, secrets } = state;
+  return {
     cases: deps.cases,
     storage: deps.storage,
     attachmentMaxBytes: deps.attachmentMaxBytes,
-    locks: locks!,
+    locks: state.locks!,
     pollMs: deps.pollMs,
     logger: deps.logger,
     lockRetryMs: deps.lockRetryMs,
-    connectionOf: async (mailboxId: string) => mailboxConnection(await getMailbox(db, mailboxId), secrets),
-  });
-
-  const reconcile = async () => {
-    if (stopped) return;
-    const rows = await listMailboxes(db);
-    deps.onSendingAvailable(rows.some((row) => !row.fromEnv || deps.env));
-    if (!started) return;
-    const wanted = new Map(
-      rows.filter((row) => row.enabled && (!row.fromEnv || deps.env)).map((row) => [row.id, row]),
-    );
-    for (const [id, entry] of running) {
-      const row = wanted.get(id);
-      if (row && versionOf(row) === entry.version) continue;
-      running.delete(id);
-      await entry.ingester.stop();
-    }
-    for (const [id, row] of wanted) {
-      if (running.has(id) || stopped) continue;
-      const ingester = new MailboxIngester(ingesterDeps(), {
-        id,
-        name: row.name,
-        address: row.address,
-        folder: row.folder,
-        queueId: row.queueId,
-      });
-      running.set(id, { ingester, version: versionOf(row) });
-      ingester.start();
-    }
+    connectionOf: async (mailboxId: string) =>
+      mailboxConnection(await getMailbox(deps.cases.db, mailboxId), secrets),
   };
+}
 
-  const reload = () => {
-    reloading = reloading.then(reconcile).catch((error) => deps.onError(error));
-    return reloading;
-  };
+/** Stops the ingesters of mailboxes no longer wanted, or changed since they started. */
+async function stopChanged(state: EmailChannelState, wanted: Map<string, MailboxRow>): Promise<void> {
+  for (const [id, entry] of state.running) {
+    const row = wanted.get(id);
+    if (row && versionOf(row) === entry.version) continue;
+    state.running.delete(id);
+    await entry.ingester.stop();
+  }
+}
 
-  await reload();
+function startMissing(state: EmailChannelState, wanted: Map<string, MailboxRow>): void {
+  for (const [id, row] of wanted) {
+    if (state.running.has(id) || state.stopped) continue;
+    const ingester = new MailboxIngester(ingesterDeps(state), {
+      id,
+      name: row.name,
+      address: row.address,
+      folder: row.folder,
+      queueId: row.queueId,
+    });
+    state.running.set(id, { ingester, version: versionOf(row) });
+    ingester.start();
+  }
+}
+
+async function reconcile(state: EmailChannelState): Promise<void> {
+  const { deps } = state;
+  if (state.stopped) return;
+  const rows = await listMailboxes(deps.cases.db);
+  // A mailbox from the environment is usable only while the environment still configures it.
+  const usable = (row: MailboxRow) => !row.fromEnv || deps.env;
+  deps.onSendingAvailable(rows.some(usable));
+  if (!state.started) return;
+  const wanted = new Map(rows.filter((row) => row.enabled && usable(row)).map((row) => [row.id, row]));
+  await stopChanged(state, wanted);
+  startMissing(state, wanted);
+}
+
+/** Reloads run one after another; a failed one is reported and does not block the next. */
+function reload(state: EmailChannelState): Promise<void> {
+  state.reloading = state.reloading.then(() => reconcile(state)).catch((error) => state.deps.onError(error));
+  return state.reloading;
+}
+
+async function start(state: EmailChannelState): Promise<void> {
+  state.locks = createMailboxLocks(state.deps.database, state.deps.onError);
+  state.started = true;
+  await reload(state);
+  state.timer = setInterval(() => void reload(state), RELOAD_MS);
+  state.timer.unref();
+}
+
+async function stop(state: EmailChannelState): Promise<void> {
+  state.stopped = true;
+  if (state.timer) clearInterval(state.timer);
+  await state.reloading;
+  await Promise.all([...state.running.values()].map((entry) => entry.ingester.stop()));
+  state.running.clear();
+  await state.locks?.close();
+}
+
+/** The mailbox admin operations; a change reloads the ingesters at once. */
+function mailboxAdmin(
+  state: EmailChannelState,
+): Pick<EmailChannel, "list" | "get" | "create" | "update" | "remove"> {
+  const { deps, secrets } = state;
+  const { db } = deps.cases;
   return {
-    async start() {
-      locks = createMailboxLocks(deps.database, deps.onError);
-      started = true;
-      await reload();
-      timer = setInterval(() => void reload(), RELOAD_MS);
-      timer.unref();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      await reloading;
-      await Promise.all([...running.values()].map((entry) => entry.ingester.stop()));
-      running.clear();
-      await locks?.close();
-    },
-    reload,
     async list() {
       return (await listMailboxes(db)).map((row) => mailboxView(row, secrets));
     },
@@ -144,17 +166,38 @@ export async function createEmailChannel(deps: EmailChannelDeps): Promise<EmailC
     },
     async create(input) {
       const row = await createMailbox(db, deps.secret, input);
-      await reload();
+      await reload(state);
       return mailboxView(row, secrets);
     },
     async update(id, patch) {
       const row = await updateMailbox(db, deps.secret, id, patch);
-      await reload();
+      await reload(state);
       return mailboxView(row, secrets);
     },
     async remove(id) {
       await deleteMailbox(db, id);
-      await reload();
+      await reload(state);
     },
+  };
+}
+
+export async function createEmailChannel(deps: EmailChannelDeps): Promise<EmailChannel> {
+  if (deps.env) await ensureEnvMailbox(deps.cases.db, deps.env);
+  const state: EmailChannelState = {
+    deps,
+    secrets: { secret: deps.secret, env: deps.env },
+    running: new Map(),
+    locks: null,
+    started: false,
+    stopped: false,
+    timer: null,
+    reloading: Promise.resolve(),
+  };
+  await reload(state);
+  return {
+    start: () => start(state),
+    stop: () => stop(state),
+    reload: () => reload(state),
+    ...mailboxAdmin(state),
   };
 }

@@ -57,109 +57,149 @@ function inMemoryLocks(database: Database): MailboxLocks {
 
 type ReservedSql = Awaited<ReturnType<Sql["reserve"]>>;
 
-function postgresLocks(client: Sql, onError: (error: unknown) => void): MailboxLocks {
-  type Session = { sql: ReservedSql; lost: AbortController; backendPid: number };
-  let session: Session | null = null;
-  let opening: Promise<Session> | null = null;
-  const held = new Map<string, AbortController>();
-  let heartbeat: NodeJS.Timeout | null = null;
-  // Lock calls on the one session run one after another.
+type Session = { sql: ReservedSql; lost: AbortController; backendPid: number };
+
+/** The one lock session of this process and the mailboxes locked on it. */
+interface PostgresLockState {
+  readonly client: Sql;
+  readonly onError: (error: unknown) => void;
+  /** Lock calls on the one session run one after another. */
+  readonly serial: <T>(work: () => Promise<T>) => Promise<T>;
+  readonly held: Map<string, AbortController>;
+  session: Session | null;
+  opening: Promise<Session> | null;
+  heartbeat: NodeJS.Timeout | null;
+}
+
+function serialQueue() {
   let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+  return <T>(work: () => Promise<T>): Promise<T> => {
     const result = queue.then(work, work);
     queue = result.catch(() => undefined);
     return result;
   };
+}
 
-  const dropSession = (reason: unknown) => {
-    if (!session) return;
-    const dead = session;
-    session = null;
-    if (heartbeat) clearInterval(heartbeat);
-    heartbeat = null;
-    held.clear();
-    dead.lost.abort(reason);
-    // Never hand a connection back to the pool with our locks still on it.
-    void dead.sql`select pg_advisory_unlock_all()`.catch(() => undefined).finally(() => dead.sql.release());
-  };
+const noLocksHeld = () => new Error("no mailbox locks held");
 
-  const open = async () => {
-    if (session) return session;
-    opening ??= (async () => {
-      const sql = await client.reserve();
-      const [row] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
-      const opened: Session = { sql, lost: new AbortController(), backendPid: row!.pid };
-      session = opened;
-      // A reconnect behind our back would answer queries while the locks are gone: compare the pid.
-      heartbeat = setInterval(() => {
-        if (session !== opened) return;
-        void serial(() => opened.sql<{ pid: number }[]>`select pg_backend_pid() as pid`)
-          .then(([now]) => {
-            if (now?.pid !== opened.backendPid) throw new Error("The mailbox lock session was replaced.");
-          })
-          .catch((error) => {
-            onError(error);
-            if (session === opened) dropSession(error);
-          });
-      }, HEARTBEAT_MS);
-      heartbeat.unref();
-      return session;
-    })().finally(() => {
-      opening = null;
-    });
-    return opening;
-  };
+function dropSession(state: PostgresLockState, reason: unknown): void {
+  if (!state.session) return;
+  const dead = state.session;
+  state.session = null;
+  if (state.heartbeat) clearInterval(state.heartbeat);
+  state.heartbeat = null;
+  state.held.clear();
+  dead.lost.abort(reason);
+  // Never hand a connection back to the pool with our locks still on it.
+  void dead.sql`select pg_advisory_unlock_all()`.catch(() => undefined).finally(() => dead.sql.release());
+}
 
+/** A reconnect behind our back would answer queries while the locks are gone: compare the pid. */
+function watchSession(state: PostgresLockState, opened: Session): void {
+  const heartbeat = setInterval(() => {
+    if (state.session !== opened) return;
+    void state
+      .serial(() => opened.sql<{ pid: number }[]>`select pg_backend_pid() as pid`)
+      .then(([now]) => {
+        if (now?.pid !== opened.backendPid) throw new Error("The mailbox lock session was replaced.");
+      })
+      .catch((error) => {
+        state.onError(error);
+        if (state.session === opened) dropSession(state, error);
+      });
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+  state.heartbeat = heartbeat;
+}
+
+async function reserveSession(state: PostgresLockState): Promise<Session> {
+  const sql = await state.client.reserve();
+  const [row] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+  const opened: Session = { sql, lost: new AbortController(), backendPid: row!.pid };
+  state.session = opened;
+  watchSession(state, opened);
+  return opened;
+}
+
+/** The current session, or a newly reserved one (one reservation at a time). */
+async function openSession(state: PostgresLockState): Promise<Session> {
+  if (state.session) return state.session;
+  state.opening ??= reserveSession(state).finally(() => {
+    state.opening = null;
+  });
+  return state.opening;
+}
+
+function unlock(session: Session, mailboxId: string) {
+  return session.sql`select pg_advisory_unlock(${MAILBOX_LOCK_NAMESPACE}::int, hashtext(${mailboxId}))`;
+}
+
+async function tryLock(state: PostgresLockState, mailboxId: string): Promise<MailboxLease | null> {
+  if (state.held.has(mailboxId)) return null;
+  const current = await openSession(state);
+  let rows: { locked: boolean }[];
+  try {
+    rows = await current.sql<{ locked: boolean }[]>`
+      select pg_try_advisory_lock(${MAILBOX_LOCK_NAMESPACE}::int, hashtext(${mailboxId})) as locked`;
+  } catch (error) {
+    dropSession(state, error);
+    throw error;
+  }
+  if (!rows[0]?.locked) {
+    if (!state.held.size) dropSession(state, noLocksHeld());
+    return null;
+  }
+  const lost = new AbortController();
+  state.held.set(mailboxId, lost);
+  current.lost.signal.addEventListener("abort", () => lost.abort(current.lost.signal.reason), {
+    once: true,
+  });
   return {
-    tryAcquire: (mailboxId) =>
-      serial(async () => {
-        if (held.has(mailboxId)) return null;
-        const current = await open();
-        let rows: { locked: boolean }[];
-        try {
-          rows = await current.sql<{ locked: boolean }[]>`
-            select pg_try_advisory_lock(${MAILBOX_LOCK_NAMESPACE}::int, hashtext(${mailboxId})) as locked`;
-        } catch (error) {
-          dropSession(error);
-          throw error;
-        }
-        if (!rows[0]?.locked) {
-          if (!held.size) dropSession(new Error("no mailbox locks held"));
-          return null;
-        }
-        const lost = new AbortController();
-        held.set(mailboxId, lost);
-        current.lost.signal.addEventListener("abort", () => lost.abort(current.lost.signal.reason), {
-          once: true,
-        });
-        return {
-          lost: lost.signal,
-          release: () =>
-            serial(async () => {
-              if (held.get(mailboxId) !== lost || session !== current) return;
-              held.delete(mailboxId);
-              try {
-                await current.sql`select pg_advisory_unlock(${MAILBOX_LOCK_NAMESPACE}::int, hashtext(${mailboxId}))`;
-              } catch (error) {
-                dropSession(error);
-                return;
-              }
-              // A process that fetches nothing gives its connection back to the pool.
-              if (!held.size) dropSession(new Error("no mailbox locks held"));
-            }),
-        };
-      }),
-    close: () =>
-      serial(async () => {
-        const current = session;
-        if (!current) return;
-        for (const mailboxId of held.keys()) {
-          await current.sql`select pg_advisory_unlock(${MAILBOX_LOCK_NAMESPACE}::int, hashtext(${mailboxId}))`.catch(
-            () => undefined,
-          );
-        }
-        dropSession(new Error("closed"));
-      }),
+    lost: lost.signal,
+    release: () => state.serial(() => releaseLock(state, current, mailboxId, lost)),
+  };
+}
+
+async function releaseLock(
+  state: PostgresLockState,
+  current: Session,
+  mailboxId: string,
+  lost: AbortController,
+): Promise<void> {
+  if (state.held.get(mailboxId) !== lost || state.session !== current) return;
+  state.held.delete(mailboxId);
+  try {
+    await unlock(current, mailboxId);
+  } catch (error) {
+    dropSession(state, error);
+    return;
+  }
+  // A process that fetches nothing gives its connection back to the pool.
+  if (!state.held.size) dropSession(state, noLocksHeld());
+}
+
+async function releaseAll(state: PostgresLockState): Promise<void> {
+  const current = state.session;
+  if (!current) return;
+  for (const mailboxId of state.held.keys()) {
+    await unlock(current, mailboxId).catch(() => undefined);
+  }
+  dropSession(state, new Error("closed"));
+}
+
+function postgresLocks(client: Sql, onError: (error: unknown) => void): MailboxLocks {
+  const state: PostgresLockState = {
+    client,
+    onError,
+    serial: serialQueue(),
+    held: new Map(),
+    session: null,
+    opening: null,
+    heartbeat: null,
+  };
+  return {
+    tryAcquire: (mailboxId) => state.serial(() => tryLock(state, mailboxId)),
+    close: () => state.serial(() => releaseAll(state)),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { eq } from "drizzle-orm";
 import { caseSummaryColumns } from "../../cases/case-queries.ts";
-import type { DomainEvent } from "../../cases/events.ts";
+import type { DomainEvent, DomainEventType } from "../../cases/events.ts";
 import type { EventSink } from "../../cases/ports.ts";
 import type { Db } from "../../db/connect.ts";
 import { agents } from "../../db/schema/agents.ts";
@@ -117,153 +117,191 @@ function nameCache(db: Db, ttlMs = 30_000) {
   };
 }
 
+/** What the pushes read: names and summaries (cached or carried by the event), assignees, interactions. */
+function publisherReads(db: Db) {
+  const names = nameCache(db);
+  return {
+    names,
+    summaryFor: async (caseId: string, row?: CaseRow, contactName?: string | null) => {
+      if (!row) return caseSummary(db, caseId);
+      if (contactName !== undefined) names.contact.remember(row.contactId, contactName);
+      return summaryOf(row, contactName !== undefined ? contactName : await names.contact(row.contactId));
+    },
+    /** The case's agent: from the event when it says, else read. */
+    assigneeOf: async (caseId: string, known?: string | null) => {
+      if (known !== undefined) return known;
+      const [row] = await db.select({ assigneeId: cases.assigneeId }).from(cases).where(eq(cases.id, caseId));
+      return row?.assigneeId ?? null;
+    },
+    interactionWithAssignee: async (interactionId: string) => {
+      const [row] = await db
+        .select({ interaction: interactions, assigneeId: cases.assigneeId })
+        .from(interactions)
+        .innerJoin(cases, eq(cases.id, interactions.caseId))
+        .where(eq(interactions.id, interactionId));
+      return row;
+    },
+  };
+}
+
+interface Push {
+  ns: AgentNamespace;
+  reads: ReturnType<typeof publisherReads>;
+}
+
+type EventOf<K extends DomainEventType> = Extract<DomainEvent, { type: K }>;
+
+/** One small function per event kind: what it pushes, and to which rooms. */
+type EventPushes = { [K in DomainEventType]: (event: EventOf<K>, push: Push) => Promise<void> | void };
+
+/** The rooms of those who work or watch a case: supervisors, the case's consoles, its agent. */
+function caseRooms(caseId: string, assigneeId: string | null | undefined): string[] {
+  const targets = [rooms.supervisors, rooms.case(caseId)];
+  if (assigneeId) targets.push(rooms.agent(assigneeId));
+  return targets;
+}
+
+const eventPushes: EventPushes = {
+  "offer.created": async (event, { ns, reads }) => {
+    const summary = await reads.summaryFor(event.caseId, event.case, event.contactName);
+    if (summary) ns.to(rooms.agent(event.agentId)).emit("offer", offerPayloadOf(event, summary));
+  },
+
+  "offer.closed": (event, { ns }) => {
+    ns.to(rooms.agent(event.agentId)).emit("offer.closed", {
+      offerId: event.offerId,
+      caseId: event.caseId,
+      status: event.status,
+    });
+  },
+
+  "case.updated": async (event, { ns, reads }) => {
+    const summary = await reads.summaryFor(event.caseId, event.case, event.contactName);
+    if (!summary) return;
+    // To those who work the case or watch it. Sending every change to every console would cost
+    // (changes × consoles) pushes: team-wide lists re-read instead.
+    const targets = caseRooms(event.caseId, event.assigneeId);
+    if (event.previousAssigneeId) targets.push(rooms.agent(event.previousAssigneeId));
+    ns.to(targets).emit("case.updated", summary);
+  },
+
+  "interaction.created": async (event, { ns, reads }) => {
+    let interaction = event.interaction;
+    let assigneeId = event.assigneeId;
+    if (!interaction) {
+      const row = await reads.interactionWithAssignee(event.interactionId);
+      if (!row) return;
+      interaction = row.interaction;
+      assigneeId = row.assigneeId;
+    }
+    const authorId = interaction.authorAgentId;
+    ns.to(caseRooms(event.caseId, assigneeId)).emit("interaction.created", {
+      ...interaction,
+      author: authorId ? { id: authorId, name: (await reads.names.agent(authorId)) ?? "" } : null,
+    });
+  },
+
+  "interaction.updated": async (event, { ns, reads }) => {
+    const row = await reads.interactionWithAssignee(event.interactionId);
+    if (!row) return;
+    ns.to(caseRooms(event.caseId, row.assigneeId)).emit("interaction.updated", row.interaction);
+  },
+
+  "interaction.status": async (event, { ns, reads }) => {
+    const assigneeId = await reads.assigneeOf(event.caseId, event.assigneeId);
+    const targets = [rooms.case(event.caseId)];
+    if (assigneeId) targets.push(rooms.agent(assigneeId));
+    ns.to(targets).emit("interaction.status", {
+      caseId: event.caseId,
+      interactionId: event.interactionId,
+      status: event.status,
+      reason: event.reason ?? null,
+    });
+  },
+
+  "sla.changed": async (event, { ns, reads }) => {
+    const assigneeId = await reads.assigneeOf(event.caseId, event.assigneeId);
+    ns.to(caseRooms(event.caseId, assigneeId)).emit("sla.changed", {
+      caseId: event.caseId,
+      status: event.status,
+      dueAt: event.dueAt?.toISOString() ?? null,
+      ...(event.flagged ? { flagged: event.flagged, metric: event.metric } : {}),
+    });
+  },
+
+  "note.mentioned": async (event, { ns, reads }) => {
+    ns.to(event.agentIds.map((id) => rooms.agent(id))).emit("mention", {
+      caseId: event.caseId,
+      caseNumber: event.caseNumber,
+      interactionId: event.interactionId,
+      by: { id: event.byAgentId, name: await reads.names.agent(event.byAgentId) },
+      excerpt: event.excerpt,
+    });
+  },
+
+  "sla.escalated": (event, { ns }) => {
+    ns.to(rooms.supervisors).emit("sla.escalated", {
+      caseId: event.caseId,
+      ruleId: event.ruleId,
+      ruleName: event.ruleName,
+      message: event.message,
+    });
+  },
+
+  "agent.presence": (event, { ns }) => {
+    ns.to([rooms.agent(event.agentId), rooms.supervisors]).emit("agent.presence", {
+      agentId: event.agentId,
+      presence: event.presence,
+      reason: event.reason ?? null,
+    });
+  },
+
+  // Routing reads the agent again; consoles have nothing to show.
+  "agent.updated": () => {},
+};
+
+/**
+ * One chain per key: a case's pushes leave in commit order (a console never sees `offer.closed`
+ * before the `offer` it closes), while different cases do not wait for each other.
+ */
+function orderedByKey<T>(
+  keyOf: (item: T) => string,
+  run: (item: T) => Promise<void>,
+  onError: (error: unknown) => void,
+) {
+  const chains = new Map<string, Promise<void>>();
+  return {
+    add(item: T) {
+      const key = keyOf(item);
+      const next = (chains.get(key) ?? Promise.resolve()).then(() => run(item)).catch(onError);
+      chains.set(key, next);
+      void next.then(() => {
+        if (chains.get(key) === next) chains.delete(key);
+      });
+    },
+    idle: async () => {
+      while (chains.size) await Promise.allSettled([...chains.values()]);
+    },
+  };
+}
+
 export function createPublisher(deps: {
   db: Db;
   agentNamespace: () => AgentNamespace;
   onError: (error: unknown) => void;
 }): EventSink & { idle(): Promise<void> } {
-  const { db } = deps;
-  const names = nameCache(db);
-  const summaryFor = async (caseId: string, row?: CaseRow, contactName?: string | null) => {
-    if (!row) return caseSummary(db, caseId);
-    if (contactName !== undefined) names.contact.remember(row.contactId, contactName);
-    return summaryOf(row, contactName !== undefined ? contactName : await names.contact(row.contactId));
+  const reads = publisherReads(deps.db);
+  const deliver = async (event: DomainEvent) => {
+    // The map is exhaustive over event types; TypeScript cannot correlate the event with its entry.
+    const pushFor = eventPushes[event.type] as (event: DomainEvent, push: Push) => Promise<void> | void;
+    await pushFor(event, { ns: deps.agentNamespace(), reads });
   };
-  /** The case's agent: from the event when it says, else read. */
-  const assigneeOf = async (caseId: string, known?: string | null) => {
-    if (known !== undefined) return known;
-    const [row] = await db.select({ assigneeId: cases.assigneeId }).from(cases).where(eq(cases.id, caseId));
-    return row?.assigneeId ?? null;
-  };
-
-  async function deliver(event: DomainEvent): Promise<void> {
-    const ns = deps.agentNamespace();
-    switch (event.type) {
-      case "offer.created": {
-        const summary = await summaryFor(event.caseId, event.case, event.contactName);
-        if (summary) ns.to(rooms.agent(event.agentId)).emit("offer", offerPayloadOf(event, summary));
-        return;
-      }
-      case "offer.closed":
-        ns.to(rooms.agent(event.agentId)).emit("offer.closed", {
-          offerId: event.offerId,
-          caseId: event.caseId,
-          status: event.status,
-        });
-        return;
-      case "case.updated": {
-        const summary = await summaryFor(event.caseId, event.case, event.contactName);
-        if (!summary) return;
-        // To those who work the case or watch it. Sending every change to every console would cost
-        // (changes × consoles) pushes: team-wide lists re-read instead.
-        const targets = [rooms.supervisors, rooms.case(event.caseId)];
-        if (event.assigneeId) targets.push(rooms.agent(event.assigneeId));
-        if (event.previousAssigneeId) targets.push(rooms.agent(event.previousAssigneeId));
-        ns.to(targets).emit("case.updated", summary);
-        return;
-      }
-      case "interaction.created": {
-        let interaction = event.interaction;
-        let assigneeId = event.assigneeId;
-        if (!interaction) {
-          const [row] = await db
-            .select({ interaction: interactions, assigneeId: cases.assigneeId })
-            .from(interactions)
-            .innerJoin(cases, eq(cases.id, interactions.caseId))
-            .where(eq(interactions.id, event.interactionId));
-          if (!row) return;
-          interaction = row.interaction;
-          assigneeId = row.assigneeId;
-        }
-        const targets = [rooms.supervisors, rooms.case(event.caseId)];
-        if (assigneeId) targets.push(rooms.agent(assigneeId));
-        const authorId = interaction.authorAgentId;
-        ns.to(targets).emit("interaction.created", {
-          ...interaction,
-          author: authorId ? { id: authorId, name: (await names.agent(authorId)) ?? "" } : null,
-        });
-        return;
-      }
-      case "interaction.updated": {
-        const [row] = await db
-          .select({ interaction: interactions, assigneeId: cases.assigneeId })
-          .from(interactions)
-          .innerJoin(cases, eq(cases.id, interactions.caseId))
-          .where(eq(interactions.id, event.interactionId));
-        if (!row) return;
-        const targets = [rooms.supervisors, rooms.case(event.caseId)];
-        if (row.assigneeId) targets.push(rooms.agent(row.assigneeId));
-        ns.to(targets).emit("interaction.updated", row.interaction);
-        return;
-      }
-      case "interaction.status": {
-        const assigneeId = await assigneeOf(event.caseId, event.assigneeId);
-        const targets = [rooms.case(event.caseId)];
-        if (assigneeId) targets.push(rooms.agent(assigneeId));
-        ns.to(targets).emit("interaction.status", {
-          caseId: event.caseId,
-          interactionId: event.interactionId,
-          status: event.status,
-          reason: event.reason ?? null,
-        });
-        return;
-      }
-      case "sla.changed": {
-        const assigneeId = await assigneeOf(event.caseId, event.assigneeId);
-        const targets = [rooms.supervisors, rooms.case(event.caseId)];
-        if (assigneeId) targets.push(rooms.agent(assigneeId));
-        ns.to(targets).emit("sla.changed", {
-          caseId: event.caseId,
-          status: event.status,
-          dueAt: event.dueAt?.toISOString() ?? null,
-          ...(event.flagged ? { flagged: event.flagged, metric: event.metric } : {}),
-        });
-        return;
-      }
-      case "note.mentioned":
-        ns.to(event.agentIds.map((id) => rooms.agent(id))).emit("mention", {
-          caseId: event.caseId,
-          caseNumber: event.caseNumber,
-          interactionId: event.interactionId,
-          by: { id: event.byAgentId, name: await names.agent(event.byAgentId) },
-          excerpt: event.excerpt,
-        });
-        return;
-      case "sla.escalated":
-        ns.to(rooms.supervisors).emit("sla.escalated", {
-          caseId: event.caseId,
-          ruleId: event.ruleId,
-          ruleName: event.ruleName,
-          message: event.message,
-        });
-        return;
-      case "agent.presence":
-        ns.to([rooms.agent(event.agentId), rooms.supervisors]).emit("agent.presence", {
-          agentId: event.agentId,
-          presence: event.presence,
-          reason: event.reason ?? null,
-        });
-        return;
-    }
-  }
-
-  // One chain per case: a case's pushes leave in commit order (a console never sees `offer.closed`
-  // before the `offer` it closes), while different cases do not wait for each other.
-  const chains = new Map<string, Promise<void>>();
   const keyOf = (event: DomainEvent) => ("caseId" in event ? event.caseId : `agent:${event.agentId}`);
+  const queue = orderedByKey(keyOf, deliver, deps.onError);
   return {
     publish(events) {
-      for (const event of events) {
-        const key = keyOf(event);
-        const next = (chains.get(key) ?? Promise.resolve()).then(() => deliver(event)).catch(deps.onError);
-        chains.set(key, next);
-        void next.then(() => {
-          if (chains.get(key) === next) chains.delete(key);
-        });
-      }
+      for (const event of events) queue.add(event);
     },
-    idle: async () => {
-      while (chains.size) await Promise.allSettled([...chains.values()]);
-    },
+    idle: queue.idle,
   };
 }

@@ -22,7 +22,10 @@ const mergePreviewSchema = z.object({
   ),
 });
 
-export function contactRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" | "db">): void {
+type ContactServices = Pick<Services, "cases" | "clock" | "db">;
+
+/** Contacts themselves: search, read, edit. */
+function contactRecordRoutes(app: ZodApp, services: ContactServices): void {
   app.get(
     "/api/contacts",
     {
@@ -83,11 +86,14 @@ export function contactRoutes(app: ZodApp, services: Pick<Services, "cases" | "c
     },
     async (request) => updateContact(services.db, request.params.id, request.body, services.clock()),
   );
+}
 
-  const mergeBody = z.object({
-    mergedId: z.uuid().describe("The duplicate; it is folded into the contact in the path"),
-  });
+const mergeBody = z.object({
+  mergedId: z.uuid().describe("The duplicate; it is folded into the contact in the path"),
+});
 
+/** Folding a duplicate into a contact: what it would move, then the merge. */
+function contactMergeRoutes(app: ZodApp, services: ContactServices): void {
   app.post(
     "/api/contacts/:id/merge-preview",
     {
@@ -125,4 +131,9 @@ export function contactRoutes(app: ZodApp, services: Pick<Services, "cases" | "c
         }),
       ),
   );
+}
+
+export function contactRoutes(app: ZodApp, services: ContactServices): void {
+  contactRecordRoutes(app, services);
+  contactMergeRoutes(app, services);
 }

@@ -6,23 +6,27 @@ import {
   recordOutboundStatus,
 } from "../../outbound/call-events.ts";
 import { OUTBOUND_WEBHOOKS } from "../../outbound/dialer.ts";
+import type { OutboundDeps } from "../../outbound/ports.ts";
 import { bridgePreviewCall, recordPreviewDialResult } from "../../outbound/preview-call.ts";
 import { responses } from "../http/schemas.ts";
 import { assertTwilioSignature } from "../http/twilio-signature.ts";
 import { type OutboundServices, outboundDeps } from "../jobs/outbound-jobs.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-export function outboundWebhookRoutes(app: ZodApp, services: OutboundServices): void {
-  const deps = outboundDeps(services);
-  const authToken = services.config.twilio?.authToken;
-  if (!authToken) return;
-  const signed = {
-    config: { access: "public" as const },
-    preValidation: async (request: FastifyRequest) =>
-      assertTwilioSignature(authToken, services.config.publicUrl, request),
+/** What every outbound webhook route shares: the outbound core and the Twilio signature check. */
+interface WebhookContext {
+  deps: OutboundDeps;
+  signed: {
+    config: { access: "public" };
+    preValidation: (request: FastifyRequest) => Promise<void>;
   };
-  const attemptQuery = z.object({ attempt: z.uuid() });
-  const twilioBody = z.looseObject({ CallSid: z.string().optional() });
+}
+
+const attemptQuery = z.object({ attempt: z.uuid() });
+const twilioBody = z.looseObject({ CallSid: z.string().optional() });
+
+/** A call was picked up: the customer of a campaign call, or the agent of a preview call. */
+function answerRoutes(app: ZodApp, { deps, signed }: WebhookContext): void {
   app.post(
     OUTBOUND_WEBHOOKS.answer,
     {
@@ -55,8 +59,11 @@ export function outboundWebhookRoutes(app: ZodApp, services: OutboundServices): 
     async (request, reply) =>
       reply.type("text/xml").send(await bridgePreviewCall(deps, request.query.attempt)),
   );
-  // How a <Dial> ended: the customer's leg of a preview call, or the agent's leg of an answered
-  // progressive or predictive call. Both answer with TwiML for the call that is left.
+}
+
+// How a <Dial> ended: the customer's leg of a preview call, or the agent's leg of an answered
+// progressive or predictive call. Both answer with TwiML for the call that is left.
+function dialResultRoutes(app: ZodApp, { deps, signed }: WebhookContext): void {
   const dialResults = [
     {
       path: OUTBOUND_WEBHOOKS.dialResult,
@@ -86,6 +93,10 @@ export function outboundWebhookRoutes(app: ZodApp, services: OutboundServices): 
       async (request, reply) =>
         reply.type("text/xml").send(await handle(deps, request.query.attempt, request.body.DialCallStatus)),
     );
+}
+
+/** Progress of a dialled call. */
+function statusRoutes(app: ZodApp, { deps, signed }: WebhookContext): void {
   app.post(
     OUTBOUND_WEBHOOKS.status,
     {
@@ -103,4 +114,21 @@ export function outboundWebhookRoutes(app: ZodApp, services: OutboundServices): 
       return reply.code(204).send(null);
     },
   );
+}
+
+export function outboundWebhookRoutes(app: ZodApp, services: OutboundServices): void {
+  const deps = outboundDeps(services);
+  const authToken = services.config.twilio?.authToken;
+  if (!authToken) return;
+  const context: WebhookContext = {
+    deps,
+    signed: {
+      config: { access: "public" as const },
+      preValidation: async (request: FastifyRequest) =>
+        assertTwilioSignature(authToken, services.config.publicUrl, request),
+    },
+  };
+  answerRoutes(app, context);
+  dialResultRoutes(app, context);
+  statusRoutes(app, context);
 }

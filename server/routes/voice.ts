@@ -3,17 +3,16 @@
  * browser, click-to-call from a case, pausing the recording while a card number is read out, and
  * the SMS segment counter under the reply box.
  */
-import { eq } from "drizzle-orm";
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
-import { AppError, notFound } from "../../cases/errors.ts";
+import { AppError } from "../../cases/errors.ts";
 import { countSegments } from "../../channels/sms/segments.ts";
+import { assertCaseCallControl } from "../../channels/voice/call-control.ts";
 import { HOLD_ACTIONS, setCallHold } from "../../channels/voice/call-hold.ts";
 import { startClickToCall } from "../../channels/voice/click-to-call.ts";
 import { RECORDING_ACTIONS, setCallRecording } from "../../channels/voice/recording-control.ts";
 import type { VoiceDeps } from "../../channels/voice/voice-deps.ts";
 import { type BrowserCallingSettings, voiceAccessToken } from "../../channels/voice/voice-token.ts";
-import { cases } from "../../db/schema/cases.ts";
 import { currentAgent, hasRole } from "../http/access.ts";
 import { idParam, isoDate, responses } from "../http/schemas.ts";
 import { interactionSchema } from "../http/views.ts";
@@ -55,29 +54,30 @@ const clickToCallSchema = z.discriminatedUnion("mode", [
     .describe("Twilio rings the agent's phone first, then dials the customer"),
 ]);
 
+/** The voice channel, or a 409 saying how to configure Twilio. */
+function requireVoice(voice: VoiceDeps | null): VoiceDeps {
+  if (!voice) throw new AppError("CONFLICT", NO_TWILIO);
+  return voice;
+}
+
 /** Only the case's agent, or a supervisor, controls its live call. */
-async function assertCaseCallControl(
+function assertCallControl(
   services: VoiceServices,
   request: FastifyRequest<{ Params: { id: string } }>,
   what: string,
 ): Promise<void> {
   const me = currentAgent(request);
-  const [row] = await services.db
-    .select({ assigneeId: cases.assigneeId })
-    .from(cases)
-    .where(eq(cases.id, request.params.id));
-  if (!row) throw notFound("Case", request.params.id);
-  if (row.assigneeId !== me.id && !hasRole(me, "supervisor"))
-    throw new AppError("FORBIDDEN", `Only the case's agent or a supervisor can control ${what}.`);
+  return assertCaseCallControl(
+    services.db,
+    request.params.id,
+    { id: me.id, isSupervisor: hasRole(me, "supervisor") },
+    what,
+  );
 }
 
-export function voiceRoutes(app: ZodApp, services: VoiceServices, options: VoiceRouteOptions): void {
+/** Placing calls: the browser's Voice token and click-to-call from a case. */
+function callPlacingRoutes(app: ZodApp, services: VoiceServices, options: VoiceRouteOptions): void {
   const { voice, browserCalling } = options;
-  const requireVoice = () => {
-    if (!voice) throw new AppError("CONFLICT", NO_TWILIO);
-    return voice;
-  };
-
   app.get(
     "/api/voice/token",
     {
@@ -113,14 +113,17 @@ export function voiceRoutes(app: ZodApp, services: VoiceServices, options: Voice
       },
     },
     async (request, reply) => {
-      const call = await startClickToCall(requireVoice(), {
+      const call = await startClickToCall(requireVoice(voice), {
         caseId: request.params.id,
         agentId: currentAgent(request).id,
       });
       return reply.code(201).send(call);
     },
   );
+}
 
+/** The live call of a case: pausing its recording, holding its caller. */
+function callControlRoutes(app: ZodApp, services: VoiceServices, voice: VoiceDeps | null): void {
   app.post(
     "/api/cases/:id/call/recording",
     {
@@ -139,8 +142,8 @@ export function voiceRoutes(app: ZodApp, services: VoiceServices, options: Voice
       },
     },
     async (request) => {
-      const deps = requireVoice();
-      await assertCaseCallControl(services, request, "its call recording");
+      const deps = requireVoice(voice);
+      await assertCallControl(services, request, "its call recording");
       return setCallRecording(deps, { caseId: request.params.id, action: request.body.action });
     },
   );
@@ -161,12 +164,15 @@ export function voiceRoutes(app: ZodApp, services: VoiceServices, options: Voice
       },
     },
     async (request) => {
-      const deps = requireVoice();
-      await assertCaseCallControl(services, request, "its call");
+      const deps = requireVoice(voice);
+      await assertCallControl(services, request, "its call");
       return setCallHold(deps, { caseId: request.params.id, action: request.body.action });
     },
   );
+}
 
+/** The SMS segment counter under the reply box. */
+function smsSegmentRoutes(app: ZodApp): void {
   app.post(
     "/api/sms/segments",
     {
@@ -189,4 +195,10 @@ export function voiceRoutes(app: ZodApp, services: VoiceServices, options: Voice
     },
     async (request) => countSegments(request.body.body),
   );
+}
+
+export function voiceRoutes(app: ZodApp, services: VoiceServices, options: VoiceRouteOptions): void {
+  callPlacingRoutes(app, services, options);
+  callControlRoutes(app, services, options.voice);
+  smsSegmentRoutes(app);
 }
