@@ -14,7 +14,7 @@ import { and, asc, desc, eq, gt, lt, lte } from "drizzle-orm";
 import { caseStateHas } from "../../cases/case-states.ts";
 import type { CaseContext, CaseRow } from "../../cases/case-store.ts";
 import { newInteraction, readCaseContext } from "../../cases/case-store.ts";
-import type { ChannelSenders } from "../../cases/outbox.ts";
+import type { ChannelSenders } from "../../cases/channel-sender.ts";
 import type { CaseDeps } from "../../cases/deps.ts";
 import { handOver } from "../../cases/outbox.ts";
 import type { CaseTransition, TransitionHook } from "../../cases/ports.ts";

@@ -4,7 +4,7 @@
  * whether it is skipped (and why), held through the contact's quiet hours, or sent.
  */
 import type { CaseContext, CaseRow, ContactRow, IdentityRow } from "../../cases/case-store.ts";
-import type { ChannelSenders } from "../../cases/outbox.ts";
+import type { ChannelSenders } from "../../cases/channel-sender.ts";
 import { contactTimeZones } from "../../cases/contact-time-zone.ts";
 import type { Clock } from "../../cases/ports.ts";
 import { IDENTITY_KIND_OF_CHANNEL } from "../../cases/replies.ts";
