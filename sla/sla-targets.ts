@@ -6,8 +6,9 @@
  * resolution target, reopening resumes it, and a change of priority, queue or tags re-targets them.
  * The nearest due time and the worst status are kept on the case row for lists and indexes.
  */
+
+import type { CasePlan } from "../cases/case-plan.ts";
 import type { CaseContext, TargetRow } from "../cases/case-store.ts";
-import type { CasePlan } from "../cases/case-workflow.ts";
 import type { CaseTransition, TransitionHook } from "../cases/ports.ts";
 import type { Executor } from "../db/connect.ts";
 import type { StoredCalendar } from "../db/schema/routing.ts";
