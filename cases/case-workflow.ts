@@ -1,8 +1,9 @@
 /**
- * Applies machine events to a case. A decision is a `CasePlan` (case-plan.ts): the machine's next snapshot, the
- * rows it writes (case, audit row, and what the transition hooks add: SLA clocks, customer updates,
- * agents' bookkeeping) and what happens after the write (domain events, jobs, routing). The plan is
- * made in memory from the case's context (cases/case-store.ts) and written in one statement.
+ * Applies machine events to a case. A decision is a `CasePlan` (cases/case-plan.ts): the machine's
+ * next snapshot, the rows it writes (case, audit row, and what the transition hooks add: SLA clocks,
+ * customer updates, agents' bookkeeping) and what happens after the write (domain events, jobs,
+ * routing). The plan is made in memory from the case's context (cases/case-store.ts) and written in
+ * one statement.
  *
  * Two ways in: `changeCase` reads without a lock, decides and writes only if the case has not moved
  * on (reading and deciding again if it has); `applyCaseEvent` is for transactions that already hold
