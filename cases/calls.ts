@@ -8,8 +8,9 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../db/connect.ts";
 import { queryRows } from "../db/rows.ts";
 import { type cases, interactions } from "../db/schema/cases.ts";
+import { CasePlan } from "./case-plan.ts";
 import { caseStateHas } from "./case-states.ts";
-import { CasePlan, changeCase } from "./case-workflow.ts";
+import { changeCase } from "./case-workflow.ts";
 import type { CaseDeps } from "./deps.ts";
 
 /** Call phases after which the call no longer occupies anybody (a caller who chose a callback hangs up). */

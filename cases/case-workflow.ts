@@ -1,8 +1,9 @@
 /**
- * Applies machine events to a case. A decision is a `CasePlan`: the machine's next snapshot, the
- * rows it writes (case, audit row, and what the transition hooks add: SLA clocks, customer updates,
- * agents' bookkeeping) and what happens after the write (domain events, jobs, routing). The plan is
- * made in memory from the case's context (cases/case-store.ts) and written in one statement.
+ * Applies machine events to a case. A decision is a `CasePlan` (cases/case-plan.ts): the machine's
+ * next snapshot, the rows it writes (case, audit row, and what the transition hooks add: SLA clocks,
+ * customer updates, agents' bookkeeping) and what happens after the write (domain events, jobs,
+ * routing). The plan is made in memory from the case's context (cases/case-store.ts) and written in
+ * one statement.
  *
  * Two ways in: `changeCase` reads without a lock, decides and writes only if the case has not moved
  * on (reading and deciding again if it has); `applyCaseEvent` is for transactions that already hold
@@ -14,12 +15,14 @@ import { caseEvents, cases } from "../db/schema/cases.ts";
 import { FINISHED_CALL_PHASES } from "./calls.ts";
 import {
   CASE_MACHINE_VERSION,
+  type CaseEffect,
   type CaseEvent,
   caseColumnsOf,
   decideCaseEvent,
   type PersistedCaseSnapshot,
   restoreCaseSnapshot,
 } from "./case-machine.ts";
+import { CasePlan, type SnapshotColumns } from "./case-plan.ts";
 import { caseStateHas } from "./case-states.ts";
 import {
   type CaseContext,
@@ -27,7 +30,6 @@ import {
   type CaseWrite,
   type CaseWriteRefusal,
   type CaseWritten,
-  emptyCaseWrite,
   readCaseContext,
   writeCase,
 } from "./case-store.ts";
@@ -100,56 +102,6 @@ export type CaseChanges = Partial<
   >
 >;
 
-/**
- * Columns the machine's snapshot decides. Only `planCaseEvent` writes them, all together, from the
- * snapshot it writes (the `cases_state_is_snapshot` CHECK refuses a row where they differ).
- */
-export type SnapshotColumns = "state" | "assigneeId" | "resolvedAt" | "machineSnapshot" | "machineVersion";
-
-/** Columns a decision may set besides those the snapshot decides. */
-export type CaseRowChanges = Partial<Omit<CaseRow, SnapshotColumns>>;
-
-type Finisher = (written: CaseWritten, uow: UnitOfWork) => void;
-
-/** A decided change of one case: what to write, and what to do once it is written. */
-export class CasePlan {
-  readonly write: CaseWrite;
-  private readonly finishers: Finisher[] = [];
-
-  /**
-   * @param executor where the decision reads cached configuration from when it must: the open
-   *   transaction for a change inside one (an embedded database has one connection), else the database.
-   */
-  constructor(
-    readonly context: CaseContext,
-    readonly executor: Executor,
-  ) {
-    this.write = emptyCaseWrite(context.row);
-  }
-
-  /** The case row as it will be once written (without what only the database fills in). */
-  get after(): CaseRow {
-    return { ...this.context.row, ...this.write.set };
-  }
-
-  set(changes: CaseRowChanges): void {
-    Object.assign(this.write.set, changes);
-  }
-
-  /** Adds an audit row; returns its position, by which customer updates refer to it. */
-  audit(entry: CaseWrite["audits"][number]): number {
-    return this.write.audits.push(entry) - 1;
-  }
-
-  afterWrite(finisher: Finisher): void {
-    this.finishers.push(finisher);
-  }
-
-  finish(written: CaseWritten, uow: UnitOfWork): void {
-    for (const finisher of this.finishers) finisher(written, uow);
-  }
-}
-
 export interface PlannedEvent {
   accepted: boolean;
   plan: CasePlan;
@@ -168,36 +120,26 @@ function writeSnapshot(plan: CasePlan, next: PersistedCaseSnapshot): void {
   } satisfies Pick<CaseRow, SnapshotColumns>);
 }
 
-/**
- * Decides one event on a case: the machine's transition, its effects and the hooks' rows, added to
- * `plan`. An event the machine refuses adds nothing, not even `changes`: they come with the event
- * (a reply's first-response time, a requeued case's place in line), and a change nobody audited
- * must not land on a case whose machine said no. Callers that need to say why refuse themselves.
- */
-export async function planCaseEvent(
-  deps: Pick<CaseDeps, "machine" | "routingHooks" | "transitionHooks">,
+/** What the case was before the event, as the steps of its plan need it. */
+interface Before {
+  /** The case as its machine saw it. */
+  row: CaseRow;
+  state: CaseRow["state"];
+  assigneeId: string | null;
+}
+
+/** The machine's effects of the event: offers withdrawn, routing asked, an agent's capacity freed. */
+async function planEffects(
+  deps: Pick<CaseDeps, "routingHooks">,
   plan: CasePlan,
-  event: CaseEvent,
-  actor: Actor,
-  details: Record<string, unknown> = {},
-  changes: CaseChanges = {},
-): Promise<PlannedEvent> {
+  effects: readonly CaseEffect[],
+  before: Before,
+  changes: CaseChanges,
+  at: Date,
+): Promise<void> {
+  const { row } = before;
   const context = plan.context;
-  const current = plan.after;
-  const before = snapshotOf(current);
-  // The case as its machine sees it (the same columns, unless an older snapshot was just upgraded).
-  const row: CaseRow = { ...current, ...caseColumnsOf(before) };
-  const decision = decideCaseEvent(deps.machine, before, event);
-  if (!decision.accepted) return { accepted: false, plan };
-
-  const at = new Date(event.at);
-  const next = decision.snapshot;
-  const from = before.value;
-  const previousAssigneeId = before.context.assigneeId;
-  const stateChanged = next.value !== from;
-  const assigneeChanged = next.context.assigneeId !== previousAssigneeId;
-
-  for (const effect of decision.effects) {
+  for (const effect of effects) {
     switch (effect.type) {
       case "cancelPendingOffers":
         plan.write.cancelPendingOffersAt = at;
@@ -214,7 +156,7 @@ export async function planCaseEvent(
         break;
       case "requestRouting": {
         const queueId = changes.queueId ?? row.queueId ?? "all";
-        const firstTime = caseStateHas(from, "intake");
+        const firstTime = caseStateHas(before.state, "intake");
         plan.afterWrite((written, uow) =>
           uow.requestRouting(queueId, {
             row: written.case,
@@ -224,30 +166,97 @@ export async function planCaseEvent(
         );
         break;
       }
-      case "releaseCapacity":
+      case "releaseCapacity": {
+        const agentId = before.assigneeId;
         // A voice case whose call is over gave its capacity back when the call ended.
-        if (previousAssigneeId && !callIsOver(context)) {
+        if (agentId && !callIsOver(context)) {
           await deps.routingHooks?.capacityReleased(plan, {
-            agentId: previousAssigneeId,
+            agentId,
             caseId: row.id,
             channel: row.channel,
             queueId: row.queueId,
             at,
           });
         }
-        if (previousAssigneeId) {
-          const agentId = previousAssigneeId;
-          plan.afterWrite((_written, uow) => uow.agentFreed(agentId));
-        }
+        if (agentId) plan.afterWrite((_written, uow) => uow.agentFreed(agentId));
         break;
+      }
       case "scheduleAutoClose":
         // The periodic sweep closes resolved cases whose time has come (cases/auto-close.ts).
         break;
     }
   }
+}
+
+/**
+ * When the state or the assignee changed: the audit row, and `case.updated` once written. Returns
+ * the audit row's position in the plan, or null.
+ */
+function auditTransition(
+  plan: CasePlan,
+  before: Before,
+  next: PersistedCaseSnapshot,
+  entry: { event: CaseEvent; actor: Actor; details: Record<string, unknown>; at: Date },
+): number | null {
+  const assigneeChanged = next.context.assigneeId !== before.assigneeId;
+  if (next.value === before.state && !assigneeChanged) return null;
+  const audit = plan.audit({
+    type: entry.event.type.toLowerCase(),
+    actor: entry.actor,
+    fromState: before.state,
+    toState: next.value,
+    details: {
+      ...entry.details,
+      ...(assigneeChanged
+        ? { fromAssigneeId: before.assigneeId, toAssigneeId: next.context.assigneeId }
+        : {}),
+    },
+    at: entry.at,
+  });
+  const movedFrom = assigneeChanged ? before.assigneeId : undefined;
+  const contact = plan.context.contact;
+  plan.afterWrite((written, uow) =>
+    uow.emit({
+      type: "case.updated",
+      caseId: before.row.id,
+      state: written.case.state,
+      assigneeId: written.case.assigneeId,
+      ...(movedFrom !== undefined ? { previousAssigneeId: movedFrom } : {}),
+      case: written.case,
+      ...(contact ? { contactName: contact.name } : {}),
+    }),
+  );
+  return audit;
+}
+
+/**
+ * Decides one event on a case: the machine's transition, its effects and the hooks' rows, added to
+ * `plan`. An event the machine refuses adds nothing, not even `changes`: they come with the event
+ * (a reply's first-response time, a requeued case's place in line), and a change nobody audited
+ * must not land on a case whose machine said no. Callers that need to say why refuse themselves.
+ */
+export async function planCaseEvent(
+  deps: Pick<CaseDeps, "machine" | "routingHooks" | "transitionHooks">,
+  plan: CasePlan,
+  event: CaseEvent,
+  actor: Actor,
+  details: Record<string, unknown> = {},
+  changes: CaseChanges = {},
+): Promise<PlannedEvent> {
+  const current = plan.after;
+  const snapshot = snapshotOf(current);
+  // The case as its machine sees it (the same columns, unless an older snapshot was just upgraded).
+  const row: CaseRow = { ...current, ...caseColumnsOf(snapshot) };
+  const decision = decideCaseEvent(deps.machine, snapshot, event);
+  if (!decision.accepted) return { accepted: false, plan };
+
+  const at = new Date(event.at);
+  const next = decision.snapshot;
+  const before: Before = { row, state: snapshot.value, assigneeId: snapshot.context.assigneeId };
+  await planEffects(deps, plan, decision.effects, before, changes, at);
 
   // Joining the queue starts the case's wait, except when an offer merely came back.
-  const joinsQueue = caseStateHas(next.value, "routable") && !caseStateHas(from, "inQueue");
+  const joinsQueue = caseStateHas(next.value, "routable") && !caseStateHas(before.state, "inQueue");
   plan.set({
     ...(joinsQueue ? { enqueuedAt: at, routingStepsApplied: 0 } : {}),
     ...changes,
@@ -256,38 +265,10 @@ export async function planCaseEvent(
   });
   writeSnapshot(plan, next);
   const after = plan.after;
-
-  let audit: number | null = null;
-  if (stateChanged || assigneeChanged) {
-    audit = plan.audit({
-      type: event.type.toLowerCase(),
-      actor,
-      fromState: from,
-      toState: next.value,
-      details: {
-        ...details,
-        ...(assigneeChanged
-          ? { fromAssigneeId: previousAssigneeId, toAssigneeId: next.context.assigneeId }
-          : {}),
-      },
-      at,
-    });
-    const movedFrom = assigneeChanged ? previousAssigneeId : undefined;
-    plan.afterWrite((written, uow) =>
-      uow.emit({
-        type: "case.updated",
-        caseId: row.id,
-        state: written.case.state,
-        assigneeId: written.case.assigneeId,
-        ...(movedFrom !== undefined ? { previousAssigneeId: movedFrom } : {}),
-        case: written.case,
-        ...(context.contact ? { contactName: context.contact.name } : {}),
-      }),
-    );
-  }
+  const audit = auditTransition(plan, before, next, { event, actor, details, at });
   // Every accepted event, state change or not: an agent's reply or a customer's message moves SLA clocks.
   for (const hook of deps.transitionHooks ?? [])
-    await hook({ before: row, after, event, audit, at, context }, plan);
+    await hook({ before: row, after, event, audit, at, context: plan.context }, plan);
   return { accepted: true, plan };
 }
 

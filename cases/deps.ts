@@ -2,7 +2,7 @@
 import type { CountryCode } from "libphonenumber-js";
 import type { Db } from "../db/connect.ts";
 import type { CaseMachine, CasePolicy } from "./case-machine.ts";
-import type { ChannelSenders } from "./outbox.ts";
+import type { ChannelSenders } from "./channel-sender.ts";
 import type { CaseRoutingHooks, Clock, EventSink, RoutingTrigger, TransitionHook } from "./ports.ts";
 import type { Outbox } from "./unit-of-work.ts";
 

@@ -17,6 +17,7 @@ export {
   OPEN_STATES,
 } from "./case-queries.ts";
 export { type Actor, applyCaseEvent, type CaseRow, lockCase, writeAudit } from "./case-workflow.ts";
+export type { ChannelSender, ChannelSenders, OutboundMessage, SendResult } from "./channel-sender.ts";
 export { getContact, mergeContacts, previewMerge, resolveContact, searchContacts } from "./contacts.ts";
 export type { CaseDeps } from "./deps.ts";
 export { AppError, type ErrorCode, isAppError, notFound } from "./errors.ts";
@@ -29,15 +30,7 @@ export {
   ingest,
   ingestInTransaction,
 } from "./ingest.ts";
-export {
-  type ChannelSender,
-  type ChannelSenders,
-  deliverInteraction,
-  findStrandedOutbound,
-  type OutboundMessage,
-  recordDeliveryStatus,
-  type SendResult,
-} from "./outbox.ts";
+export { deliverInteraction, findStrandedOutbound, recordDeliveryStatus } from "./outbox.ts";
 export type { CaseJobs, Clock, EnqueueOptions, EventSink, JobScheduler } from "./ports.ts";
 export {
   addNote,

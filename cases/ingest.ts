@@ -17,6 +17,7 @@ import {
   type IdentityKind,
 } from "../db/schema/contacts.ts";
 import { CASE_MACHINE_VERSION, canAccept, caseColumnsOf, initialCaseSnapshot } from "./case-machine.ts";
+import { CasePlan } from "./case-plan.ts";
 import {
   type CaseContext,
   type CaseRow,
@@ -27,7 +28,7 @@ import {
   newInteraction,
   writtenFromJson,
 } from "./case-store.ts";
-import { type Actor, CasePlan, planCaseEvent, snapshotOf } from "./case-workflow.ts";
+import { type Actor, planCaseEvent, snapshotOf } from "./case-workflow.ts";
 import type { CaseDeps } from "./deps.ts";
 import { AppError } from "./errors.ts";
 import { normaliseIdentity } from "./identities.ts";

@@ -8,49 +8,10 @@ import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Tx } from "../db/connect.ts";
 import { agents } from "../db/schema/agents.ts";
 import { type Channel, cases, type DeliveryStatus, interactions } from "../db/schema/cases.ts";
+import { type ChannelSenders, outboundMessageOf } from "./channel-sender.ts";
 import type { CaseDeps } from "./deps.ts";
 import { AppError, isAppError } from "./errors.ts";
 import { type UnitOfWork, withUnitOfWork } from "./unit-of-work.ts";
-
-export interface OutboundMessage {
-  interactionId: string;
-  caseId: string;
-  caseNumber: number;
-  channel: Channel;
-  /** The customer's address on the channel (visitor id, E.164, email). */
-  to: string;
-  /** Our address the customer wrote to, if the channel has one. */
-  from: string | null;
-  subject: string;
-  body: string;
-  agent: { id: string; name: string } | null;
-  metadata: Record<string, unknown>;
-}
-
-export interface SendResult {
-  /** The provider's id for the sent message (its status callbacks refer to it). */
-  externalId?: string;
-  /** Channels that know at once that the customer has it (chat) report `delivered`. */
-  status?: "sent" | "delivered";
-  metadata?: Record<string, unknown>;
-}
-
-export interface ChannelSender {
-  /** True when sending one interaction twice cannot reach the customer twice (the channel dedupes by our id). */
-  readonly idempotent: boolean;
-  /**
-   * True when sending is handing the message over in this process (web chat's push to the
-   * visitor's widgets): it is sent right after the write that queued it, without a job.
-   */
-  readonly inline?: boolean;
-  send(message: OutboundMessage): Promise<SendResult>;
-}
-
-export type ChannelSenders = Partial<Record<Channel, ChannelSender>>;
-
-function stringOr<T>(value: unknown, fallback: T): string | T {
-  return typeof value === "string" && value.length > 0 ? value : fallback;
-}
 
 /** How far along a message is; a status callback never moves it backwards. */
 const STATUS_RANK: Record<DeliveryStatus, number> = {
@@ -166,27 +127,6 @@ async function setStatus(
     });
     return true;
   });
-}
-
-/** What a channel is given to send: the interaction in the words of its case. */
-export function outboundMessageOf(
-  interaction: typeof interactions.$inferSelect,
-  caseRow: typeof cases.$inferSelect,
-  author: { id: string; name: string } | null,
-): OutboundMessage {
-  return {
-    interactionId: interaction.id,
-    caseId: caseRow.id,
-    caseNumber: caseRow.number,
-    channel: interaction.channel,
-    // An update sent on another channel than the case's carries its own address and subject.
-    to: stringOr(interaction.metadata.to, caseRow.customerAddress),
-    from: stringOr(interaction.metadata.from, caseRow.channelAddress),
-    subject: stringOr(interaction.metadata.subject, caseRow.subject),
-    body: interaction.body,
-    agent: author,
-    metadata: interaction.metadata,
-  };
 }
 
 /**

@@ -4,8 +4,8 @@
  */
 import type { Executor } from "../db/connect.ts";
 import type { Channel, cases, Priority } from "../db/schema/cases.ts";
+import type { CasePlan } from "./case-plan.ts";
 import type { CaseContext } from "./case-store.ts";
-import type { CasePlan } from "./case-workflow.ts";
 import type { DomainEvent } from "./events.ts";
 
 export interface EnqueueOptions {

@@ -6,11 +6,11 @@ import { cases, interactions } from "../db/schema/cases.ts";
 import { contactIdentities } from "../db/schema/contacts.ts";
 import type { CaseEvent, CaseMachine } from "./case-machine.ts";
 import { canAccept } from "./case-machine.ts";
+import { CasePlan } from "./case-plan.ts";
 import { caseStateHas } from "./case-states.ts";
 import {
   type Actor,
   applyCaseEvent,
-  CasePlan,
   type CaseRow,
   changeCase,
   lockCase,

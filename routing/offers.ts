@@ -6,11 +6,11 @@
  */
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { CaseEvent } from "../cases/case-machine.ts";
+import { CasePlan } from "../cases/case-plan.ts";
 import { type CaseContext, type CaseWritten, contextFromJson } from "../cases/case-store.ts";
 import {
   type Actor,
   applyCaseEvent,
-  CasePlan,
   type CaseRow,
   decideAndWrite,
   lockCase,

@@ -7,9 +7,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, gt, inArray, sql } from "drizzle-orm";
+import { CasePlan } from "../cases/case-plan.ts";
 import { caseStateHas, stateIn } from "../cases/case-states.ts";
 import { type CaseContext, caseWriteParts, writtenFromJson } from "../cases/case-store.ts";
-import { CasePlan, type CaseRow, planCaseEvent } from "../cases/case-workflow.ts";
+import { type CaseRow, planCaseEvent } from "../cases/case-workflow.ts";
 import type { QueuedCase } from "../cases/ports.ts";
 import { publishAfterCommit, UnitOfWork } from "../cases/unit-of-work.ts";
 import type { Executor, Tx } from "../db/connect.ts";

@@ -3,7 +3,7 @@
  * after a chat or call the queue's wrap-up time keeps new offers away until it ends. Written with the
  * case's change, in the same statement.
  */
-import type { CasePlan } from "../cases/case-workflow.ts";
+import type { CasePlan } from "../cases/case-plan.ts";
 import type { Channel } from "../db/schema/cases.ts";
 import type { RoutingConfigCache } from "./config-cache.ts";
 

@@ -8,7 +8,7 @@
 import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { CaseDeps } from "../cases/deps.ts";
 import { withUnitOfWork } from "../cases/unit-of-work.ts";
-import type { Db } from "../db/connect.ts";
+import type { Db, Tx } from "../db/connect.ts";
 import { cases } from "../db/schema/cases.ts";
 import { caseSlaTargets, escalationRules, slaEvents } from "../db/schema/sla.ts";
 import type { Calendar } from "./business-calendar.ts";
@@ -23,6 +23,109 @@ export interface Flag {
   type: "at_risk" | "breached";
 }
 
+type TargetRow = typeof caseSlaTargets.$inferSelect;
+
+/** A running target the pass found at risk or breached. */
+interface Decided {
+  row: TargetRow;
+  status: Flag["type"];
+}
+
+/** Running targets whose at-risk or due time has passed, locked (skipping those another pass holds). */
+function lockDueTargets(tx: Tx, now: Date, limit: number): Promise<TargetRow[]> {
+  return tx
+    .select()
+    .from(caseSlaTargets)
+    .where(
+      or(
+        and(sql`status = 'active' and not paused`, lte(caseSlaTargets.atRiskAt, now)),
+        and(sql`status in ('active', 'at_risk') and not paused`, lte(caseSlaTargets.dueAt, now)),
+      ),
+    )
+    .orderBy(asc(caseSlaTargets.dueAt))
+    .limit(limit)
+    .for("update", { skipLocked: true });
+}
+
+/** What each due target is at `now`, keeping those to flag. Pure. */
+function decideFlags(due: TargetRow[], now: Date): Decided[] {
+  return due.flatMap((row) => {
+    const status = statusAt({ ...row, calendar: row.calendar as Calendar | null }, now) as ClockStatus;
+    return status === "at_risk" || status === "breached" ? [{ row, status }] : [];
+  });
+}
+
+/**
+ * Writes the decided statuses (one statement per kind) and their event rows; returns the flags whose
+ * event row this pass wrote (another pass may have written the same one first).
+ */
+async function writeFlags(tx: Tx, decided: Decided[], now: Date): Promise<Flag[]> {
+  const breachedIds = decided.filter((d) => d.status === "breached").map((d) => d.row.id);
+  const atRiskIds = decided.filter((d) => d.status === "at_risk").map((d) => d.row.id);
+  if (breachedIds.length)
+    await tx
+      .update(caseSlaTargets)
+      .set({ status: "breached", breachedAt: now, dueAt: null, atRiskAt: null, updatedAt: now })
+      .where(inArray(caseSlaTargets.id, breachedIds));
+  if (atRiskIds.length)
+    await tx
+      .update(caseSlaTargets)
+      .set({ status: "at_risk", atRiskAt: null, updatedAt: now })
+      .where(inArray(caseSlaTargets.id, atRiskIds));
+  const written = await tx
+    .insert(slaEvents)
+    .values(
+      decided.map(({ row, status }) => ({
+        caseId: row.caseId,
+        targetId: row.id,
+        metric: row.metric,
+        cycle: row.cycle,
+        type: status,
+        at: now,
+        details: { dueAt: row.dueAt },
+      })),
+    )
+    .onConflictDoNothing()
+    .returning({ targetId: slaEvents.targetId, type: slaEvents.type });
+  const writtenKeys = new Set(written.map((w) => `${w.targetId}:${w.type}`));
+  return decided
+    .filter(({ row, status }) => writtenKeys.has(`${row.id}:${status}`))
+    .map(({ row, status }) => ({
+      caseId: row.caseId,
+      targetId: row.id,
+      metric: row.metric,
+      cycle: row.cycle,
+      type: status,
+    }));
+}
+
+type CaseSummary = { caseId: string } & ReturnType<typeof caseSlaSummary>;
+
+/** Refreshes the cases' summary (nearest due, worst status) from all their targets, in one statement. */
+async function refreshSummaries(tx: Tx, caseIds: string[]): Promise<CaseSummary[]> {
+  const targets = await tx.select().from(caseSlaTargets).where(inArray(caseSlaTargets.caseId, caseIds));
+  const byCase = new Map<string, typeof targets>();
+  for (const target of targets) byCase.set(target.caseId, [...(byCase.get(target.caseId) ?? []), target]);
+  const summaries = caseIds.map((caseId) => ({
+    caseId,
+    ...caseSlaSummary(
+      (byCase.get(caseId) ?? []).map((t) => ({ ...t, calendar: t.calendar as Calendar | null })),
+    ),
+  }));
+  const values = sql.join(
+    summaries.map(
+      (s) =>
+        sql`(${s.caseId}::uuid, ${s.slaDueAt ? s.slaDueAt.toISOString() : null}::timestamptz, ${s.slaStatus}::text)`,
+    ),
+    sql`, `,
+  );
+  await tx.execute(
+    sql`update cases set sla_due_at = v.due_at, sla_status = v.status
+        from (values ${values}) as v(id, due_at, status) where cases.id = v.id`,
+  );
+  return summaries;
+}
+
 /** One pass: flags up to `limit` targets; returns what it flagged (for escalation). */
 export async function sweepSla(
   deps: Pick<CaseDeps, "db" | "clock" | "events" | "jobs">,
@@ -30,85 +133,14 @@ export async function sweepSla(
 ): Promise<Flag[]> {
   const now = deps.clock();
   return withUnitOfWork(deps, async (tx, uow) => {
-    const due = await tx
-      .select()
-      .from(caseSlaTargets)
-      .where(
-        or(
-          and(sql`status = 'active' and not paused`, lte(caseSlaTargets.atRiskAt, now)),
-          and(sql`status in ('active', 'at_risk') and not paused`, lte(caseSlaTargets.dueAt, now)),
-        ),
-      )
-      .orderBy(asc(caseSlaTargets.dueAt))
-      .limit(limit)
-      .for("update", { skipLocked: true });
     // Decide in memory, then write each kind of change as one statement: a pass costs a handful of
     // round trips whatever the number of rows it flags.
-    const decided = due.flatMap((row) => {
-      const status = statusAt({ ...row, calendar: row.calendar as Calendar | null }, now) as ClockStatus;
-      return status === "at_risk" || status === "breached" ? [{ row, status }] : [];
-    });
+    const decided = decideFlags(await lockDueTargets(tx, now, limit), now);
     if (!decided.length) return [];
-    const breachedIds = decided.filter((d) => d.status === "breached").map((d) => d.row.id);
-    const atRiskIds = decided.filter((d) => d.status === "at_risk").map((d) => d.row.id);
-    if (breachedIds.length)
-      await tx
-        .update(caseSlaTargets)
-        .set({ status: "breached", breachedAt: now, dueAt: null, atRiskAt: null, updatedAt: now })
-        .where(inArray(caseSlaTargets.id, breachedIds));
-    if (atRiskIds.length)
-      await tx
-        .update(caseSlaTargets)
-        .set({ status: "at_risk", atRiskAt: null, updatedAt: now })
-        .where(inArray(caseSlaTargets.id, atRiskIds));
-    const written = await tx
-      .insert(slaEvents)
-      .values(
-        decided.map(({ row, status }) => ({
-          caseId: row.caseId,
-          targetId: row.id,
-          metric: row.metric,
-          cycle: row.cycle,
-          type: status,
-          at: now,
-          details: { dueAt: row.dueAt },
-        })),
-      )
-      .onConflictDoNothing()
-      .returning({ targetId: slaEvents.targetId, type: slaEvents.type });
-    const writtenKeys = new Set(written.map((w) => `${w.targetId}:${w.type}`));
-    const flags: Flag[] = decided
-      .filter(({ row, status }) => writtenKeys.has(`${row.id}:${status}`))
-      .map(({ row, status }) => ({
-        caseId: row.caseId,
-        targetId: row.id,
-        metric: row.metric,
-        cycle: row.cycle,
-        type: status as Flag["type"],
-      }));
-    // Refresh the flagged cases' summary (nearest due, worst status).
+    const flags = await writeFlags(tx, decided, now);
     const caseIds = [...new Set(flags.map((f) => f.caseId))];
     if (!caseIds.length) return flags;
-    const targets = await tx.select().from(caseSlaTargets).where(inArray(caseSlaTargets.caseId, caseIds));
-    const byCase = new Map<string, typeof targets>();
-    for (const target of targets) byCase.set(target.caseId, [...(byCase.get(target.caseId) ?? []), target]);
-    const summaries = caseIds.map((caseId) => ({
-      caseId,
-      ...caseSlaSummary(
-        (byCase.get(caseId) ?? []).map((t) => ({ ...t, calendar: t.calendar as Calendar | null })),
-      ),
-    }));
-    const values = sql.join(
-      summaries.map(
-        (s) =>
-          sql`(${s.caseId}::uuid, ${s.slaDueAt ? s.slaDueAt.toISOString() : null}::timestamptz, ${s.slaStatus}::text)`,
-      ),
-      sql`, `,
-    );
-    await tx.execute(
-      sql`update cases set sla_due_at = v.due_at, sla_status = v.status
-          from (values ${values}) as v(id, due_at, status) where cases.id = v.id`,
-    );
+    const summaries = await refreshSummaries(tx, caseIds);
     for (const summary of summaries)
       for (const flag of flags.filter((f) => f.caseId === summary.caseId))
         uow.emit({

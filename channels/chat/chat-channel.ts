@@ -6,12 +6,13 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { caseStateHas } from "../../cases/case-states.ts";
+import type { ChannelSender } from "../../cases/channel-sender.ts";
 import { resolveContact } from "../../cases/contacts.ts";
 import type { CaseDeps } from "../../cases/deps.ts";
 import { AppError } from "../../cases/errors.ts";
 import { normaliseIdentity } from "../../cases/identities.ts";
 import { ingest } from "../../cases/ingest.ts";
-import { type ChannelSender, recordDeliveryStatus } from "../../cases/outbox.ts";
+import { recordDeliveryStatus } from "../../cases/outbox.ts";
 import { withUnitOfWork } from "../../cases/unit-of-work.ts";
 import { agents } from "../../db/schema/agents.ts";
 import { cases, interactions } from "../../db/schema/cases.ts";

@@ -4,7 +4,7 @@
  * latest mail, `Re: <subject> [#number]`, the agent's name beside the mailbox's, and the headers that
  * keep autoresponders from answering automatic mail.
  */
-import type { OutboundMessage } from "../../cases/outbox.ts";
+import type { OutboundMessage } from "../../cases/channel-sender.ts";
 import { textToHtml } from "./email-html.ts";
 import { replySubject, replyThreadHeaders } from "./headers.ts";
 

@@ -7,8 +7,8 @@
 import { createHash } from "node:crypto";
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import nodemailer from "nodemailer";
+import type { ChannelSender, OutboundMessage, SendResult } from "../../cases/channel-sender.ts";
 import { AppError } from "../../cases/errors.ts";
-import type { ChannelSender, OutboundMessage, SendResult } from "../../cases/outbox.ts";
 import type { Db } from "../../db/connect.ts";
 import { interactions } from "../../db/schema/cases.ts";
 import { mailboxes } from "../../db/schema/channels.ts";

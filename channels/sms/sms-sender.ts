@@ -5,8 +5,8 @@
  * the customer texted STOP must not go out after it.
  */
 import { and, eq } from "drizzle-orm";
+import type { ChannelSender, OutboundMessage } from "../../cases/channel-sender.ts";
 import { AppError } from "../../cases/errors.ts";
-import type { ChannelSender, OutboundMessage } from "../../cases/outbox.ts";
 import type { Db } from "../../db/connect.ts";
 import { contactIdentities } from "../../db/schema/contacts.ts";
 import { firstPhoneNumber } from "../twilio/phone-numbers.ts";

@@ -12,31 +12,17 @@
  */
 import { and, asc, desc, eq, gt, lt, lte } from "drizzle-orm";
 import { caseStateHas } from "../../cases/case-states.ts";
-import type { CaseContext, CaseRow, ContactRow, IdentityRow } from "../../cases/case-store.ts";
+import type { CaseContext, CaseRow } from "../../cases/case-store.ts";
 import { newInteraction, readCaseContext } from "../../cases/case-store.ts";
-import { contactTimeZones } from "../../cases/contact-time-zone.ts";
+import type { ChannelSenders } from "../../cases/channel-sender.ts";
 import type { CaseDeps } from "../../cases/deps.ts";
-import { type ChannelSenders, handOver } from "../../cases/outbox.ts";
-import type { CaseTransition, Clock, TransitionHook } from "../../cases/ports.ts";
-import { IDENTITY_KIND_OF_CHANNEL } from "../../cases/replies.ts";
+import { handOver } from "../../cases/outbox.ts";
+import type { CaseTransition, TransitionHook } from "../../cases/ports.ts";
 import { type UnitOfWork, withUnitOfWork } from "../../cases/unit-of-work.ts";
-import type { Executor } from "../../db/connect.ts";
-import { type Channel, interactions } from "../../db/schema/cases.ts";
-import {
-  caseNotifications,
-  type NotificationEvent,
-  notificationTemplates,
-} from "../../db/schema/channels.ts";
-import { nextAllowed, type QuietHours } from "./quiet-hours.ts";
-import { statusUrl } from "./status-token.ts";
-import { renderTemplate } from "./templates.ts";
-
-export interface StatusUpdateSettings {
-  publicUrl: string;
-  secret: string;
-  quietHours: QuietHours;
-  defaultTimeZone: string;
-}
+import type { Tx } from "../../db/connect.ts";
+import { interactions } from "../../db/schema/cases.ts";
+import { caseNotifications, type NotificationEvent } from "../../db/schema/channels.ts";
+import { decideUpdate, type StatusUpdateOptions, type UpdateDecision } from "./update-decision.ts";
 
 /** Which customer update a transition calls for, if any. Pure. */
 export function updateEventFor(transition: {
@@ -76,128 +62,6 @@ const updateJob = (notificationId: string, delayMs = 0, after?: string) =>
       delayMs,
     },
   ] as const;
-
-/** Enabled templates by event and channel, kept a moment: every transition may look one up. */
-export interface TemplateCache {
-  get(
-    executor: Executor,
-    event: NotificationEvent,
-    channel: Channel,
-  ): Promise<typeof notificationTemplates.$inferSelect | null>;
-  invalidate(): void;
-}
-
-export function createTemplateCache(ttlMs = 2000): TemplateCache {
-  let cached: { byKey: Map<string, typeof notificationTemplates.$inferSelect>; at: number } | undefined;
-  let generation = 0;
-  return {
-    async get(executor, event, channel) {
-      if (!cached || Date.now() - cached.at >= ttlMs) {
-        const started = generation;
-        const rows = await executor
-          .select()
-          .from(notificationTemplates)
-          .where(eq(notificationTemplates.enabled, true));
-        const byKey = new Map(rows.map((row) => [`${row.event}:${row.channel}`, row]));
-        if (started !== generation) return byKey.get(`${event}:${channel}`) ?? null;
-        cached = { byKey, at: Date.now() };
-      }
-      return cached.byKey.get(`${event}:${channel}`) ?? null;
-    },
-    invalidate() {
-      generation += 1;
-      cached = undefined;
-    },
-  };
-}
-
-export interface StatusUpdateOptions {
-  /** The channels that can send (filled in as channels are set up). */
-  senders: ChannelSenders;
-  settings: StatusUpdateSettings;
-  templates: TemplateCache;
-  clock: Clock;
-}
-
-/** What becomes of one update. */
-export type UpdateDecision =
-  | { status: "skipped"; reason: string; channel: Channel | null }
-  | { status: "held"; channel: "sms"; sendAfter: Date }
-  | { status: "send"; channel: Channel; address: string; body: string; subject: string | null };
-
-/** Where an update about this case goes: channel and address, or why it cannot go anywhere. */
-function destination(
-  caseRow: CaseRow,
-  contact: ContactRow,
-  identities: IdentityRow[],
-  senders: ChannelSenders,
-): { channel: Channel; address: string; optedOut: boolean } | { skip: string } {
-  const addressOn = (channel: Channel): { address: string; optedOut: boolean } | null => {
-    // The address the customer used on this case wins; otherwise any they have on that channel.
-    const sameKind = IDENTITY_KIND_OF_CHANNEL[channel] === IDENTITY_KIND_OF_CHANNEL[caseRow.channel];
-    const identity = identities.find(
-      (i) =>
-        i.kind === IDENTITY_KIND_OF_CHANNEL[channel] && (!sameKind || i.address === caseRow.customerAddress),
-    );
-    return identity ? { address: identity.address, optedOut: identity.optedOutAt !== null } : null;
-  };
-  // A call has no message thread: its updates go by SMS to the caller.
-  const natural: Channel = caseRow.channel === "voice" ? "sms" : caseRow.channel;
-  const preferred = contact.preferredChannel as Channel | null;
-  for (const channel of [preferred, natural]) {
-    if (!channel || !senders[channel]) continue;
-    const target = addressOn(channel);
-    if (target) return { channel, ...target };
-  }
-  return {
-    skip: senders[natural]
-      ? `no ${natural} address for this contact`
-      : `the ${natural} channel is not configured`,
-  };
-}
-
-/** Decides one update from the case as it is now: skip (and why), hold until quiet hours end, or send. */
-export async function decideUpdate(
-  options: StatusUpdateOptions,
-  input: { executor: Executor; event: NotificationEvent; context: CaseContext; caseRow: CaseRow; now: Date },
-): Promise<UpdateDecision> {
-  const { caseRow, context, now } = input;
-  const skip = (reason: string, channel: Channel | null = null) =>
-    ({ status: "skipped", reason, channel }) as const;
-  if (!context.contact) return skip("the case no longer exists");
-  // Mail that must never be answered automatically (auto-replies, bounces, lists) gets no update.
-  if (context.lastInbound?.noAutoReply === true)
-    return skip(
-      `the customer's message must not be answered automatically (${context.lastInbound.loopReason ?? "auto-submitted"})`,
-    );
-  const target = destination(caseRow, context.contact, context.identities, options.senders);
-  if ("skip" in target) return skip(target.skip);
-  if (target.optedOut)
-    return skip(`${target.address} opted out of ${target.channel} messages`, target.channel);
-  const template = await options.templates.get(input.executor, input.event, target.channel);
-  if (!template) return skip(`no enabled ${input.event} template for ${target.channel}`, target.channel);
-  if (target.channel === "sms") {
-    const zones = await contactTimeZones({
-      timeZone: context.contact.timeZone,
-      phone: target.address,
-      fallback: options.settings.defaultTimeZone,
-    });
-    const allowedAt = nextAllowed(now, zones, options.settings.quietHours);
-    if (allowedAt.getTime() > now.getTime()) return { status: "held", channel: "sms", sendAfter: allowedAt };
-  }
-  const values = {
-    case: { number: caseRow.number, subject: caseRow.subject, state: caseRow.state },
-    contact: { name: context.contact.name },
-    statusUrl: statusUrl(options.settings.publicUrl, options.settings.secret, caseRow.id),
-  };
-  return {
-    status: "send",
-    channel: target.channel,
-    address: target.address,
-    body: renderTemplate(template.body, values),
-    subject: template.subject ? renderTemplate(template.subject, values) : null,
-  };
-}
 
 /** The queued outbound message an update sends. */
 function updateMessage(
@@ -317,8 +181,96 @@ export function createStatusUpdateHook(options: StatusUpdateOptions): Transition
 
 type Outcome = "sent" | "skipped" | "held" | "waiting" | "nothing";
 
+type NotificationRow = typeof caseNotifications.$inferSelect;
+
 const pendingOfCase = (caseId: string) =>
   and(eq(caseNotifications.caseId, caseId), eq(caseNotifications.status, "pending"));
+
+/** The update, locked, if it is still pending. */
+async function lockPending(tx: Tx, notificationId: string): Promise<NotificationRow | null> {
+  const [notification] = await tx
+    .select()
+    .from(caseNotifications)
+    .where(eq(caseNotifications.id, notificationId))
+    .for("update");
+  return notification?.status === "pending" ? notification : null;
+}
+
+/**
+ * Whether an earlier update of the same case is still pending: then this one waits for it, and is
+ * not due before it (the sweep leaves it alone until then).
+ */
+async function waitsBehindEarlier(tx: Tx, notification: NotificationRow): Promise<boolean> {
+  const [earlier] = await tx
+    .select({ sendAfter: caseNotifications.sendAfter })
+    .from(caseNotifications)
+    .where(
+      and(pendingOfCase(notification.caseId), lt(caseNotifications.caseEventId, notification.caseEventId)),
+    )
+    .orderBy(desc(caseNotifications.sendAfter))
+    .limit(1);
+  if (!earlier) return false;
+  if (earlier.sendAfter > notification.sendAfter)
+    await tx
+      .update(caseNotifications)
+      .set({ sendAfter: earlier.sendAfter })
+      .where(eq(caseNotifications.id, notification.id));
+  return true;
+}
+
+/** This update has its outcome: the next pending one of the case may go. */
+async function releaseNextUpdate(tx: Tx, uow: UnitOfWork, notification: NotificationRow): Promise<void> {
+  const [next] = await tx
+    .select({ id: caseNotifications.id })
+    .from(caseNotifications)
+    .where(
+      and(pendingOfCase(notification.caseId), gt(caseNotifications.caseEventId, notification.caseEventId)),
+    )
+    .orderBy(asc(caseNotifications.caseEventId))
+    .limit(1);
+  if (next) uow.schedule(...updateJob(next.id, 0, notification.id));
+}
+
+/** Decides the update again from the case as it is now. */
+async function decideNow(
+  tx: Tx,
+  options: StatusUpdateOptions,
+  notification: NotificationRow,
+  now: Date,
+): Promise<{ decision: UpdateDecision; context: CaseContext | null }> {
+  const context = await readCaseContext(tx, notification.caseId);
+  const decision = context
+    ? await decideUpdate(options, {
+        executor: tx,
+        event: notification.event,
+        context,
+        caseRow: context.row,
+        now,
+      })
+    : ({ status: "skipped", reason: "the case no longer exists", channel: null } as const);
+  return { decision, context };
+}
+
+/** Queues the update's message and marks the update sent with it. */
+async function recordSent(
+  tx: Tx,
+  notification: NotificationRow,
+  decision: Extract<UpdateDecision, { status: "send" }>,
+  now: Date,
+): Promise<typeof interactions.$inferSelect> {
+  const [message] = await tx
+    .insert(interactions)
+    .values({
+      ...updateMessage(decision, notification.event, now),
+      caseId: notification.caseId,
+    } as typeof interactions.$inferInsert)
+    .returning();
+  await tx
+    .update(caseNotifications)
+    .set({ status: "sent", channel: decision.channel, interactionId: message!.id })
+    .where(eq(caseNotifications.id, notification.id));
+  return message!;
+}
 
 /** A held or waiting update whose time has come: decided now, as at transition time. */
 export async function sendStatusUpdate(
@@ -327,88 +279,37 @@ export async function sendStatusUpdate(
   notificationId: string,
 ): Promise<Outcome> {
   return withUnitOfWork(deps, async (tx, uow) => {
-    const [notification] = await tx
-      .select()
-      .from(caseNotifications)
-      .where(eq(caseNotifications.id, notificationId))
-      .for("update");
-    if (notification?.status !== "pending") return "nothing";
-    const [earlier] = await tx
-      .select({ sendAfter: caseNotifications.sendAfter })
-      .from(caseNotifications)
-      .where(
-        and(pendingOfCase(notification.caseId), lt(caseNotifications.caseEventId, notification.caseEventId)),
-      )
-      .orderBy(desc(caseNotifications.sendAfter))
-      .limit(1);
-    if (earlier) {
-      // Not due before the one it waits for: the sweep leaves it alone until then.
-      if (earlier.sendAfter > notification.sendAfter)
-        await tx
-          .update(caseNotifications)
-          .set({ sendAfter: earlier.sendAfter })
-          .where(eq(caseNotifications.id, notification.id));
-      return "waiting";
-    }
-    const releaseNext = async () => {
-      const [next] = await tx
-        .select({ id: caseNotifications.id })
-        .from(caseNotifications)
-        .where(
-          and(
-            pendingOfCase(notification.caseId),
-            gt(caseNotifications.caseEventId, notification.caseEventId),
-          ),
-        )
-        .orderBy(asc(caseNotifications.caseEventId))
-        .limit(1);
-      if (next) uow.schedule(...updateJob(next.id, 0, notification.id));
-    };
+    const notification = await lockPending(tx, notificationId);
+    if (!notification) return "nothing";
+    if (await waitsBehindEarlier(tx, notification)) return "waiting";
     const now = deps.clock();
     if (notification.sendAfter.getTime() > now.getTime()) {
       uow.schedule(...updateJob(notification.id, notification.sendAfter.getTime() - now.getTime()));
       return "held";
     }
-    const context = await readCaseContext(tx, notification.caseId);
-    const decision = context
-      ? await decideUpdate(options, {
-          executor: tx,
-          event: notification.event,
-          context,
-          caseRow: context.row,
-          now,
-        })
-      : ({ status: "skipped", reason: "the case no longer exists", channel: null } as const);
-    if (decision.status === "held") {
-      await tx
-        .update(caseNotifications)
-        .set({ sendAfter: decision.sendAfter, channel: "sms" })
-        .where(eq(caseNotifications.id, notification.id));
-      uow.schedule(...updateJob(notification.id, decision.sendAfter.getTime() - now.getTime()));
-      return "held";
+    const { decision, context } = await decideNow(tx, options, notification, now);
+    switch (decision.status) {
+      case "held":
+        await tx
+          .update(caseNotifications)
+          .set({ sendAfter: decision.sendAfter, channel: "sms" })
+          .where(eq(caseNotifications.id, notification.id));
+        uow.schedule(...updateJob(notification.id, decision.sendAfter.getTime() - now.getTime()));
+        return "held";
+      case "skipped":
+        await tx
+          .update(caseNotifications)
+          .set({ status: "skipped", reason: decision.reason, channel: decision.channel })
+          .where(eq(caseNotifications.id, notification.id));
+        await releaseNextUpdate(tx, uow, notification);
+        return "skipped";
+      case "send": {
+        const message = await recordSent(tx, notification, decision, now);
+        await releaseNextUpdate(tx, uow, notification);
+        announce(uow, options.senders, context!.row, message);
+        return "sent";
+      }
     }
-    if (decision.status === "skipped") {
-      await tx
-        .update(caseNotifications)
-        .set({ status: "skipped", reason: decision.reason, channel: decision.channel })
-        .where(eq(caseNotifications.id, notification.id));
-      await releaseNext();
-      return "skipped";
-    }
-    const [message] = await tx
-      .insert(interactions)
-      .values({
-        ...updateMessage(decision, notification.event, now),
-        caseId: notification.caseId,
-      } as typeof interactions.$inferInsert)
-      .returning();
-    await tx
-      .update(caseNotifications)
-      .set({ status: "sent", channel: decision.channel, interactionId: message!.id })
-      .where(eq(caseNotifications.id, notification.id));
-    await releaseNext();
-    announce(uow, options.senders, context!.row, message!);
-    return "sent";
   });
 }
 

@@ -8,7 +8,7 @@ import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import type { Logger } from "pino";
 import { Server } from "socket.io";
-import type { ChannelSenders } from "../../cases/outbox.ts";
+import type { ChannelSenders } from "../../cases/channel-sender.ts";
 import type { Clock } from "../../cases/ports.ts";
 import { createChatSender } from "../../channels/chat/chat-channel.ts";
 import { createEmailSender } from "../../channels/email/email-sender.ts";

@@ -10,11 +10,9 @@ import { createCaseMachine } from "../../cases/case-machine.ts";
 import type { CaseDeps } from "../../cases/deps.ts";
 import type { DomainEvent } from "../../cases/events.ts";
 import type { RoutingTrigger } from "../../cases/ports.ts";
-import {
-  createStatusUpdateHook,
-  createTemplateCache,
-  type StatusUpdateOptions,
-} from "../../channels/status-updates/status-updates.ts";
+import { createStatusUpdateHook } from "../../channels/status-updates/status-updates.ts";
+import { createTemplateCache } from "../../channels/status-updates/template-cache.ts";
+import type { StatusUpdateOptions } from "../../channels/status-updates/update-decision.ts";
 import { AgentRegistry } from "../../routing/agent-registry.ts";
 import { createRoutingConfigCache, type RoutingConfigCache } from "../../routing/config-cache.ts";
 import { OfferTimers } from "../../routing/offer-timers.ts";
