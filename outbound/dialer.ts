@@ -98,6 +98,14 @@ export interface PassResult {
 /** A call Twilio has said nothing about this long after it should have stopped ringing is lost. */
 const LOST_AFTER_RING_MS = 5 * 60_000;
 
+/** A campaign's dials still in flight: queued, ringing or connected. */
+const openDialsOf = (campaignId: string) =>
+  and(
+    eq(dialAttempts.campaignId, campaignId),
+    eq(dialAttempts.kind, "dial"),
+    inArray(dialAttempts.status, OPEN_DIAL_STATUSES),
+  );
+
 /**
  * Calls still `queued` or `ringing` long after their ring time (a status callback that never came)
  * would hold their lines forever: they end as failed, and the record follows the retry rules.
@@ -108,9 +116,7 @@ async function expireLostCalls(tx: Tx, campaign: CampaignRow, now: Date): Promis
     .from(dialAttempts)
     .where(
       and(
-        eq(dialAttempts.campaignId, campaign.id),
-        eq(dialAttempts.kind, "dial"),
-        inArray(dialAttempts.status, OPEN_DIAL_STATUSES),
+        openDialsOf(campaign.id),
         isNull(dialAttempts.disposition),
         lte(
           dialAttempts.createdAt,
@@ -139,13 +145,7 @@ async function pacingNow(tx: Tx, campaign: typeof campaigns.$inferSelect, freeAg
   const [inFlight] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(dialAttempts)
-    .where(
-      and(
-        eq(dialAttempts.campaignId, campaign.id),
-        eq(dialAttempts.kind, "dial"),
-        inArray(dialAttempts.status, OPEN_DIAL_STATUSES),
-      ),
-    );
+    .where(openDialsOf(campaign.id));
   return linesToDial({
     mode: campaign.mode as DialMode,
     freeAgents,

@@ -107,18 +107,20 @@ export async function scheduleCallback(
   return { callback: callback!, agentId, dueAt };
 }
 
+/** A call list's record, locked for the rest of the transaction. */
+async function lockRecord(tx: Tx, recordId: string) {
+  const [record] = await tx.select().from(listRecords).where(eq(listRecords.id, recordId)).for("update");
+  if (!record) throw notFound("Record", recordId);
+  return record;
+}
+
 /**
  * The record (locked), its call waiting for a disposition (locked) and its campaign; refuses a
  * disposition the campaign does not offer, one from an agent not on the call, and a callback
  * without a time.
  */
 async function lockedDispositionTarget(tx: Tx, input: DispositionInput) {
-  const [record] = await tx
-    .select()
-    .from(listRecords)
-    .where(eq(listRecords.id, input.recordId))
-    .for("update");
-  if (!record) throw notFound("Record", input.recordId);
+  const record = await lockRecord(tx, input.recordId);
   const [attempt] = await tx
     .select()
     .from(dialAttempts)
@@ -268,12 +270,7 @@ export async function scheduleRecordCallback(
 ) {
   return deps.db.transaction(async (raw) => {
     const tx = raw as Tx;
-    const [record] = await tx
-      .select()
-      .from(listRecords)
-      .where(eq(listRecords.id, input.recordId))
-      .for("update");
-    if (!record) throw notFound("Record", input.recordId);
+    const record = await lockRecord(tx, input.recordId);
     const scheduled = await scheduleCallback(tx, deps, {
       campaignId: input.campaignId,
       record,
