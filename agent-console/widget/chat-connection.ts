@@ -62,25 +62,21 @@ export function newClientId(): string {
 
 const isError = (ack: object): ack is AckError => typeof (ack as Partial<AckError>).error === "string";
 
-export function createChatConnection(origin: string, events: ChatConnectionEvents) {
-  let socket: ChatSocket | null = null;
-  let greeted = false;
-  let profile: { name?: string; email?: string } | null = null;
-  /** Messages not yet acknowledged, in the order they were written. */
-  const outbox = new Map<string, string>();
-  const inFlight = new Set<string>();
+/** What the connection's parts share: the socket, whether it has said hello, a pending introduction. */
+interface ChatSession {
+  socket: ChatSocket | null;
+  greeted: boolean;
+  profile: { name?: string; email?: string } | null;
+}
 
-  /** One hello at a time: a second one must carry the token the first one was given. */
+/** One hello at a time: a second one must carry the token the first one was given. */
+function createGreeter(session: ChatSession, events: ChatConnectionEvents, greeted: () => void) {
   let hellos: Promise<void> = Promise.resolve();
-  function hello(): Promise<void> {
-    hellos = hellos.then(sayHello);
-    return hellos;
-  }
 
   async function sayHello(): Promise<void> {
-    const current = socket;
+    const current = session.socket;
     if (!current?.connected) return;
-    const introduce = profile;
+    const introduce = session.profile;
     const visitorToken = readToken();
     try {
       const ack = await current.timeout(ACK_TIMEOUT_MS).emitWithAck("hello", {
@@ -88,26 +84,37 @@ export function createChatConnection(origin: string, events: ChatConnectionEvent
         ...introduce,
       });
       if (isError(ack)) return;
-      if (introduce === profile) profile = null;
+      if (introduce === session.profile) session.profile = null;
       saveToken(ack.visitorToken);
-      greeted = true;
+      session.greeted = true;
       events.history(ack.history);
-      flush();
+      greeted();
     } catch {
       // No answer: the next reconnect says hello again.
     }
   }
 
+  return function hello(): Promise<void> {
+    hellos = hellos.then(sayHello);
+    return hellos;
+  };
+}
+
+/** Messages not yet acknowledged, in the order they were written, each sent once at a time. */
+function createOutbox(session: ChatSession, events: ChatConnectionEvents, hello: () => Promise<void>) {
+  const outbox = new Map<string, string>();
+  const inFlight = new Set<string>();
+
   async function deliver(clientId: string, body: string): Promise<void> {
-    const current = socket;
-    if (!current?.connected || !greeted || inFlight.has(clientId)) return;
+    const current = session.socket;
+    if (!current?.connected || !session.greeted || inFlight.has(clientId)) return;
     inFlight.add(clientId);
     try {
       const ack = await current.timeout(ACK_TIMEOUT_MS).emitWithAck("message", { body, clientId });
       if (isError(ack)) {
         // The server lost our hello (a restart, another process): introduce ourselves and retry.
         if (ack.error === "hello_first") {
-          greeted = false;
+          session.greeted = false;
           void hello();
           return;
         }
@@ -124,55 +131,79 @@ export function createChatConnection(origin: string, events: ChatConnectionEvent
     }
   }
 
-  function flush(): void {
-    for (const [clientId, body] of outbox) void deliver(clientId, body);
-  }
+  return {
+    add(clientId: string, body: string): void {
+      outbox.set(clientId, body);
+      void deliver(clientId, body);
+    },
+    flush(): void {
+      for (const [clientId, body] of outbox) void deliver(clientId, body);
+    },
+  };
+}
+
+/** The server's pushes and the socket's own connection events, passed on to the widget. */
+function listen(
+  socket: ChatSocket,
+  session: ChatSession,
+  events: ChatConnectionEvents,
+  hello: () => void,
+): void {
+  socket.on("connect", () => {
+    events.status("online");
+    session.greeted = false;
+    hello();
+  });
+  socket.on("disconnect", (reason) => {
+    session.greeted = false;
+    events.status("offline");
+    events.agentTyping(false);
+    // socket.io leaves reconnecting to us when the server hung up (as it does when it restarts).
+    if (reason === "io server disconnect") setTimeout(() => socket.connect(), 1_000 + Math.random() * 2_000);
+  });
+  socket.on("connect_error", () => events.status("offline"));
+  socket.on("message", (message) => {
+    events.message(message);
+    socket.emit("delivered", { id: message.id });
+  });
+  socket.on("typing", (signal) => {
+    if (signal.from === "agent") events.agentTyping(signal.isTyping);
+  });
+  socket.on("queue.position", (place) => events.queuePosition(place));
+}
+
+export function createChatConnection(origin: string, events: ChatConnectionEvents) {
+  const session: ChatSession = { socket: null, greeted: false, profile: null };
+  const hello = createGreeter(session, events, () => outbox.flush());
+  const outbox = createOutbox(session, events, hello);
 
   function connect(): void {
-    if (socket) return;
+    if (session.socket) return;
     events.status("connecting");
-    socket = io(`${origin}/chat`, { transports: ["websocket", "polling"], tryAllTransports: true });
-    socket.on("connect", () => {
-      events.status("online");
-      greeted = false;
-      void hello();
+    const socket: ChatSocket = io(`${origin}/chat`, {
+      transports: ["websocket", "polling"],
+      tryAllTransports: true,
     });
-    socket.on("disconnect", (reason) => {
-      greeted = false;
-      events.status("offline");
-      events.agentTyping(false);
-      // socket.io leaves reconnecting to us when the server hung up (as it does when it restarts).
-      if (reason === "io server disconnect")
-        setTimeout(() => socket?.connect(), 1_000 + Math.random() * 2_000);
-    });
-    socket.on("connect_error", () => events.status("offline"));
-    socket.on("message", (message) => {
-      events.message(message);
-      socket?.emit("delivered", { id: message.id });
-    });
-    socket.on("typing", (signal) => {
-      if (signal.from === "agent") events.agentTyping(signal.isTyping);
-    });
-    socket.on("queue.position", (place) => events.queuePosition(place));
+    session.socket = socket;
+    listen(socket, session, events, () => void hello());
   }
 
   return {
     connect,
     /** The pre-chat form: sent with the next hello (now, if connected). */
     introduce(details: { name?: string; email?: string }): void {
-      profile = details;
+      session.profile = details;
       connect();
       void hello();
     },
     send(body: string): string {
       const clientId = newClientId();
-      outbox.set(clientId, body);
       connect();
-      void deliver(clientId, body);
+      outbox.add(clientId, body);
       return clientId;
     },
     typing(isTyping: boolean): void {
-      if (greeted) socket?.volatile.emit("typing", { isTyping });
+      if (session.greeted) session.socket?.volatile.emit("typing", { isTyping });
     },
   };
 }

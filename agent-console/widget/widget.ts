@@ -4,8 +4,9 @@
  * The server is wherever this script came from. A visitor with a stored token is reconnected at
  * once and sees the conversation so far; everyone else connects on first opening the chat.
  */
-import { type ChatMessage, createChatConnection, hasConversation } from "./chat-connection.ts";
+import { createChatConnection, hasConversation } from "./chat-connection.ts";
 import { createChatView, type ViewMessage } from "./chat-view.ts";
+import { fromServer, withHistory, withSendResult } from "./message-list.ts";
 
 const TYPING_IDLE_MS = 3_000;
 /** An agent whose "stopped typing" never arrives stops counting as typing after this. */
@@ -28,41 +29,50 @@ function scriptOrigin(): string {
   return script?.src ? new URL(script.src, window.location.href).origin : window.location.origin;
 }
 
+/** The visitor's "typing" signal: sent once when typing starts, and "stopped" after a pause or on sending. */
+function visitorTypingSignal(signal: (isTyping: boolean) => void) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let typing = false;
+  function stop(): void {
+    clearTimeout(timer);
+    if (typing) {
+      typing = false;
+      signal(false);
+    }
+  }
+  function typed(): void {
+    if (!typing) {
+      typing = true;
+      signal(true);
+    }
+    clearTimeout(timer);
+    timer = setTimeout(stop, TYPING_IDLE_MS);
+  }
+  return { typed, stop };
+}
+
+/** The agent's typing line, cleared if their "stopped typing" never arrives. */
+function agentTypingLine(show: (isTyping: boolean) => void) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return (isTyping: boolean): void => {
+    clearTimeout(timer);
+    show(isTyping);
+    if (isTyping) timer = setTimeout(() => show(false), AGENT_TYPING_STALE_MS);
+  };
+}
+
 function start(origin: string): void {
   const host = document.createElement("switchboard-chat");
   document.body.append(host);
 
   let messages: ViewMessage[] = [];
-  let typingTimer: ReturnType<typeof setTimeout> | undefined;
-  let agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
-  let visitorTyping = false;
   let started = hasConversation();
-
-  const fromServer = (message: ChatMessage): ViewMessage => ({ ...message, key: message.id, status: "sent" });
   const render = () => view.render(messages);
-
-  function stopTyping(): void {
-    clearTimeout(typingTimer);
-    if (visitorTyping) {
-      visitorTyping = false;
-      connection.typing(false);
-    }
-  }
-
-  function setAgentTyping(isTyping: boolean): void {
-    clearTimeout(agentTypingTimer);
-    view.setAgentTyping(isTyping);
-    if (isTyping) agentTypingTimer = setTimeout(() => view.setAgentTyping(false), AGENT_TYPING_STALE_MS);
-  }
+  const setAgentTyping = agentTypingLine((isTyping) => view.setAgentTyping(isTyping));
 
   const connection = createChatConnection(origin, {
     history(history) {
-      // The server's history is the truth for stored messages; unsent ones stay after it, and messages
-      // of an earlier conversation that the history no longer lists stay before it.
-      const ids = new Set(history.map((m) => m.id));
-      const earlier = messages.filter((m) => m.id && !ids.has(m.id));
-      const unsent = messages.filter((m) => !m.id);
-      messages = [...earlier, ...history.map(fromServer), ...unsent];
+      messages = withHistory(messages, history);
       if (history.length) started = true;
       render();
     },
@@ -83,17 +93,11 @@ function start(origin: string): void {
       view.setStatus(status === "offline" && started ? "Connection lost. Reconnecting…" : "");
     },
     sendResult(clientId, result) {
-      messages = messages.map((m) => {
-        if (m.key !== clientId) return m;
-        return "id" in result
-          ? { ...m, id: result.id, status: "sent" as const }
-          : { ...m, status: "failed" as const, error: result.error };
-      });
-      // The same id may already be listed via a history that arrived first.
-      messages = messages.filter((m, index) => !m.id || messages.findIndex((o) => o.id === m.id) === index);
+      messages = withSendResult(messages, clientId, result);
       render();
     },
   });
+  const visitorTyping = visitorTypingSignal((isTyping) => connection.typing(isTyping));
 
   const view = createChatView(host, {
     opened() {
@@ -102,7 +106,7 @@ function start(origin: string): void {
     },
     send(body) {
       started = true;
-      stopTyping();
+      visitorTyping.stop();
       const clientId = connection.send(body);
       messages = [
         ...messages,
@@ -114,14 +118,7 @@ function start(origin: string): void {
       started = true;
       connection.introduce(details);
     },
-    typing() {
-      if (!visitorTyping) {
-        visitorTyping = true;
-        connection.typing(true);
-      }
-      clearTimeout(typingTimer);
-      typingTimer = setTimeout(stopTyping, TYPING_IDLE_MS);
-    },
+    typing: visitorTyping.typed,
   });
 
   if (started) connection.connect();

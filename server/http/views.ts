@@ -60,6 +60,12 @@ export const caseSummarySchema = z.object({
   contact: z.object({ id: z.uuid(), name: z.string().nullable() }),
 });
 
+/** A page of case summaries; `nextCursor` reads the next one. */
+export const casePageSchema = z.object({
+  items: z.array(caseSummarySchema),
+  nextCursor: z.string().nullable(),
+});
+
 export const interactionSchema = z.object({
   id: z.uuid(),
   caseId: z.uuid(),

@@ -7,6 +7,13 @@ import { rooms } from "../realtime/publisher.ts";
 import type { Services } from "../services.ts";
 import type { ZodApp } from "./zod-app.ts";
 
+/** The answer to a sign-in: the bearer token, when it expires, and who signed in. */
+export const loginAnswerSchema = z.object({
+  token: z.string(),
+  expiresAt: z.iso.datetime(),
+  agent: agentSchema.pick({ id: true, email: true, name: true, role: true }),
+});
+
 export function authRoutes(
   app: ZodApp,
   services: Pick<Services, "agentNamespace" | "auth" | "config">,
@@ -25,11 +32,7 @@ export function authRoutes(
         body: z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) }),
         response: responses(
           {
-            200: z.object({
-              token: z.string(),
-              expiresAt: z.iso.datetime(),
-              agent: agentSchema.pick({ id: true, email: true, name: true, role: true }),
-            }),
+            200: loginAnswerSchema,
           },
           [429],
         ),

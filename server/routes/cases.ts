@@ -4,7 +4,12 @@ import { addNote, addReply, CASE_ACTIONS, performAction } from "../../cases/repl
 import { CASE_STATES, type CaseState, CHANNELS, PRIORITIES } from "../../db/schema/cases.ts";
 import { currentAgent } from "../http/access.ts";
 import { idParam, responses } from "../http/schemas.ts";
-import { authoredInteractionSchema, caseDetailSchema, caseSummarySchema } from "../http/views.ts";
+import {
+  authoredInteractionSchema,
+  caseDetailSchema,
+  casePageSchema,
+  caseSummarySchema,
+} from "../http/views.ts";
 import type { Services } from "../services.ts";
 import type { ZodApp } from "./zod-app.ts";
 
@@ -96,7 +101,7 @@ function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
           cursor: z.string().max(500).optional().describe("`nextCursor` of the previous page"),
         }),
         response: responses({
-          200: z.object({ items: z.array(caseSummarySchema), nextCursor: z.string().nullable() }),
+          200: casePageSchema,
         }),
       },
     },

@@ -13,7 +13,7 @@ import { contactSchema, identitySchema } from "../http/views.ts";
 import type { Services } from "../services.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-const mergePreviewSchema = z.object({
+export const mergePreviewSchema = z.object({
   survivor: contactSchema,
   merged: contactSchema,
   identitiesMoving: z.array(identitySchema),

@@ -6,7 +6,7 @@ import { JOB_KINDS } from "../jobs/job-catalogue.ts";
 import type { Services } from "../services.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-const failedJobSchema = z.object({
+export const failedJobSchema = z.object({
   id: z.string(),
   name: z.string().describe("The job's name in the catalogue, e.g. deliver-interaction"),
   error: z.string().describe("The error's message (first line, cut short); never the payload"),
@@ -14,7 +14,7 @@ const failedJobSchema = z.object({
   attempts: z.number().int().describe("Tries made before it gave up"),
 });
 
-const queueSchema = z.object({
+export const jobQueueStatsSchema = z.object({
   queue: z.string().describe("Queue name; one queue per kind"),
   kind: z.enum(JOB_KINDS),
   concurrency: z.number().int().describe("Jobs of this queue run at once per process"),
@@ -40,7 +40,7 @@ export function jobsAdminRoutes(app: ZodApp, services: Pick<Services, "jobs">): 
           "Jobs are queued by kind (realtime, delivery, periodic, bulk), each queue with its own concurrency. " +
           `Driver: BullMQ when REDIS_URL is set (figures across all processes), in-process otherwise.`,
         response: responses({
-          200: z.object({ driver: z.enum(["in-process", "bullmq"]), queues: z.array(queueSchema) }),
+          200: z.object({ driver: z.enum(["in-process", "bullmq"]), queues: z.array(jobQueueStatsSchema) }),
         }),
       },
     },

@@ -69,7 +69,7 @@ const applyRemedyBody = z.discriminatedUnion("kind", [
   remedyAction("offer_callback"),
 ]);
 
-const staffingSchema = z.object({
+export const staffingSchema = z.object({
   queueId: z.uuid(),
   name: z.string(),
   goal: z.object({ percent: z.number(), seconds: z.number() }),

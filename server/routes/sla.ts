@@ -79,7 +79,8 @@ const ruleFields = {
 };
 const ruleSchema = z.object({ id: z.uuid(), ...ruleFields, createdAt: isoDate });
 
-const targetView = z.object({
+/** One SLA target of a case as the API shows it (GET /api/cases/:id/sla). */
+export const targetView = z.object({
   metric: z.enum(SLA_METRICS),
   cycle: z.number().int(),
   status: z.enum(SLA_STATUSES),

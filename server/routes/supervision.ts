@@ -37,7 +37,7 @@ const queueStatsSchema = z.object({
   }),
 });
 
-const agentBoardSchema = z.object({
+export const agentBoardSchema = z.object({
   id: z.uuid(),
   name: z.string(),
   email: z.string(),

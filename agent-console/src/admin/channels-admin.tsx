@@ -185,6 +185,96 @@ function PhoneNumberModal({ editor }: { editor: Editor<PhoneNumber> }) {
   );
 }
 
+type QueueOptions = ReturnType<typeof useQueueOptions>;
+
+/** The mailboxes email comes from; one set in the environment cannot be removed here. */
+function MailboxesSection({ queues }: { queues: QueueOptions }) {
+  return (
+    <CrudSection
+      level={2}
+      title="Mailboxes"
+      newLabel="New mailbox"
+      resource={resources.mailboxes}
+      skeleton={80}
+      minWidth={800}
+      mb="xl"
+      empty="No mailbox: email is off."
+      remove={{
+        label: "Remove",
+        question: (mailbox) => `Remove the mailbox ${mailbox.name}? Its cases stay.`,
+        failure: "Mailbox not removed",
+        when: (mailbox) => !mailbox.fromEnv,
+      }}
+      columns={[
+        {
+          header: "Mailbox",
+          rowHeader: true,
+          cell: (mailbox) => (
+            <TitleCell title={mailbox.name} detail={mailbox.address} off={!mailbox.enabled} />
+          ),
+        },
+        {
+          header: "Server",
+          cell: ({ imap, smtp }) => (
+            <>
+              <Text fz="xs">{imap ? `IMAP ${imap.host}:${imap.port}` : "–"}</Text>
+              <Text fz="xs">{smtp ? `SMTP ${smtp.host}:${smtp.port}` : ""}</Text>
+            </>
+          ),
+        },
+        { header: "Queue", cell: (mailbox) => queues.name(mailbox.queueId, BY_RULES) },
+        {
+          header: "Last fetch",
+          cell: ({ lastError, lastSyncAt }) => (
+            <Text fz="xs" c={lastError ? "red" : undefined}>
+              {lastError ?? (lastSyncAt ? formatTime(lastSyncAt) : "not yet")}
+            </Text>
+          ),
+        },
+      ]}
+      form={MailboxModal}
+    />
+  );
+}
+
+/** The Twilio numbers SMS and calls come to, with their voice menus. */
+function PhoneNumbersSection({ queues }: { queues: QueueOptions }) {
+  return (
+    <CrudSection
+      level={2}
+      title="Phone numbers"
+      newLabel="New phone number"
+      resource={resources.phoneNumbers}
+      skeleton={80}
+      minWidth={800}
+      empty="No phone number yet."
+      name={(phone) => phone.number}
+      remove={{
+        label: "Remove",
+        question: (phone) => `Remove ${phone.number}?`,
+        failure: "Number not removed",
+      }}
+      columns={[
+        {
+          header: "Number",
+          rowHeader: true,
+          cell: (phone) => <TitleCell title={phone.number} detail={phone.name} />,
+        },
+        { header: "Queue", cell: (phone) => queues.name(phone.queueId, BY_RULES) },
+        {
+          header: "Voice menu",
+          cell: (phone) =>
+            phone.ivr
+              .map((option) => `${option.digit}: ${option.label} → ${queues.name(option.queueId, BY_RULES)}`)
+              .join("; ") || "–",
+        },
+        { header: "Fallback phone", cell: (phone) => phone.fallbackNumber ?? "–" },
+      ]}
+      form={PhoneNumberModal}
+    />
+  );
+}
+
 export function ChannelsAdmin() {
   const queues = useQueueOptions();
 
@@ -194,84 +284,8 @@ export function ChannelsAdmin() {
         title="Channels"
         description="Web chat is always on. Email comes from mailboxes; SMS and calls from your Twilio numbers."
       />
-      <CrudSection
-        level={2}
-        title="Mailboxes"
-        newLabel="New mailbox"
-        resource={resources.mailboxes}
-        skeleton={80}
-        minWidth={800}
-        mb="xl"
-        empty="No mailbox: email is off."
-        remove={{
-          label: "Remove",
-          question: (mailbox) => `Remove the mailbox ${mailbox.name}? Its cases stay.`,
-          failure: "Mailbox not removed",
-          when: (mailbox) => !mailbox.fromEnv,
-        }}
-        columns={[
-          {
-            header: "Mailbox",
-            rowHeader: true,
-            cell: (mailbox) => (
-              <TitleCell title={mailbox.name} detail={mailbox.address} off={!mailbox.enabled} />
-            ),
-          },
-          {
-            header: "Server",
-            cell: ({ imap, smtp }) => (
-              <>
-                <Text fz="xs">{imap ? `IMAP ${imap.host}:${imap.port}` : "–"}</Text>
-                <Text fz="xs">{smtp ? `SMTP ${smtp.host}:${smtp.port}` : ""}</Text>
-              </>
-            ),
-          },
-          { header: "Queue", cell: (mailbox) => queues.name(mailbox.queueId, BY_RULES) },
-          {
-            header: "Last fetch",
-            cell: ({ lastError, lastSyncAt }) => (
-              <Text fz="xs" c={lastError ? "red" : undefined}>
-                {lastError ?? (lastSyncAt ? formatTime(lastSyncAt) : "not yet")}
-              </Text>
-            ),
-          },
-        ]}
-        form={MailboxModal}
-      />
-      <CrudSection
-        level={2}
-        title="Phone numbers"
-        newLabel="New phone number"
-        resource={resources.phoneNumbers}
-        skeleton={80}
-        minWidth={800}
-        empty="No phone number yet."
-        name={(phone) => phone.number}
-        remove={{
-          label: "Remove",
-          question: (phone) => `Remove ${phone.number}?`,
-          failure: "Number not removed",
-        }}
-        columns={[
-          {
-            header: "Number",
-            rowHeader: true,
-            cell: (phone) => <TitleCell title={phone.number} detail={phone.name} />,
-          },
-          { header: "Queue", cell: (phone) => queues.name(phone.queueId, BY_RULES) },
-          {
-            header: "Voice menu",
-            cell: (phone) =>
-              phone.ivr
-                .map(
-                  (option) => `${option.digit}: ${option.label} → ${queues.name(option.queueId, BY_RULES)}`,
-                )
-                .join("; ") || "–",
-          },
-          { header: "Fallback phone", cell: (phone) => phone.fallbackNumber ?? "–" },
-        ]}
-        form={PhoneNumberModal}
-      />
+      <MailboxesSection queues={queues} />
+      <PhoneNumbersSection queues={queues} />
     </>
   );
 }

@@ -1,22 +1,20 @@
-/** Headers, fields and small editors the admin forms share: skill levels, a business-hours calendar, lists. */
+/** Headers, fields and small editors the admin forms share: skill levels, lists, ordering. */
 import {
   ActionIcon,
   Button,
-  Checkbox,
   Code,
   Group,
   NumberInput,
   Select,
   Stack,
   Switch,
-  TagsInput,
   Text,
   TextInput,
   Title,
 } from "@mantine/core";
 import type { ReactNode } from "react";
 import { CHANNEL_LABEL } from "../lib/format.ts";
-import { type Calendar, CHANNELS, type Skill, type SkillRequirement } from "./types.ts";
+import { CHANNELS, type Skill, type SkillRequirement } from "./types.ts";
 
 export function SectionHeader({
   title,
@@ -257,122 +255,6 @@ export function SkillLevelsEditor({
         searchable
       />
     </FieldGroup>
-  );
-}
-
-function TimeInput({
-  label,
-  value,
-  onChange,
-}: {
-  label: string;
-  value: string;
-  onChange: (next: string) => void;
-}) {
-  return (
-    <TextInput
-      aria-label={label}
-      size="xs"
-      w={80}
-      type="time"
-      value={value}
-      onChange={(event) => onChange(event.currentTarget.value)}
-    />
-  );
-}
-
-const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-
-/** Weekly hours (one interval a day) in an IANA time zone, and holidays. Null: always open. */
-export function CalendarEditor({
-  label,
-  value,
-  onChange,
-}: {
-  label: string;
-  value: Calendar | null;
-  onChange: (next: Calendar | null) => void;
-}) {
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const setHours = (day: number, hours: Calendar["weekly"][number]) =>
-    value && onChange({ ...value, weekly: value.weekly.map((item) => (item.day === day ? hours : item)) });
-  return (
-    <Stack gap={6} role="group" aria-label={label}>
-      <Checkbox
-        label={label}
-        checked={value !== null}
-        onChange={(event) =>
-          onChange(
-            event.currentTarget.checked
-              ? {
-                  timeZone: zone,
-                  weekly: [1, 2, 3, 4, 5].map((day) => ({ day, start: "09:00", end: "17:00" })),
-                  holidays: [],
-                }
-              : null,
-          )
-        }
-      />
-      {value ? (
-        <>
-          <TextInput
-            label="Time zone"
-            description="IANA name, e.g. Europe/Berlin"
-            size="xs"
-            w={240}
-            value={value.timeZone}
-            onChange={(event) => onChange({ ...value, timeZone: event.currentTarget.value })}
-          />
-          {DAYS.map((dayName, day) => {
-            const hours = value.weekly.find((item) => item.day === day);
-            const others = value.weekly.filter((item) => item.day !== day);
-            return (
-              <Group key={dayName} gap="xs" wrap="nowrap">
-                <Checkbox
-                  w={120}
-                  label={dayName}
-                  checked={!!hours}
-                  onChange={(event) =>
-                    onChange({
-                      ...value,
-                      weekly: event.currentTarget.checked
-                        ? [...others, { day, start: "09:00", end: "17:00" }].sort((a, b) => a.day - b.day)
-                        : others,
-                    })
-                  }
-                />
-                {hours ? (
-                  <>
-                    <TimeInput
-                      label={`${dayName} opens`}
-                      value={hours.start}
-                      onChange={(start) => setHours(day, { ...hours, start })}
-                    />
-                    <Text fz="xs">to</Text>
-                    <TimeInput
-                      label={`${dayName} closes`}
-                      value={hours.end}
-                      onChange={(end) => setHours(day, { ...hours, end })}
-                    />
-                  </>
-                ) : (
-                  <Text fz="xs" c="dimmed">
-                    closed
-                  </Text>
-                )}
-              </Group>
-            );
-          })}
-          <TagsInput
-            label="Holidays"
-            description="YYYY-MM-DD, or MM-DD for every year; Enter after each"
-            size="xs"
-            value={value.holidays}
-            onChange={(holidays) => onChange({ ...value, holidays })}
-          />
-        </>
-      ) : null}
-    </Stack>
   );
 }
 

@@ -101,6 +101,69 @@ function FailedJobs({ queue }: { queue: JobQueueStats }) {
   );
 }
 
+/** Every queue's concurrency, counts and oldest waiting job. */
+function QueuesTable({ queues, pending }: { queues: JobQueueStats[]; pending: boolean }) {
+  return (
+    <Paper withBorder radius="md">
+      <DataTable<JobQueueStats>
+        items={queues}
+        pending={pending}
+        skeleton={180}
+        label="Job queues"
+        minWidth={760}
+        rowKey={(queue) => queue.queue}
+        rowProps={(queue) => ({ "data-testid": "job-queue", "data-queue": queue.queue })}
+        columns={[
+          {
+            header: "Queue",
+            rowHeader: true,
+            cell: (queue) => (
+              <div>
+                <Text fz="sm" fw={600}>
+                  {queue.queue}
+                </Text>
+                <Text fz="xs" c="dimmed">
+                  {KIND_HELP[queue.kind]}
+                </Text>
+              </div>
+            ),
+          },
+          { header: "Concurrency", align: "right", cell: (queue) => queue.concurrency },
+          { header: "Running", align: "right", cell: (queue) => queue.active },
+          { header: "Waiting", align: "right", cell: (queue) => queue.waiting },
+          { header: "Scheduled", align: "right", cell: (queue) => queue.delayed },
+          {
+            header: "Oldest waiting",
+            align: "right",
+            cell: (queue) =>
+              queue.oldestWaitingSeconds === null ? (
+                <Text fz="sm" c="dimmed">
+                  —
+                </Text>
+              ) : (
+                <Badge
+                  color={queue.oldestWaitingSeconds >= BEHIND_SECONDS ? "orange" : "gray"}
+                  variant="light"
+                >
+                  {formatDuration(queue.oldestWaitingSeconds * 1000)}
+                </Badge>
+              ),
+          },
+          {
+            header: "Failed",
+            align: "right",
+            cell: (queue) => (
+              <Badge color={queue.failed ? "red" : "gray"} variant={queue.failed ? "filled" : "light"}>
+                {queue.failed}
+              </Badge>
+            ),
+          },
+        ]}
+      />
+    </Paper>
+  );
+}
+
 export function JobsAdmin() {
   const query = useJobQueues();
   const queues = query.data?.queues ?? [];
@@ -114,63 +177,7 @@ export function JobsAdmin() {
             : ""
         } Refreshed every ${REFRESH_MS / 1000} s.`}
       />
-      <Paper withBorder radius="md">
-        <DataTable<JobQueueStats>
-          items={queues}
-          pending={query.isPending}
-          skeleton={180}
-          label="Job queues"
-          minWidth={760}
-          rowKey={(queue) => queue.queue}
-          rowProps={(queue) => ({ "data-testid": "job-queue", "data-queue": queue.queue })}
-          columns={[
-            {
-              header: "Queue",
-              rowHeader: true,
-              cell: (queue) => (
-                <div>
-                  <Text fz="sm" fw={600}>
-                    {queue.queue}
-                  </Text>
-                  <Text fz="xs" c="dimmed">
-                    {KIND_HELP[queue.kind]}
-                  </Text>
-                </div>
-              ),
-            },
-            { header: "Concurrency", align: "right", cell: (queue) => queue.concurrency },
-            { header: "Running", align: "right", cell: (queue) => queue.active },
-            { header: "Waiting", align: "right", cell: (queue) => queue.waiting },
-            { header: "Scheduled", align: "right", cell: (queue) => queue.delayed },
-            {
-              header: "Oldest waiting",
-              align: "right",
-              cell: (queue) =>
-                queue.oldestWaitingSeconds === null ? (
-                  <Text fz="sm" c="dimmed">
-                    —
-                  </Text>
-                ) : (
-                  <Badge
-                    color={queue.oldestWaitingSeconds >= BEHIND_SECONDS ? "orange" : "gray"}
-                    variant="light"
-                  >
-                    {formatDuration(queue.oldestWaitingSeconds * 1000)}
-                  </Badge>
-                ),
-            },
-            {
-              header: "Failed",
-              align: "right",
-              cell: (queue) => (
-                <Badge color={queue.failed ? "red" : "gray"} variant={queue.failed ? "filled" : "light"}>
-                  {queue.failed}
-                </Badge>
-              ),
-            },
-          ]}
-        />
-      </Paper>
+      <QueuesTable queues={queues} pending={query.isPending} />
       {queues.filter((queue) => queue.recentFailed.length).length ? (
         queues
           .filter((queue) => queue.recentFailed.length)

@@ -1,16 +1,10 @@
 /** Admin → Queues: skills required and preferred, selection policy, overflow steps, service-level goal. */
 import { Badge, Checkbox, NumberInput, Select, SimpleGrid, Switch, Textarea } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
+import { CalendarEditor } from "./calendar-editor.tsx";
 import { CrudSection, type Editor, FormShell, useEditorForm } from "./crud.tsx";
 import { TitleCell } from "./data-table.tsx";
-import {
-  CalendarEditor,
-  EntryQueueSelect,
-  ListEditor,
-  NameInput,
-  type Options,
-  SkillLevelsEditor,
-} from "./editors.tsx";
+import { EntryQueueSelect, ListEditor, NameInput, type Options, SkillLevelsEditor } from "./editors.tsx";
 import { resources, useQueueOptions, useSkills } from "./queries.ts";
 import { type OverflowStep, type Queue, type QueueInput, SELECTION_POLICIES } from "./types.ts";
 

@@ -1,10 +1,11 @@
 /** Admin → SLA: policies in the order they are tried (targets per priority, calendar) and escalation rules. */
 import { Checkbox, Group, MultiSelect, NumberInput, Select, Table, TagsInput, Text } from "@mantine/core";
 import type { Priority } from "../api/types.ts";
+import { CalendarEditor } from "./calendar-editor.tsx";
 import { type ConditionForm, conditionSummary, fromConditionForm, toConditionForm } from "./conditions.ts";
 import { CrudSection, type Editor, FormShell, useEditorForm } from "./crud.tsx";
 import { TitleCell } from "./data-table.tsx";
-import { CalendarEditor, CHANNEL_OPTIONS, EnabledSwitch, NameInput } from "./editors.tsx";
+import { CHANNEL_OPTIONS, EnabledSwitch, NameInput } from "./editors.tsx";
 import { resources, useQueueOptions } from "./queries.ts";
 import {
   type Calendar,

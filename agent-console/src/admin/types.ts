@@ -1,5 +1,7 @@
 /** The shapes the admin pages read and write (see the routes under server/routes and /docs). */
-import type { Channel, Priority } from "../api/types.ts";
+import type { failedJobSchema, jobQueueStatsSchema } from "../../../server/routes/jobs-admin.ts";
+import type { calendarSchema, overflowStepSchema } from "../../../server/routes/routing-admin.ts";
+import type { Channel, Priority, Wire } from "../api/types.ts";
 
 export const ROLES = ["agent", "supervisor", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -38,16 +40,8 @@ export interface SkillLevel extends SkillRequirement {
 export const SELECTION_POLICIES = ["longest_idle", "most_available", "least_active", "best_skill"] as const;
 export type SelectionPolicy = (typeof SELECTION_POLICIES)[number];
 
-export type OverflowStep =
-  | { action: "drop_preferred"; afterSeconds: number; skipIfNoAgents?: boolean }
-  | { action: "lower_required"; afterSeconds: number; by: number; skipIfNoAgents?: boolean }
-  | { action: "add_queue"; afterSeconds: number; queueId: string; skipIfNoAgents?: boolean };
-
-export interface Calendar {
-  timeZone: string;
-  weekly: { day: number; start: string; end: string }[];
-  holidays: string[];
-}
+export type OverflowStep = Wire<typeof overflowStepSchema>;
+export type Calendar = Wire<typeof calendarSchema>;
 
 export interface Queue {
   id: string;
@@ -210,23 +204,7 @@ export interface StatusTemplate {
 }
 
 /** One failed job as GET /api/admin/jobs lists it (no payload). */
-export interface FailedJob {
-  id: string;
-  name: string;
-  error: string;
-  failedAt: string;
-  attempts: number;
-}
+export type FailedJob = Wire<typeof failedJobSchema>;
 
 /** One job queue (one per kind of job): its backlog and recent failures. */
-export interface JobQueueStats {
-  queue: string;
-  kind: "realtime" | "delivery" | "periodic" | "bulk";
-  concurrency: number;
-  waiting: number;
-  delayed: number;
-  active: number;
-  oldestWaitingSeconds: number | null;
-  failed: number;
-  recentFailed: FailedJob[];
-}
+export type JobQueueStats = Wire<typeof jobQueueStatsSchema>;

@@ -103,6 +103,37 @@ function TemplateModal({ editor, placeholders }: { editor: Editor<StatusTemplate
   );
 }
 
+/** Turns one template on or off at once; every switch waits while one change is being saved. */
+function TemplateSwitch({
+  template,
+  toggle,
+}: {
+  template: StatusTemplate;
+  toggle: ReturnType<typeof useTemplateWrite>;
+}) {
+  return (
+    <EnabledSwitch
+      label={<VisuallyHidden>{`${templateName(template)} enabled`}</VisuallyHidden>}
+      value={template.enabled}
+      disabled={toggle.isPending || !written(template)}
+      onChange={(enabled) =>
+        toggle.mutate([putTemplate(template, { ...template, enabled })], {
+          onError: notifyError("Update not switched"),
+        })
+      }
+    />
+  );
+}
+
+/** The start of a template's text, or that nothing is sent on its channel. */
+function TemplateBody({ template }: { template: StatusTemplate }) {
+  return (
+    <Text fz="sm" c="dimmed" lineClamp={2} maw={460} fs={written(template) ? undefined : "italic"}>
+      {written(template) ? template.body : "Not written: nothing is sent on this channel."}
+    </Text>
+  );
+}
+
 /** One event's templates, a row per channel, with a switch that turns each on or off at once. */
 function EventTable({
   event,
@@ -140,18 +171,7 @@ function EventTable({
             },
             {
               header: "Enabled",
-              cell: (template) => (
-                <EnabledSwitch
-                  label={<VisuallyHidden>{`${templateName(template)} enabled`}</VisuallyHidden>}
-                  value={template.enabled}
-                  disabled={toggle.isPending || !written(template)}
-                  onChange={(enabled) =>
-                    toggle.mutate([putTemplate(template, { ...template, enabled })], {
-                      onError: notifyError("Update not switched"),
-                    })
-                  }
-                />
-              ),
+              cell: (template) => <TemplateSwitch template={template} toggle={toggle} />,
             },
             {
               header: "Subject",
@@ -160,17 +180,7 @@ function EventTable({
             },
             {
               header: "Body",
-              cell: (template) => (
-                <Text
-                  fz="sm"
-                  c="dimmed"
-                  lineClamp={2}
-                  maw={460}
-                  fs={written(template) ? undefined : "italic"}
-                >
-                  {written(template) ? template.body : "Not written: nothing is sent on this channel."}
-                </Text>
-              ),
+              cell: (template) => <TemplateBody template={template} />,
             },
             {
               header: "Actions",

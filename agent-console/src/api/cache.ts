@@ -97,7 +97,9 @@ export function applyInteractionUpdate(client: QueryClient, interaction: Interac
   client.setQueryData<CaseDetail>(queryKeys.case(interaction.caseId), (detail) => {
     if (!detail) return detail;
     const known = detail.interactions.find((item) => item.id === interaction.id);
-    if (!known) return { ...detail, interactions: [...detail.interactions, interaction] };
+    // Not shown yet: its author is not known here (null, as the case view shows one nobody wrote).
+    if (!known)
+      return { ...detail, interactions: [...detail.interactions, { ...interaction, author: null }] };
     const updated = { ...known, ...interaction, author: known.author };
     return {
       ...detail,

@@ -1,23 +1,36 @@
 /**
- * The shapes the console reads from the API and the `/agent` socket. The API's are declared here;
- * the socket's come from the protocol the server declares (`import type` only: the browser bundle
- * never pulls in server code).
+ * The shapes the console reads from the API and the `/agent` socket, as the server declares them:
+ * the API's from its response schemas (`server/http/views.ts` and the route modules), the socket's
+ * from its protocol (`server/realtime/protocol.ts`). `import type` only: the browser bundle never
+ * pulls in server code.
  */
+import type { z } from "zod";
+import type { CaseAction as ServerCaseAction } from "../../../cases/replies.ts";
+import type { SegmentCount } from "../../../channels/sms/segments.ts";
+import type { CaseState, Channel, DeliveryStatus, Priority } from "../../../db/schema/cases.ts";
+import type { SlaStatus } from "../../../db/schema/sla.ts";
+import type { errorBody } from "../../../server/http/schemas.ts";
+import type {
+  agentSchema,
+  authoredInteractionSchema,
+  caseDetailSchema,
+  casePageSchema,
+  caseSummarySchema,
+  contactSchema,
+  identitySchema,
+} from "../../../server/http/views.ts";
 import type { AgentAck, AgentPush } from "../../../server/realtime/protocol.ts";
+import type { loginAnswerSchema } from "../../../server/routes/auth.ts";
+import type { mergePreviewSchema } from "../../../server/routes/contacts.ts";
+import type { targetView } from "../../../server/routes/sla.ts";
+
+/** A response as it arrives: the schema's encoded side, so its dates are ISO strings. */
+export type Wire<Schema extends z.ZodType> = z.input<Schema>;
+
+export type { CaseState, Channel, DeliveryStatus, Priority, SlaStatus };
 
 export const PRESENCE = ["available", "away", "offline"] as const;
 export type Presence = (typeof PRESENCE)[number];
-
-export type Channel = "chat" | "email" | "sms" | "voice";
-export type Priority = "low" | "normal" | "high" | "urgent";
-export type CaseState =
-  | "new"
-  | "queued"
-  | "offered"
-  | "assigned"
-  | "waiting_on_customer"
-  | "resolved"
-  | "closed";
 
 /**
  * Every state before resolved: what `status=open` lists. The server's case machine tags them `open`
@@ -34,95 +47,23 @@ export const OPEN_STATES: readonly CaseState[] = [
 /** Closed for good: the case takes no more changes (the machine's `final` tag, kept equal the same way). */
 export const FINAL_STATES: readonly CaseState[] = ["closed"];
 
-export const CASE_ACTIONS = ["wait_on_customer", "resolve", "reopen", "close"] as const;
-export type CaseAction = (typeof CASE_ACTIONS)[number];
+/** The lifecycle actions in the order the console offers them. */
+export const CASE_ACTIONS = [
+  "wait_on_customer",
+  "resolve",
+  "reopen",
+  "close",
+] as const satisfies readonly ServerCaseAction[];
+export type CaseAction = ServerCaseAction;
 
-export type DeliveryStatus = "received" | "recorded" | "queued" | "sending" | "sent" | "delivered" | "failed";
-
-export interface Agent {
-  id: string;
-  email: string;
-  name: string;
-  role: "agent" | "supervisor" | "admin";
-  presence: Presence;
-  presenceReason: string | null;
-  /** How many cases of each channel the agent may hold at once. */
-  capacity?: Record<Channel, number>;
-}
-
-export interface LoginResponse {
-  token: string;
-  expiresAt: string;
-  agent: Pick<Agent, "id" | "email" | "name" | "role">;
-}
-
-export interface ContactRef {
-  id: string;
-  name: string | null;
-}
-
-export interface CaseSummary {
-  id: string;
-  number: number;
-  subject: string;
-  /** The disposition code the agent gave (GET /api/dispositions), if any. */
-  dispositionId: string | null;
-  state: CaseState;
-  priority: Priority;
-  channel: Channel;
-  queueId: string | null;
-  assigneeId: string | null;
-  tags: string[];
-  createdAt: string;
-  updatedAt: string;
-  lastCustomerMessageAt: string | null;
-  /** The worst state of the running SLA targets (`active`, `at_risk`, `breached`) and the nearest due time. */
-  slaStatus?: string | null;
-  slaDueAt?: string | null;
-  contact: ContactRef;
-}
-
-export interface CasePage {
-  items: CaseSummary[];
-  nextCursor: string | null;
-}
-
-export interface Interaction {
-  id: string;
-  caseId: string;
-  channel: Channel;
-  kind: "message" | "note" | "call" | "status_event";
-  direction: "inbound" | "outbound" | "internal";
-  authorAgentId: string | null;
-  body: string;
-  status: DeliveryStatus;
-  statusReason: string | null;
-  createdAt: string;
-  metadata?: Record<string, unknown>;
-  author?: { id: string; name: string } | null;
-}
-
-export interface Identity {
-  kind: "phone" | "email" | "chat";
-  address: string;
-  /** Set while the customer has opted out of messages on this address (e.g. SMS STOP). */
-  optedOutAt?: string | null;
-  optOutMethod?: string | null;
-}
-
-export interface CaseDetail extends Omit<CaseSummary, "contact"> {
-  customerAddress: string;
-  channelAddress?: string | null;
-  closedAt: string | null;
-  resolvedAt: string | null;
-  contact: ContactRef & {
-    attributes: Record<string, unknown>;
-    identities: Identity[];
-  };
-  interactions: Interaction[];
-  /** Lifecycle actions the case's state allows, as the server computed them. */
-  allowedActions: CaseAction[];
-}
+export type Agent = Wire<typeof agentSchema>;
+export type LoginResponse = Wire<typeof loginAnswerSchema>;
+export type CaseSummary = Wire<typeof caseSummarySchema>;
+export type ContactRef = CaseSummary["contact"];
+export type CasePage = Wire<typeof casePageSchema>;
+export type Interaction = Wire<typeof authoredInteractionSchema>;
+export type Identity = Wire<typeof identitySchema>;
+export type CaseDetail = Wire<typeof caseDetailSchema>;
 
 // The socket's pushes (server/realtime/protocol.ts), as they arrive.
 export type Offer = AgentPush<"offer">;
@@ -137,55 +78,16 @@ export type MentionEvent = AgentPush<"mention">;
 export type SocketAck = AgentAck<{ caseId?: string }>;
 
 /** The body of every 4xx/5xx the API answers. */
-export interface ApiErrorBody {
-  error: string;
-  message: string;
-  details?: Record<string, unknown>;
-}
+export type ApiErrorBody = Wire<typeof errorBody>;
 
-export interface Contact {
-  id: string;
-  name: string | null;
-  attributes: Record<string, unknown>;
-  mergedIntoId: string | null;
-  createdAt: string;
-}
-
-export interface ContactDetail extends Contact {
-  identities: Identity[];
-}
-
-export interface MergePreview {
-  survivor: Contact;
-  merged: Contact;
-  identitiesMoving: Identity[];
-  casesMoving: { id: string; number: number; subject: string; state: string }[];
-}
+export type Contact = Wire<typeof contactSchema>;
+export type ContactDetail = Contact & { identities: Identity[] };
+export type MergePreview = Wire<typeof mergePreviewSchema>;
 
 export interface Queue {
   id: string;
   name: string;
 }
 
-export type SlaStatus = "active" | "at_risk" | "breached" | "met" | "met_late";
-
-export interface SlaTarget {
-  metric: string;
-  cycle: number;
-  status: SlaStatus;
-  paused: boolean;
-  targetMinutes: number;
-  business: boolean;
-  elapsedMinutes: number;
-  dueAt: string | null;
-  atRiskAt: string | null;
-  metAt: string | null;
-  breachedAt: string | null;
-}
-
-export interface SmsSegments {
-  encoding: "GSM-7" | "UCS-2";
-  segments: number;
-  charactersUsed: number;
-  charactersLeftInSegment: number;
-}
+export type SlaTarget = Wire<typeof targetView>;
+export type SmsSegments = SegmentCount;

@@ -48,6 +48,74 @@ function CallRecordings({ metadata }: { metadata: Record<string, unknown> }) {
   );
 }
 
+type FromCase = { id: string; number: number } | undefined;
+
+/** A change of state, as a dimmed line across the timeline. */
+function StatusEventLine({ interaction, fromCase }: { interaction: Interaction; fromCase: FromCase }) {
+  return (
+    <div
+      className={classes.event}
+      data-testid="timeline-entry"
+      data-kind="status_event"
+      data-other-case={fromCase ? "" : undefined}
+    >
+      <Text fz="xs" c="dimmed">
+        {fromCase ? `#${fromCase.number}: ` : ""}
+        {interaction.body} · {formatTime(interaction.createdAt)}
+      </Text>
+    </div>
+  );
+}
+
+/** The bubble's content: a note or call label, the text, a call's recordings, an email's CC. */
+function EntryBubble({ interaction, side }: { interaction: Interaction; side: "customer" | "agent" }) {
+  const isNote = interaction.kind === "note";
+  const cc = Array.isArray(interaction.metadata?.cc) ? (interaction.metadata.cc as string[]) : [];
+  return (
+    <div className={classes.bubble} data-note={isNote || undefined} data-side={side}>
+      {isNote && (
+        <Text fz={11} fw={700} tt="uppercase" c="yellow.9" lts={0.4} mb={2}>
+          Internal note
+        </Text>
+      )}
+      {interaction.kind === "call" && (
+        <Text fz={11} fw={700} tt="uppercase" c="dimmed" lts={0.4} mb={2}>
+          Call
+        </Text>
+      )}
+      <Text fz="sm" className={classes.body}>
+        {interaction.body}
+      </Text>
+      {interaction.kind === "call" && interaction.metadata && (
+        <CallRecordings metadata={interaction.metadata} />
+      )}
+      {cc.length > 0 && (
+        <Text fz="xs" c="dimmed" mt={4}>
+          CC: {cc.join(", ")}
+        </Text>
+      )}
+    </div>
+  );
+}
+
+/** The link to the other case an entry of the combined timeline belongs to. */
+function OtherCaseLink({ fromCase }: { fromCase: NonNullable<FromCase> }) {
+  return (
+    <Anchor
+      href={pathOf({ name: "case", caseId: fromCase.id })}
+      fz="xs"
+      mr={4}
+      onClick={(event: MouseEvent) => {
+        if (event.metaKey || event.ctrlKey || event.shiftKey) return;
+        event.preventDefault();
+        navigate({ name: "case", caseId: fromCase.id });
+      }}
+    >
+      #{fromCase.number}
+    </Anchor>
+  );
+}
+
 export function TimelineEntry({
   interaction,
   customerName,
@@ -58,25 +126,12 @@ export function TimelineEntry({
   customerName: string;
   showChannel?: boolean;
   /** Set when the entry belongs to another of the customer's cases, shown on the combined timeline. */
-  fromCase?: { id: string; number: number } | undefined;
+  fromCase?: FromCase;
 }) {
   if (interaction.kind === "status_event")
-    return (
-      <div
-        className={classes.event}
-        data-testid="timeline-entry"
-        data-kind="status_event"
-        data-other-case={fromCase ? "" : undefined}
-      >
-        <Text fz="xs" c="dimmed">
-          {fromCase ? `#${fromCase.number}: ` : ""}
-          {interaction.body} · {formatTime(interaction.createdAt)}
-        </Text>
-      </div>
-    );
+    return <StatusEventLine interaction={interaction} fromCase={fromCase} />;
 
   const side = interaction.direction === "inbound" ? "customer" : "agent";
-  const isNote = interaction.kind === "note";
   const who = side === "customer" ? customerName : (interaction.author?.name ?? "Agent");
 
   return (
@@ -90,45 +145,10 @@ export function TimelineEntry({
       data-other-case={fromCase ? "" : undefined}
       style={fromCase ? { opacity: 0.75 } : undefined}
     >
-      <div className={classes.bubble} data-note={isNote || undefined} data-side={side}>
-        {isNote && (
-          <Text fz={11} fw={700} tt="uppercase" c="yellow.9" lts={0.4} mb={2}>
-            Internal note
-          </Text>
-        )}
-        {interaction.kind === "call" && (
-          <Text fz={11} fw={700} tt="uppercase" c="dimmed" lts={0.4} mb={2}>
-            Call
-          </Text>
-        )}
-        <Text fz="sm" className={classes.body}>
-          {interaction.body}
-        </Text>
-        {interaction.kind === "call" && interaction.metadata && (
-          <CallRecordings metadata={interaction.metadata} />
-        )}
-        {Array.isArray(interaction.metadata?.cc) && (interaction.metadata.cc as string[]).length > 0 && (
-          <Text fz="xs" c="dimmed" mt={4}>
-            CC: {(interaction.metadata.cc as string[]).join(", ")}
-          </Text>
-        )}
-      </div>
+      <EntryBubble interaction={interaction} side={side} />
       <Group gap={6} className={classes.meta} justify={side === "customer" ? "flex-start" : "flex-end"}>
         <Text component="span" fz="xs" c="dimmed">
-          {fromCase && (
-            <Anchor
-              href={pathOf({ name: "case", caseId: fromCase.id })}
-              fz="xs"
-              mr={4}
-              onClick={(event: MouseEvent) => {
-                if (event.metaKey || event.ctrlKey || event.shiftKey) return;
-                event.preventDefault();
-                navigate({ name: "case", caseId: fromCase.id });
-              }}
-            >
-              #{fromCase.number}
-            </Anchor>
-          )}
+          {fromCase && <OtherCaseLink fromCase={fromCase} />}
           {who}
           {showChannel || fromCase ? ` · ${CHANNEL_LABEL[interaction.channel]}` : ""} ·{" "}
           <time dateTime={interaction.createdAt}>{formatTime(interaction.createdAt)}</time>

@@ -6,26 +6,14 @@ import { errorMessage } from "../api/client.ts";
 import { useAgentDirectory, useMe, useQueues, useTransferCase } from "../api/queries.ts";
 import { navigate } from "../lib/router.ts";
 
-export function TransferDialog({
-  caseId,
-  opened,
-  onClose,
-}: {
-  caseId: string;
-  opened: boolean;
-  onClose(): void;
-}) {
+/** Where the case can go: any queue, or a colleague who is online. */
+function useTransferOptions(opened: boolean) {
   const queues = useQueues().data ?? [];
   const meId = useMe().data?.id;
   const agents = (useAgentDirectory(opened).data ?? []).filter(
     (agent) => agent.id !== meId && agent.presence !== "offline",
   );
-  const transfer = useTransferCase(caseId);
-  const [target, setTarget] = useState<string | null>(null);
-  const [note, setNote] = useState("");
-  const [error, setError] = useState<string | null>(null);
-
-  const options = [
+  return [
     { group: "Queues", items: queues.map((queue) => ({ value: `queue:${queue.id}`, label: queue.name })) },
     ...(agents.length
       ? [
@@ -36,27 +24,45 @@ export function TransferDialog({
         ]
       : []),
   ];
+}
+
+/** The request for a chosen option (`queue:<id>` or `agent:<id>`) and the note, if any. */
+function transferBody(target: string, note: string) {
+  const [kind, id] = target.split(":") as ["queue" | "agent", string];
+  return {
+    ...(kind === "queue" ? { toQueueId: id } : { toAgentId: id }),
+    ...(note.trim() ? { note: note.trim() } : {}),
+  };
+}
+
+export function TransferDialog({
+  caseId,
+  opened,
+  onClose,
+}: {
+  caseId: string;
+  opened: boolean;
+  onClose(): void;
+}) {
+  const options = useTransferOptions(opened);
+  const transfer = useTransferCase(caseId);
+  const [target, setTarget] = useState<string | null>(null);
+  const [note, setNote] = useState("");
+  const [error, setError] = useState<string | null>(null);
 
   function submit() {
     if (!target) return;
-    const [kind, id] = target.split(":") as ["queue" | "agent", string];
     setError(null);
-    transfer.mutate(
-      {
-        ...(kind === "queue" ? { toQueueId: id } : { toAgentId: id }),
-        ...(note.trim() ? { note: note.trim() } : {}),
+    transfer.mutate(transferBody(target, note), {
+      onSuccess: () => {
+        notifications.show({ color: "green", message: "Case transferred." });
+        onClose();
+        setTarget(null);
+        setNote("");
+        navigate({ name: "inbox" });
       },
-      {
-        onSuccess: () => {
-          notifications.show({ color: "green", message: "Case transferred." });
-          onClose();
-          setTarget(null);
-          setNote("");
-          navigate({ name: "inbox" });
-        },
-        onError: (failure) => setError(errorMessage(failure)),
-      },
-    );
+      onError: (failure) => setError(errorMessage(failure)),
+    });
   }
 
   return (

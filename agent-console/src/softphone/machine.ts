@@ -147,105 +147,138 @@ function startWrapUp(state: SoftphoneState, call: CallInfo, at: number): Softpho
   };
 }
 
-export function softphoneReducer(state: SoftphoneState, event: SoftphoneEvent): SoftphoneState {
-  switch (event.type) {
-    case "token-requested":
-      return state.line.status === "ready" ? state : { ...state, line: { status: "loading" } };
-    case "token-refused":
-      return { ...state, line: { status: "unconfigured", reason: event.reason } };
-    case "registering":
-      // A token refresh re-registers a ready line; it stays usable meanwhile.
-      return state.line.status === "ready" ? state : { ...state, line: { status: "connecting" } };
-    case "registered":
-      return {
-        ...state,
-        line: { status: "ready" },
-        notice: state.notice?.kind === "unreachable" ? null : state.notice,
-      };
-    case "unreachable":
-      // The SDK reports every failed reconnection attempt; only the first changes anything.
-      if (state.line.status === "offline" && state.line.reason === event.reason) return state;
-      return { ...state, line: { status: "offline", reason: event.reason } };
-    case "incoming":
-    case "dialing":
-      if (event.type === "incoming" && isResuming(state, event.call.caseId))
-        return { ...state, call: { phase: "ringing", call: event.call, since: event.at } };
-      if (!lineFree(state)) return state;
-      return {
-        ...state,
-        call: { phase: event.type === "incoming" ? "ringing" : "dialing", call: event.call, since: event.at },
-        wrapUp: null,
-        notice: state.notice?.kind === "call" ? null : state.notice,
-      };
-    case "accepted":
-      if (state.call.phase !== "ringing" && state.call.phase !== "dialing") return state;
-      return {
-        ...state,
-        call: {
-          phase: "active",
-          call: state.call.call,
-          answeredAt: event.at,
-          muted: false,
-          recordingPaused: false,
+const idle = (state: SoftphoneState): SoftphoneState => ({ ...state, call: { phase: "idle" }, wrapUp: null });
+
+/** How one kind of event changes the state, given that event. */
+type Handlers = {
+  [Type in SoftphoneEvent["type"]]: (
+    state: SoftphoneState,
+    event: Extract<SoftphoneEvent, { type: Type }>,
+  ) => SoftphoneState;
+};
+
+/** A call starting: ringing here or dialing out, on a free line (or the held caller coming back). */
+function callStarting(
+  state: SoftphoneState,
+  event: Extract<SoftphoneEvent, { type: "incoming" | "dialing" }>,
+) {
+  if (event.type === "incoming" && isResuming(state, event.call.caseId))
+    return { ...state, call: { phase: "ringing" as const, call: event.call, since: event.at } };
+  if (!lineFree(state)) return state;
+  return {
+    ...state,
+    call: {
+      phase: event.type === "incoming" ? ("ringing" as const) : ("dialing" as const),
+      call: event.call,
+      since: event.at,
+    },
+    wrapUp: null,
+    notice: state.notice?.kind === "call" ? null : state.notice,
+  };
+}
+
+/** The line's events: token, registration, reachability. */
+const lineHandlers: Pick<
+  Handlers,
+  "token-requested" | "token-refused" | "registering" | "registered" | "unreachable"
+> = {
+  "token-requested": (state) =>
+    state.line.status === "ready" ? state : { ...state, line: { status: "loading" } },
+  "token-refused": (state, event) => ({ ...state, line: { status: "unconfigured", reason: event.reason } }),
+  // A token refresh re-registers a ready line; it stays usable meanwhile.
+  registering: (state) =>
+    state.line.status === "ready" ? state : { ...state, line: { status: "connecting" } },
+  registered: (state) => ({
+    ...state,
+    line: { status: "ready" },
+    notice: state.notice?.kind === "unreachable" ? null : state.notice,
+  }),
+  unreachable: (state, event) =>
+    // The SDK reports every failed reconnection attempt; only the first changes anything.
+    state.line.status === "offline" && state.line.reason === event.reason
+      ? state
+      : { ...state, line: { status: "offline", reason: event.reason } },
+};
+
+/** A connected call's events: answered, muted, recording paused, held and back. */
+const connectedHandlers: Pick<Handlers, "accepted" | "muted" | "recording" | "held" | "hold-failed"> = {
+  accepted: (state, event) =>
+    state.call.phase !== "ringing" && state.call.phase !== "dialing"
+      ? state
+      : {
+          ...state,
+          call: {
+            phase: "active",
+            call: state.call.call,
+            answeredAt: event.at,
+            muted: false,
+            recordingPaused: false,
+          },
         },
-      };
-    case "muted":
-      return state.call.phase === "active"
-        ? { ...state, call: { ...state.call, muted: event.muted } }
-        : state;
-    case "recording":
-      return state.call.phase === "active"
-        ? { ...state, call: { ...state.call, recordingPaused: event.paused } }
-        : state;
-    case "held":
-      return state.call.phase === "active"
-        ? {
-            ...state,
-            call: {
-              phase: "held",
-              call: state.call.call,
-              answeredAt: state.call.answeredAt,
-              heldAt: event.at,
-            },
-          }
-        : state;
-    case "hold-failed":
-      return state.call.phase === "held"
-        ? {
-            ...state,
-            call: {
-              phase: "active",
-              call: state.call.call,
-              answeredAt: state.call.answeredAt,
-              muted: false,
-              recordingPaused: false,
-            },
-          }
-        : state;
-    case "wrap-up-known":
-      if (state.call.phase === "wrap-up")
-        return startWrapUp({ ...state, wrapUp: event.wrapUp }, state.call.call, state.call.endedAt);
-      if (state.call.phase === "idle") return state;
-      return { ...state, wrapUp: event.wrapUp };
-    case "ended":
-      // The browser leg ends when the caller is parked: the call goes on, held.
-      if (state.call.phase === "held") return state;
-      if (state.call.phase === "active") return startWrapUp(state, state.call.call, event.at);
-      // Never connected (rejected, missed, cancelled, failed): nothing to wrap up.
-      if (state.call.phase === "ringing" || state.call.phase === "dialing")
-        return { ...state, call: { phase: "idle" }, wrapUp: null };
-      return state;
-    case "tick":
-      return state.call.phase === "wrap-up" && event.at >= state.call.endsAt
-        ? { ...state, call: { phase: "idle" }, wrapUp: null }
-        : state;
-    case "wrap-up-finished":
-      return state.call.phase === "wrap-up" ? { ...state, call: { phase: "idle" }, wrapUp: null } : state;
-    case "notice":
-      return { ...state, notice: event.notice };
-    case "dismiss-notice":
-      return { ...state, notice: null };
-    case "reset":
-      return initialSoftphoneState;
-  }
+  muted: (state, event) =>
+    state.call.phase === "active" ? { ...state, call: { ...state.call, muted: event.muted } } : state,
+  recording: (state, event) =>
+    state.call.phase === "active"
+      ? { ...state, call: { ...state.call, recordingPaused: event.paused } }
+      : state,
+  held: (state, event) =>
+    state.call.phase === "active"
+      ? {
+          ...state,
+          call: { phase: "held", call: state.call.call, answeredAt: state.call.answeredAt, heldAt: event.at },
+        }
+      : state,
+  "hold-failed": (state) =>
+    state.call.phase === "held"
+      ? {
+          ...state,
+          call: {
+            phase: "active",
+            call: state.call.call,
+            answeredAt: state.call.answeredAt,
+            muted: false,
+            recordingPaused: false,
+          },
+        }
+      : state,
+};
+
+/** A call's end and its wrap-up. */
+const endingHandlers: Pick<Handlers, "wrap-up-known" | "ended" | "tick" | "wrap-up-finished"> = {
+  "wrap-up-known": (state, event) => {
+    if (state.call.phase === "wrap-up")
+      return startWrapUp({ ...state, wrapUp: event.wrapUp }, state.call.call, state.call.endedAt);
+    if (state.call.phase === "idle") return state;
+    return { ...state, wrapUp: event.wrapUp };
+  },
+  ended: (state, event) => {
+    // The browser leg ends when the caller is parked: the call goes on, held.
+    if (state.call.phase === "held") return state;
+    if (state.call.phase === "active") return startWrapUp(state, state.call.call, event.at);
+    // Never connected (rejected, missed, cancelled, failed): nothing to wrap up.
+    if (state.call.phase === "ringing" || state.call.phase === "dialing") return idle(state);
+    return state;
+  },
+  tick: (state, event) =>
+    state.call.phase === "wrap-up" && event.at >= state.call.endsAt ? idle(state) : state,
+  "wrap-up-finished": (state) => (state.call.phase === "wrap-up" ? idle(state) : state),
+};
+
+const handlers: Handlers = {
+  ...lineHandlers,
+  incoming: callStarting,
+  dialing: callStarting,
+  ...connectedHandlers,
+  ...endingHandlers,
+  notice: (state, event) => ({ ...state, notice: event.notice }),
+  "dismiss-notice": (state) => ({ ...state, notice: null }),
+  reset: () => initialSoftphoneState,
+};
+
+export function softphoneReducer(state: SoftphoneState, event: SoftphoneEvent): SoftphoneState {
+  // One handler per event type; the cast only restates that `event` is the handler's own type.
+  return (handlers[event.type] as (state: SoftphoneState, event: SoftphoneEvent) => SoftphoneState)(
+    state,
+    event,
+  );
 }

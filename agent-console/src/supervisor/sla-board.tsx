@@ -197,6 +197,58 @@ function AppliedTable({
   );
 }
 
+type BoardCase = Board["cases"][number];
+
+/** One column of the board: the breached cases, or those at risk. */
+function CaseColumn({
+  title,
+  items,
+  color,
+  now,
+  queueNames,
+  onAssign,
+}: {
+  title: "Breached" | "At risk";
+  items: BoardCase[];
+  color: "red" | "orange";
+  now: number;
+  queueNames: Map<string, string>;
+  onAssign: (target: ReassignTarget) => void;
+}) {
+  return (
+    <Paper withBorder p="md" radius="md" component="section" aria-label={`${title} cases`}>
+      <Group gap="xs" mb="sm">
+        <Title order={2} fz="md">
+          {title}
+        </Title>
+        <Badge
+          color={color}
+          variant="light"
+          data-testid={`count-${color === "red" ? "breached" : "at-risk"}`}
+        >
+          {items.length}
+        </Badge>
+      </Group>
+      <Stack gap="sm">
+        {items.map((item) => (
+          <CaseItem
+            key={item.case.id}
+            item={item}
+            now={now}
+            onAssign={onAssign}
+            queueName={item.case.queueId ? (queueNames.get(item.case.queueId) ?? "queue") : "no queue"}
+          />
+        ))}
+        {items.length === 0 ? (
+          <Text c="dimmed" fz="sm">
+            None. {title === "Breached" ? "Every open target is on time." : "Nothing is close to its target."}
+          </Text>
+        ) : null}
+      </Stack>
+    </Paper>
+  );
+}
+
 export function SlaBoard() {
   const board = useSlaBoard();
   const applied = useAppliedRemedies();
@@ -209,6 +261,7 @@ export function SlaBoard() {
   const caseNumbers = new Map(cases.map((item) => [item.case.id, item.case.number]));
   const breached = cases.filter((item) => item.case.slaStatus === "breached");
   const atRisk = cases.filter((item) => item.case.slaStatus !== "breached");
+  const column = { now, queueNames, onAssign: setAssign };
 
   return (
     <Stack gap="md">
@@ -216,55 +269,8 @@ export function SlaBoard() {
         <Skeleton h={200} />
       ) : (
         <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
-          {(
-            [
-              ["Breached", breached, "red"],
-              ["At risk", atRisk, "orange"],
-            ] as const
-          ).map(([title, items, color]) => (
-            <Paper
-              key={title}
-              withBorder
-              p="md"
-              radius="md"
-              component="section"
-              aria-label={`${title} cases`}
-            >
-              <Group gap="xs" mb="sm">
-                <Title order={2} fz="md">
-                  {title}
-                </Title>
-                <Badge
-                  color={color}
-                  variant="light"
-                  data-testid={`count-${color === "red" ? "breached" : "at-risk"}`}
-                >
-                  {items.length}
-                </Badge>
-              </Group>
-              <Stack gap="sm">
-                {items.map((item) => (
-                  <CaseItem
-                    key={item.case.id}
-                    item={item}
-                    now={now}
-                    onAssign={setAssign}
-                    queueName={
-                      item.case.queueId ? (queueNames.get(item.case.queueId) ?? "queue") : "no queue"
-                    }
-                  />
-                ))}
-                {items.length === 0 ? (
-                  <Text c="dimmed" fz="sm">
-                    None.{" "}
-                    {title === "Breached"
-                      ? "Every open target is on time."
-                      : "Nothing is close to its target."}
-                  </Text>
-                ) : null}
-              </Stack>
-            </Paper>
-          ))}
+          <CaseColumn title="Breached" items={breached} color="red" {...column} />
+          <CaseColumn title="At risk" items={atRisk} color="orange" {...column} />
         </SimpleGrid>
       )}
       {queues.length ? (

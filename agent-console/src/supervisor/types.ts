@@ -1,6 +1,9 @@
 /** What the supervisor wall reads from the API (its socket pushes are in server/realtime/protocol.ts). */
+
+import type { staffingSchema } from "../../../server/routes/sla-remedies.ts";
+import type { agentBoardSchema } from "../../../server/routes/supervision.ts";
 import type { Remedy, RemedyKind } from "../../../sla/remedies.ts";
-import type { CaseState, CaseSummary, Channel, Presence, Priority } from "../api/types.ts";
+import type { CaseSummary, Channel, SlaStatus, Wire } from "../api/types.ts";
 
 // The shapes the server sends, as the server defines them (types only: nothing of the server is bundled).
 export type { AgentState, QueueStats } from "../../../routing/queue-stats.ts";
@@ -8,17 +11,9 @@ export type { Backlog, LiveMetrics } from "../../../sla/metrics.ts";
 export type { WindowFigures as MetricsWindow } from "../../../sla/metrics-figures.ts";
 export type { Remedy, RemedyKind } from "../../../sla/remedies.ts";
 
-export interface Staffing {
-  queueId: string;
-  name: string;
-  goal: { percent: number; seconds: number };
-  load: { arrivalsPerHour: number; ahtSeconds: number; waiting: number };
-  staffed: number;
-  needed: number;
-  serviceLevel: number | null;
-}
+export type Staffing = Wire<typeof staffingSchema>;
 
-export type SlaStatus = "active" | "at_risk" | "breached" | "met" | "met_late";
+export type { SlaStatus };
 
 export interface SlaBoard {
   cases: {
@@ -46,26 +41,7 @@ export interface AppliedRemedy {
 
 export type ChannelLoad = Record<Channel, number>;
 
-export interface AgentBoardRow {
-  id: string;
-  name: string;
-  email: string;
-  role: "agent" | "supervisor" | "admin";
-  presence: Presence;
-  presenceReason: string | null;
-  presenceChangedAt: string;
-  state: "available" | "busy" | "wrap_up" | "away" | "offline";
-  capacity: ChannelLoad;
-  load: ChannelLoad;
-  cases: {
-    id: string;
-    number: number;
-    subject: string;
-    channel: Channel;
-    state: CaseState;
-    priority: Priority;
-  }[];
-}
+export type AgentBoardRow = Wire<typeof agentBoardSchema>;
 
 export interface MetricsInterval {
   queueId: string;

@@ -24,12 +24,22 @@ function storedFilters(): InboxFilters {
 /** Marks, once per page load, when the inbox first showed its rows (or that there are none). */
 let firstRowsMarked = false;
 
-export function InboxPage() {
+/** The filters, kept for the tab's session so returning from a case finds the inbox as it was. */
+function useStoredFilters() {
   const [filters, setFilters] = useState<InboxFilters>(storedFilters);
-  const query = useInboxCases(filters);
-  const presence = useMe().data?.presence;
-  const takeNext = useTakeNext();
+  useEffect(() => {
+    try {
+      sessionStorage.setItem(STORAGE_KEY, JSON.stringify(filters));
+    } catch {
+      // Storage unavailable: the filters last until reload.
+    }
+  }, [filters]);
+  return [filters, setFilters] as const;
+}
 
+/** Takes the next waiting case the agent may work, and opens it. */
+function TakeNextButton() {
+  const takeNext = useTakeNext();
   function next() {
     takeNext.mutate(undefined, {
       onSuccess: ({ case: taken }) => {
@@ -40,17 +50,44 @@ export function InboxPage() {
         notifications.show({ color: "red", title: "Nothing taken", message: errorMessage(error) }),
     });
   }
+  return (
+    <Button size="xs" variant="light" onClick={next} loading={takeNext.isPending}>
+      Take next case
+    </Button>
+  );
+}
+
+/** The heading, whether offers reach the agent, how many cases are shown, and "Take next case". */
+function InboxHeader({ count }: { count: string }) {
+  const presence = useMe().data?.presence;
+  return (
+    <Group justify="space-between" align="baseline">
+      <Group gap="sm" align="baseline">
+        <Title order={1} fz="h3">
+          Inbox
+        </Title>
+        <Text fz="sm" c={presence === "available" ? "green.8" : "dimmed"} data-testid="presence-hint">
+          {presence === "available"
+            ? "Waiting for the next conversation"
+            : "You are not receiving conversations: set yourself Available to get offers."}
+        </Text>
+      </Group>
+      <Group gap="sm">
+        <Text fz="xs" c="dimmed" aria-live="polite">
+          {count}
+        </Text>
+        <TakeNextButton />
+      </Group>
+    </Group>
+  );
+}
+
+export function InboxPage() {
+  const [filters, setFilters] = useStoredFilters();
+  const query = useInboxCases(filters);
   const cases = useMemo(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data]);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
   const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
-
-  useEffect(() => {
-    try {
-      sessionStorage.setItem(STORAGE_KEY, JSON.stringify(filters));
-    } catch {
-      // Storage unavailable: the filters last until reload.
-    }
-  }, [filters]);
 
   useEffect(() => {
     if (firstRowsMarked || !query.isSuccess) return;
@@ -63,26 +100,7 @@ export function InboxPage() {
 
   return (
     <Stack gap="sm" p="md" h="100%" style={{ minHeight: 0 }} data-testid="inbox-page">
-      <Group justify="space-between" align="baseline">
-        <Group gap="sm" align="baseline">
-          <Title order={1} fz="h3">
-            Inbox
-          </Title>
-          <Text fz="sm" c={presence === "available" ? "green.8" : "dimmed"} data-testid="presence-hint">
-            {presence === "available"
-              ? "Waiting for the next conversation"
-              : "You are not receiving conversations: set yourself Available to get offers."}
-          </Text>
-        </Group>
-        <Group gap="sm">
-          <Text fz="xs" c="dimmed" aria-live="polite">
-            {query.isSuccess ? `${cases.length}${hasNextPage ? "+" : ""} cases` : ""}
-          </Text>
-          <Button size="xs" variant="light" onClick={next} loading={takeNext.isPending}>
-            Take next case
-          </Button>
-        </Group>
-      </Group>
+      <InboxHeader count={query.isSuccess ? `${cases.length}${hasNextPage ? "+" : ""} cases` : ""} />
       <InboxFilterBar
         filters={filters}
         onChange={(patch) => setFilters((current) => ({ ...current, ...patch }))}

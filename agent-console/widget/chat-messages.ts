@@ -1,0 +1,42 @@
+/** How the widget shows its messages and the visitor's place in the queue. Text is set as text, never HTML. */
+import type { ViewMessage } from "./chat-view.ts";
+import { el } from "./dom.ts";
+
+const timeOf = (iso: string) =>
+  new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+
+/** The line under a message: why it failed, that it is sending, or its time at the end of a run. */
+function noteOf(message: ViewMessage, next: ViewMessage | undefined): string {
+  if (message.status === "failed") return `Not sent: ${message.error ?? "try again"}`;
+  if (message.status === "pending") return "Sending…";
+  return next?.from !== message.from ? timeOf(message.at) : "";
+}
+
+export function messageItem(message: ViewMessage, previous?: ViewMessage, next?: ViewMessage): HTMLLIElement {
+  const item = el("li", {
+    class: "message",
+    "data-testid": "sb-chat-message",
+    "data-from": message.from,
+    "data-status": message.status,
+  });
+  if (message.from === "agent" && (previous?.from !== "agent" || previous.agentName !== message.agentName))
+    item.append(el("span", { class: "who" }, [message.agentName ?? "Support"]));
+  item.append(el("div", { class: "text" }, [message.body]));
+  const note = noteOf(message, next);
+  if (note) item.append(el("span", { class: "note" }, [note]));
+  return item;
+}
+
+/** "You are number 3 in line (about 2 min)"; empty once an agent has the chat. */
+export function queuePlaceText(
+  place: { position: number; estimatedWaitSeconds: number | null } | null,
+): string {
+  if (!place) return "";
+  const wait =
+    place.estimatedWaitSeconds === null
+      ? ""
+      : ` (about ${Math.max(1, Math.round(place.estimatedWaitSeconds / 60))} min)`;
+  return place.position === 1
+    ? `You are next in line${wait}.`
+    : `You are number ${place.position} in line${wait}.`;
+}
