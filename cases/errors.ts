@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   CONFLICT: 409,
   ILLEGAL_ACTION: 409,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   /** A provider failed in a way that may pass: retry with backoff. */
   TEMPORARY: 503,

@@ -43,11 +43,57 @@ export function currentAgent(request: FastifyRequest): AgentRow {
   return request.agent;
 }
 
+/** Bodies a plain HTML form can send: the API never takes them (only provider webhooks do). */
+const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"];
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+function refuseForms(request: FastifyRequest): void {
+  if (!request.url.startsWith("/api/")) return;
+  const type = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  if (FORM_TYPES.includes(type))
+    throw new AppError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      `The API takes JSON bodies (content-type: application/json), not ${type}.`,
+    );
+}
+
+/**
+ * A change made with the session cookie must come from our own pages (ASVS 4.2.2): a browser says
+ * where a request comes from in `Sec-Fetch-Site` and `Origin`, and a page on another origin — another
+ * port of the same host included — is refused. Requests without either header do not come from a
+ * browser page, so they cannot ride a victim's cookie. Bearer tokens are not sent by browsers on
+ * their own and need no check.
+ */
+function assertOwnOrigin(request: FastifyRequest, publicUrl: string): void {
+  const site = request.headers["sec-fetch-site"];
+  const origin = request.headers.origin;
+  const fromElsewhere =
+    (typeof site === "string" && site !== "same-origin" && site !== "none") ||
+    (typeof origin === "string" &&
+      origin !== new URL(publicUrl).origin &&
+      !sameHost(origin, request.headers.host));
+  if (fromElsewhere)
+    throw new AppError(
+      "FORBIDDEN",
+      "A change made with the session cookie must come from Switchboard's own pages (origin refused). Integrations sign in with a bearer token.",
+    );
+}
+
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 export function installAccessControl(
   app: FastifyInstance,
   auth: AuthService,
-  options: { publicPrefixes: string[] },
+  options: { publicPrefixes: string[]; publicUrl: string },
 ): void {
+  // Before the body is read: a form is refused whatever it carries.
+  app.addHook("onRequest", async (request) => refuseForms(request));
   app.addHook("onRoute", (route) => {
     const access = (route.config as { access?: Access } | undefined)?.access;
     if (access) return;
@@ -67,6 +113,8 @@ export function installAccessControl(
     const session = token ? await auth.authenticate(token) : null;
     if (!session)
       throw new AppError("UNAUTHENTICATED", "Sign in first: send a bearer token or the session cookie.");
+    const byCookie = !/^bearer /i.test(request.headers.authorization ?? "");
+    if (byCookie && !SAFE_METHODS.has(request.method)) assertOwnOrigin(request, options.publicUrl);
     request.agent = session.agent;
     request.sessionId = session.sessionId;
     if (!hasRole(session.agent, access ?? "admin")) {

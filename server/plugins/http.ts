@@ -50,7 +50,10 @@ async function httpPlugin(app: FastifyInstance): Promise<void> {
     },
     transform: jsonSchemaTransform,
   });
-  installAccessControl(app, app.domain.auth, { publicPrefixes: ["/docs"] });
+  installAccessControl(app, app.domain.auth, {
+    publicPrefixes: ["/docs"],
+    publicUrl: app.clients.config.publicUrl,
+  });
   installInputGuards(app);
   await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
   const { metrics } = app.clients;

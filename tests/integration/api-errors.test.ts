@@ -716,6 +716,85 @@ describe("bad input on every route", () => {
     ).toBe(429);
   });
 
+  describe("requests riding the session cookie (CSRF)", () => {
+    /** Signs in as the admin and returns the session cookie the browser would hold. */
+    const adminCookie = async () => {
+      const response = await fetch(`${app.url}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "admin@example.com", password: "admin-password" }),
+      });
+      expect(response.status).toBe(200);
+      return response.headers.get("set-cookie")!.split(";")[0]!;
+    };
+    const agentCount = async () =>
+      Number(
+        (await queryRows<{ n: number }>(app.services.db, sql`select count(*)::int as n from agents`))[0]!.n,
+      );
+    const newAgent = () => ({
+      email: `csrf-${randomUUID()}@example.com`,
+      name: "Mallory",
+      password: "password123",
+      role: "admin",
+    });
+
+    it("refuses a plain HTML form posted to the API, and creates nothing", async () => {
+      const cookie = await adminCookie();
+      const before = await agentCount();
+      const response = await fetch(`${app.url}/api/agents`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+        body: new URLSearchParams(newAgent()).toString(),
+      });
+      expect(response.status).toBe(415);
+      expect(await response.json()).toMatchObject({
+        error: "unsupported_media_type",
+        message: expect.stringMatching(/JSON/),
+      });
+      expect(await agentCount()).toBe(before);
+    });
+
+    it("refuses a cookie-authenticated change from another origin or site, and creates nothing", async () => {
+      const cookie = await adminCookie();
+      const before = await agentCount();
+      const port = Number(new URL(app.url).port);
+      const foreign: Record<string, string>[] = [
+        { origin: `http://127.0.0.1:${port + 1}` },
+        { "sec-fetch-site": "same-site" },
+        { "sec-fetch-site": "cross-site", origin: "https://evil.example" },
+      ];
+      for (const headers of foreign) {
+        const response = await fetch(`${app.url}/api/agents`, {
+          method: "POST",
+          headers: { "content-type": "application/json", cookie, ...headers },
+          body: JSON.stringify(newAgent()),
+        });
+        expect(response.status, JSON.stringify(headers)).toBe(403);
+        expect(await response.json()).toMatchObject({
+          error: "forbidden",
+          message: expect.stringMatching(/origin/i),
+        });
+      }
+      expect(await agentCount()).toBe(before);
+      // From our own origin it is fine, as is a bearer token from anywhere.
+      const own = await fetch(`${app.url}/api/agents`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          cookie,
+          origin: app.url,
+          "sec-fetch-site": "same-origin",
+        },
+        body: JSON.stringify(newAgent()),
+      });
+      expect(own.status).toBe(201);
+      const bearer = await app.admin.request("POST", "/api/agents", newAgent(), {
+        origin: "https://evil.example",
+      });
+      expect(bearer.status).toBe(201);
+    });
+  });
+
   it("never returns a password hash or token hash", async () => {
     const listed = await app.admin.get("/api/agents");
     expect(JSON.stringify(listed.body)).not.toMatch(/argon2|password_?hash|tokenHash/i);
