@@ -4,10 +4,11 @@
  * with one call (sla/remedy-apply.ts); it is audited, and whether the service level recovered is
  * recorded afterwards.
  */
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
 import { caseStateHas, stateIn } from "../cases/case-states.ts";
 import type { CaseDeps } from "../cases/deps.ts";
 import { notFound } from "../cases/errors.ts";
+import type { Db } from "../db/connect.ts";
 import { agents } from "../db/schema/agents.ts";
 import { cases, type Priority } from "../db/schema/cases.ts";
 import { type AgentSnapshot, availableAgents } from "../routing/agent-snapshot.ts";
@@ -70,6 +71,16 @@ export type Remedy = RemedyAction & {
 const percent = (value: number | null | undefined) =>
   value === null || value === undefined ? "n/a" : `${Math.round(value * 100)} %`;
 const names = (list: { name: string }[]) => list.map((a) => a.name).join(list.length === 2 ? " and " : ", ");
+
+/** Open cases at risk or breached, the soonest due first: the SLA board's rows. */
+export async function flaggedCases(db: Db, limit = 50) {
+  return db
+    .select({ id: cases.id, slaStatus: cases.slaStatus, slaDueAt: cases.slaDueAt })
+    .from(cases)
+    .where(and(inArray(cases.slaStatus, ["at_risk", "breached"]), stateIn(cases.state, "open")))
+    .orderBy(asc(cases.slaDueAt))
+    .limit(limit);
+}
 
 /** Remedies for one case, best first. */
 export async function caseRemedies(
