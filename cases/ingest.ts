@@ -191,6 +191,96 @@ async function newCase(
   };
 }
 
+/**
+ * The contact the message is from: the one `sb_inbound_context` found (its name filled in if it had
+ * none), or a new one with this address. What the write must do about it goes into `argument`.
+ */
+function inboundContact(
+  message: InboundMessage,
+  address: string,
+  at: Date,
+  found: InboundFound,
+  argument: Json,
+): { contact: ContactRow; identities: IdentityRow[] } {
+  const identity = { kind: message.from.kind, address };
+  const name = message.from.name?.trim() || null;
+  if (found.contact) {
+    const contact = rowFromJson(contacts, found.contact);
+    const identities = (found.identities ?? []).map((i) => rowFromJson(contactIdentitiesTable, i));
+    if (!contact.name && name) argument.contact_name = name;
+    return { contact, identities };
+  }
+  const contact: ContactRow = {
+    id: randomUUID(),
+    name,
+    attributes: {},
+    preferredChannel: null,
+    timeZone: null,
+    mergedIntoId: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const identities: IdentityRow[] = [
+    {
+      id: randomUUID(),
+      contactId: contact.id,
+      ...identity,
+      optedOutAt: null,
+      optOutMethod: null,
+      createdAt: at,
+    },
+  ];
+  argument.new_contact = rowToJson(contacts, contact);
+  argument.identity = { kind: identity.kind, address: identity.address };
+  return { contact, identities };
+}
+
+/** The case the message continues, if its machine accepts it; else the case a new one is linked to. */
+function continuedThread(
+  deps: CaseDeps,
+  found: InboundFound,
+  messageEvent: { type: "CUSTOMER_MESSAGE"; at: number },
+): { thread: CaseContext | null; linkedCaseId: string | null } {
+  const thread = found.thread ? contextFromJson(found.thread) : null;
+  // A closed case, or one resolved longer ago than the reopen window, is not reopened: the message
+  // starts a new case linked to it.
+  if (thread && !canAccept(deps.machine, snapshotOf(thread.row), messageEvent))
+    return { thread: null, linkedCaseId: thread.row.id };
+  return { thread, linkedCaseId: null };
+}
+
+/** The inbound interaction the message becomes. */
+function inboundInteraction(message: InboundMessage, at: Date) {
+  return newInteraction({
+    channel: message.channel,
+    kind: message.kind ?? "message",
+    direction: "inbound",
+    body: message.body,
+    externalId: message.externalId,
+    status: "received",
+    metadata: { ...(message.metadata ?? {}), ...(message.subject ? { subject: message.subject } : {}) },
+    createdAt: at,
+    statusChangedAt: at,
+  });
+}
+
+/** After the write, consoles hear of the new interaction. */
+function announceInteraction(plan: CasePlan, channel: Channel): void {
+  plan.afterWrite((written, uow) => {
+    const interaction = written.interactions[0]!;
+    uow.emit({
+      type: "interaction.created",
+      caseId: written.case.id,
+      interactionId: interaction.id,
+      channel,
+      kind: interaction.kind,
+      direction: "inbound",
+      interaction,
+      assigneeId: written.case.assigneeId,
+    });
+  });
+}
+
 /** Decides what storing `message` writes, from what `sb_inbound_context` found. */
 async function decideInbound(
   executor: Executor,
@@ -200,51 +290,13 @@ async function decideInbound(
   at: Date,
   found: InboundFound,
 ): Promise<InboundDecision> {
-  const identity = { kind: message.from.kind, address };
-  const name = message.from.name?.trim() || null;
   const argument: Json = { dedupe: { channel: message.channel, external_id: message.externalId } };
-  let contact: ContactRow;
-  let identities: IdentityRow[];
-  if (found.contact) {
-    contact = rowFromJson(contacts, found.contact);
-    identities = (found.identities ?? []).map((i) => rowFromJson(contactIdentitiesTable, i));
-    if (!contact.name && name) argument.contact_name = name;
-  } else {
-    contact = {
-      id: randomUUID(),
-      name,
-      attributes: {},
-      preferredChannel: null,
-      timeZone: null,
-      mergedIntoId: null,
-      createdAt: at,
-      updatedAt: at,
-    };
-    identities = [
-      {
-        id: randomUUID(),
-        contactId: contact.id,
-        ...identity,
-        optedOutAt: null,
-        optOutMethod: null,
-        createdAt: at,
-      },
-    ];
-    argument.new_contact = rowToJson(contacts, contact);
-    argument.identity = { kind: identity.kind, address: identity.address };
-  }
+  const { contact, identities } = inboundContact(message, address, at, found, argument);
   argument.contact_id = contact.id;
   const customer: Actor = { type: "customer", id: contact.id };
   const messageEvent = { type: "CUSTOMER_MESSAGE" as const, at: at.getTime() };
 
-  let thread = found.thread ? contextFromJson(found.thread) : null;
-  let linkedCaseId: string | null = null;
-  // A closed case, or one resolved longer ago than the reopen window, is not reopened: the message
-  // starts a new case linked to it.
-  if (thread && !canAccept(deps.machine, snapshotOf(thread.row), messageEvent)) {
-    linkedCaseId = thread.row.id;
-    thread = null;
-  }
+  const { thread, linkedCaseId } = continuedThread(deps, found, messageEvent);
   const caseCreated = thread === null;
   const context =
     thread ??
@@ -270,19 +322,7 @@ async function decideInbound(
     // A new case of a known contact is opened only if no other message opened one meanwhile.
     if (found.contact && !message.thread?.strict) argument.latest_case_id = found.latest_case_id ?? null;
   }
-  plan.write.interactions.push(
-    newInteraction({
-      channel: message.channel,
-      kind: message.kind ?? "message",
-      direction: "inbound",
-      body: message.body,
-      externalId: message.externalId,
-      status: "received",
-      metadata: { ...(message.metadata ?? {}), ...(message.subject ? { subject: message.subject } : {}) },
-      createdAt: at,
-      statusChangedAt: at,
-    }),
-  );
+  plan.write.interactions.push(inboundInteraction(message, at));
   await planCaseEvent(
     deps,
     plan,
@@ -302,19 +342,7 @@ async function decideInbound(
     delete parts.set;
     parts.new_case = rowToJson(cases, row);
   }
-  plan.afterWrite((written, uow) => {
-    const interaction = written.interactions[0]!;
-    uow.emit({
-      type: "interaction.created",
-      caseId: written.case.id,
-      interactionId: interaction.id,
-      channel: message.channel,
-      kind: interaction.kind,
-      direction: "inbound",
-      interaction,
-      assigneeId: written.case.assigneeId,
-    });
-  });
+  announceInteraction(plan, message.channel);
   return { plan, argument: { ...argument, ...parts }, caseCreated };
 }
 

@@ -8,7 +8,7 @@ import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Tx } from "../db/connect.ts";
 import { agents } from "../db/schema/agents.ts";
 import { type Channel, cases, type DeliveryStatus, interactions } from "../db/schema/cases.ts";
-import { type ChannelSenders, outboundMessageOf } from "./channel-sender.ts";
+import { type ChannelSender, type ChannelSenders, outboundMessageOf } from "./channel-sender.ts";
 import type { CaseDeps } from "./deps.ts";
 import { AppError, isAppError } from "./errors.ts";
 import { type UnitOfWork, withUnitOfWork } from "./unit-of-work.ts";
@@ -178,76 +178,64 @@ export function handOver(
   });
 }
 
-export async function deliverInteraction(
+/**
+ * Claims one outbound interaction for sending, under its row lock: marks it `sending` and returns it
+ * with its case and author; or says why not (not ours to send, already on its way, waiting for an
+ * earlier message, or an attempt that crashed mid-send on a channel that cannot deduplicate).
+ */
+async function claimDelivery(tx: Tx, deps: CaseDeps, senders: ChannelSenders, interactionId: string) {
+  const [row] = await tx
+    .select({ interaction: interactions, caseRow: cases })
+    .from(interactions)
+    .innerJoin(cases, eq(cases.id, interactions.caseId))
+    .where(eq(interactions.id, interactionId))
+    .for("update", { of: interactions });
+  if (row?.interaction.direction !== "outbound" || row.interaction.kind === "note") return null;
+  const { interaction } = row;
+  const sender = senders[interaction.channel];
+  const now = deps.clock();
+  if (interaction.status === "sending") {
+    const age = now.getTime() - interaction.statusChangedAt.getTime();
+    if (age < STALE_SENDING_MS) return null;
+    if (!sender?.idempotent) return { outcome: "unknown" as const, row };
+  } else if (interaction.status !== "queued") {
+    return null;
+  }
+  // Messages on one conversation reach the customer in the order they were written: while an
+  // earlier one is still on its way this one waits, and that one's outcome releases it.
+  const [earlier] = await tx
+    .select({ id: interactions.id })
+    .from(interactions)
+    .where(
+      and(
+        undelivered(interaction.caseId, interaction.channel),
+        sql`${interactions.seq} < ${interaction.seq}`,
+      ),
+    )
+    .limit(1);
+  if (earlier) return { outcome: "waiting" as const };
+  await tx
+    .update(interactions)
+    .set({ status: "sending", attempts: sql`${interactions.attempts} + 1`, statusChangedAt: now })
+    .where(eq(interactions.id, interactionId));
+  const [author] = interaction.authorAgentId
+    ? await tx
+        .select({ id: agents.id, name: agents.name })
+        .from(agents)
+        .where(eq(agents.id, interaction.authorAgentId))
+    : [];
+  return { outcome: "claimed" as const, row, author: author ?? null };
+}
+
+/** Sends a claimed message; a failure is retried later unless it is permanent or the last attempt. */
+async function sendClaimed(
   deps: CaseDeps,
-  senders: ChannelSenders,
-  interactionId: string,
+  sender: ChannelSender,
+  claimed: Extract<Awaited<ReturnType<typeof claimDelivery>>, { outcome: "claimed" }>,
   attempt: DeliveryAttempt,
 ): Promise<DeliverOutcome> {
-  const claimed = await deps.db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ interaction: interactions, caseRow: cases })
-      .from(interactions)
-      .innerJoin(cases, eq(cases.id, interactions.caseId))
-      .where(eq(interactions.id, interactionId))
-      .for("update", { of: interactions });
-    if (row?.interaction.direction !== "outbound" || row.interaction.kind === "note") return null;
-    const { interaction } = row;
-    const sender = senders[interaction.channel];
-    const now = deps.clock();
-    if (interaction.status === "sending") {
-      const age = now.getTime() - interaction.statusChangedAt.getTime();
-      if (age < STALE_SENDING_MS) return null;
-      if (!sender?.idempotent) return { outcome: "unknown" as const, row };
-    } else if (interaction.status !== "queued") {
-      return null;
-    }
-    // Messages on one conversation reach the customer in the order they were written: while an
-    // earlier one is still on its way this one waits, and that one's outcome releases it.
-    const [earlier] = await tx
-      .select({ id: interactions.id })
-      .from(interactions)
-      .where(
-        and(
-          undelivered(interaction.caseId, interaction.channel),
-          sql`${interactions.seq} < ${interaction.seq}`,
-        ),
-      )
-      .limit(1);
-    if (earlier) return { outcome: "waiting" as const };
-    await tx
-      .update(interactions)
-      .set({ status: "sending", attempts: sql`${interactions.attempts} + 1`, statusChangedAt: now })
-      .where(eq(interactions.id, interactionId));
-    const [author] = interaction.authorAgentId
-      ? await tx
-          .select({ id: agents.id, name: agents.name })
-          .from(agents)
-          .where(eq(agents.id, interaction.authorAgentId))
-      : [];
-    return { outcome: "claimed" as const, row, author: author ?? null };
-  });
-
-  if (!claimed) return "skipped";
-  if (claimed.outcome === "waiting") return "waiting";
-  if (claimed.outcome === "unknown") {
-    await setStatus(deps, interactionId, ["sending"], "failed", {
-      reason:
-        "The server stopped while this message was being sent, so it may or may not have reached the customer. " +
-        "It was not sent again to avoid a duplicate; send it again if the customer did not get it.",
-    });
-    return "failed";
-  }
-
   const { interaction, caseRow } = claimed.row;
-  const sender = senders[interaction.channel];
-  if (!sender) {
-    await setStatus(deps, interactionId, ["sending"], "failed", {
-      reason: `The ${interaction.channel} channel is not configured on this server, so the message cannot be sent.`,
-    });
-    return "failed";
-  }
-
+  const interactionId = interaction.id;
   try {
     const result = await sender.send(outboundMessageOf(interaction, caseRow, claimed.author));
     const status = result.status ?? "sent";
@@ -269,6 +257,41 @@ export async function deliverInteraction(
     });
     throw new AppError("TEMPORARY", message);
   }
+}
+
+/**
+ * Delivers one outbound interaction (the `deliver-interaction` job): claims it, then sends it through
+ * its channel and records the outcome.
+ */
+export async function deliverInteraction(
+  deps: CaseDeps,
+  senders: ChannelSenders,
+  interactionId: string,
+  attempt: DeliveryAttempt,
+): Promise<DeliverOutcome> {
+  const claimed = await deps.db.transaction((tx) => claimDelivery(tx, deps, senders, interactionId));
+
+  if (!claimed) return "skipped";
+  if (claimed.outcome === "waiting") return "waiting";
+  if (claimed.outcome === "unknown") {
+    await setStatus(deps, interactionId, ["sending"], "failed", {
+      reason:
+        "The server stopped while this message was being sent, so it may or may not have reached the customer. " +
+        "It was not sent again to avoid a duplicate; send it again if the customer did not get it.",
+    });
+    return "failed";
+  }
+
+  const { interaction } = claimed.row;
+  const sender = senders[interaction.channel];
+  if (!sender) {
+    await setStatus(deps, interactionId, ["sending"], "failed", {
+      reason: `The ${interaction.channel} channel is not configured on this server, so the message cannot be sent.`,
+    });
+    return "failed";
+  }
+
+  return sendClaimed(deps, sender, claimed, attempt);
 }
 
 /**

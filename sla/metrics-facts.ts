@@ -91,6 +91,116 @@ interface Hold {
   workingSince: number | null;
 }
 
+/** One case's facts being gathered: where they go, the case, and its queues' settings. */
+interface FactsWalk {
+  facts: MetricsFacts;
+  history: CaseHistory;
+  settingsOf: (queueId: string | null) => QueueSettings;
+}
+
+/** What the walk over a case's events carries from one event to the next. */
+interface WalkState {
+  state: CaseState;
+  assignee: string | null;
+  lastJoin: number | null;
+  hold: Hold | null;
+  assignees: Set<string>;
+  reopened: boolean;
+  transferred: boolean;
+  resolutions: { at: number; queueId: string | null }[];
+}
+
+function markBusy(facts: MetricsFacts, agentId: string, start: number, end: number): void {
+  const spans = facts.agents.get(agentId) ?? { available: [], busy: [] };
+  facts.agents.set(agentId, spans);
+  spans.busy.push({ start, end });
+}
+
+/** The agent lets go of the case: their handle, and the wrap-up that keeps them busy after it. */
+function releaseHold(
+  { facts, history, settingsOf }: FactsWalk,
+  hold: Hold,
+  at: number,
+  queueId: string | null,
+): void {
+  if (hold.workingSince !== null) {
+    markBusy(facts, hold.agentId, hold.workingSince, at);
+    hold.workMs += at - hold.workingSince;
+  }
+  const wrapUpMs = WRAP_UP_CHANNELS.has(history.channel) ? settingsOf(queueId).wrapUpSeconds * 1000 : 0;
+  if (wrapUpMs > 0) markBusy(facts, hold.agentId, at, at + wrapUpMs);
+  facts.handles.push({
+    caseId: history.caseId,
+    queueId,
+    agentId: hold.agentId,
+    releasedAt: at,
+    workMs: hold.workMs,
+    wrapUpMs,
+  });
+}
+
+/** The queue's facts of one event: an arrival, an answer, an abandonment, a resolution. */
+function queueEventFacts(
+  { facts, history, settingsOf }: FactsWalk,
+  walk: WalkState,
+  event: AuditRow,
+  queueBefore: string | null,
+  queueAfter: string | null,
+): void {
+  const { caseId } = history;
+  const from = event.fromState ?? walk.state;
+  const to = event.toState ?? walk.state;
+  const { at } = event;
+  // An offer coming back is not a new arrival; a move to another queue while waiting is one there.
+  if ((caseStateHas(to, "routable") && !isWaiting(from)) || (event.queueChanged && isWaiting(to))) {
+    facts.arrivals.push({ caseId, queueId: queueAfter, at });
+    walk.lastJoin = at;
+  }
+  if (isWaiting(from) && isHeld(to)) {
+    const waitMs = Math.max(0, at - (walk.lastJoin ?? history.createdAt));
+    const withinTarget = waitMs <= settingsOf(queueBefore).serviceLevelSeconds * 1000;
+    facts.answers.push({ caseId, queueId: queueBefore, at, waitMs, withinTarget });
+  }
+  // An agent closing a waiting case (spam, a duplicate) did not lose a customer.
+  if (isWaiting(from) && isEnded(to) && event.actorType !== "agent")
+    facts.abandons.push({ caseId, queueId: queueBefore, at, source: "queue" });
+  if (isHeld(from) && isEnded(to)) walk.resolutions.push({ at, queueId: queueBefore });
+  if (caseStateHas(from, "resolved") && !isEnded(to)) walk.reopened = true;
+  if (event.transfer) walk.transferred = true;
+}
+
+/** Follows who holds the case, and whether they are working it, through one event. */
+function followHold(gather: FactsWalk, walk: WalkState, event: AuditRow, queueBefore: string | null): void {
+  const to = event.toState ?? walk.state;
+  const { at } = event;
+  const nextAssignee = event.assigneeChanged ? event.toAssigneeId : walk.assignee;
+  if (nextAssignee) walk.assignees.add(nextAssignee);
+  const holding = isHeld(to) && nextAssignee !== null;
+  let hold = walk.hold;
+  if (hold && (!holding || nextAssignee !== hold.agentId)) {
+    releaseHold(gather, hold, at, queueBefore);
+    hold = null;
+  }
+  if (holding && !hold) {
+    hold = {
+      agentId: nextAssignee!,
+      workMs: 0,
+      workingSince: caseStateHas(to, "agentWorking") ? at : null,
+    };
+  } else if (hold) {
+    if (!caseStateHas(to, "agentWorking") && hold.workingSince !== null) {
+      markBusy(gather.facts, hold.agentId, hold.workingSince, at);
+      hold.workMs += at - hold.workingSince;
+      hold.workingSince = null;
+    } else if (caseStateHas(to, "agentWorking") && hold.workingSince === null) {
+      hold.workingSince = at;
+    }
+  }
+  walk.hold = hold;
+  walk.state = to;
+  walk.assignee = nextAssignee;
+}
+
 /** Adds the facts of one case to `facts`. */
 export function addCaseFacts(
   facts: MetricsFacts,
@@ -99,92 +209,27 @@ export function addCaseFacts(
 ): void {
   const { before, after } = queuesAround(history);
   const { caseId } = history;
-  const busy = (agentId: string, start: number, end: number) => {
-    const spans = facts.agents.get(agentId) ?? { available: [], busy: [] };
-    facts.agents.set(agentId, spans);
-    spans.busy.push({ start, end });
+  const gather: FactsWalk = { facts, history, settingsOf };
+  const walk: WalkState = {
+    state: INITIAL_CASE_STATE,
+    assignee: null,
+    lastJoin: null,
+    hold: null,
+    assignees: new Set<string>(),
+    reopened: false,
+    transferred: false,
+    resolutions: [],
   };
-  const release = (hold: Hold, at: number, queueId: string | null) => {
-    if (hold.workingSince !== null) {
-      busy(hold.agentId, hold.workingSince, at);
-      hold.workMs += at - hold.workingSince;
-    }
-    const wrapUpMs = WRAP_UP_CHANNELS.has(history.channel) ? settingsOf(queueId).wrapUpSeconds * 1000 : 0;
-    if (wrapUpMs > 0) busy(hold.agentId, at, at + wrapUpMs);
-    facts.handles.push({
-      caseId,
-      queueId,
-      agentId: hold.agentId,
-      releasedAt: at,
-      workMs: hold.workMs,
-      wrapUpMs,
-    });
-  };
-
-  let state: CaseState = INITIAL_CASE_STATE;
-  let assignee: string | null = null;
-  let lastJoin: number | null = null;
-  let hold: Hold | null = null;
-  const assignees = new Set<string>();
-  let reopened = false;
-  let transferred = false;
-  const resolutions: { at: number; queueId: string | null }[] = [];
-
   history.events.forEach((event, i) => {
-    const from = event.fromState ?? state;
-    const to = event.toState ?? state;
-    const { at } = event;
-    const queueBefore = before[i]!;
-    const queueAfter = after[i]!;
-
-    // An offer coming back is not a new arrival; a move to another queue while waiting is one there.
-    if ((caseStateHas(to, "routable") && !isWaiting(from)) || (event.queueChanged && isWaiting(to))) {
-      facts.arrivals.push({ caseId, queueId: queueAfter, at });
-      lastJoin = at;
-    }
-    if (isWaiting(from) && isHeld(to)) {
-      const waitMs = Math.max(0, at - (lastJoin ?? history.createdAt));
-      const withinTarget = waitMs <= settingsOf(queueBefore).serviceLevelSeconds * 1000;
-      facts.answers.push({ caseId, queueId: queueBefore, at, waitMs, withinTarget });
-    }
-    // An agent closing a waiting case (spam, a duplicate) did not lose a customer.
-    if (isWaiting(from) && isEnded(to) && event.actorType !== "agent")
-      facts.abandons.push({ caseId, queueId: queueBefore, at, source: "queue" });
-    if (isHeld(from) && isEnded(to)) resolutions.push({ at, queueId: queueBefore });
-    if (caseStateHas(from, "resolved") && !isEnded(to)) reopened = true;
-    if (event.transfer) transferred = true;
-
-    const nextAssignee = event.assigneeChanged ? event.toAssigneeId : assignee;
-    if (nextAssignee) assignees.add(nextAssignee);
-    const holding = isHeld(to) && nextAssignee !== null;
-    if (hold && (!holding || nextAssignee !== hold.agentId)) {
-      release(hold, at, queueBefore);
-      hold = null;
-    }
-    if (holding && !hold) {
-      hold = {
-        agentId: nextAssignee!,
-        workMs: 0,
-        workingSince: caseStateHas(to, "agentWorking") ? at : null,
-      };
-    } else if (hold) {
-      if (!caseStateHas(to, "agentWorking") && hold.workingSince !== null) {
-        busy(hold.agentId, hold.workingSince, at);
-        hold.workMs += at - hold.workingSince;
-        hold.workingSince = null;
-      } else if (caseStateHas(to, "agentWorking") && hold.workingSince === null) {
-        hold.workingSince = at;
-      }
-    }
-    state = to;
-    assignee = nextAssignee;
+    queueEventFacts(gather, walk, event, before[i]!, after[i]!);
+    followHold(gather, walk, event, before[i]!);
   });
   // Still being worked on: busy until now, whatever window asks.
-  const open = hold as Hold | null;
-  if (open?.workingSince != null) busy(open.agentId, open.workingSince, Number.POSITIVE_INFINITY);
+  const open = walk.hold;
+  if (open?.workingSince != null) markBusy(facts, open.agentId, open.workingSince, Number.POSITIVE_INFINITY);
 
-  const firstContact = !reopened && !transferred && assignees.size === 1;
-  for (const resolution of resolutions) facts.resolutions.push({ caseId, ...resolution, firstContact });
+  const firstContact = !walk.reopened && !walk.transferred && walk.assignees.size === 1;
+  for (const resolution of walk.resolutions) facts.resolutions.push({ caseId, ...resolution, firstContact });
   for (const at of history.abandonedCalls)
     facts.abandons.push({ caseId, queueId: queueAt(history, at), at, source: "call" });
 }

@@ -4,10 +4,11 @@
  * with one call (sla/remedy-apply.ts); it is audited, and whether the service level recovered is
  * recorded afterwards.
  */
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
 import { caseStateHas, stateIn } from "../cases/case-states.ts";
 import type { CaseDeps } from "../cases/deps.ts";
 import { notFound } from "../cases/errors.ts";
+import type { Db } from "../db/connect.ts";
 import { agents } from "../db/schema/agents.ts";
 import { cases, type Priority } from "../db/schema/cases.ts";
 import { type AgentSnapshot, availableAgents } from "../routing/agent-snapshot.ts";
@@ -71,6 +72,16 @@ const percent = (value: number | null | undefined) =>
   value === null || value === undefined ? "n/a" : `${Math.round(value * 100)} %`;
 const names = (list: { name: string }[]) => list.map((a) => a.name).join(list.length === 2 ? " and " : ", ");
 
+/** Open cases at risk or breached, the soonest due first: the SLA board's rows. */
+export async function flaggedCases(db: Db, limit = 50) {
+  return db
+    .select({ id: cases.id, slaStatus: cases.slaStatus, slaDueAt: cases.slaDueAt })
+    .from(cases)
+    .where(and(inArray(cases.slaStatus, ["at_risk", "breached"]), stateIn(cases.state, "open")))
+    .orderBy(asc(cases.slaDueAt))
+    .limit(limit);
+}
+
 /** Remedies for one case, best first. */
 export async function caseRemedies(
   deps: RoutingDeps,
@@ -90,43 +101,8 @@ export async function caseRemedies(
   );
   const result: Remedy[] = [];
 
-  if (caseStateHas(row.state, "inQueue")) {
-    // Someone who can take it now, best fit first.
-    const fit = available
-      .filter((a) => a.available && hasRoom(a, row.channel) && (!queue || meetsRequired(a, queue)))
-      .sort((a, b) => a.load[row.channel] - b.load[row.channel] || a.idleSince - b.idleSince)
-      .slice(0, 3);
-    for (const agent of fit) {
-      const name = people.get(agent.id) ?? "An agent";
-      result.push({
-        kind: "offer_to_agent",
-        caseId,
-        title: `Offer case #${row.number} to ${name} (${agent.load[row.channel]} of ${agent.capacity[row.channel]} ${row.channel} cases)`,
-        params: { agentId: agent.id },
-        predicted: { text: `${name} can answer now: the wait ends as soon as they accept.` },
-      });
-    }
-    // The queue's own overflow steps, applied now instead of after their wait.
-    if (queue && caseStateHas(row.state, "routable")) {
-      const widen = widenRouting(row, queue, config.queues, available, now.getTime(), people);
-      if (widen) result.push(widen);
-    }
-    // Another queue whose agents are idle and could take it.
-    for (const other of config.queues.values()) {
-      if (other.id === row.queueId) continue;
-      const idle = staffOf(available, other).filter((a) => hasRoom(a, row.channel));
-      if (!idle.length) continue;
-      result.push({
-        kind: "overflow_to_queue",
-        caseId,
-        title: `Move case #${row.number} to ${other.name}, where ${idle.length} agent${idle.length > 1 ? "s are" : " is"} idle`,
-        params: { queueId: other.id },
-        predicted: {
-          text: `${other.name} has ${idle.length} idle agent${idle.length > 1 ? "s" : ""} with room: answered within seconds.`,
-        },
-      });
-    }
-  }
+  if (caseStateHas(row.state, "inQueue"))
+    result.push(...waitingCaseRemedies(row, queue, config.queues, available, now.getTime(), people));
   if (row.channel === "voice" && options.callbacks) {
     const holding = await options.callbacks.waiting({ caseIds: [caseId] });
     if (holding.length)
@@ -138,28 +114,7 @@ export async function caseRemedies(
         predicted: { text: `If they accept, they ${CALLBACK_EFFECT}.` },
       });
   }
-  if (row.priority !== "urgent") {
-    const priority = raisedPriority(row.priority);
-    const [{ ahead }] = (await deps.db
-      .select({ ahead: sql<number>`count(*)::int` })
-      .from(cases)
-      .where(
-        and(
-          stateIn(cases.state, "routable"),
-          row.queueId ? eq(cases.queueId, row.queueId) : sql`true`,
-          lt(cases.enqueuedAt, row.enqueuedAt ?? row.createdAt),
-        ),
-      )) as [{ ahead: number }];
-    result.push({
-      kind: "raise_priority",
-      caseId,
-      title: `Raise case #${row.number} to ${priority} priority`,
-      params: { priority },
-      predicted: {
-        text: `Served before the ${Number(ahead)} older ${row.priority}-priority case${Number(ahead) === 1 ? "" : "s"} waiting ahead of it.`,
-      },
-    });
-  }
+  if (row.priority !== "urgent") result.push(await raisePriorityRemedy(deps, row));
   result.push({
     kind: "delay_notice",
     caseId,
@@ -168,6 +123,78 @@ export async function caseRemedies(
     predicted: { text: "The customer knows we are on it; fewer follow-ups and abandoned contacts." },
   });
   return result;
+}
+
+/** For a case waiting in a queue: an agent who can take it, the queue's overflow now, another queue. */
+function waitingCaseRemedies(
+  row: typeof cases.$inferSelect,
+  queue: QueueRow | undefined,
+  queues: Map<string, QueueRow>,
+  available: AgentSnapshot[],
+  now: number,
+  people: Map<string, string>,
+): Remedy[] {
+  const result: Remedy[] = [];
+  // Someone who can take it now, best fit first.
+  const fit = available
+    .filter((a) => a.available && hasRoom(a, row.channel) && (!queue || meetsRequired(a, queue)))
+    .sort((a, b) => a.load[row.channel] - b.load[row.channel] || a.idleSince - b.idleSince)
+    .slice(0, 3);
+  for (const agent of fit) {
+    const name = people.get(agent.id) ?? "An agent";
+    result.push({
+      kind: "offer_to_agent",
+      caseId: row.id,
+      title: `Offer case #${row.number} to ${name} (${agent.load[row.channel]} of ${agent.capacity[row.channel]} ${row.channel} cases)`,
+      params: { agentId: agent.id },
+      predicted: { text: `${name} can answer now: the wait ends as soon as they accept.` },
+    });
+  }
+  // The queue's own overflow steps, applied now instead of after their wait.
+  if (queue && caseStateHas(row.state, "routable")) {
+    const widen = widenRouting(row, queue, queues, available, now, people);
+    if (widen) result.push(widen);
+  }
+  // Another queue whose agents are idle and could take it.
+  for (const other of queues.values()) {
+    if (other.id === row.queueId) continue;
+    const idle = staffOf(available, other).filter((a) => hasRoom(a, row.channel));
+    if (!idle.length) continue;
+    result.push({
+      kind: "overflow_to_queue",
+      caseId: row.id,
+      title: `Move case #${row.number} to ${other.name}, where ${idle.length} agent${idle.length > 1 ? "s are" : " is"} idle`,
+      params: { queueId: other.id },
+      predicted: {
+        text: `${other.name} has ${idle.length} idle agent${idle.length > 1 ? "s" : ""} with room: answered within seconds.`,
+      },
+    });
+  }
+  return result;
+}
+
+/** Raising a case's priority one step, with how many older cases it then passes. */
+async function raisePriorityRemedy(deps: RoutingDeps, row: typeof cases.$inferSelect): Promise<Remedy> {
+  const priority = raisedPriority(row.priority);
+  const [{ ahead }] = (await deps.db
+    .select({ ahead: sql<number>`count(*)::int` })
+    .from(cases)
+    .where(
+      and(
+        stateIn(cases.state, "routable"),
+        row.queueId ? eq(cases.queueId, row.queueId) : sql`true`,
+        lt(cases.enqueuedAt, row.enqueuedAt ?? row.createdAt),
+      ),
+    )) as [{ ahead: number }];
+  return {
+    kind: "raise_priority",
+    caseId: row.id,
+    title: `Raise case #${row.number} to ${priority} priority`,
+    params: { priority },
+    predicted: {
+      text: `Served before the ${Number(ahead)} older ${row.priority}-priority case${Number(ahead) === 1 ? "" : "s"} waiting ahead of it.`,
+    },
+  };
 }
 
 /** Remedies for a queue below its goal: move named agents from queues that can spare them. */

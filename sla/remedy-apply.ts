@@ -3,14 +3,14 @@
  * the system it acts on, recorded with what it was expected to do and audited on the case; later,
  * whether it worked is judged and recorded.
  */
-import { and, eq, lt, ne, sql } from "drizzle-orm";
+import { and, desc, eq, lt, ne, sql } from "drizzle-orm";
 import { stateIn } from "../cases/case-states.ts";
 import { type Actor, type CaseRow, lockCase, writeAudit } from "../cases/case-workflow.ts";
 import type { CaseDeps } from "../cases/deps.ts";
 import { AppError, notFound } from "../cases/errors.ts";
 import { deliveryJob } from "../cases/outbox.ts";
 import { type UnitOfWork, withUnitOfWork } from "../cases/unit-of-work.ts";
-import type { Tx } from "../db/connect.ts";
+import type { Db, Tx } from "../db/connect.ts";
 import { cases, interactions } from "../db/schema/cases.ts";
 import { agentSkills, queues } from "../db/schema/routing.ts";
 import { caseSlaTargets, remedies } from "../db/schema/sla.ts";
@@ -246,4 +246,9 @@ export async function judgeRemedies(deps: RoutingDeps, afterMs = 10 * 60_000): P
       .where(eq(remedies.id, remedy.id));
   }
   return pending.length;
+}
+
+/** The remedies applied most recently, newest first, with their outcome so far. */
+export async function recentRemedies(db: Db, limit = 100) {
+  return db.select().from(remedies).orderBy(desc(remedies.appliedAt)).limit(limit);
 }

@@ -196,25 +196,43 @@ export async function prepareFetchedEmail(
   cursor: MailboxCursor,
   fetched: FetchedEmail,
 ): Promise<(PreparedEmail & { tooLarge: boolean }) | { skipped: StoreOutcome }> {
-  const { db, clock } = deps.cases;
-  const skip = (outcome: StoreOutcome) => {
-    cursor.examinedUid = Math.max(cursor.examinedUid, fetched.uid);
-    return { skipped: outcome };
-  };
-
-  if (!fetched.source) {
-    const email = await parseOrDescribe(fetched.headers ?? Buffer.alloc(0));
-    const message = oversizedEmail(email, {
-      mailbox: cursor.mailbox,
-      receivedAt: receivedAtOf(email.date, fetched.internalDate, clock()),
-      size: fetched.size,
-      limit: messageSizeLimit(deps.attachmentMaxBytes),
-    });
-    return { uid: fetched.uid, message, attachmentRows: () => [], tooLarge: true };
-  }
-
+  if (!fetched.source) return prepareOversized(deps, cursor, fetched);
   const email = await parseOrDescribe(fetched.source);
-  if (OWN_ID.test(email.messageId) && (await findOutbound(db, [email.messageId]))) return skip("own-copy");
+  const handled = await handledWithoutStoring(deps, fetched, email);
+  if (handled) {
+    cursor.examinedUid = Math.max(cursor.examinedUid, fetched.uid);
+    return { skipped: handled };
+  }
+  return storeEmailFiles(deps, cursor, fetched, fetched.source, email);
+}
+
+/** A message over the size limit, fetched without its body: stored as a note saying so. */
+async function prepareOversized(
+  deps: EmailStoreDeps,
+  cursor: MailboxCursor,
+  fetched: FetchedEmail,
+): Promise<PreparedEmail & { tooLarge: boolean }> {
+  const email = await parseOrDescribe(fetched.headers ?? Buffer.alloc(0));
+  const message = oversizedEmail(email, {
+    mailbox: cursor.mailbox,
+    receivedAt: receivedAtOf(email.date, fetched.internalDate, deps.cases.clock()),
+    size: fetched.size,
+    limit: messageSizeLimit(deps.attachmentMaxBytes),
+  });
+  return { uid: fetched.uid, message, attachmentRows: () => [], tooLarge: true };
+}
+
+/**
+ * Deals at once with a message that is not stored as an interaction: our own copy of one we sent,
+ * a delivery report on one of ours (recorded on it), one already stored. Null for any other.
+ */
+async function handledWithoutStoring(
+  deps: EmailStoreDeps,
+  fetched: FetchedEmail,
+  email: ParsedEmail,
+): Promise<StoreOutcome | null> {
+  const { db } = deps.cases;
+  if (OWN_ID.test(email.messageId) && (await findOutbound(db, [email.messageId]))) return "own-copy";
 
   if (email.deliveryReport) {
     const outbound = await findOutbound(db, email.deliveryReport.originalMessageIds);
@@ -228,17 +246,27 @@ export async function prepareFetchedEmail(
         });
       if (outcome === "delivered")
         await recordDeliveryStatus(deps.cases, { interactionId: outbound.id, status: "delivered" });
-      return skip("delivery-report");
+      return "delivery-report";
     }
   }
 
   if (email.messageId !== fetched.checkedMessageId && (await isStored(db, [email.messageId])).size)
-    return skip("duplicate");
+    return "duplicate";
+  return null;
+}
 
-  const receivedAt = receivedAtOf(email.date, fetched.internalDate, clock());
+/** Puts the message's source and its attachments in storage; returns what to write for it. */
+async function storeEmailFiles(
+  deps: EmailStoreDeps,
+  cursor: MailboxCursor,
+  fetched: FetchedEmail,
+  source: Buffer,
+  email: ParsedEmail,
+): Promise<PreparedEmail & { tooLarge: boolean }> {
+  const receivedAt = receivedAtOf(email.date, fetched.internalDate, deps.cases.clock());
   const stem = fileStem(email.messageId);
   const rawKey = storageKey("raw", stem, "message.eml", receivedAt);
-  await deps.storage.put(rawKey, fetched.source);
+  await deps.storage.put(rawKey, source);
   const summaries: AttachmentSummary[] = [];
   const keys: (string | null)[] = [];
   for (const [index, attachment] of email.attachments.entries()) {

@@ -120,12 +120,10 @@ const ruleSchema = z.object({
 
 const admin = { access: "admin" } as const;
 
-export function routingAdminRoutes(
-  app: ZodApp,
-  services: Pick<Services, "cases" | "db" | "routing" | "routingRunner">,
-): void {
-  const { db } = services;
-  // A change to queues or rules is seen at once by this process's routing (others within seconds).
+type RoutingAdminServices = Pick<Services, "cases" | "db" | "routing" | "routingRunner">;
+
+/** A change to queues or rules is seen at once by this process's routing (others within seconds). */
+function invalidateConfigOnChange(app: ZodApp, services: Pick<Services, "routing">): void {
   // The hook sits on the root instance, so it looks at the route before clearing anything.
   const configRoutes = /^\/api\/(queues|assignment-rules)(\/|$)/;
   app.addHook("onResponse", async (request, reply) => {
@@ -137,7 +135,10 @@ export function routingAdminRoutes(
       services.routing.config.invalidate();
     }
   });
+}
 
+/** The skills queues require and agents hold. */
+function skillRoutes(app: ZodApp, { db }: Pick<Services, "db">): void {
   app.get(
     "/api/skills",
     {
@@ -199,7 +200,11 @@ export function routingAdminRoutes(
       return reply.code(204).send(null);
     },
   );
+}
 
+/** Each agent's skill levels; a change reaches the boards at once. */
+function agentSkillRoutes(app: ZodApp, services: Pick<Services, "cases" | "db">): void {
+  const { db } = services;
   const levelsSchema = z.array(z.object({ skillId: z.uuid(), name: z.string(), level: z.number().int() }));
   app.get(
     "/api/agents/:id/skills",
@@ -232,7 +237,10 @@ export function routingAdminRoutes(
       return { items };
     },
   );
+}
 
+/** Queues as any agent sees them. */
+function queueReadRoutes(app: ZodApp, { db }: Pick<Services, "db">): void {
   app.get(
     "/api/queues",
     {
@@ -258,6 +266,11 @@ export function routingAdminRoutes(
     },
     async (request) => getQueue(db, request.params.id),
   );
+}
+
+/** Creating, changing and deleting queues; new criteria wake the queue's routing. */
+function queueAdminRoutes(app: ZodApp, services: Pick<Services, "db" | "routingRunner">): void {
+  const { db } = services;
   app.post(
     "/api/queues",
     {
@@ -308,7 +321,10 @@ export function routingAdminRoutes(
       return reply.code(204).send(null);
     },
   );
+}
 
+/** Listing assignment rules and adding one. */
+function assignmentRuleRoutes(app: ZodApp, { db }: Pick<Services, "db">): void {
   app.get(
     "/api/assignment-rules",
     {
@@ -340,6 +356,10 @@ export function routingAdminRoutes(
     },
     async (request, reply) => reply.code(201).send(await createRule(db, request.body)),
   );
+}
+
+/** Changing, deleting and reordering assignment rules. */
+function assignmentRuleChangeRoutes(app: ZodApp, { db }: Pick<Services, "db">): void {
   app.patch(
     "/api/assignment-rules/:id",
     {
@@ -383,4 +403,14 @@ export function routingAdminRoutes(
     },
     async (request) => ({ items: await reorderRules(db, request.body.ids) }),
   );
+}
+
+export function routingAdminRoutes(app: ZodApp, services: RoutingAdminServices): void {
+  invalidateConfigOnChange(app, services);
+  skillRoutes(app, services);
+  agentSkillRoutes(app, services);
+  queueReadRoutes(app, services);
+  queueAdminRoutes(app, services);
+  assignmentRuleRoutes(app, services);
+  assignmentRuleChangeRoutes(app, services);
 }

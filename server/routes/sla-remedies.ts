@@ -2,20 +2,18 @@
  * What supervisors do about service levels: the board of cases and queues in trouble, Erlang C
  * staffing, and remedies, recommended, applied (each kind with its own params) and judged.
  */
-import { and, asc, desc, inArray } from "drizzle-orm";
 import { z } from "zod";
-import { stateIn } from "../../cases/case-states.ts";
-import { cases, PRIORITIES } from "../../db/schema/cases.ts";
-import { remedies } from "../../db/schema/sla.ts";
+import { PRIORITIES } from "../../db/schema/cases.ts";
 import { availableAgents } from "../../routing/agent-snapshot.ts";
 import {
   caseRemedies,
+  flaggedCases,
   queueRemedies,
   REMEDY_KINDS,
   type RemedyKind,
   type RemedyParams,
 } from "../../sla/remedies.ts";
-import { applyRemedy } from "../../sla/remedy-apply.ts";
+import { applyRemedy, recentRemedies } from "../../sla/remedy-apply.ts";
 import { queueLoads, staffOf, verdict } from "../../sla/staffing.ts";
 import { currentAgent } from "../http/access.ts";
 import { idParam, isoDate, responses } from "../http/schemas.ts";
@@ -136,7 +134,6 @@ export function slaBoardRoutes(app: ZodApp, services: SlaRemedyServices): void {
 
 /** Remedies: what a supervisor can do for a case, applying one, and what the applied ones did. */
 export function slaRemedyRoutes(app: ZodApp, services: SlaRemedyServices): void {
-  const { db } = services;
   app.post(
     "/api/sla/remedies",
     {
@@ -173,7 +170,7 @@ export function slaRemedyRoutes(app: ZodApp, services: SlaRemedyServices): void 
         response: responses({ 200: z.object({ items: z.array(appliedSchema) }) }),
       },
     },
-    async () => ({ items: await db.select().from(remedies).orderBy(desc(remedies.appliedAt)).limit(100) }),
+    async () => ({ items: await recentRemedies(services.db) }),
   );
 
   app.get(
@@ -207,12 +204,7 @@ async function staffing(services: SlaRemedyServices) {
 }
 
 async function slaBoard(services: SlaRemedyServices) {
-  const flagged = await services.db
-    .select({ id: cases.id, slaStatus: cases.slaStatus, slaDueAt: cases.slaDueAt })
-    .from(cases)
-    .where(and(inArray(cases.slaStatus, ["at_risk", "breached"]), stateIn(cases.state, "open")))
-    .orderBy(asc(cases.slaDueAt))
-    .limit(50);
+  const flagged = await flaggedCases(services.db);
   const caseItems = [];
   for (const row of flagged) {
     const summary = await caseSummary(services.db, row.id);

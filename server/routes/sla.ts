@@ -94,17 +94,22 @@ export const targetView = z.object({
   breachedAt: isoDate.nullable(),
 });
 
-export function slaRoutes(
-  app: ZodApp,
-  services: Pick<Services, "callbacks" | "clock" | "db" | "router" | "routing" | "slaPolicies">,
-): void {
-  const { db } = services;
-  const admin = { access: "admin" } as const;
-  const changed = <T>(value: T) => {
+type SlaServices = Pick<Services, "callbacks" | "clock" | "db" | "router" | "routing" | "slaPolicies">;
+
+const admin = { access: "admin" } as const;
+
+/** Passes a value through after telling the policy cache that policies changed. */
+function invalidating(services: Pick<Services, "slaPolicies">) {
+  return <T>(value: T): T => {
     services.slaPolicies.invalidate();
     return value;
   };
+}
 
+/** Listing SLA policies and adding one. */
+function slaPolicyRoutes(app: ZodApp, services: Pick<Services, "db" | "slaPolicies">): void {
+  const { db } = services;
+  const changed = invalidating(services);
   app.get(
     "/api/sla/policies",
     {
@@ -138,6 +143,12 @@ export function slaRoutes(
     },
     async (request, reply) => reply.code(201).send(changed(await createPolicy(db, request.body))),
   );
+}
+
+/** Changing, deleting and reordering SLA policies. */
+function slaPolicyChangeRoutes(app: ZodApp, services: Pick<Services, "db" | "slaPolicies">): void {
+  const { db } = services;
+  const changed = invalidating(services);
   app.patch(
     "/api/sla/policies/:id",
     {
@@ -182,7 +193,10 @@ export function slaRoutes(
     },
     async (request) => changed({ items: await reorderPolicies(db, request.body.ids) }),
   );
+}
 
+/** Escalation rules: what happens when a target is at risk or breached. */
+function escalationRuleRoutes(app: ZodApp, { db }: Pick<Services, "db">): void {
   app.get(
     "/api/sla/escalation-rules",
     {
@@ -246,10 +260,10 @@ export function slaRoutes(
       return reply.code(204).send(null);
     },
   );
+}
 
-  slaBoardRoutes(app, services);
-  slaRemedyRoutes(app, services);
-
+/** A case's SLA clocks, for the agent working it. */
+function caseSlaRoutes(app: ZodApp, { db }: Pick<Services, "db">): void {
   app.get(
     "/api/cases/:id/sla",
     {
@@ -263,4 +277,13 @@ export function slaRoutes(
     },
     async (request) => ({ items: await caseTargets(db, request.params.id) }),
   );
+}
+
+export function slaRoutes(app: ZodApp, services: SlaServices): void {
+  slaPolicyRoutes(app, services);
+  slaPolicyChangeRoutes(app, services);
+  escalationRuleRoutes(app, services);
+  slaBoardRoutes(app, services);
+  slaRemedyRoutes(app, services);
+  caseSlaRoutes(app, services);
 }

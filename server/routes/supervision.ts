@@ -62,19 +62,19 @@ export const agentBoardSchema = z.object({
   ),
 });
 
-export function supervisionRoutes(
-  app: ZodApp,
-  services: Pick<
-    Services,
-    "agentNamespace" | "cases" | "clock" | "database" | "db" | "router" | "routing" | "routingRunner"
-  >,
-): void {
-  const summaryOrThrow = async (caseId: string) => {
-    const summary = await caseSummary(services.db, caseId);
-    if (!summary) throw new AppError("NOT_FOUND", `Case '${caseId}' does not exist.`);
-    return summary;
-  };
+type SupervisionServices = Pick<
+  Services,
+  "agentNamespace" | "cases" | "clock" | "database" | "db" | "router" | "routing" | "routingRunner"
+>;
 
+async function summaryOrThrow(db: Services["db"], caseId: string) {
+  const summary = await caseSummary(db, caseId);
+  if (!summary) throw new AppError("NOT_FOUND", `Case '${caseId}' does not exist.`);
+  return summary;
+}
+
+/** Moving a case to someone: get next, transfer, supervisor assignment. */
+function caseMoveRoutes(app: ZodApp, services: Pick<Services, "db" | "router">): void {
   app.post(
     "/api/me/next",
     {
@@ -88,7 +88,7 @@ export function supervisionRoutes(
     },
     async (request) => {
       const taken = await services.router.getNext(currentAgent(request).id);
-      return { case: taken ? await summaryOrThrow(taken.id) : null };
+      return { case: taken ? await summaryOrThrow(services.db, taken.id) : null };
     },
   );
 
@@ -118,7 +118,7 @@ export function supervisionRoutes(
         ...request.body,
         actor: { type: "agent", id: me.id },
       });
-      return summaryOrThrow(moved.id);
+      return summaryOrThrow(services.db, moved.id);
     },
   );
 
@@ -141,10 +141,16 @@ export function supervisionRoutes(
         note: request.body.note,
         actor: { type: "agent", id: currentAgent(request).id },
       });
-      return summaryOrThrow(moved.id);
+      return summaryOrThrow(services.db, moved.id);
     },
   );
+}
 
+/** Supervisors and admins changing an agent: presence, name, role, capacity, deactivation. */
+function agentControlRoutes(
+  app: ZodApp,
+  services: Pick<Services, "agentNamespace" | "cases" | "db" | "router" | "routingRunner">,
+): void {
   app.post(
     "/api/agents/:id/presence",
     {
@@ -210,7 +216,10 @@ export function supervisionRoutes(
       return agentView(agent);
     },
   );
+}
 
+/** Live figures for supervisors: the agent grid and per-queue counts. */
+function liveFigureRoutes(app: ZodApp, services: Pick<Services, "clock" | "database" | "routing">): void {
   app.get(
     "/api/agents/board",
     {
@@ -244,4 +253,10 @@ export function supervisionRoutes(
       ),
     }),
   );
+}
+
+export function supervisionRoutes(app: ZodApp, services: SupervisionServices): void {
+  caseMoveRoutes(app, services);
+  agentControlRoutes(app, services);
+  liveFigureRoutes(app, services);
 }

@@ -47,19 +47,20 @@ const noContent = responses({ 204: z.null() });
 const send = (reply: FastifyReply, twiml: string) => reply.type("text/xml").send(twiml);
 const params = (request: FastifyRequest) => request.body as TwilioParams;
 
-export function twilioWebhookRoutes(
-  app: ZodApp,
-  services: Pick<Services, "cases" | "db">,
-  options: TwilioWebhookOptions,
-): void {
-  const { voice } = options;
-  const signed = {
+const tags = ["twilio webhooks"];
+
+/** Route options every webhook shares: public, but only with Twilio's signature. */
+function signedBy(options: TwilioWebhookOptions) {
+  return {
     config: { access: "public" as const },
     preValidation: async (request: FastifyRequest) =>
       assertTwilioSignature(options.authToken, options.publicUrl, request),
   };
-  const tags = ["twilio webhooks"];
+}
+type Signed = ReturnType<typeof signedBy>;
 
+/** Inbound SMS and the delivery reports of those we sent. */
+function smsWebhookRoutes(app: ZodApp, services: Pick<Services, "cases">, signed: Signed): void {
   app.post(
     TWILIO_WEBHOOKS.sms,
     {
@@ -110,22 +111,32 @@ export function twilioWebhookRoutes(
       return reply.code(204).send(null);
     },
   );
+}
 
-  // Consoles follow a call as it happens: after each step, its interaction (and a voicemail's) is
-  // pushed again as it now stands.
-  const announce = async (body: TwilioParams) => {
-    const changed: { caseId: string; interactionId: string }[] = [];
-    for (const sid of [body.CallSid, body.ParentCallSid]) {
-      const call = await findCall(services.db, sid);
-      if (!call) continue;
-      changed.push({ caseId: call.caseId, interactionId: call.id });
-      const voicemail = callMetadata(call).voicemail;
-      if (voicemail) changed.push({ caseId: call.caseId, interactionId: voicemail.interactionId });
-    }
-    if (changed.length)
-      services.cases.events.publish(changed.map((c) => ({ type: "interaction.updated", ...c })));
-  };
+/**
+ * Consoles follow a call as it happens: after each step, its interaction (and a voicemail's) is
+ * pushed again as it now stands.
+ */
+async function announce(services: Pick<Services, "cases" | "db">, body: TwilioParams): Promise<void> {
+  const changed: { caseId: string; interactionId: string }[] = [];
+  for (const sid of [body.CallSid, body.ParentCallSid]) {
+    const call = await findCall(services.db, sid);
+    if (!call) continue;
+    changed.push({ caseId: call.caseId, interactionId: call.id });
+    const voicemail = callMetadata(call).voicemail;
+    if (voicemail) changed.push({ caseId: call.caseId, interactionId: voicemail.interactionId });
+  }
+  if (changed.length)
+    services.cases.events.publish(changed.map((c) => ({ type: "interaction.updated", ...c })));
+}
 
+/** Each step of a call that Twilio asks TwiML for. */
+function callStepRoutes(
+  app: ZodApp,
+  services: Pick<Services, "cases" | "db">,
+  voice: VoiceDeps,
+  signed: Signed,
+): void {
   const twimlStep = (
     path: string,
     summary: string,
@@ -137,7 +148,7 @@ export function twilioWebhookRoutes(
       { ...signed, schema: { tags, summary, body, response: twimlAnswer } },
       async (request, reply) => {
         const twiml = await answer(request);
-        await announce(params(request));
+        await announce(services, params(request));
         return send(reply, twiml);
       },
     );
@@ -185,7 +196,15 @@ export function twilioWebhookRoutes(
     },
     async (request, reply) => send(reply, await answerAgentPhone(voice, params(request), request.query.case)),
   );
+}
 
+/** Call progress, recordings and transcriptions Twilio reports; each answered with 204. */
+function callReportRoutes(
+  app: ZodApp,
+  services: Pick<Services, "cases" | "db">,
+  voice: VoiceDeps,
+  signed: Signed,
+): void {
   const report = (
     path: string,
     summary: string,
@@ -197,7 +216,7 @@ export function twilioWebhookRoutes(
       { ...signed, schema: { tags, summary, body, response: noContent } },
       async (request, reply) => {
         await record(params(request));
-        await announce(params(request));
+        await announce(services, params(request));
         return reply.code(204).send(null);
       },
     );
@@ -219,4 +238,15 @@ export function twilioWebhookRoutes(
     (body) => recordTranscription(voice, body),
     z.looseObject({ CallSid: callSid, RecordingSid: sid("RE") }),
   );
+}
+
+export function twilioWebhookRoutes(
+  app: ZodApp,
+  services: Pick<Services, "cases" | "db">,
+  options: TwilioWebhookOptions,
+): void {
+  const signed = signedBy(options);
+  smsWebhookRoutes(app, services, signed);
+  callStepRoutes(app, services, options.voice, signed);
+  callReportRoutes(app, services, options.voice, signed);
 }
