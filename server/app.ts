@@ -64,6 +64,9 @@ export function createLogger(config: Pick<Config, "logLevel">): Logger {
   return pino({ level: config.logLevel, redact: { paths: REDACT, censor: "[redacted]" } });
 }
 
+/** A hop count as fastify applies it (the nearest `hops` proxies are believed); its types want a function. */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<BuiltApp> {
   const logger = options.logger ?? createLogger(config);
   const ownsDatabase = options.ownsDatabase ?? !options.database;
@@ -76,7 +79,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.maxBodyBytes,
-    trustProxy: config.trustProxy,
+    trustProxy: typeof config.trustProxy === "number" ? trustHops(config.trustProxy) : config.trustProxy,
     // Per-request lines would drown the log; the metrics histogram counts requests instead.
     logController: new LogController({ disableRequestLogging: true }),
   });

@@ -2,6 +2,7 @@
  * Configuration, read once from the environment at start-up. Nothing else reads `process.env`.
  * A bad value stops start-up with a message naming the variable and what it must be.
  */
+import { isIP } from "node:net";
 import { z } from "zod";
 import { timeZoneName } from "./http/schemas.ts";
 
@@ -10,6 +11,35 @@ const bool = z
   .transform((value) => value === "true" || value === "1" || value === "yes");
 
 const positiveInt = z.coerce.number().int().positive();
+
+/** An IPv4 or IPv6 address, optionally with a /prefix no longer than the address. */
+function isAddressOrCidr(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split("/");
+  const version = isIP(address ?? "");
+  if (!version || rest.length) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * Which proxies' X-Forwarded-* headers are believed, in fastify's forms: none, a number of hops
+ * (the nearest N), or a list of proxy addresses and CIDRs. "true" means one hop: the load balancer in
+ * front, never every address a client writes into the header.
+ */
+const trustProxy = z.string().transform((value, ctx): false | number | string => {
+  const trimmed = value.trim().toLowerCase();
+  if (trimmed === "false" || trimmed === "no") return false;
+  if (["true", "yes"].includes(trimmed)) return 1;
+  if (/^\d+$/.test(trimmed) && Number(trimmed) >= 1) return Number(trimmed);
+  const entries = trimmed.split(",").map((entry) => entry.trim());
+  if (entries.length && entries.every(isAddressOrCidr)) return entries.join(",");
+  ctx.addIssue({
+    code: "custom",
+    message:
+      "must be false, a number of proxy hops (1 = the one load balancer in front), or a comma-separated list of proxy addresses/CIDRs",
+  });
+  return z.NEVER;
+});
 
 export const ENV_SCHEMA = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe("HTTP port"),
@@ -139,7 +169,9 @@ export const ENV_SCHEMA = z.object({
   DEFAULT_TIME_ZONE: timeZoneName("Europe/Berlin")
     .default("UTC")
     .describe("Time zone of contacts whose zone is unknown"),
-  TRUST_PROXY: bool.default(false).describe("Trust X-Forwarded-* headers (behind a load balancer)"),
+  TRUST_PROXY: trustProxy
+    .default(false)
+    .describe("Proxy hops (or proxy addresses/CIDRs) whose X-Forwarded-* headers are believed"),
 });
 
 export interface Config {
@@ -170,7 +202,8 @@ export interface Config {
   maxBodyBytes: number;
   defaultCountry: string;
   sweepIntervalMs: number;
-  trustProxy: boolean;
+  /** fastify's `trustProxy`: false, a hop count, or a comma-separated list of addresses/CIDRs. */
+  trustProxy: false | number | string;
   email?: { imapUrl: string; smtpUrl: string; from: string; folder: string };
   emailPollMs: number;
   attachmentMaxBytes: number;

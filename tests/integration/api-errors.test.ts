@@ -803,3 +803,29 @@ describe("bad input on every route", () => {
     expect(docs.body.paths["/api/cases/{id}/actions"]).toBeDefined();
   });
 });
+
+describe("behind a proxy (TRUST_PROXY)", () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ env: { TRUST_PROXY: "1", LOGIN_MAX_FAILURES_PER_IP: "3" } });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("believes only the hop it trusts, so a client cannot pick its address to dodge the limit", async () => {
+    const api = createApi(app.url);
+    const attempt = (n: number) =>
+      api.request(
+        "POST",
+        "/api/auth/login",
+        { email: `nobody-${n}@example.com`, password: "wrong" },
+        // What the client wrote, then what our one proxy saw.
+        { "x-forwarded-for": `198.51.100.${n}, 203.0.113.9` },
+      );
+    for (let n = 1; n <= 3; n++) expect((await attempt(n)).status).toBe(401);
+    const refused = await attempt(4);
+    expect(refused.status).toBe(429);
+    expect(refused.body.message).toMatch(/from this address/);
+  });
+});

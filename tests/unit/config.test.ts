@@ -33,6 +33,19 @@ describe("config", () => {
     }
   });
 
+  it("believes only the proxy hops TRUST_PROXY names", () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: "false" }).trustProxy).toBe(false);
+    // "true" is the one load balancer in front, not every address a client writes into the header.
+    expect(loadConfig({ TRUST_PROXY: "true" }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: "2" }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: "10.0.0.0/8, 192.168.1.7,::1" }).trustProxy).toBe(
+      "10.0.0.0/8,192.168.1.7,::1",
+    );
+    for (const bad of ["0", "everyone", "10.0.0.0/33", "300.1.1.1"])
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY: must be/);
+  });
+
   it("takes a default time zone Intl knows", () => {
     expect(loadConfig({ DEFAULT_TIME_ZONE: "America/Chicago" }).defaultTimeZone).toBe("America/Chicago");
   });
