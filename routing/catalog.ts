@@ -53,6 +53,12 @@ export async function updateSkill(
 ): Promise<SkillRow> {
   return db.transaction(async (tx) => {
     const name = input.name?.trim();
+    if (!name && input.description === undefined) {
+      // Nothing to change: the skill as it is.
+      const [row] = await tx.select().from(skills).where(eq(skills.id, id));
+      if (!row) throw notFound("Skill", id);
+      return row;
+    }
     if (name) {
       const [clash] = await tx
         .select({ id: skills.id })

@@ -105,6 +105,8 @@ export async function updateEscalationRule(db: Db, id: string, input: Partial<Ru
     const [current] = await tx.select().from(escalationRules).where(eq(escalationRules.id, id)).for("update");
     if (!current) throw notFound("Escalation rule", id);
     checkRule({ ...current, ...input });
+    // Nothing to change: the rule as it is.
+    if (Object.values(input).every((value) => value === undefined)) return current;
     const [row] = await tx.update(escalationRules).set(input).where(eq(escalationRules.id, id)).returning();
     return row!;
   });

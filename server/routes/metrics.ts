@@ -84,7 +84,8 @@ const intervalQuery = z
     to: isoDate.optional().describe("Intervals starting before this time; default: now"),
   })
   .superRefine((query, context) => {
-    if (query.from && query.to) {
+    // A field that failed its own check is still the raw string here: only compare real dates.
+    if (query.from instanceof Date && query.to instanceof Date) {
       if (query.to.getTime() <= query.from.getTime())
         context.addIssue({ code: "custom", path: ["to"], message: "must be after `from`" });
       else if (query.to.getTime() - query.from.getTime() > MAX_RANGE_DAYS * DAY_MS)

@@ -716,6 +716,37 @@ describe("bad input on every route", () => {
     ).toBe(429);
   });
 
+  describe("inputs that used to be answered 500", () => {
+    it("answers an empty update with the thing as it is, and an unknown skill or escalation rule with a 4xx", async () => {
+      const skill = await app.admin.post("/api/skills", { name: `fuzz-${randomUUID().slice(0, 8)}` });
+      expect(skill.status).toBe(201);
+      // Nothing to change: the skill as it is.
+      const unchanged = await app.admin.request("PATCH", `/api/skills/${skill.body.id}`, {});
+      expect(unchanged.status).toBe(200);
+      expect(unchanged.body).toEqual(skill.body);
+      for (const [path, body] of [
+        [`/api/skills/${randomUUID()}`, { name: "ghost" }],
+        [`/api/skills/${randomUUID()}`, {}],
+        [`/api/sla/escalation-rules/${randomUUID()}`, {}],
+        [`/api/sla/escalation-rules/${randomUUID()}`, { enabled: false }],
+      ] as const) {
+        const response = await app.admin.request("PATCH", path, body);
+        expect(
+          response.status,
+          `${path} ${JSON.stringify(body)}: ${JSON.stringify(response.body)}`,
+        ).toBeGreaterThanOrEqual(400);
+        expect(response.status, path).toBeLessThan(500);
+        expect(response.body).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+      }
+    });
+
+    it("answers interval figures asked for with dates it cannot read with a 400", async () => {
+      const response = await app.admin.get("/api/metrics/intervals?from=x&to=x");
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ error: "validation_failed" });
+    });
+  });
+
   describe("requests riding the session cookie (CSRF)", () => {
     /** Signs in as the admin and returns the session cookie the browser would hold. */
     const adminCookie = async () => {
@@ -804,7 +835,7 @@ describe("bad input on every route", () => {
   });
 });
 
-describe("behind a proxy (TRUST_PROXY)", () => {
+describe("behind a proxy (TRUST_PROXY), default body limits", () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp({ env: { TRUST_PROXY: "1", LOGIN_MAX_FAILURES_PER_IP: "3" } });
@@ -827,5 +858,17 @@ describe("behind a proxy (TRUST_PROXY)", () => {
     const refused = await attempt(4);
     expect(refused.status).toBe(429);
     expect(refused.body.message).toMatch(/from this address/);
+  });
+
+  it("refuses a JSON body nested thousands of levels deep, before anything reads it", async () => {
+    const deep = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+    const anonymous = await createApi(app.url).request("POST", "/api/auth/login", deep);
+    expect(anonymous.status).toBe(400);
+    expect(anonymous.body).toMatchObject({
+      error: "validation_failed",
+      message: expect.stringMatching(/nested/),
+    });
+    const signedIn = await app.admin.request("POST", "/api/skills", deep);
+    expect(signedIn.status).toBe(400);
   });
 });
