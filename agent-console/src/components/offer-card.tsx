@@ -98,7 +98,7 @@ export function OfferCard(props: OfferCardProps) {
   const now = useNow(500);
   const { pending, error, answer } = useOfferAnswer(props);
   // One clock for the countdown and the buttons, so "Expired" and the disabled buttons agree.
-  const expired = Math.max(0, Date.parse(offer.expiresAt) - now) === 0;
+  const expired = Date.parse(offer.expiresAt) <= now;
   const titleId = `offer-${offer.offerId}-title`;
 
   return (
