@@ -130,12 +130,9 @@ const SECONDS_FIELDS = [
   { key: "stickySeconds", label: "Sticky agent wait (s)", min: 0, max: 3600, fallback: 0 },
 ] as const;
 
-function QueueDrawer({ editor }: { editor: Editor<Queue> }) {
-  const queue = editor.item;
-  const skills = useSkills().data ?? [];
-  const queues = useQueueOptions();
-  const { form, set, field, text, checked, shell, submit } = useEditorForm(editor, resources.queues, toForm);
-  const body = {
+/** What is saved: every field but the aging steps, which this form does not edit. */
+function queueBody(form: QueueInput) {
+  return {
     name: form.name,
     description: form.description,
     isDefault: form.isDefault,
@@ -151,6 +148,41 @@ function QueueDrawer({ editor }: { editor: Editor<Queue> }) {
     serviceLevelSeconds: form.serviceLevelSeconds,
     dispositionRequired: form.dispositionRequired,
   };
+}
+
+type QueueForm = ReturnType<typeof useEditorForm<Queue, QueueInput>>;
+
+/** The service-level goal, wrap-up, sticky wait and offer timeout, two to a row. */
+function QueueTimingFields({ form, set }: Pick<QueueForm, "form" | "set">) {
+  return (
+    <SimpleGrid cols={2} spacing="xs">
+      {SECONDS_FIELDS.map(({ key, label, min, max, fallback }) => (
+        <NumberInput
+          key={key}
+          label={label}
+          min={min}
+          max={max}
+          value={form[key]}
+          onChange={(v) => set(key, Number(v) || fallback)}
+        />
+      ))}
+      <NumberInput
+        label="Offer timeout (s)"
+        description="Empty: the server's default"
+        min={5}
+        max={600}
+        value={form.offerTimeoutSeconds ?? ""}
+        onChange={(v) => set("offerTimeoutSeconds", v === "" ? null : Number(v))}
+      />
+    </SimpleGrid>
+  );
+}
+
+function QueueDrawer({ editor }: { editor: Editor<Queue> }) {
+  const queue = editor.item;
+  const skills = useSkills().data ?? [];
+  const queues = useQueueOptions();
+  const { form, set, field, text, checked, shell, submit } = useEditorForm(editor, resources.queues, toForm);
 
   return (
     <FormShell
@@ -160,7 +192,7 @@ function QueueDrawer({ editor }: { editor: Editor<Queue> }) {
       title={queue ? `Edit ${queue.name}` : "New queue"}
       submitLabel={queue ? "Save queue" : "Create queue"}
       onSubmit={() =>
-        submit(body, () => {
+        submit(queueBody(form), () => {
           notifications.show({
             color: "green",
             title: queue ? "Queue saved" : "Queue created",
@@ -196,30 +228,12 @@ function QueueDrawer({ editor }: { editor: Editor<Queue> }) {
         {...field("overflowSteps")}
         queues={queues.data.filter((option) => option.value !== queue?.id)}
       />
-      <SimpleGrid cols={2} spacing="xs">
-        {SECONDS_FIELDS.map(({ key, label, min, max, fallback }) => (
-          <NumberInput
-            key={key}
-            label={label}
-            min={min}
-            max={max}
-            value={form[key]}
-            onChange={(v) => set(key, Number(v) || fallback)}
-          />
-        ))}
-        <NumberInput
-          label="Offer timeout (s)"
-          description="Empty: the server's default"
-          min={5}
-          max={600}
-          value={form.offerTimeoutSeconds ?? ""}
-          onChange={(v) => set("offerTimeoutSeconds", v === "" ? null : Number(v))}
-        />
-      </SimpleGrid>
+      <QueueTimingFields form={form} set={set} />
       <CalendarEditor label="Business hours (otherwise always open)" {...field("businessHours")} />
     </FormShell>
   );
 }
+
 export function QueuesAdmin() {
   const skills = useSkills().data ?? [];
   const skillName = (id: string) => skills.find((skill) => skill.id === id)?.name ?? "?";

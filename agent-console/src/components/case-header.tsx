@@ -16,16 +16,98 @@ import { SlaBadge } from "./sla-badge.tsx";
 
 const PRIORITIES: Priority[] = ["low", "normal", "high", "urgent"];
 
-export function CaseHeader({ detail, onTransfer }: { detail: CaseDetail; onTransfer(): void }) {
-  const edit = useEditCase(detail.id);
+/** Number and subject, then channel, state, SLA and customer. */
+function CaseTitle({ detail }: { detail: CaseDetail }) {
   const now = useNow(1_000);
+  return (
+    <>
+      <Group gap={8} wrap="nowrap">
+        <Text fz="sm" c="dimmed" fw={500}>
+          #{detail.number}
+        </Text>
+        <Title order={2} fz="lg" lineClamp={1}>
+          {detail.subject || "(no subject)"}
+        </Title>
+      </Group>
+      <Group gap={6}>
+        <ChannelBadge channel={detail.channel} />
+        <Badge
+          size="sm"
+          variant="light"
+          color={STATE_COLOR[detail.state]}
+          radius="sm"
+          data-testid="case-state"
+        >
+          {STATE_LABEL[detail.state]}
+        </Badge>
+        <SlaBadge status={detail.slaStatus} dueAt={detail.slaDueAt} now={now} />
+        <Text fz="sm" fw={600} ml={6}>
+          {contactName(detail.contact)}
+        </Text>
+      </Group>
+    </>
+  );
+}
+
+const fail = (title: string) => (error: unknown) =>
+  notifications.show({ color: "red", title, message: errorMessage(error) });
+
+/** Priority, disposition and tags, each saved as soon as it changes. */
+function CaseFields({ detail }: { detail: CaseDetail }) {
+  const edit = useEditCase(detail.id);
   // Current codes, plus a retired one the case already carries.
   const dispositionOptions = (useDispositions().data ?? [])
     .filter((code) => code.active || code.id === detail.dispositionId)
     .map((code) => ({ value: code.id, label: code.active ? code.label : `${code.label} (retired)` }));
-  const fail = (title: string) => (error: unknown) =>
-    notifications.show({ color: "red", title, message: errorMessage(error) });
 
+  return (
+    <Group gap="xs" wrap="wrap">
+      <Select
+        id="case-priority"
+        size="xs"
+        w={110}
+        style={{ flexShrink: 0 }}
+        aria-label="Priority"
+        data={PRIORITIES}
+        value={detail.priority}
+        allowDeselect={false}
+        onChange={(priority) =>
+          priority &&
+          priority !== detail.priority &&
+          edit.mutate({ priority: priority as Priority }, { onError: fail("Priority not changed") })
+        }
+      />
+      <Select
+        size="xs"
+        w={190}
+        style={{ flexShrink: 0 }}
+        aria-label="Disposition"
+        placeholder="Disposition…"
+        clearable
+        searchable
+        data={dispositionOptions}
+        value={detail.dispositionId}
+        onChange={(dispositionId) =>
+          dispositionId !== detail.dispositionId &&
+          edit.mutate({ dispositionId }, { onError: fail("Disposition not changed") })
+        }
+        data-testid="case-disposition"
+      />
+      <TagsInput
+        size="xs"
+        aria-label="Tags"
+        placeholder={detail.tags.length ? undefined : "Add tags"}
+        value={detail.tags}
+        onChange={(tags) => edit.mutate({ tags }, { onError: fail("Tags not changed") })}
+        maxTags={30}
+        style={{ flex: "1 1 160px", maxWidth: 360 }}
+        data-testid="case-tags"
+      />
+    </Group>
+  );
+}
+
+export function CaseHeader({ detail, onTransfer }: { detail: CaseDetail; onTransfer(): void }) {
   return (
     <Paper
       component="header"
@@ -37,73 +119,8 @@ export function CaseHeader({ detail, onTransfer }: { detail: CaseDetail; onTrans
       {/* On a narrow screen (a tablet held upright) the actions move below the title and fields. */}
       <Group justify="space-between" align="flex-start" wrap="wrap" gap="md">
         <Stack gap={6} style={{ minWidth: 0, flex: "1 1 320px" }}>
-          <Group gap={8} wrap="nowrap">
-            <Text fz="sm" c="dimmed" fw={500}>
-              #{detail.number}
-            </Text>
-            <Title order={2} fz="lg" lineClamp={1}>
-              {detail.subject || "(no subject)"}
-            </Title>
-          </Group>
-          <Group gap={6}>
-            <ChannelBadge channel={detail.channel} />
-            <Badge
-              size="sm"
-              variant="light"
-              color={STATE_COLOR[detail.state]}
-              radius="sm"
-              data-testid="case-state"
-            >
-              {STATE_LABEL[detail.state]}
-            </Badge>
-            <SlaBadge status={detail.slaStatus} dueAt={detail.slaDueAt} now={now} />
-            <Text fz="sm" fw={600} ml={6}>
-              {contactName(detail.contact)}
-            </Text>
-          </Group>
-          <Group gap="xs" wrap="wrap">
-            <Select
-              id="case-priority"
-              size="xs"
-              w={110}
-              style={{ flexShrink: 0 }}
-              aria-label="Priority"
-              data={PRIORITIES}
-              value={detail.priority}
-              allowDeselect={false}
-              onChange={(priority) =>
-                priority &&
-                priority !== detail.priority &&
-                edit.mutate({ priority: priority as Priority }, { onError: fail("Priority not changed") })
-              }
-            />
-            <Select
-              size="xs"
-              w={190}
-              style={{ flexShrink: 0 }}
-              aria-label="Disposition"
-              placeholder="Disposition…"
-              clearable
-              searchable
-              data={dispositionOptions}
-              value={detail.dispositionId}
-              onChange={(dispositionId) =>
-                dispositionId !== detail.dispositionId &&
-                edit.mutate({ dispositionId }, { onError: fail("Disposition not changed") })
-              }
-              data-testid="case-disposition"
-            />
-            <TagsInput
-              size="xs"
-              aria-label="Tags"
-              placeholder={detail.tags.length ? undefined : "Add tags"}
-              value={detail.tags}
-              onChange={(tags) => edit.mutate({ tags }, { onError: fail("Tags not changed") })}
-              maxTags={30}
-              style={{ flex: "1 1 160px", maxWidth: 360 }}
-              data-testid="case-tags"
-            />
-          </Group>
+          <CaseTitle detail={detail} />
+          <CaseFields detail={detail} />
         </Stack>
         <Stack gap={6} align="flex-end" style={{ flexShrink: 0, marginLeft: "auto" }}>
           <CaseActions

@@ -4,7 +4,7 @@ import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { ApiError, errorMessage } from "../api/client.ts";
 import { useCaseAction, useCaseDetail, useCustomerHistory } from "../api/queries.ts";
-import type { CaseAction } from "../api/types.ts";
+import type { CaseAction, CaseDetail } from "../api/types.ts";
 import { contactName } from "../lib/format.ts";
 import { navigate } from "../lib/router.ts";
 import { useShortcuts } from "../lib/shortcuts.ts";
@@ -19,17 +19,13 @@ import { TypingIndicator } from "./typing-indicator.tsx";
 
 const PANEL_WIDTH = 300;
 
-export function CaseView({ caseId }: { caseId: string }) {
-  const detail = useCaseDetail(caseId);
+/** Shortcuts on a case: r reply, n note, e resolve, w wait on customer, t transfer, p priority. */
+function useCaseShortcuts(caseId: string, detail: CaseDetail | undefined, openTransfer: () => void) {
   const action = useCaseAction(caseId);
   const focusComposer = useComposer((s) => s.focus);
-  const [transferOpen, setTransferOpen] = useState(false);
-  const [withHistory, setWithHistory] = useState(false);
-  const history = useCustomerHistory(detail.data, withHistory);
-  useCaseWatch(caseId);
 
   function run(name: CaseAction) {
-    if (!detail.data?.allowedActions.includes(name)) return;
+    if (!detail?.allowedActions.includes(name)) return;
     action.mutate(name, {
       onError: (error) =>
         notifications.show({ color: "red", title: "Not done", message: errorMessage(error) }),
@@ -41,9 +37,79 @@ export function CaseView({ caseId }: { caseId: string }) {
     n: () => focusComposer("note"),
     e: () => run("resolve"),
     w: () => run("wait_on_customer"),
-    t: () => setTransferOpen(true),
+    t: openTransfer,
     p: () => document.getElementById("case-priority")?.focus(),
   });
+}
+
+function CaseUnavailable({ error }: { error: Error }) {
+  return (
+    <Center h="100%" p="xl">
+      <Alert
+        color={error instanceof ApiError && error.status === 404 ? "gray" : "red"}
+        variant="light"
+        title="This case cannot be shown"
+        maw={480}
+      >
+        <Stack gap="sm" align="flex-start">
+          <Text fz="sm">{errorMessage(error)}</Text>
+          <Button size="xs" variant="default" onClick={() => navigate({ name: "inbox" })}>
+            Back to the inbox
+          </Button>
+        </Stack>
+      </Alert>
+    </Center>
+  );
+}
+
+interface HistorySwitchProps {
+  customerName: string;
+  otherCount: number;
+  loading: boolean;
+  checked: boolean;
+  onChange(checked: boolean): void;
+}
+
+/** Shows the customer's other cases on this timeline too. */
+function HistorySwitch({ customerName, otherCount, loading, checked, onChange }: HistorySwitchProps) {
+  return (
+    <Group px="lg" py={6} gap="xs" style={{ borderBottom: "1px solid var(--mantine-color-gray-2)" }}>
+      <Switch
+        size="xs"
+        checked={checked}
+        onChange={(event) => onChange(event.currentTarget.checked)}
+        label={`Show ${customerName}'s other ${otherCount === 1 ? "case" : `${otherCount} cases`} on this timeline`}
+      />
+      {loading && <Loader size={12} aria-label="Loading the other cases" />}
+    </Group>
+  );
+}
+
+/** The customer beside the conversation, on a wide screen. */
+function CustomerSide({ detail }: { detail: CaseDetail }) {
+  return (
+    // On a narrow screen (a tablet) the conversation keeps the room; the contact page has the rest.
+    <Box
+      visibleFrom="lg"
+      w={PANEL_WIDTH}
+      style={{
+        flexShrink: 0,
+        borderLeft: "1px solid var(--mantine-color-gray-3)",
+        background: "var(--mantine-color-white)",
+      }}
+    >
+      <CustomerPanel detail={detail} />
+    </Box>
+  );
+}
+
+export function CaseView({ caseId }: { caseId: string }) {
+  const detail = useCaseDetail(caseId);
+  const [transferOpen, setTransferOpen] = useState(false);
+  const [withHistory, setWithHistory] = useState(false);
+  const history = useCustomerHistory(detail.data, withHistory);
+  useCaseWatch(caseId);
+  useCaseShortcuts(caseId, detail.data, () => setTransferOpen(true));
 
   if (detail.isPending)
     return (
@@ -51,24 +117,7 @@ export function CaseView({ caseId }: { caseId: string }) {
         <Loader aria-label="Loading case" />
       </Center>
     );
-  if (detail.isError)
-    return (
-      <Center h="100%" p="xl">
-        <Alert
-          color={detail.error instanceof ApiError && detail.error.status === 404 ? "gray" : "red"}
-          variant="light"
-          title="This case cannot be shown"
-          maw={480}
-        >
-          <Stack gap="sm" align="flex-start">
-            <Text fz="sm">{errorMessage(detail.error)}</Text>
-            <Button size="xs" variant="default" onClick={() => navigate({ name: "inbox" })}>
-              Back to the inbox
-            </Button>
-          </Stack>
-        </Alert>
-      </Center>
-    );
+  if (detail.isError) return <CaseUnavailable error={detail.error} />;
 
   const customerName = contactName(detail.data.contact);
   return (
@@ -76,15 +125,13 @@ export function CaseView({ caseId }: { caseId: string }) {
       <Stack gap={0} h="100%" style={{ flex: 1, minWidth: 0 }} data-testid="case-view">
         <CaseHeader detail={detail.data} onTransfer={() => setTransferOpen(true)} />
         {history.otherCount > 0 && (
-          <Group px="lg" py={6} gap="xs" style={{ borderBottom: "1px solid var(--mantine-color-gray-2)" }}>
-            <Switch
-              size="xs"
-              checked={withHistory}
-              onChange={(event) => setWithHistory(event.currentTarget.checked)}
-              label={`Show ${customerName}'s other ${history.otherCount === 1 ? "case" : `${history.otherCount} cases`} on this timeline`}
-            />
-            {history.loading && <Loader size={12} aria-label="Loading the other cases" />}
-          </Group>
+          <HistorySwitch
+            customerName={customerName}
+            otherCount={history.otherCount}
+            loading={history.loading}
+            checked={withHistory}
+            onChange={setWithHistory}
+          />
         )}
         <CaseTimeline
           interactions={history.interactions}
@@ -94,18 +141,7 @@ export function CaseView({ caseId }: { caseId: string }) {
         {detail.data.channel === "chat" && <TypingIndicator caseId={caseId} customerName={customerName} />}
         <ReplyBox key={caseId} detail={detail.data} customerName={customerName} />
       </Stack>
-      {/* On a narrow screen (a tablet) the conversation keeps the room; the contact page has the rest. */}
-      <Box
-        visibleFrom="lg"
-        w={PANEL_WIDTH}
-        style={{
-          flexShrink: 0,
-          borderLeft: "1px solid var(--mantine-color-gray-3)",
-          background: "var(--mantine-color-white)",
-        }}
-      >
-        <CustomerPanel detail={detail.data} />
-      </Box>
+      <CustomerSide detail={detail.data} />
       <TransferDialog caseId={caseId} opened={transferOpen} onClose={() => setTransferOpen(false)} />
     </div>
   );

@@ -19,7 +19,7 @@ import { type FormEvent, type MouseEvent, useState } from "react";
 import { errorMessage } from "../../api/client.ts";
 import { useContact, useUpdateContact } from "../../api/contact-queries.ts";
 import { useContactCases } from "../../api/queries.ts";
-import type { ContactDetail } from "../../api/types.ts";
+import type { CaseSummary, ContactDetail } from "../../api/types.ts";
 import { ChannelBadge } from "../../components/channel-badge.tsx";
 import { IdentityLine } from "../../components/customer-panel.tsx";
 import { contactName, STATE_COLOR, STATE_LABEL } from "../../lib/format.ts";
@@ -28,7 +28,45 @@ import { MergePanel } from "./merge-panel.tsx";
 
 type Row = { key: string; value: string };
 
-function ContactForm({ contact }: { contact: ContactDetail }) {
+interface AttributeRowProps {
+  row: Row;
+  index: number;
+  onChange(change: Partial<Row>): void;
+  onRemove(): void;
+}
+
+function AttributeRow({ row, index, onChange, onRemove }: AttributeRowProps) {
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <TextInput
+        size="xs"
+        aria-label={`Attribute ${index + 1} name`}
+        placeholder="name"
+        value={row.key}
+        onChange={(event) => onChange({ key: event.currentTarget.value })}
+      />
+      <TextInput
+        size="xs"
+        aria-label={`Attribute ${index + 1} value`}
+        placeholder="value"
+        style={{ flex: 1 }}
+        value={row.value}
+        onChange={(event) => onChange({ value: event.currentTarget.value })}
+      />
+      <ActionIcon
+        variant="subtle"
+        color="gray"
+        aria-label={`Remove attribute ${row.key || index + 1}`}
+        onClick={onRemove}
+      >
+        ×
+      </ActionIcon>
+    </Group>
+  );
+}
+
+/** The name and attribute rows being edited, and saving them (blank attribute names are dropped). */
+function useContactEdit(contact: ContactDetail) {
   const update = useUpdateContact(contact.id);
   const [name, setName] = useState(contact.name ?? "");
   const [rows, setRows] = useState<Row[]>(
@@ -50,6 +88,15 @@ function ContactForm({ contact }: { contact: ContactDetail }) {
     );
   }
 
+  return { name, setName, rows, setRows, error, submit, saving: update.isPending };
+}
+
+function ContactForm({ contact }: { contact: ContactDetail }) {
+  const { name, setName, rows, setRows, error, submit, saving } = useContactEdit(contact);
+  // Each edit changes one field of the row as it is now, not as it was rendered.
+  const changeRow = (index: number, change: Partial<Row>) =>
+    setRows((current) => current.map((r, i) => (i === index ? { ...r, ...change } : r)));
+
   return (
     <form onSubmit={submit} aria-label="Edit contact">
       <Stack gap="xs">
@@ -58,38 +105,14 @@ function ContactForm({ contact }: { contact: ContactDetail }) {
           Attributes
         </Text>
         {rows.map((row, index) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity until saved; the index is it.
-          <Group key={index} gap="xs" wrap="nowrap">
-            <TextInput
-              size="xs"
-              aria-label={`Attribute ${index + 1} name`}
-              placeholder="name"
-              value={row.key}
-              onChange={(event) => {
-                const key = event.currentTarget.value;
-                setRows((current) => current.map((r, i) => (i === index ? { ...r, key } : r)));
-              }}
-            />
-            <TextInput
-              size="xs"
-              aria-label={`Attribute ${index + 1} value`}
-              placeholder="value"
-              style={{ flex: 1 }}
-              value={row.value}
-              onChange={(event) => {
-                const value = event.currentTarget.value;
-                setRows((current) => current.map((r, i) => (i === index ? { ...r, value } : r)));
-              }}
-            />
-            <ActionIcon
-              variant="subtle"
-              color="gray"
-              aria-label={`Remove attribute ${row.key || index + 1}`}
-              onClick={() => setRows((current) => current.filter((_, i) => i !== index))}
-            >
-              ×
-            </ActionIcon>
-          </Group>
+          <AttributeRow
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity until saved; the index is it.
+            key={index}
+            row={row}
+            index={index}
+            onChange={(change) => changeRow(index, change)}
+            onRemove={() => setRows((current) => current.filter((_, i) => i !== index))}
+          />
         ))}
         <Group justify="space-between">
           <Button
@@ -99,7 +122,7 @@ function ContactForm({ contact }: { contact: ContactDetail }) {
           >
             Add attribute
           </Button>
-          <Button size="xs" type="submit" loading={update.isPending}>
+          <Button size="xs" type="submit" loading={saving}>
             Save contact
           </Button>
         </Group>
@@ -110,6 +133,72 @@ function ContactForm({ contact }: { contact: ContactDetail }) {
         )}
       </Stack>
     </form>
+  );
+}
+
+/** The contact's name, and the way to the contact it was merged into. */
+function ContactTitle({ detail }: { detail: ContactDetail }) {
+  return (
+    <Group justify="space-between">
+      <Title order={2} fz="h3">
+        {contactName(detail)}
+      </Title>
+      {detail.mergedIntoId && (
+        <Button
+          size="xs"
+          variant="light"
+          onClick={() => navigate({ name: "contacts", contactId: detail.mergedIntoId! })}
+        >
+          Merged — open the surviving contact
+        </Button>
+      )}
+    </Group>
+  );
+}
+
+function IdentitiesCard({ detail }: { detail: ContactDetail }) {
+  return (
+    <Paper withBorder p="md">
+      <Text fz="xs" fw={700} tt="uppercase" c="dimmed" mb="xs">
+        Identities and consent
+      </Text>
+      <Stack gap={6}>
+        {detail.identities.map((identity) => (
+          <IdentityLine key={`${identity.kind}:${identity.address}`} identity={identity} />
+        ))}
+      </Stack>
+    </Paper>
+  );
+}
+
+/** The contact's cases, each a link to the case; read beside the contact, not after it. */
+function ContactCases({ cases }: { cases: CaseSummary[] | undefined }) {
+  return (
+    <Paper withBorder p="md">
+      <Text fz="xs" fw={700} tt="uppercase" c="dimmed" mb="xs">
+        Cases · {cases?.length ?? "…"}
+      </Text>
+      <Stack gap={6}>
+        {(cases ?? []).map((item) => (
+          <Group key={item.id} gap="xs" wrap="nowrap">
+            <ChannelBadge channel={item.channel} size="xs" />
+            <Anchor
+              fz="sm"
+              href={pathOf({ name: "case", caseId: item.id })}
+              onClick={(event: MouseEvent) => {
+                event.preventDefault();
+                navigate({ name: "case", caseId: item.id });
+              }}
+            >
+              #{item.number} {item.subject || "(no subject)"}
+            </Anchor>
+            <Badge size="xs" variant="outline" color={STATE_COLOR[item.state]}>
+              {STATE_LABEL[item.state]}
+            </Badge>
+          </Group>
+        ))}
+      </Stack>
+    </Paper>
   );
 }
 
@@ -129,31 +218,9 @@ export function ContactDetailView({ contactId }: { contactId: string }) {
   return (
     <ScrollArea h="100%" type="auto">
       <Stack gap="md" p="md" maw={900} data-testid="contact-detail">
-        <Group justify="space-between">
-          <Title order={2} fz="h3">
-            {contactName(detail)}
-          </Title>
-          {detail.mergedIntoId && (
-            <Button
-              size="xs"
-              variant="light"
-              onClick={() => navigate({ name: "contacts", contactId: detail.mergedIntoId! })}
-            >
-              Merged — open the surviving contact
-            </Button>
-          )}
-        </Group>
+        <ContactTitle detail={detail} />
         <Group align="flex-start" gap="md" grow>
-          <Paper withBorder p="md">
-            <Text fz="xs" fw={700} tt="uppercase" c="dimmed" mb="xs">
-              Identities and consent
-            </Text>
-            <Stack gap={6}>
-              {detail.identities.map((identity) => (
-                <IdentityLine key={`${identity.kind}:${identity.address}`} identity={identity} />
-              ))}
-            </Stack>
-          </Paper>
+          <IdentitiesCard detail={detail} />
           <Paper withBorder p="md">
             {detail.mergedIntoId ? (
               <Text fz="sm" c="dimmed">
@@ -164,31 +231,7 @@ export function ContactDetailView({ contactId }: { contactId: string }) {
             )}
           </Paper>
         </Group>
-        <Paper withBorder p="md">
-          <Text fz="xs" fw={700} tt="uppercase" c="dimmed" mb="xs">
-            Cases · {cases.data?.items.length ?? "…"}
-          </Text>
-          <Stack gap={6}>
-            {(cases.data?.items ?? []).map((item) => (
-              <Group key={item.id} gap="xs" wrap="nowrap">
-                <ChannelBadge channel={item.channel} size="xs" />
-                <Anchor
-                  fz="sm"
-                  href={pathOf({ name: "case", caseId: item.id })}
-                  onClick={(event: MouseEvent) => {
-                    event.preventDefault();
-                    navigate({ name: "case", caseId: item.id });
-                  }}
-                >
-                  #{item.number} {item.subject || "(no subject)"}
-                </Anchor>
-                <Badge size="xs" variant="outline" color={STATE_COLOR[item.state]}>
-                  {STATE_LABEL[item.state]}
-                </Badge>
-              </Group>
-            ))}
-          </Stack>
-        </Paper>
+        <ContactCases cases={cases.data?.items} />
         {!detail.mergedIntoId && <MergePanel survivor={detail} />}
       </Stack>
     </ScrollArea>

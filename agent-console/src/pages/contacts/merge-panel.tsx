@@ -8,20 +8,103 @@ import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { errorMessage } from "../../api/client.ts";
 import { useContactSearch, useMergeContacts, useMergePreview } from "../../api/contact-queries.ts";
-import type { ContactDetail } from "../../api/types.ts";
+import type { ContactDetail, MergePreview } from "../../api/types.ts";
 import { contactName, STATE_LABEL } from "../../lib/format.ts";
 
-export function MergePanel({ survivor }: { survivor: ContactDetail }) {
+/** What would move: the duplicate's identities and its cases. */
+function MovingLists({ preview }: { preview: MergePreview }) {
+  return (
+    <Group align="flex-start" grow>
+      <div>
+        <Text fz="sm" fw={600}>
+          {preview.identitiesMoving.length} identit
+          {preview.identitiesMoving.length === 1 ? "y" : "ies"}
+        </Text>
+        <List size="sm">
+          {preview.identitiesMoving.map((identity) => (
+            <List.Item key={`${identity.kind}:${identity.address}`}>
+              {identity.kind}: {identity.kind === "chat" ? "visitor" : identity.address}
+            </List.Item>
+          ))}
+        </List>
+      </div>
+      <div>
+        <Text fz="sm" fw={600}>
+          {preview.casesMoving.length} case{preview.casesMoving.length === 1 ? "" : "s"}
+        </Text>
+        <List size="sm">
+          {preview.casesMoving.map((item) => (
+            <List.Item key={item.id}>
+              #{item.number} {item.subject || "(no subject)"}{" "}
+              <Badge size="xs" variant="light">
+                {STATE_LABEL[item.state as keyof typeof STATE_LABEL] ?? item.state}
+              </Badge>
+            </List.Item>
+          ))}
+        </List>
+      </div>
+    </Group>
+  );
+}
+
+interface ConfirmMergeProps {
+  preview: MergePreview;
+  merging: boolean;
+  onCancel(): void;
+  onMerge(): void;
+}
+
+/** The preview of the merge, and the only button that carries it out. */
+function ConfirmMerge({ preview, merging, onCancel, onMerge }: ConfirmMergeProps) {
+  return (
+    <Stack gap="xs" mt="sm" data-testid="merge-preview">
+      <Text fz="sm">
+        Merging <b>{contactName(preview.merged)}</b> into <b>{contactName(preview.survivor)}</b> moves:
+      </Text>
+      <MovingLists preview={preview} />
+      <Text fz="xs" c="dimmed">
+        The duplicate's attributes fill in fields this contact lacks; the duplicate then points here.
+      </Text>
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button color="red" loading={merging} onClick={onMerge}>
+          Merge
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+/** Searching for the duplicate: the typed text, debounced, and the other contacts it matches. */
+function useDuplicateSearch(survivorId: string) {
   const [search, setSearch] = useState("");
   const [q] = useDebouncedValue(search.trim(), 250);
   const candidates = useContactSearch(q);
+  const options = (candidates.data ?? [])
+    .filter((contact) => contact.id !== survivorId)
+    .map((contact) => ({ value: contact.id, label: `${contactName(contact)} · ${contact.id.slice(0, 8)}` }));
+  return { search, setSearch, q, options };
+}
+
+export function MergePanel({ survivor }: { survivor: ContactDetail }) {
+  const { search, setSearch, q, options } = useDuplicateSearch(survivor.id);
   const [mergedId, setMergedId] = useState<string | null>(null);
   const preview = useMergePreview(survivor.id, mergedId);
   const merge = useMergeContacts(survivor.id);
 
-  const options = (candidates.data ?? [])
-    .filter((contact) => contact.id !== survivor.id)
-    .map((contact) => ({ value: contact.id, label: `${contactName(contact)} · ${contact.id.slice(0, 8)}` }));
+  function confirm(merged: string) {
+    merge.mutate(merged, {
+      onSuccess: () => {
+        notifications.show({ color: "green", message: "Contacts merged." });
+        setMergedId(null);
+        setSearch("");
+      },
+      onError: (error) =>
+        notifications.show({ color: "red", title: "Not merged", message: errorMessage(error) }),
+    });
+  }
 
   return (
     <Paper withBorder p="md" component="section" aria-label="Merge a duplicate" data-testid="merge-panel">
@@ -48,67 +131,12 @@ export function MergePanel({ survivor }: { survivor: ContactDetail }) {
         </Alert>
       )}
       {mergedId && preview.data && (
-        <Stack gap="xs" mt="sm" data-testid="merge-preview">
-          <Text fz="sm">
-            Merging <b>{contactName(preview.data.merged)}</b> into <b>{contactName(preview.data.survivor)}</b>{" "}
-            moves:
-          </Text>
-          <Group align="flex-start" grow>
-            <div>
-              <Text fz="sm" fw={600}>
-                {preview.data.identitiesMoving.length} identit
-                {preview.data.identitiesMoving.length === 1 ? "y" : "ies"}
-              </Text>
-              <List size="sm">
-                {preview.data.identitiesMoving.map((identity) => (
-                  <List.Item key={`${identity.kind}:${identity.address}`}>
-                    {identity.kind}: {identity.kind === "chat" ? "visitor" : identity.address}
-                  </List.Item>
-                ))}
-              </List>
-            </div>
-            <div>
-              <Text fz="sm" fw={600}>
-                {preview.data.casesMoving.length} case{preview.data.casesMoving.length === 1 ? "" : "s"}
-              </Text>
-              <List size="sm">
-                {preview.data.casesMoving.map((item) => (
-                  <List.Item key={item.id}>
-                    #{item.number} {item.subject || "(no subject)"}{" "}
-                    <Badge size="xs" variant="light">
-                      {STATE_LABEL[item.state as keyof typeof STATE_LABEL] ?? item.state}
-                    </Badge>
-                  </List.Item>
-                ))}
-              </List>
-            </div>
-          </Group>
-          <Text fz="xs" c="dimmed">
-            The duplicate's attributes fill in fields this contact lacks; the duplicate then points here.
-          </Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setMergedId(null)}>
-              Cancel
-            </Button>
-            <Button
-              color="red"
-              loading={merge.isPending}
-              onClick={() =>
-                merge.mutate(mergedId, {
-                  onSuccess: () => {
-                    notifications.show({ color: "green", message: "Contacts merged." });
-                    setMergedId(null);
-                    setSearch("");
-                  },
-                  onError: (error) =>
-                    notifications.show({ color: "red", title: "Not merged", message: errorMessage(error) }),
-                })
-              }
-            >
-              Merge
-            </Button>
-          </Group>
-        </Stack>
+        <ConfirmMerge
+          preview={preview.data}
+          merging={merge.isPending}
+          onCancel={() => setMergedId(null)}
+          onMerge={() => confirm(mergedId)}
+        />
       )}
     </Paper>
   );

@@ -5,11 +5,13 @@
  */
 import { Badge, Center, Loader, Text } from "@mantine/core";
 import { createColumnHelper, tableFeatures, useTable } from "@tanstack/react-table";
-import { defaultRangeExtractor, type Range, useVirtualizer } from "@tanstack/react-virtual";
+import { defaultRangeExtractor, type Range, useVirtualizer, type VirtualItem } from "@tanstack/react-virtual";
 import {
   createContext,
   type KeyboardEvent,
   type MouseEvent,
+  type ReactNode,
+  type RefObject,
   useContext,
   useEffect,
   useRef,
@@ -98,15 +100,19 @@ interface InboxTableProps {
   emptyText: string;
 }
 
-export function InboxTable({ cases, loading, hasMore, loadingMore, onLoadMore, emptyText }: InboxTableProps) {
-  const now = useNow(1_000);
-  const table = useTable({ features, columns, data: cases, getRowId: (row) => row.id });
-  const rows = table.getRowModel().rows;
-  const scrollRef = useRef<HTMLTableSectionElement>(null);
+function useInboxTable(cases: CaseSummary[]) {
+  return useTable({ features, columns, data: cases, getRowId: (row) => row.id });
+}
+
+type InboxTableInstance = ReturnType<typeof useInboxTable>;
+type InboxRowModel = ReturnType<InboxTableInstance["getRowModel"]>["rows"][number];
+
+/** Only the rows on screen are rendered, plus the row holding the keyboard focus. */
+function useInboxVirtualizer(count: number, scrollRef: RefObject<HTMLTableSectionElement | null>) {
   // The row holding the keyboard focus stays rendered when scrolled away, so focus is never lost.
   const focusedRow = useRef<number | null>(null);
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 10,
@@ -117,14 +123,32 @@ export function InboxTable({ cases, loading, hasMore, loadingMore, onLoadMore, e
       return [...indexes, focused].sort((a, b) => a - b);
     },
   });
-  const items = virtualizer.getVirtualItems();
-  const lastIndex = items.at(-1)?.index ?? -1;
+  return { virtualizer, focusedRow };
+}
 
+type InboxVirtualizer = ReturnType<typeof useInboxVirtualizer>["virtualizer"];
+
+interface NextPage {
+  lastIndex: number;
+  count: number;
+  hasMore: boolean;
+  loadingMore: boolean;
+  onLoadMore(): void;
+}
+
+/** Reads the next page when the last rendered row comes within twenty of the end. */
+function useLoadMoreNearEnd({ lastIndex, count, hasMore, loadingMore, onLoadMore }: NextPage) {
   useEffect(() => {
-    if (hasMore && !loadingMore && lastIndex >= rows.length - 20) onLoadMore();
-  }, [hasMore, loadingMore, lastIndex, rows.length, onLoadMore]);
+    if (hasMore && !loadingMore && lastIndex >= count - 20) onLoadMore();
+  }, [hasMore, loadingMore, lastIndex, count, onLoadMore]);
+}
 
-  // Arrow keys move between rows; a row off screen is scrolled in (and rendered) before it takes focus.
+/** Arrow keys move between rows; a row off screen is scrolled in (and rendered) before it takes focus. */
+function useArrowKeyRows(
+  count: number,
+  virtualizer: InboxVirtualizer,
+  scrollRef: RefObject<HTMLTableSectionElement | null>,
+) {
   const [focusIndex, setFocusIndex] = useState<number | null>(null);
   useEffect(() => {
     if (focusIndex === null) return;
@@ -133,21 +157,129 @@ export function InboxTable({ cases, loading, hasMore, loadingMore, onLoadMore, e
     link.focus();
     setFocusIndex(null);
   });
-  function onKeyDown(event: KeyboardEvent<HTMLTableSectionElement>) {
+  return function onKeyDown(event: KeyboardEvent<HTMLTableSectionElement>) {
     if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
     const current = Number((event.target as HTMLElement).closest("tr")?.dataset.index);
     if (Number.isNaN(current)) return;
     event.preventDefault();
-    const next = Math.min(rows.length - 1, Math.max(0, current + (event.key === "ArrowDown" ? 1 : -1)));
+    const next = Math.min(count - 1, Math.max(0, current + (event.key === "ArrowDown" ? 1 : -1)));
     virtualizer.scrollToIndex(next);
     setFocusIndex(next);
-  }
+  };
+}
 
-  function open(event: MouseEvent, caseId: string) {
-    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
-    event.preventDefault();
-    navigate({ name: "case", caseId });
-  }
+function open(event: MouseEvent, caseId: string) {
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+  event.preventDefault();
+  navigate({ name: "case", caseId });
+}
+
+function InboxHead({ table }: { table: InboxTableInstance }) {
+  return (
+    <thead className={classes.thead}>
+      {table.getHeaderGroups().map((group) => (
+        <tr key={group.id} className={classes.head} aria-rowindex={1}>
+          {group.headers.map((header) => (
+            <th key={header.id} scope="col" className={classes.cell}>
+              {header.isPlaceholder ? null : <table.FlexRender header={header} />}
+            </th>
+          ))}
+        </tr>
+      ))}
+    </thead>
+  );
+}
+
+function InboxRow({
+  table,
+  row,
+  item,
+}: {
+  table: InboxTableInstance;
+  row: InboxRowModel;
+  item: VirtualItem;
+}) {
+  return (
+    <tr
+      aria-rowindex={item.index + 2}
+      data-index={item.index}
+      className={classes.row}
+      data-testid="inbox-row"
+      style={{ transform: `translateY(${item.start}px)` }}
+    >
+      {row.getAllCells().map((cell) => (
+        <td key={cell.id} className={classes.cell}>
+          {cell.column.id === "subject" ? (
+            // The subject is the row's link; its ::after stretches over the whole row.
+            <a
+              href={pathOf({ name: "case", caseId: row.id })}
+              onClick={(event) => open(event, row.id)}
+              className={classes.link}
+            >
+              <table.FlexRender cell={cell} />
+            </a>
+          ) : (
+            <table.FlexRender cell={cell} />
+          )}
+        </td>
+      ))}
+    </tr>
+  );
+}
+
+/** A row across the table for the loader or the empty text. */
+function MessageRow({ children, offset }: { children: ReactNode; offset?: number }) {
+  return (
+    <tr
+      className={classes.message}
+      style={offset === undefined ? undefined : { transform: `translateY(${offset}px)` }}
+    >
+      <td>{children}</td>
+    </tr>
+  );
+}
+
+interface InboxRowsProps {
+  table: InboxTableInstance;
+  rows: InboxRowModel[];
+  items: VirtualItem[];
+  loading: boolean;
+  emptyText: string;
+}
+
+function InboxRows({ table, rows, items, loading, emptyText }: InboxRowsProps) {
+  if (loading)
+    return (
+      <MessageRow>
+        <Center py="xl">
+          <Loader size="sm" aria-label="Loading cases" />
+        </Center>
+      </MessageRow>
+    );
+  if (rows.length === 0)
+    return (
+      <MessageRow>
+        <Text c="dimmed" fz="sm" ta="center" py="xl" data-testid="inbox-empty">
+          {emptyText}
+        </Text>
+      </MessageRow>
+    );
+  return items.map((item) => {
+    const row = rows[item.index]!;
+    return <InboxRow key={row.id} table={table} row={row} item={item} />;
+  });
+}
+
+export function InboxTable({ cases, loading, hasMore, loadingMore, onLoadMore, emptyText }: InboxTableProps) {
+  const now = useNow(1_000);
+  const table = useInboxTable(cases);
+  const rows = table.getRowModel().rows;
+  const scrollRef = useRef<HTMLTableSectionElement>(null);
+  const { virtualizer, focusedRow } = useInboxVirtualizer(rows.length, scrollRef);
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? -1;
+  useLoadMoreNearEnd({ lastIndex, count: rows.length, hasMore, loadingMore, onLoadMore });
+  const onKeyDown = useArrowKeyRows(rows.length, virtualizer, scrollRef);
 
   return (
     <NowContext.Provider value={now}>
@@ -158,17 +290,7 @@ export function InboxTable({ cases, loading, hasMore, loadingMore, onLoadMore, e
         data-testid="inbox-table"
         style={{ ["--inbox-columns" as string]: COLUMNS_CSS }}
       >
-        <thead className={classes.thead}>
-          {table.getHeaderGroups().map((group) => (
-            <tr key={group.id} className={classes.head} aria-rowindex={1}>
-              {group.headers.map((header) => (
-                <th key={header.id} scope="col" className={classes.cell}>
-                  {header.isPlaceholder ? null : <table.FlexRender header={header} />}
-                </th>
-              ))}
-            </tr>
-          ))}
-        </thead>
+        <InboxHead table={table} />
         <tbody
           ref={scrollRef}
           className={classes.body}
@@ -183,65 +305,13 @@ export function InboxTable({ cases, loading, hasMore, loadingMore, onLoadMore, e
           }}
           style={{ ["--inbox-height" as string]: `${virtualizer.getTotalSize()}px` }}
         >
-          {loading ? (
-            <tr className={classes.message}>
-              <td>
-                <Center py="xl">
-                  <Loader size="sm" aria-label="Loading cases" />
-                </Center>
-              </td>
-            </tr>
-          ) : rows.length === 0 ? (
-            <tr className={classes.message}>
-              <td>
-                <Text c="dimmed" fz="sm" ta="center" py="xl" data-testid="inbox-empty">
-                  {emptyText}
-                </Text>
-              </td>
-            </tr>
-          ) : (
-            items.map((item) => {
-              const row = rows[item.index]!;
-              return (
-                <tr
-                  key={row.id}
-                  aria-rowindex={item.index + 2}
-                  data-index={item.index}
-                  className={classes.row}
-                  data-testid="inbox-row"
-                  style={{ transform: `translateY(${item.start}px)` }}
-                >
-                  {row.getAllCells().map((cell) => (
-                    <td key={cell.id} className={classes.cell}>
-                      {cell.column.id === "subject" ? (
-                        // The subject is the row's link; its ::after stretches over the whole row.
-                        <a
-                          href={pathOf({ name: "case", caseId: row.id })}
-                          onClick={(event) => open(event, row.id)}
-                          className={classes.link}
-                        >
-                          <table.FlexRender cell={cell} />
-                        </a>
-                      ) : (
-                        <table.FlexRender cell={cell} />
-                      )}
-                    </td>
-                  ))}
-                </tr>
-              );
-            })
-          )}
+          <InboxRows table={table} rows={rows} items={items} loading={loading} emptyText={emptyText} />
           {loadingMore && (
-            <tr
-              className={classes.message}
-              style={{ transform: `translateY(${virtualizer.getTotalSize()}px)` }}
-            >
-              <td>
-                <Center py="xs">
-                  <Loader size="xs" aria-label="Loading more cases" />
-                </Center>
-              </td>
-            </tr>
+            <MessageRow offset={virtualizer.getTotalSize()}>
+              <Center py="xs">
+                <Loader size="xs" aria-label="Loading more cases" />
+              </Center>
+            </MessageRow>
           )}
         </tbody>
       </table>
