@@ -40,7 +40,8 @@ function jsonDepth(text: string, limit: number): number {
     } else if (char === 34) inString = true;
     else if (char === 91 || char === 123) {
       depth++;
-      if (depth > deepest && (deepest = depth) > limit) return deepest;
+      if (depth > deepest) deepest = depth;
+      if (deepest > limit) return deepest;
     } else if (char === 93 || char === 125) depth--;
   }
   return deepest;
