@@ -11,11 +11,7 @@ import type { Executor } from "../db/connect.ts";
 import { callFunction } from "../db/functions.ts";
 import { rowFromJson, rowToJson } from "../db/json-rows.ts";
 import { type Channel, cases, interactions } from "../db/schema/cases.ts";
-import {
-  contactIdentities as contactIdentitiesTable,
-  contacts,
-  type IdentityKind,
-} from "../db/schema/contacts.ts";
+import { contactIdentities as contactIdentitiesTable, contacts } from "../db/schema/contacts.ts";
 import { CASE_MACHINE_VERSION, canAccept, caseColumnsOf, initialCaseSnapshot } from "./case-machine.ts";
 import { CasePlan } from "./case-plan.ts";
 import {
@@ -32,40 +28,11 @@ import { type Actor, planCaseEvent, snapshotOf } from "./case-workflow.ts";
 import type { CaseDeps } from "./deps.ts";
 import { AppError } from "./errors.ts";
 import { normaliseIdentity } from "./identities.ts";
+import type { InboundMessage } from "./inbound-message.ts";
 import { publishAfterCommit, UnitOfWork } from "./unit-of-work.ts";
 
-/** One shape for an inbound message from any channel. */
-export interface InboundMessage {
-  channel: Channel;
-  /** The provider's id for this message (MessageSid, Message-ID, chat message id). */
-  externalId: string;
-  from: { kind: IdentityKind; address: string; name?: string | null };
-  /** The address the customer wrote to (our mailbox or number). */
-  to?: string | null;
-  subject?: string | null;
-  body: string;
-  receivedAt?: Date;
-  kind?: "message" | "call";
-  /** The queue of the address it came to (a mailbox's, a phone number's): used when no assignment rule matches. */
-  queueHint?: string | null;
-  /** Hints at the conversation this message belongs to, strongest first. */
-  thread?: {
-    /** The case the channel already knows (a chat session, a status-page reply). */
-    caseId?: string;
-    /** Provider ids this message answers (email In-Reply-To / References). */
-    referencedExternalIds?: string[];
-    /** A case number found in the message (email subject token `[#1042]`). */
-    caseNumber?: number;
-    /**
-     * Only the hints thread: a message matching none of them opens a new case instead of joining
-     * the contact's latest one (email, where a new subject is a new conversation).
-     */
-    strict?: boolean;
-  };
-  metadata?: Record<string, unknown>;
-}
-
 export type { InteractionRow } from "./case-store.ts";
+export type { InboundMessage } from "./inbound-message.ts";
 
 type InteractionRow = typeof interactions.$inferSelect;
 
