@@ -42,11 +42,21 @@ const itemsOf =
     (await api.get<Items<T>>(path)).items;
 
 /** A write that, once it succeeds, marks the given queries stale. */
-function useWrite<TInput, TOutput>(write: (input: TInput) => Promise<TOutput>, stale: QueryKey[]) {
+/**
+ * A write, then the queries it made stale are fetched again. `onWritten` hears the answer first: a
+ * callback passed to `mutate` would be dropped when the refetch unmounts the form that asked (the
+ * current call's wrap-up disappears once the call is wrapped up).
+ */
+function useWrite<TInput, TOutput>(
+  write: (input: TInput) => Promise<TOutput>,
+  stale: QueryKey[],
+  onWritten?: (output: TOutput) => void,
+) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: write,
-    onSuccess: async () => {
+    onSuccess: async (output) => {
+      onWritten?.(output);
       await Promise.all(stale.map((queryKey) => client.invalidateQueries({ queryKey })));
     },
   });
@@ -117,11 +127,12 @@ export const usePlaceCall = () =>
     mutationFn: (recordId: string) => api.post<PlacedCall>(`${BASE}/records/${id(recordId)}/call`),
   });
 
-export const useDisposition = () =>
+export const useDisposition = (onSaved?: (result: DispositionResult) => void) =>
   useWrite(
     ({ recordId, ...body }: DispositionInput & { recordId: string }) =>
       api.post<DispositionResult>(`${BASE}/records/${id(recordId)}/disposition`, body),
     [outboundKeys.callbacks, outboundKeys.myCall],
+    onSaved,
   );
 
 export const useCreateList = () =>

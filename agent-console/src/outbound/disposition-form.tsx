@@ -12,7 +12,7 @@ export function DispositionForm({
   view: RecordView;
   onSaved: (result: DispositionResult) => void;
 }) {
-  const save = useDisposition();
+  const save = useDisposition(onSaved);
   const [disposition, setDisposition] = useState<Disposition | "">("");
   const [callbackAt, setCallbackAt] = useState("");
   const [callbackFor, setCallbackFor] = useState<"me" | "anyone">("me");
@@ -26,7 +26,7 @@ export function DispositionForm({
     const input: DispositionInput = { disposition, ...(note.trim() ? { note: note.trim() } : {}) };
     if (disposition === "callback") input.callback = { localTime: callbackAt, agent: callbackFor };
     if (disposition === "interested" && value !== "") input.estimatedValue = Number(value);
-    save.mutate({ recordId: view.record.id, ...input }, { onSuccess: onSaved });
+    save.mutate({ recordId: view.record.id, ...input });
   };
 
   return (
