@@ -28,13 +28,35 @@ export function hasRole(agent: { role: AgentRole }, minimum: AgentRole): boolean
   return RANK[agent.role] >= RANK[minimum];
 }
 
+/** The bearer token of an `Authorization` header, if it carries one. */
+function bearerTokenOf(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const header = headers.authorization;
+  if (typeof header === "string" && header.toLowerCase().startsWith("bearer ")) return header.slice(7).trim();
+  return undefined;
+}
+
 export function credentialOf(request: {
   headers: Record<string, string | string[] | undefined>;
   cookies?: Record<string, string | undefined>;
 }): string | undefined {
-  const header = request.headers.authorization;
-  if (typeof header === "string" && header.toLowerCase().startsWith("bearer ")) return header.slice(7).trim();
-  return request.cookies?.[SESSION_COOKIE];
+  return bearerTokenOf(request.headers) ?? request.cookies?.[SESSION_COOKIE];
+}
+
+/**
+ * Whether a browser's `Origin` is one of our own pages: PUBLIC_URL's origin, or this host as the
+ * request reached it (host and port). No `Origin` at all is not a browser page on another site.
+ */
+export function isOwnOrigin(
+  origin: string | undefined,
+  host: string | undefined,
+  publicUrl: string,
+): boolean {
+  if (origin === undefined || origin === new URL(publicUrl).origin) return true;
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 /** The signed-in agent of a request that passed the access check. */
@@ -66,25 +88,14 @@ function refuseForms(request: FastifyRequest): void {
  */
 function assertOwnOrigin(request: FastifyRequest, publicUrl: string): void {
   const site = request.headers["sec-fetch-site"];
-  const origin = request.headers.origin;
   const fromElsewhere =
     (typeof site === "string" && site !== "same-origin" && site !== "none") ||
-    (typeof origin === "string" &&
-      origin !== new URL(publicUrl).origin &&
-      !sameHost(origin, request.headers.host));
+    !isOwnOrigin(request.headers.origin, request.headers.host, publicUrl);
   if (fromElsewhere)
     throw new AppError(
       "FORBIDDEN",
       "A change made with the session cookie must come from Switchboard's own pages (origin refused). Integrations sign in with a bearer token.",
     );
-}
-
-function sameHost(origin: string, host: string | undefined): boolean {
-  try {
-    return host !== undefined && new URL(origin).host === host;
-  } catch {
-    return false;
-  }
 }
 
 export function installAccessControl(
@@ -113,7 +124,7 @@ export function installAccessControl(
     const session = token ? await auth.authenticate(token) : null;
     if (!session)
       throw new AppError("UNAUTHENTICATED", "Sign in first: send a bearer token or the session cookie.");
-    const byCookie = !/^bearer /i.test(request.headers.authorization ?? "");
+    const byCookie = bearerTokenOf(request.headers) === undefined;
     if (byCookie && !SAFE_METHODS.has(request.method)) assertOwnOrigin(request, options.publicUrl);
     request.agent = session.agent;
     request.sessionId = session.sessionId;

@@ -3,9 +3,8 @@
  * session cookie from the console's own origin). Offers arrive here and are answered with acks.
  */
 import { eq } from "drizzle-orm";
-import type { Socket } from "socket.io";
 import { cases } from "../../db/schema/cases.ts";
-import { hasRole, SESSION_COOKIE } from "../http/access.ts";
+import { hasRole, isOwnOrigin, SESSION_COOKIE } from "../http/access.ts";
 import type { Services } from "../services.ts";
 import { type AgentNamespace, type AgentSocket, ackError, readPayload } from "./namespaces.ts";
 import type { AckError, AgentAck } from "./protocol.ts";
@@ -26,13 +25,6 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
-function sameOrigin(socket: Socket, publicUrl: string): boolean {
-  const origin = socket.handshake.headers.origin;
-  if (!origin) return true;
-  const host = socket.handshake.headers.host;
-  return origin === new URL(publicUrl).origin || (host !== undefined && new URL(origin).host === host);
-}
-
 /** A refused connection the client should retry: `connect_error` with `data.code` "TEMPORARY". */
 function temporaryFailure(): Error & { data: { code: "TEMPORARY" } } {
   const error = new Error("temporary: the server could not check the session; try again shortly");
@@ -45,7 +37,10 @@ function authenticateAgent(services: AgentNamespaceServices): Parameters<AgentNa
     const auth = socket.handshake.auth as { token?: unknown };
     let token = typeof auth.token === "string" ? auth.token : undefined;
     // The cookie is honoured only from our own origin, so another site cannot ride an agent's session.
-    if (!token && sameOrigin(socket, services.config.publicUrl))
+    if (
+      !token &&
+      isOwnOrigin(socket.handshake.headers.origin, socket.handshake.headers.host, services.config.publicUrl)
+    )
       token = cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
     let session: Awaited<ReturnType<AgentNamespaceServices["auth"]["authenticate"]>> = null;
     try {
