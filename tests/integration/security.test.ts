@@ -1,0 +1,186 @@
+/**
+ * Holes a security review found, each closed with a test that failed before: sign-in attempts sent
+ * all at once, forms and cookie-riding requests from other origins, inputs answered 500, and
+ * addresses a client writes into X-Forwarded-For.
+ */
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "../../db/rows.ts";
+import { createApi } from "../helpers/api.ts";
+import { startTestApp, type TestApp } from "../helpers/build-app.ts";
+
+describe("security holes closed", () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("counts wrong passwords sent all at once: only the limit's worth are even checked", async () => {
+    const agent = await app.createAgent();
+    const api = createApi(app.url);
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        api.post("/api/auth/login", { email: agent.email, password: "wrong" }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status).sort();
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(25);
+    // The right password is refused too, until the window passes.
+    expect(
+      (await api.post("/api/auth/login", { email: agent.email, password: "agent-password" })).status,
+    ).toBe(429);
+  });
+
+  describe("inputs that used to be answered 500", () => {
+    it("answers an empty update with the thing as it is, and an unknown skill or escalation rule with a 4xx", async () => {
+      const skill = await app.admin.post("/api/skills", { name: `fuzz-${randomUUID().slice(0, 8)}` });
+      expect(skill.status).toBe(201);
+      // Nothing to change: the skill as it is.
+      const unchanged = await app.admin.request("PATCH", `/api/skills/${skill.body.id}`, {});
+      expect(unchanged.status).toBe(200);
+      expect(unchanged.body).toEqual(skill.body);
+      for (const [path, body] of [
+        [`/api/skills/${randomUUID()}`, { name: "ghost" }],
+        [`/api/skills/${randomUUID()}`, {}],
+        [`/api/sla/escalation-rules/${randomUUID()}`, {}],
+        [`/api/sla/escalation-rules/${randomUUID()}`, { enabled: false }],
+      ] as const) {
+        const response = await app.admin.request("PATCH", path, body);
+        expect(
+          response.status,
+          `${path} ${JSON.stringify(body)}: ${JSON.stringify(response.body)}`,
+        ).toBeGreaterThanOrEqual(400);
+        expect(response.status, path).toBeLessThan(500);
+        expect(response.body).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+      }
+    });
+
+    it("answers interval figures asked for with dates it cannot read with a 400", async () => {
+      const response = await app.admin.get("/api/metrics/intervals?from=x&to=x");
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ error: "validation_failed" });
+    });
+  });
+
+  describe("requests riding the session cookie (CSRF)", () => {
+    /** Signs in as the admin and returns the session cookie the browser would hold. */
+    const adminCookie = async () => {
+      const response = await fetch(`${app.url}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "admin@example.com", password: "admin-password" }),
+      });
+      expect(response.status).toBe(200);
+      return response.headers.get("set-cookie")!.split(";")[0]!;
+    };
+    const agentCount = async () =>
+      Number(
+        (await queryRows<{ n: number }>(app.services.db, sql`select count(*)::int as n from agents`))[0]!.n,
+      );
+    const newAgent = () => ({
+      email: `csrf-${randomUUID()}@example.com`,
+      name: "Mallory",
+      password: "password123",
+      role: "admin",
+    });
+
+    it("refuses a plain HTML form posted to the API, and creates nothing", async () => {
+      const cookie = await adminCookie();
+      const before = await agentCount();
+      const response = await fetch(`${app.url}/api/agents`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+        body: new URLSearchParams(newAgent()).toString(),
+      });
+      expect(response.status).toBe(415);
+      expect(await response.json()).toMatchObject({
+        error: "unsupported_media_type",
+        message: expect.stringMatching(/JSON/),
+      });
+      expect(await agentCount()).toBe(before);
+    });
+
+    it("refuses a cookie-authenticated change from another origin or site, and creates nothing", async () => {
+      const cookie = await adminCookie();
+      const before = await agentCount();
+      const port = Number(new URL(app.url).port);
+      const foreign: Record<string, string>[] = [
+        { origin: `http://127.0.0.1:${port + 1}` },
+        { "sec-fetch-site": "same-site" },
+        { "sec-fetch-site": "cross-site", origin: "https://evil.example" },
+      ];
+      for (const headers of foreign) {
+        const response = await fetch(`${app.url}/api/agents`, {
+          method: "POST",
+          headers: { "content-type": "application/json", cookie, ...headers },
+          body: JSON.stringify(newAgent()),
+        });
+        expect(response.status, JSON.stringify(headers)).toBe(403);
+        expect(await response.json()).toMatchObject({
+          error: "forbidden",
+          message: expect.stringMatching(/origin/i),
+        });
+      }
+      expect(await agentCount()).toBe(before);
+      // From our own origin it is fine, as is a bearer token from anywhere.
+      const own = await fetch(`${app.url}/api/agents`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          cookie,
+          origin: app.url,
+          "sec-fetch-site": "same-origin",
+        },
+        body: JSON.stringify(newAgent()),
+      });
+      expect(own.status).toBe(201);
+      const bearer = await app.admin.request("POST", "/api/agents", newAgent(), {
+        origin: "https://evil.example",
+      });
+      expect(bearer.status).toBe(201);
+    });
+  });
+});
+
+describe("behind a proxy (TRUST_PROXY), default body limits", () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ env: { TRUST_PROXY: "1", LOGIN_MAX_FAILURES_PER_IP: "3" } });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("believes only the hop it trusts, so a client cannot pick its address to dodge the limit", async () => {
+    const api = createApi(app.url);
+    const attempt = (n: number) =>
+      api.request(
+        "POST",
+        "/api/auth/login",
+        { email: `nobody-${n}@example.com`, password: "wrong" },
+        // What the client wrote, then what our one proxy saw.
+        { "x-forwarded-for": `198.51.100.${n}, 203.0.113.9` },
+      );
+    for (let n = 1; n <= 3; n++) expect((await attempt(n)).status).toBe(401);
+    const refused = await attempt(4);
+    expect(refused.status).toBe(429);
+    expect(refused.body.message).toMatch(/from this address/);
+  });
+
+  it("refuses a JSON body nested thousands of levels deep, before anything reads it", async () => {
+    const deep = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+    const anonymous = await createApi(app.url).request("POST", "/api/auth/login", deep);
+    expect(anonymous.status).toBe(400);
+    expect(anonymous.body).toMatchObject({
+      error: "validation_failed",
+      message: expect.stringMatching(/nested/),
+    });
+    const signedIn = await app.admin.request("POST", "/api/skills", deep);
+    expect(signedIn.status).toBe(400);
+  });
+});
