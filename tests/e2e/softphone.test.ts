@@ -84,6 +84,8 @@ describe("softphone in a browser", () => {
     await assignCase(calling.services, sms.id, id);
     await page.goto(`${calling.url}/cases/${sms.id}`);
     await page.getByTestId("case-view").waitFor(WAIT);
+    // The reload starts the line again: until it gives up, a call says it is still connecting.
+    await page.locator("[data-testid=softphone-button][data-state=offline]").waitFor(OFFLINE_WAIT);
     await page.getByTestId("case-call").click();
     await page.getByText("Call not placed").waitFor(WAIT);
     expect(await page.getByText("Softphone offline: cannot reach Twilio").count()).toBeGreaterThan(0);
