@@ -90,7 +90,8 @@ const effect = () => {};
 /** Marks an event as accepted without changing state; `can()` is false for a transition with neither target nor action. */
 const ACCEPT = { actions: "acknowledge" } as const;
 
-export function createCaseMachine(policy: CasePolicy = DEFAULT_CASE_POLICY) {
+/** The machine's vocabulary: its types, the effect and assignment actions, and the policy's guards. */
+function caseMachineSetup(policy: CasePolicy) {
   return setup({
     types: {
       context: {} as CaseContext,
@@ -122,75 +123,91 @@ export function createCaseMachine(policy: CasePolicy = DEFAULT_CASE_POLICY) {
         context.resolvedAt !== null && event.at - context.resolvedAt >= policy.autoCloseAfterMs,
       isOtherAgent: ({ context, event }) => "agentId" in event && event.agentId !== context.assigneeId,
     },
-  }).createMachine({
+  });
+}
+
+const tags = (...names: CaseTag[]): CaseTag[] => names;
+
+/** Before an agent holds the case: new, waiting in its queue, offered to an agent. */
+const AWAITING_AGENT_STATES = {
+  new: {
+    tags: tags("open", "intake", "awaitingAgent"),
+    on: {
+      UPDATE: ACCEPT,
+      ENQUEUE: "queued",
+      ASSIGN: { target: "assigned", actions: "setAssignee" },
+      RESOLVE: "resolved",
+      CLOSE: "closed",
+    },
+  },
+  queued: {
+    tags: tags("open", "awaitingAgent", "inQueue", "routable"),
+    entry: "requestRouting",
+    on: {
+      UPDATE: ACCEPT,
+      OFFER: "offered",
+      ASSIGN: { target: "assigned", actions: "setAssignee" },
+      CUSTOMER_MESSAGE: ACCEPT,
+      RESOLVE: "resolved",
+      CLOSE: "closed",
+    },
+  },
+  offered: {
+    tags: tags("open", "awaitingAgent", "inQueue", "offerPending"),
+    // Leaving `offered` by any path other than acceptance withdraws the pending offer.
+    exit: "cancelPendingOffers",
+    on: {
+      UPDATE: ACCEPT,
+      OFFER_RETURNED: "queued",
+      ASSIGN: { target: "assigned", actions: "setAssignee" },
+      CUSTOMER_MESSAGE: ACCEPT,
+      RESOLVE: "resolved",
+      CLOSE: "closed",
+    },
+  },
+} as const;
+
+/** Held by an agent: being worked, or waiting on the customer's answer. */
+const HELD_STATES = {
+  assigned: {
+    tags: tags("open", "occupiesAgent", "agentWorking"),
+    on: {
+      UPDATE: ACCEPT,
+      ASSIGN: { guard: "isOtherAgent", target: "assigned", actions: ["releaseCapacity", "setAssignee"] },
+      UNASSIGN: { target: "queued", actions: ["releaseCapacity", "clearAssignee"] },
+      CUSTOMER_MESSAGE: ACCEPT,
+      AGENT_REPLIED: ACCEPT,
+      WAIT_ON_CUSTOMER: "waiting_on_customer",
+      RESOLVE: { target: "resolved", actions: "releaseCapacity" },
+      CLOSE: { target: "closed", actions: "releaseCapacity" },
+    },
+  },
+  waiting_on_customer: {
+    tags: tags("open", "occupiesAgent", "awaitingCustomer"),
+    on: {
+      UPDATE: ACCEPT,
+      ASSIGN: {
+        guard: "isOtherAgent",
+        target: "waiting_on_customer",
+        actions: ["releaseCapacity", "setAssignee"],
+      },
+      UNASSIGN: { target: "queued", actions: ["releaseCapacity", "clearAssignee"] },
+      CUSTOMER_MESSAGE: "assigned",
+      AGENT_REPLIED: ACCEPT,
+      RESOLVE: { target: "resolved", actions: "releaseCapacity" },
+      CLOSE: { target: "closed", actions: "releaseCapacity" },
+    },
+  },
+} as const;
+
+export function createCaseMachine(policy: CasePolicy = DEFAULT_CASE_POLICY) {
+  return caseMachineSetup(policy).createMachine({
     id: "case",
     context: { assigneeId: null, resolvedAt: null },
     initial: "new",
     states: {
-      new: {
-        tags: ["open", "intake", "awaitingAgent"],
-        on: {
-          UPDATE: ACCEPT,
-          ENQUEUE: "queued",
-          ASSIGN: { target: "assigned", actions: "setAssignee" },
-          RESOLVE: "resolved",
-          CLOSE: "closed",
-        },
-      },
-      queued: {
-        tags: ["open", "awaitingAgent", "inQueue", "routable"],
-        entry: "requestRouting",
-        on: {
-          UPDATE: ACCEPT,
-          OFFER: "offered",
-          ASSIGN: { target: "assigned", actions: "setAssignee" },
-          CUSTOMER_MESSAGE: ACCEPT,
-          RESOLVE: "resolved",
-          CLOSE: "closed",
-        },
-      },
-      offered: {
-        tags: ["open", "awaitingAgent", "inQueue", "offerPending"],
-        // Leaving `offered` by any path other than acceptance withdraws the pending offer.
-        exit: "cancelPendingOffers",
-        on: {
-          UPDATE: ACCEPT,
-          OFFER_RETURNED: "queued",
-          ASSIGN: { target: "assigned", actions: "setAssignee" },
-          CUSTOMER_MESSAGE: ACCEPT,
-          RESOLVE: "resolved",
-          CLOSE: "closed",
-        },
-      },
-      assigned: {
-        tags: ["open", "occupiesAgent", "agentWorking"],
-        on: {
-          UPDATE: ACCEPT,
-          ASSIGN: { guard: "isOtherAgent", target: "assigned", actions: ["releaseCapacity", "setAssignee"] },
-          UNASSIGN: { target: "queued", actions: ["releaseCapacity", "clearAssignee"] },
-          CUSTOMER_MESSAGE: ACCEPT,
-          AGENT_REPLIED: ACCEPT,
-          WAIT_ON_CUSTOMER: "waiting_on_customer",
-          RESOLVE: { target: "resolved", actions: "releaseCapacity" },
-          CLOSE: { target: "closed", actions: "releaseCapacity" },
-        },
-      },
-      waiting_on_customer: {
-        tags: ["open", "occupiesAgent", "awaitingCustomer"],
-        on: {
-          UPDATE: ACCEPT,
-          ASSIGN: {
-            guard: "isOtherAgent",
-            target: "waiting_on_customer",
-            actions: ["releaseCapacity", "setAssignee"],
-          },
-          UNASSIGN: { target: "queued", actions: ["releaseCapacity", "clearAssignee"] },
-          CUSTOMER_MESSAGE: "assigned",
-          AGENT_REPLIED: ACCEPT,
-          RESOLVE: { target: "resolved", actions: "releaseCapacity" },
-          CLOSE: { target: "closed", actions: "releaseCapacity" },
-        },
-      },
+      ...AWAITING_AGENT_STATES,
+      ...HELD_STATES,
       resolved: {
         tags: ["done", "resolved"],
         entry: [
