@@ -116,7 +116,9 @@ export function installAccessControl(
     throw new Error(`Route ${route.method} ${route.url} does not declare config.access.`);
   });
 
-  app.addHook("preHandler", async (request) => {
+  // Who is asking is settled before the body is read or validated: an anonymous or under-privileged
+  // caller learns nothing of a route's body schema from its validation errors.
+  app.addHook("onRequest", async (request) => {
     const access = request.routeOptions.config.access;
     // The not-found handler answers 404 to everyone.
     if (access === "public" || request.is404) return;

@@ -183,4 +183,18 @@ describe("behind a proxy (TRUST_PROXY), default body limits", () => {
     const signedIn = await app.admin.request("POST", "/api/skills", deep);
     expect(signedIn.status).toBe(400);
   });
+
+  it("checks who is asking before it reads what they sent: an anonymous caller learns no field of a body", async () => {
+    const anonymous = createApi(app.url);
+    const answer = await anonymous.post("/api/agents", { nonsense: true });
+    expect(answer.status).toBe(401);
+    expect(JSON.stringify(answer.body)).not.toMatch(/email|password|role/);
+    // A signed-in agent without the role is refused before validation too.
+    const agent = await app.createAgent();
+    const asAgent = createApi(app.url);
+    await asAgent.login(agent.email, "agent-password");
+    const refused = await asAgent.post("/api/agents", { nonsense: true });
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(refused.body)).not.toMatch(/email|password/);
+  });
 });
