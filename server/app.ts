@@ -11,6 +11,7 @@ import type { Clock } from "../cases/ports.ts";
 import type { Database } from "../db/connect.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./database.ts";
+import { proxyTrust } from "./http/client-address.ts";
 import { channels } from "./plugins/channels.ts";
 import { clients } from "./plugins/clients.ts";
 import { domain } from "./plugins/domain.ts";
@@ -64,9 +65,6 @@ export function createLogger(config: Pick<Config, "logLevel">): Logger {
   return pino({ level: config.logLevel, redact: { paths: REDACT, censor: "[redacted]" } });
 }
 
-/** A hop count as fastify applies it (the nearest `hops` proxies are believed); its types want a function. */
-const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
-
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<BuiltApp> {
   const logger = options.logger ?? createLogger(config);
   const ownsDatabase = options.ownsDatabase ?? !options.database;
@@ -79,7 +77,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.maxBodyBytes,
-    trustProxy: typeof config.trustProxy === "number" ? trustHops(config.trustProxy) : config.trustProxy,
+    // fastify takes a hop count as "trust nothing"; the function says what TRUST_PROXY means.
+    trustProxy: config.trustProxy === false ? false : proxyTrust(config.trustProxy),
     // Per-request lines would drown the log; the metrics histogram counts requests instead.
     logController: new LogController({ disableRequestLogging: true }),
   });

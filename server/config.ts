@@ -97,6 +97,23 @@ export const ENV_SCHEMA = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt.default(20),
   LOGIN_FAILURE_WINDOW_MINUTES: positiveInt.default(15),
+  RATE_LIMIT_SIGN_IN_PER_MINUTE: positiveInt
+    .default(30)
+    .describe("Sign-in requests one address may send per minute, right or wrong"),
+  RATE_LIMIT_PUBLIC_POSTS_PER_MINUTE: positiveInt
+    .default(10)
+    .describe(
+      "Status-page replies and ratings, and password-reset requests, one address may send per minute",
+    ),
+  RATE_LIMIT_CHAT_HELLOS_PER_MINUTE: positiveInt
+    .default(30)
+    .describe("Web chat visitors one address may start (or resume) per minute"),
+  RATE_LIMIT_CHAT_MESSAGES_PER_MINUTE: positiveInt
+    .default(30)
+    .describe("Messages one web chat visitor may send per minute"),
+  RATE_LIMIT_CHAT_MESSAGES_PER_MINUTE_PER_ADDRESS: positiveInt
+    .default(300)
+    .describe("Messages all web chat visitors at one address may send per minute"),
   OFFER_TIMEOUT_SECONDS: positiveInt.default(30),
   VOICE_OFFER_TIMEOUT_SECONDS: positiveInt.default(20),
   MAX_MISSED_OFFERS: positiveInt.default(3),
@@ -192,6 +209,14 @@ export interface Config {
   admin: { email: string; password?: string; name: string };
   sessionTtlMs: number;
   login: { maxFailuresPerAccount: number; maxFailuresPerIp: number; windowMs: number };
+  /** Requests per minute on the public surfaces (server/http/rate-limits.ts). */
+  rateLimits: {
+    signInPerAddress: number;
+    publicPostsPerAddress: number;
+    chatHellosPerAddress: number;
+    chatMessagesPerVisitor: number;
+    chatMessagesPerAddress: number;
+  };
   offerTimeoutMs: number;
   voiceOfferTimeoutMs: number;
   maxMissedOffers: number;
@@ -320,7 +345,7 @@ function serverConfig(e: Env) {
   } satisfies Partial<Config>;
 }
 
-/** Sign-in: the secret, the first admin, sessions and the brute-force limits. */
+/** Sign-in: the secret, the first admin, sessions, the brute-force limits and the public surfaces' rates. */
 function accessConfig(e: Env) {
   return {
     secretKey: e.SECRET_KEY,
@@ -330,6 +355,13 @@ function accessConfig(e: Env) {
       maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
       windowMs: e.LOGIN_FAILURE_WINDOW_MINUTES * 60_000,
+    },
+    rateLimits: {
+      signInPerAddress: e.RATE_LIMIT_SIGN_IN_PER_MINUTE,
+      publicPostsPerAddress: e.RATE_LIMIT_PUBLIC_POSTS_PER_MINUTE,
+      chatHellosPerAddress: e.RATE_LIMIT_CHAT_HELLOS_PER_MINUTE,
+      chatMessagesPerVisitor: e.RATE_LIMIT_CHAT_MESSAGES_PER_MINUTE,
+      chatMessagesPerAddress: e.RATE_LIMIT_CHAT_MESSAGES_PER_MINUTE_PER_ADDRESS,
     },
   } satisfies Partial<Config>;
 }

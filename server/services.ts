@@ -24,6 +24,8 @@ export interface Services
       | "storage"
       | "senders"
       | "pushToVisitor"
+      | "limits"
+      | "clientAddressOf"
     >,
     Pick<
       DomainServices,

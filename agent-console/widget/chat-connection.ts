@@ -61,6 +61,8 @@ export function newClientId(): string {
 }
 
 const isError = (ack: object): ack is AckError => typeof (ack as Partial<AckError>).error === "string";
+/** The wait a `rate_limited` answer asks for, a second at least. */
+const retryDelayMs = (ack: AckError) => Math.max(1, ack.retryAfterSeconds ?? 5) * 1000;
 
 /** What the connection's parts share: the socket, whether it has said hello, a pending introduction. */
 interface ChatSession {
@@ -83,7 +85,11 @@ function createGreeter(session: ChatSession, events: ChatConnectionEvents, greet
         ...(visitorToken ? { visitorToken } : {}),
         ...introduce,
       });
-      if (isError(ack)) return;
+      if (isError(ack)) {
+        // Too many visitors from this address just now: say hello again once the wait is over.
+        if (ack.error === "rate_limited") setTimeout(() => void hello(), retryDelayMs(ack));
+        return;
+      }
       if (introduce === session.profile) session.profile = null;
       saveToken(ack.visitorToken);
       session.greeted = true;
@@ -94,10 +100,11 @@ function createGreeter(session: ChatSession, events: ChatConnectionEvents, greet
     }
   }
 
-  return function hello(): Promise<void> {
+  function hello(): Promise<void> {
     hellos = hellos.then(sayHello);
     return hellos;
-  };
+  }
+  return hello;
 }
 
 /** Messages not yet acknowledged, in the order they were written, each sent once at a time. */
@@ -116,6 +123,12 @@ function createOutbox(session: ChatSession, events: ChatConnectionEvents, hello:
         if (ack.error === "hello_first") {
           session.greeted = false;
           void hello();
+          return;
+        }
+        if (ack.error === "rate_limited") {
+          // Not stored yet, not lost: it stays in the outbox and goes again after the wait.
+          events.sendResult(clientId, { error: `${ack.message} It will be sent then.` });
+          setTimeout(() => void deliver(clientId, body), retryDelayMs(ack));
           return;
         }
         outbox.delete(clientId);

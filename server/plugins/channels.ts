@@ -38,6 +38,8 @@ async function channelsPlugin(app: FastifyInstance): Promise<void> {
     storage: clients.storage,
     senders: clients.senders,
     pushToVisitor: clients.pushToVisitor,
+    limits: clients.limits,
+    clientAddressOf: clients.clientAddressOf,
     agentNamespace: () => agentNamespaceOf(io),
     cases: domain.cases,
     routing: domain.routing,

@@ -3,9 +3,11 @@
  * server secret, the job queue, Redis and the websocket server, file storage, Twilio's REST API and
  * the outbound channel senders. Nothing here knows a case or a route.
  */
+import type { IncomingMessage } from "node:http";
 import { join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
+import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { Server } from "socket.io";
 import type { ChannelSenders } from "../../cases/channel-sender.ts";
@@ -18,6 +20,8 @@ import { createTwilioApi, type TwilioApi } from "../../channels/twilio/twilio-cl
 import type { Database, Db } from "../../db/connect.ts";
 import { runMigrations } from "../../db/migrate.ts";
 import type { Config } from "../config.ts";
+import { clientAddress, proxyTrust } from "../http/client-address.ts";
+import { createPublicLimits, type PublicLimits } from "../http/rate-limits.ts";
 import { InProcessJobQueue } from "../jobs/in-process-queue.ts";
 import { appQueueLayout } from "../jobs/job-catalogue.ts";
 import type { JobEvents, JobQueue } from "../jobs/job-queue.ts";
@@ -60,6 +64,12 @@ export interface AppClients {
   io: SwitchboardServer;
   /** Set when several processes share Redis. */
   fanout: Fanout | null;
+  /** A Redis connection for commands (rate-limit counters), when REDIS_URL is set. */
+  redis: Redis | null;
+  /** Counters of the public surfaces outside fastify's routes (chat socket, status-page posts). */
+  limits: PublicLimits;
+  /** The client's address of a raw request (a socket's handshake), believing TRUST_PROXY's hops only. */
+  clientAddressOf: (request: IncomingMessage) => string;
   /** Attachment bytes and raw message sources. */
   storage: BlobStorage;
   /** Twilio's REST API, when TWILIO_* is set. */
@@ -97,13 +107,16 @@ async function openJobQueue(config: Config, events: JobEvents): Promise<JobQueue
   return new BullMqJobQueue({ redisUrl: config.redisUrl, prefix: config.jobPrefix, layout }, events);
 }
 
-/** Redis pub/sub for the websocket fan-out between processes; none without REDIS_URL. */
-async function openFanout(
+/**
+ * Redis for the websocket fan-out between processes and the shared rate-limit counters; none
+ * without REDIS_URL.
+ */
+async function openRedis(
   config: Config,
   io: SwitchboardServer,
   lifecycle: Lifecycle,
-): Promise<Fanout | null> {
-  if (!config.redisUrl) return null;
+): Promise<{ fanout: Fanout | null; redis: Redis | null }> {
+  if (!config.redisUrl) return { fanout: null, redis: null };
   // Loaded only with Redis: one process without it starts without these modules.
   const [{ Redis }, { createFanout }] = await Promise.all([
     import("ioredis"),
@@ -118,7 +131,7 @@ async function openFanout(
     fanout.stop();
     await Promise.allSettled([pub.quit(), sub.quit()]);
   });
-  return fanout;
+  return { fanout, redis: pub };
 }
 
 async function clientsPlugin(app: FastifyInstance, options: ClientsOptions): Promise<void> {
@@ -142,7 +155,8 @@ async function clientsPlugin(app: FastifyInstance, options: ClientsOptions): Pro
     cors: { origin: true, credentials: true },
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
   });
-  const fanout = await openFanout(config, io, lifecycle);
+  const { fanout, redis } = await openRedis(config, io, lifecycle);
+  const trust = proxyTrust(config.trustProxy);
 
   const twilio = config.twilio ? createTwilioApi(config.twilio) : null;
   const emailSender = createEmailSender({ db, secret, env: config.email });
@@ -171,6 +185,9 @@ async function clientsPlugin(app: FastifyInstance, options: ClientsOptions): Pro
     jobs,
     io,
     fanout,
+    redis,
+    limits: createPublicLimits(config.rateLimits, { redis, prefix: config.jobPrefix }),
+    clientAddressOf: (request) => clientAddress(request, trust),
     storage: createDiskStorage(join(resolve(config.dataDir), "files")),
     twilio,
     emailSending,

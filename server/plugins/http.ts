@@ -14,6 +14,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fast
 import { installAccessControl } from "../http/access.ts";
 import { installErrorHandler } from "../http/errors.ts";
 import { installInputGuards } from "../http/input-guards.ts";
+import { installRouteLimits } from "../http/rate-limits.ts";
 import { CONSOLE_DIST } from "../routes/web.ts";
 
 /** What answers a GET no route matched (the console's pages); set by the routes plugin. */
@@ -35,6 +36,7 @@ async function httpPlugin(app: FastifyInstance): Promise<void> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(fastifyCookie);
+  await installRouteLimits(app, { redis: app.clients.redis, prefix: app.clients.config.jobPrefix });
   // Twilio posts its webhooks as forms.
   await app.register(fastifyFormbody);
   await app.register(fastifyStatic, { root: CONSOLE_DIST, serve: false });

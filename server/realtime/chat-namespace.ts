@@ -1,7 +1,10 @@
 /**
  * `/chat`: web chat visitors. `hello` identifies the visitor by its signed token (or issues one) and
- * returns the conversation so far; `message` is acknowledged only after it is stored.
+ * returns the conversation so far; `message` is acknowledged only after it is stored. Both are
+ * limited per address (and messages per visitor): past the limit the ack says `rate_limited`, with
+ * the seconds to wait, and nothing is stored.
  */
+import { assertWithinLimit } from "../http/rate-limits.ts";
 import type { Services } from "../services.ts";
 import { ackError, type ChatNamespace, readPayload } from "./namespaces.ts";
 import { type AckError, chatPayloads } from "./protocol.ts";
@@ -9,10 +12,11 @@ import { rooms } from "./publisher.ts";
 
 export function setupChatNamespace(
   ns: ChatNamespace,
-  services: Pick<Services, "agentNamespace" | "chat" | "logger" | "metrics">,
+  services: Pick<Services, "agentNamespace" | "chat" | "logger" | "metrics" | "limits" | "clientAddressOf">,
 ): void {
-  const { logger } = services;
+  const { logger, limits } = services;
   ns.on("connection", (socket) => {
+    const address = services.clientAddressOf(socket.request);
     services.metrics.socketConnections.inc({ namespace: "chat" });
     socket.on("disconnect", () => services.metrics.socketConnections.dec({ namespace: "chat" }));
     const visitorId = () => socket.data.visitorId;
@@ -23,6 +27,7 @@ export function setupChatNamespace(
       const input = readPayload(chatPayloads.hello, payload ?? {}, refusal("hello", ack));
       if (!input) return;
       try {
+        await assertWithinLimit(limits.chatHellos, address, "chat sessions");
         const result = await services.chat.hello(input);
         if (visitorId() && visitorId() !== result.visitorId) await socket.leave(rooms.visitor(visitorId()!));
         socket.data.visitorId = result.visitorId;
@@ -43,6 +48,8 @@ export function setupChatNamespace(
       const input = readPayload(chatPayloads.message, payload, refusal("message", ack));
       if (!input) return;
       try {
+        await assertWithinLimit(limits.chatMessagesByVisitor, id, "messages");
+        await assertWithinLimit(limits.chatMessagesByAddress, address, "messages");
         const stored = await services.chat.receive(id, input);
         ack?.({ id: stored.id, caseId: stored.caseId });
       } catch (error) {

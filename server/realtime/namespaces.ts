@@ -47,7 +47,14 @@ export const chatNamespaceOf = (io: SwitchboardServer) => io.of("/chat") as unkn
 
 /** Turns a thrown error into the `{ error, message }` an ack carries; unexpected ones are logged. */
 export function ackError(error: unknown, logger?: Logger): AckError {
-  if (isAppError(error)) return { error: errorName(error.code), message: error.message };
+  if (isAppError(error)) {
+    const retryAfterSeconds = error.details?.retryAfterSeconds;
+    return {
+      error: errorName(error.code),
+      message: error.message,
+      ...(typeof retryAfterSeconds === "number" ? { retryAfterSeconds } : {}),
+    };
+  }
   if (error instanceof z.ZodError) {
     return {
       error: "validation_failed",

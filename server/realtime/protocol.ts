@@ -36,6 +36,8 @@ export type Received<Events> = {
 export interface AckError {
   error: string;
   message: string;
+  /** With `rate_limited`: how long to wait before trying again. */
+  retryAfterSeconds?: number;
 }
 /** `/agent` acks say `ok` first. */
 export type AgentAck<Success extends object = Record<never, never>> =

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { agentView } from "../auth/accounts.ts";
 import { SESSION_COOKIE } from "../http/access.ts";
+import { perMinute } from "../http/rate-limits.ts";
 import { responses } from "../http/schemas.ts";
 import { agentSchema } from "../http/views.ts";
 import { rooms } from "../realtime/publisher.ts";
@@ -23,7 +24,7 @@ export function authRoutes(
   app.post(
     "/api/auth/login",
     {
-      config: { access: "public" },
+      config: { access: "public", ...perMinute(services.config.rateLimits.signInPerAddress) },
       schema: {
         tags: ["auth"],
         summary: "Sign in with email and password",

@@ -13,6 +13,7 @@ import {
   statusView,
 } from "../../channels/status-updates/status-page.ts";
 import { verifyStatusToken } from "../../channels/status-updates/status-token.ts";
+import { assertWithinLimit } from "../http/rate-limits.ts";
 import { isoDate, responses } from "../http/schemas.ts";
 import type { Services } from "../services.ts";
 import type { ZodApp } from "./zod-app.ts";
@@ -78,7 +79,7 @@ ${
 
 const notFoundPage = `<!doctype html><meta charset="utf-8"><title>Not found</title><p>This link is not valid. Check that it was copied whole.</p>`;
 
-type StatusPageServices = Pick<Services, "cases" | "statusUpdates">;
+type StatusPageServices = Pick<Services, "cases" | "statusUpdates" | "limits">;
 
 /** The case a status link names, or a 404 for a link that is not ours. */
 function caseOf(services: StatusPageServices, token: string): string {
@@ -156,6 +157,7 @@ function statusHtmlRoutes(app: ZodApp, services: StatusPageServices): void {
       const { token } = request.params;
       const caseId = caseOf(services, token);
       try {
+        await assertWithinLimit(services.limits.statusPosts, request.ip, "replies and ratings");
         if (request.body.action === "reply") {
           await replyFromStatusPage(services.cases, caseId, {
             body: request.body.body ?? "",
@@ -170,6 +172,8 @@ function statusHtmlRoutes(app: ZodApp, services: StatusPageServices): void {
         return reply.redirect(`/status/${encodeURIComponent(token)}?done=${request.body.action}`, 303);
       } catch (error) {
         if (!isAppError(error) || error.status >= 500) throw error;
+        const retryAfter = error.details?.retryAfterSeconds;
+        if (typeof retryAfter === "number") reply.header("retry-after", String(retryAfter));
         return html(reply, token, { kind: "error", text: error.message }, error.status);
       }
     },
@@ -231,10 +235,11 @@ function statusApiRoutes(app: ZodApp, services: StatusPageServices): void {
             .regex(/^[A-Za-z0-9_-]{8,64}$/)
             .optional(),
         }),
-        response: responses({ 201: z.object({ id: z.uuid() }) }, [404, 409]),
+        response: responses({ 201: z.object({ id: z.uuid() }) }, [404, 409, 429]),
       },
     },
     async (request, reply) => {
+      await assertWithinLimit(services.limits.statusPosts, request.ip, "replies and ratings");
       const stored = await replyFromStatusPage(
         services.cases,
         caseOf(services, request.params.token),
@@ -255,11 +260,14 @@ function statusApiRoutes(app: ZodApp, services: StatusPageServices): void {
         body: z.object({ rating: z.number().int().min(1).max(5), comment: z.string().max(2000).optional() }),
         response: responses(
           { 200: z.object({ rating: z.number().int(), comment: z.string().nullable() }) },
-          [404, 409],
+          [404, 409, 429],
         ),
       },
     },
-    async (request) => rateCase(services.cases, caseOf(services, request.params.token), request.body),
+    async (request) => {
+      await assertWithinLimit(services.limits.statusPosts, request.ip, "replies and ratings");
+      return rateCase(services.cases, caseOf(services, request.params.token), request.body);
+    },
   );
 }
 
