@@ -20,8 +20,11 @@ import { DEFAULT_RETRY_RULES, type Outcome, RECYCLABLE_OUTCOMES, shouldRecycle }
 
 export type CampaignRow = typeof campaigns.$inferSelect;
 
+/** Every retry rule, each the campaign's own or the default one. */
+type WithRuleDefaults<T> = Omit<T, "retryRules"> & { retryRules: Required<StoredRetryRules> };
+
 /** A campaign as it dials: a retry rule it does not set is the default one. */
-const withRuleDefaults = <T extends { retryRules: StoredRetryRules }>(row: T): T => ({
+const withRuleDefaults = <T extends { retryRules: StoredRetryRules }>(row: T): WithRuleDefaults<T> => ({
   ...row,
   retryRules: { ...DEFAULT_RETRY_RULES, ...row.retryRules },
 });
@@ -72,7 +75,10 @@ async function checkReferences(executor: Executor, fields: Partial<CampaignField
   }
 }
 
-export async function createCampaign(deps: OutboundDeps, fields: CampaignFields): Promise<CampaignRow> {
+export async function createCampaign(
+  deps: OutboundDeps,
+  fields: CampaignFields,
+): Promise<WithRuleDefaults<CampaignRow>> {
   await checkReferences(deps.db, fields);
   const [existing] = await deps.db
     .select({ id: campaigns.id })
@@ -86,10 +92,14 @@ export async function createCampaign(deps: OutboundDeps, fields: CampaignFields)
     .onConflictDoNothing()
     .returning();
   if (!row) throw new AppError("CONFLICT", `A campaign named '${fields.name}' exists already.`);
-  return row;
+  // Stored with every rule already; this only tells the type so.
+  return withRuleDefaults(row);
 }
 
-export async function getCampaign(executor: Executor, campaignId: string): Promise<CampaignRow> {
+export async function getCampaign(
+  executor: Executor,
+  campaignId: string,
+): Promise<WithRuleDefaults<CampaignRow>> {
   const [row] = await executor.select().from(campaigns).where(eq(campaigns.id, campaignId));
   if (!row) throw notFound("Campaign", campaignId);
   return withRuleDefaults(row);
@@ -102,7 +112,7 @@ export async function updateCampaign(
   deps: OutboundDeps,
   campaignId: string,
   fields: Partial<CampaignFields>,
-): Promise<CampaignRow> {
+): Promise<WithRuleDefaults<CampaignRow>> {
   const current = await getCampaign(deps.db, campaignId);
   if (current.status === "running" && (fields.listId || fields.mode))
     throw new AppError("CONFLICT", "Pause the campaign before changing its list or its mode.");
@@ -141,7 +151,7 @@ export async function setCampaignStatus(
   deps: OutboundDeps,
   campaignId: string,
   action: "start" | "pause",
-): Promise<CampaignRow> {
+): Promise<WithRuleDefaults<CampaignRow>> {
   const current = await getCampaign(deps.db, campaignId);
   const transition = TRANSITIONS[action];
   if (current.status === transition.to) return current;

@@ -14,7 +14,7 @@ import { idParam, isoDate, responses } from "../http/schemas.ts";
 import type { Services } from "../services.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-const cannedSchema = z.object({
+export const cannedSchema = z.object({
   id: z.uuid(),
   shortCode: z.string(),
   title: z.string(),

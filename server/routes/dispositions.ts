@@ -10,7 +10,7 @@ import { idParam, isoDate, responses } from "../http/schemas.ts";
 import type { Services } from "../services.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-const dispositionSchema = z.object({
+export const dispositionSchema = z.object({
   id: z.uuid(),
   label: z.string(),
   description: z.string(),

@@ -13,7 +13,7 @@ const server = z
   .nullable()
   .describe("Where the mailbox connects; the password is never shown");
 
-const mailboxSchema = z.object({
+export const mailboxSchema = z.object({
   id: z.uuid(),
   name: z.string(),
   address: z.string(),

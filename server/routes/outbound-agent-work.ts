@@ -11,9 +11,20 @@ import { recordDisposition, scheduleRecordCallback } from "../../outbound/dispos
 import { callPreviewRecord } from "../../outbound/preview-call.ts";
 import { AGENT_DISPOSITIONS } from "../../outbound/retry-rules.ts";
 import { currentAgent } from "../http/access.ts";
-import { idParam, isoDate, responses } from "../http/schemas.ts";
+import { idParam, responses } from "../http/schemas.ts";
 import type { OutboundRouteContext } from "./outbound.ts";
-import { agent, callbackSchema, items, paging, recordViewSchema, row, tags } from "./outbound-schemas.ts";
+import {
+  agent,
+  callbackSchema,
+  currentCallSchema,
+  dispositionResultSchema,
+  itemsOf,
+  outboundCallbackSchema,
+  paging,
+  placedCallSchema,
+  recordViewSchema,
+  tags,
+} from "./outbound-schemas.ts";
 import type { ZodApp } from "./zod-app.ts";
 
 /** Preview dialling: the next record, the call put through to me, a record, calling it. */
@@ -44,16 +55,7 @@ function previewRoutes(app: ZodApp, context: OutboundRouteContext): void {
         summary:
           "The campaign call I am on, or finished and have not wrapped up: its record, history, script and dispositions",
         response: responses({
-          200: z.object({
-            call: recordViewSchema
-              .extend({
-                attemptId: z.uuid(),
-                campaign: z.object({ id: z.uuid(), name: z.string(), mode: z.string() }),
-                live: z.boolean(),
-                answeredAt: isoDate.nullable(),
-              })
-              .nullable(),
-          }),
+          200: z.object({ call: currentCallSchema.nullable() }),
         }),
       },
     },
@@ -80,7 +82,7 @@ function previewRoutes(app: ZodApp, context: OutboundRouteContext): void {
         tags,
         summary: "Preview mode: call the record I was given (my softphone rings, then the customer)",
         params: idParam,
-        response: responses({ 202: z.object({ attemptId: z.uuid(), callSid: z.string() }) }, [404, 409]),
+        response: responses({ 202: placedCallSchema }, [404, 409]),
       },
     },
     async (request, reply) =>
@@ -89,6 +91,18 @@ function previewRoutes(app: ZodApp, context: OutboundRouteContext): void {
         .send(await callPreviewRecord(deps, { recordId: request.params.id, agentId: me(request) })),
   );
 }
+
+/** An agent's wrap-up of a record's call. */
+export const dispositionBody = z.object({
+  disposition: z.enum(AGENT_DISPOSITIONS),
+  note: z.string().max(2000).optional(),
+  callback: callbackSchema.optional(),
+  estimatedValue: z.number().min(0).max(1e9).optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "must be an ISO currency code")
+    .optional(),
+});
 
 /** Wrapping up a record: its disposition, and callbacks. */
 function dispositionRoutes(app: ZodApp, context: OutboundRouteContext): void {
@@ -103,17 +117,8 @@ function dispositionRoutes(app: ZodApp, context: OutboundRouteContext): void {
         description:
           "Drives the retry rules; dnc_request adds the number to the global do-not-call list at once; interested creates a lead (estimatedValue); callback needs `callback` with a local time in the contact's zone.",
         params: idParam,
-        body: z.object({
-          disposition: z.enum(AGENT_DISPOSITIONS),
-          note: z.string().max(2000).optional(),
-          callback: callbackSchema.optional(),
-          estimatedValue: z.number().min(0).max(1e9).optional(),
-          currency: z
-            .string()
-            .regex(/^[A-Z]{3}$/, "must be an ISO currency code")
-            .optional(),
-        }),
-        response: responses({ 200: z.looseObject({ record: row, explanation: z.string() }) }, [404, 409]),
+        body: dispositionBody,
+        response: responses({ 200: dispositionResultSchema }, [404, 409]),
       },
     },
     async (request) =>
@@ -137,7 +142,7 @@ function callbackRoutes(app: ZodApp, context: OutboundRouteContext): void {
         tags,
         summary: "Schedule a callback on a record, for me, for anyone or for another agent",
         body: callbackSchema.extend({ recordId: z.uuid(), campaignId: z.uuid() }),
-        response: responses({ 201: row }, [404]),
+        response: responses({ 201: outboundCallbackSchema }, [404]),
       },
     },
     async (request, reply) => {
@@ -164,7 +169,7 @@ function callbackRoutes(app: ZodApp, context: OutboundRouteContext): void {
           all: z.enum(["true", "false"]).optional(),
           limit: paging.limit,
         }),
-        response: responses({ 200: items }),
+        response: responses({ 200: itemsOf(outboundCallbackSchema) }),
       },
     },
     async (request) => {

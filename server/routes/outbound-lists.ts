@@ -12,13 +12,19 @@ import {
 import { idParam, responses } from "../http/schemas.ts";
 import type { OutboundRouteContext } from "./outbound.ts";
 import {
+  callListSchema,
   country,
   csv,
+  csvPreviewSchema,
+  doNotCallImportSchema,
+  doNotCallSchema,
   FILE_BODY_LIMIT,
-  items,
+  importProgressSchema,
+  itemsOf,
+  listImportSchema,
+  listRecordSchema,
   mappingSchema,
   paging,
-  row,
   supervisor,
   tags,
 } from "./outbound-schemas.ts";
@@ -40,7 +46,7 @@ function callListRoutes(app: ZodApp, context: OutboundRouteContext): void {
           name: z.string().trim().min(1).max(200),
           description: z.string().max(2000).optional(),
         }),
-        response: responses({ 201: row }),
+        response: responses({ 201: callListSchema }),
       },
     },
     async (request, reply) =>
@@ -48,7 +54,10 @@ function callListRoutes(app: ZodApp, context: OutboundRouteContext): void {
   );
   app.get(
     "/api/outbound/lists",
-    { config: supervisor, schema: { tags, summary: "Call lists", response: responses({ 200: items }) } },
+    {
+      config: supervisor,
+      schema: { tags, summary: "Call lists", response: responses({ 200: itemsOf(callListSchema) }) },
+    },
     async () => ({ items: await listCallLists(db) }),
   );
   app.get(
@@ -60,7 +69,7 @@ function callListRoutes(app: ZodApp, context: OutboundRouteContext): void {
         summary: "A list's records",
         params: idParam,
         querystring: z.object({ ...paging, status: z.enum(LIST_RECORD_STATUSES).optional() }),
-        response: responses({ 200: items }, [404]),
+        response: responses({ 200: itemsOf(listRecordSchema) }, [404]),
       },
     },
     async (request) => {
@@ -82,13 +91,7 @@ function listImportRoutes(app: ZodApp, context: OutboundRouteContext): void {
         tags,
         summary: "Preview a CSV file: its headers, first rows and a suggested column mapping",
         body: z.object({ csv }),
-        response: responses({
-          200: z.object({
-            headers: z.array(z.string()),
-            rows: z.array(z.array(z.string())),
-            suggestedMapping: z.record(z.string(), z.string()),
-          }),
-        }),
+        response: responses({ 200: csvPreviewSchema }),
       },
     },
     async (request) => {
@@ -115,7 +118,7 @@ function listImportRoutes(app: ZodApp, context: OutboundRouteContext): void {
           "Numbers are normalised to E.164 with the default country (DEFAULT_COUNTRY unless given). Every invalid or duplicate row is reported by line; follow progress with GET /api/outbound/imports/:id.",
         params: idParam,
         body: z.object({ csv, mapping: mappingSchema, defaultCountry: country.optional() }),
-        response: responses({ 202: row }, [404]),
+        response: responses({ 202: listImportSchema }, [404]),
       },
     },
     async (request, reply) =>
@@ -144,16 +147,7 @@ function importProgressRoutes(app: ZodApp, context: OutboundRouteContext): void 
         summary: "An import's progress (rows done of the total) and its issues by line",
         params: idParam,
         querystring: z.object(paging),
-        response: responses(
-          {
-            200: z.looseObject({
-              id: z.uuid(),
-              status: z.string(),
-              issues: z.array(z.looseObject({ line: z.number() })),
-            }),
-          },
-          [404],
-        ),
+        response: responses({ 200: importProgressSchema }, [404]),
       },
     },
     async (request) => importProgress(db, request.params.id, request.query),
@@ -176,7 +170,7 @@ function doNotCallRoutes(app: ZodApp, context: OutboundRouteContext): void {
           campaignId: z.uuid().nullish(),
           reason: z.string().max(500).optional(),
         }),
-        response: responses({ 201: row }),
+        response: responses({ 201: doNotCallSchema }),
       },
     },
     async (request, reply) =>
@@ -198,13 +192,7 @@ function doNotCallRoutes(app: ZodApp, context: OutboundRouteContext): void {
         tags,
         summary: "Import numbers to the do-not-call list from a CSV file (first column)",
         body: z.object({ csv, campaignId: z.uuid().nullish(), defaultCountry: country.optional() }),
-        response: responses({
-          200: z.object({
-            added: z.number(),
-            alreadyListed: z.number(),
-            invalid: z.array(z.object({ line: z.number(), value: z.string(), reason: z.string() })),
-          }),
-        }),
+        response: responses({ 200: doNotCallImportSchema }),
       },
     },
     async (request) =>
@@ -224,7 +212,7 @@ function doNotCallRoutes(app: ZodApp, context: OutboundRouteContext): void {
         tags,
         summary: "The do-not-call list",
         querystring: z.object({ ...paging, campaignId: z.uuid().optional() }),
-        response: responses({ 200: items }),
+        response: responses({ 200: itemsOf(doNotCallSchema) }),
       },
     },
     async (request) => ({ items: await listDoNotCall(db, request.query) }),

@@ -20,10 +20,12 @@ import { outboundListRoutes } from "./outbound-lists.ts";
 import {
   agent,
   campaignCreate,
+  campaignDefaultsSchema,
   campaignFields,
+  campaignSchema,
   DEFAULTS,
-  items,
-  row,
+  dashboardSchema,
+  itemsOf,
   supervisor,
   tags,
 } from "./outbound-schemas.ts";
@@ -50,7 +52,7 @@ function campaignAdminRoutes(app: ZodApp, context: OutboundRouteContext): void {
         tags,
         summary: "Create a campaign (draft)",
         body: campaignCreate,
-        response: responses({ 201: row }, [409]),
+        response: responses({ 201: campaignSchema }, [409]),
       },
     },
     async (request, reply) =>
@@ -70,21 +72,29 @@ function campaignAdminRoutes(app: ZodApp, context: OutboundRouteContext): void {
       schema: {
         tags,
         summary: "What a new campaign gets for every field it does not set (the form's starting values)",
-        response: responses({ 200: z.looseObject({ retryRules: z.record(z.string(), z.unknown()) }) }),
+        response: responses({ 200: campaignDefaultsSchema }),
       },
     },
     async () => ({ ...DEFAULTS, retryRules: DEFAULT_RETRY_RULES }),
   );
   app.get(
     "/api/outbound/campaigns",
-    { config: agent, schema: { tags, summary: "Campaigns", response: responses({ 200: items }) } },
+    {
+      config: agent,
+      schema: { tags, summary: "Campaigns", response: responses({ 200: itemsOf(campaignSchema) }) },
+    },
     async () => ({ items: await listCampaigns(db) }),
   );
   app.get(
     "/api/outbound/campaigns/:id",
     {
       config: agent,
-      schema: { tags, summary: "A campaign", params: idParam, response: responses({ 200: row }, [404]) },
+      schema: {
+        tags,
+        summary: "A campaign",
+        params: idParam,
+        response: responses({ 200: campaignSchema }, [404]),
+      },
     },
     async (request) => getCampaign(db, request.params.id),
   );
@@ -97,7 +107,7 @@ function campaignAdminRoutes(app: ZodApp, context: OutboundRouteContext): void {
         summary: "Change a campaign (list and mode only while it is not running)",
         params: idParam,
         body: z.object(campaignFields).partial(),
-        response: responses({ 200: row }, [404, 409]),
+        response: responses({ 200: campaignSchema }, [404, 409]),
       },
     },
     async (request) =>
@@ -138,7 +148,7 @@ function campaignControlRoutes(app: ZodApp, context: OutboundRouteContext): void
           tags,
           summary: `${action === "start" ? "Start" : "Pause"} a campaign`,
           params: idParam,
-          response: responses({ 200: row }, [404, 409]),
+          response: responses({ 200: campaignSchema }, [404, 409]),
         },
       },
       async (request) => setCampaignStatus(deps, request.params.id, action),
@@ -169,7 +179,7 @@ function campaignControlRoutes(app: ZodApp, context: OutboundRouteContext): void
         summary:
           "Campaign figures: dialled, connected, contact rate, conversion, abandonment, per agent, projected completion",
         params: idParam,
-        response: responses({ 200: z.looseObject({ campaignId: z.uuid(), dialed: z.number() }) }, [404]),
+        response: responses({ 200: dashboardSchema }, [404]),
       },
     },
     async (request) => campaignDashboard(db, request.params.id, services.clock()),

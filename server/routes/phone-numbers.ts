@@ -13,7 +13,7 @@ import { idParam, isoDate, responses } from "../http/schemas.ts";
 import type { Services } from "../services.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-const ivrOption = z.object({
+export const ivrOption = z.object({
   digit: z.string().regex(/^[0-9*#]$/, "must be one key: 0-9, * or #"),
   label: z.string().trim().min(1).max(100).describe('Read out as "For <label>, press <digit>."'),
   queueId: z.uuid(),
@@ -34,7 +34,7 @@ const fields = {
     .describe("A phone (E.164) that takes calls for agents when browser calling is not configured"),
 };
 
-const phoneNumberSchema = z.object({
+export const phoneNumberSchema = z.object({
   id: z.uuid(),
   number: z.string(),
   name: z.string(),

@@ -78,7 +78,7 @@ const queueCreate = z
   .required({ name: true });
 const queueUpdate = z.object(queueFields).partial();
 
-const queueSchema = z.object({
+export const queueSchema = z.object({
   id: z.uuid(),
   ...queueFields,
   createdAt: isoDate,
@@ -101,7 +101,7 @@ const ruleFields = {
   queueId: z.uuid(),
   setPriority: z.enum(PRIORITIES).nullable(),
 };
-const ruleSchema = z.object({
+export const assignmentRuleSchema = z.object({
   id: z.uuid(),
   position: z.number().int(),
   ...ruleFields,
@@ -221,7 +221,7 @@ function assignmentRuleRoutes(app: ZodApp, { db }: Pick<Services, "db">): void {
       schema: {
         tags: ["routing"],
         summary: "Assignment rules, in the order they are tried",
-        response: responses({ 200: z.object({ items: z.array(ruleSchema) }) }),
+        response: responses({ 200: z.object({ items: z.array(assignmentRuleSchema) }) }),
       },
     },
     async () => ({ items: await listRules(db) }),
@@ -240,7 +240,7 @@ function assignmentRuleRoutes(app: ZodApp, { db }: Pick<Services, "db">): void {
           enabled: ruleFields.enabled.optional(),
           setPriority: ruleFields.setPriority.optional(),
         }),
-        response: responses({ 201: ruleSchema }),
+        response: responses({ 201: assignmentRuleSchema }),
       },
     },
     async (request, reply) => reply.code(201).send(await createRule(db, request.body)),
@@ -258,7 +258,7 @@ function assignmentRuleChangeRoutes(app: ZodApp, { db }: Pick<Services, "db">): 
         summary: "Change an assignment rule",
         params: idParam,
         body: z.object(ruleFields).partial(),
-        response: responses({ 200: ruleSchema }, [404]),
+        response: responses({ 200: assignmentRuleSchema }, [404]),
       },
     },
     async (request) => updateRule(db, request.params.id, request.body),
@@ -287,7 +287,7 @@ function assignmentRuleChangeRoutes(app: ZodApp, { db }: Pick<Services, "db">): 
         tags: ["routing"],
         summary: "Set the order rules are tried in",
         body: z.object({ ids: z.array(z.uuid()).max(500) }),
-        response: responses({ 200: z.object({ items: z.array(ruleSchema) }) }),
+        response: responses({ 200: z.object({ items: z.array(assignmentRuleSchema) }) }),
       },
     },
     async (request) => ({ items: await reorderRules(db, request.body.ids) }),

@@ -14,7 +14,14 @@ import type { ZodApp } from "./zod-app.ts";
 
 /** A skill at a level: what a queue requires, what an agent holds. */
 export const skillRequirement = z.object({ skillId: z.uuid(), level: z.number().int().min(1).max(10) });
-const skillSchema = z.object({ id: z.uuid(), name: z.string(), description: z.string(), createdAt: isoDate });
+export const skillSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  description: z.string(),
+  createdAt: isoDate,
+});
+/** One of an agent's skills and its level. */
+export const skillLevelSchema = z.object({ skillId: z.uuid(), name: z.string(), level: z.number().int() });
 const admin = { access: "admin" } as const;
 
 /** The skills queues require and agents hold. */
@@ -85,7 +92,6 @@ export function skillRoutes(app: ZodApp, { db }: Pick<Services, "db">): void {
 /** Each agent's skill levels; a change reaches the boards at once. */
 export function agentSkillRoutes(app: ZodApp, services: Pick<Services, "cases" | "db">): void {
   const { db } = services;
-  const levelsSchema = z.array(z.object({ skillId: z.uuid(), name: z.string(), level: z.number().int() }));
   app.get(
     "/api/agents/:id/skills",
     {
@@ -94,7 +100,7 @@ export function agentSkillRoutes(app: ZodApp, services: Pick<Services, "cases" |
         tags: ["routing"],
         summary: "An agent's skills and levels",
         params: idParam,
-        response: responses({ 200: z.object({ items: levelsSchema }) }),
+        response: responses({ 200: z.object({ items: z.array(skillLevelSchema) }) }),
       },
     },
     async (request) => ({ items: await agentSkillLevels(db, request.params.id) }),
@@ -108,7 +114,7 @@ export function agentSkillRoutes(app: ZodApp, services: Pick<Services, "cases" |
         summary: "Replace an agent's skills (levels 1–10)",
         params: idParam,
         body: z.object({ items: z.array(skillRequirement).max(50) }),
-        response: responses({ 200: z.object({ items: levelsSchema }) }, [404]),
+        response: responses({ 200: z.object({ items: z.array(skillLevelSchema) }) }, [404]),
       },
     },
     async (request) => {

@@ -60,7 +60,7 @@ const policyFields = {
   atRiskPercent: z.number().int().min(1).max(99),
   calendar: calendarSchema.nullable(),
 };
-const policySchema = z.object({
+export const policySchema = z.object({
   id: z.uuid(),
   position: z.number().int(),
   ...policyFields,
@@ -77,7 +77,7 @@ const ruleFields = {
   action: z.enum(ESCALATION_ACTIONS),
   targetQueueId: z.uuid().nullable(),
 };
-const ruleSchema = z.object({ id: z.uuid(), ...ruleFields, createdAt: isoDate });
+export const escalationRuleSchema = z.object({ id: z.uuid(), ...ruleFields, createdAt: isoDate });
 
 /** One SLA target of a case as the API shows it (GET /api/cases/:id/sla). */
 export const targetView = z.object({
@@ -204,7 +204,7 @@ function escalationRuleRoutes(app: ZodApp, { db }: Pick<Services, "db">): void {
       schema: {
         tags: ["sla"],
         summary: "Escalation rules",
-        response: responses({ 200: z.object({ items: z.array(ruleSchema) }) }),
+        response: responses({ 200: z.object({ items: z.array(escalationRuleSchema) }) }),
       },
     },
     async () => ({ items: await listEscalationRules(db) }),
@@ -225,7 +225,7 @@ function escalationRuleRoutes(app: ZodApp, { db }: Pick<Services, "db">): void {
           queueId: ruleFields.queueId.optional(),
           targetQueueId: ruleFields.targetQueueId.optional(),
         }),
-        response: responses({ 201: ruleSchema }),
+        response: responses({ 201: escalationRuleSchema }),
       },
     },
     async (request, reply) => reply.code(201).send(await createEscalationRule(db, request.body)),
@@ -239,7 +239,7 @@ function escalationRuleRoutes(app: ZodApp, { db }: Pick<Services, "db">): void {
         summary: "Change an escalation rule",
         params: idParam,
         body: z.object(ruleFields).partial(),
-        response: responses({ 200: ruleSchema }, [404]),
+        response: responses({ 200: escalationRuleSchema }, [404]),
       },
     },
     async (request) => updateEscalationRule(db, request.params.id, request.body),

@@ -11,7 +11,7 @@ import { isoDate, responses } from "../http/schemas.ts";
 import type { Services } from "../services.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-const templateSchema = z.object({
+export const templateSchema = z.object({
   id: z.uuid(),
   event: z.enum(NOTIFICATION_EVENTS),
   channel: z.string(),

@@ -220,30 +220,8 @@ export interface RemoveOptions<T> {
   when?: (item: T) => boolean;
 }
 
-/**
- * A heading with its "New …" button, a table of the items with Edit and Delete on each row (and Up /
- * Down when `ordered`: the list is tried in that order), and the form `form` draws for the editor.
- */
-export function CrudSection<T extends { id: string }>({
-  title,
-  description,
-  level = 1,
-  newLabel,
-  resource,
-  columns,
-  rowProps,
-  rowTestId,
-  empty,
-  skeleton,
-  minWidth,
-  mb,
-  name = (item) => String((item as { name?: string }).name),
-  editable = true,
-  remove,
-  ordered,
-  form: Form,
-  children,
-}: {
+/** What CrudSection takes. */
+export interface CrudSectionProps<T extends { id: string }> {
   title: string;
   description?: string;
   level?: 1 | 2;
@@ -266,75 +244,172 @@ export function CrudSection<T extends { id: string }>({
   form?: ComponentType<{ editor: Editor<T> }>;
   /** Drawn between the heading and the table. */
   children?: ReactNode;
+}
+
+type Writes = ReturnType<typeof useResource>;
+
+/** Up / Down on each row of an ordered list; a move saves the new order. */
+function orderColumn<T extends { id: string }>(
+  items: T[],
+  name: (item: T) => string,
+  writes: Writes,
+): Column<T> {
+  return {
+    header: "Order",
+    cell: (item: T, index: number) => (
+      <MoveButtons
+        name={name(item)}
+        index={index}
+        count={items.length}
+        disabled={writes.write.isPending}
+        onMove={(from, to) => writes.order(reorder(items, from, to).map((moved) => moved.id))}
+      />
+    ),
+  };
+}
+
+/** Edit (opens the form on the row's item) and Delete (asks first) on each row. */
+function actionsColumn<T extends { id: string }>({
+  name,
+  editable,
+  remove,
+  editor,
+  writes,
+}: {
+  name: (item: T) => string;
+  editable: boolean;
+  remove?: RemoveOptions<T>;
+  editor: Editor<T>;
+  writes: Writes;
+}): Column<T> {
+  return {
+    header: "Actions",
+    hiddenHeader: true,
+    cell: (item) => (
+      <RowActions
+        name={name(item)}
+        onEdit={editable ? () => editor.edit(item) : undefined}
+        removeLabel={remove?.label}
+        onRemove={
+          remove && (remove.when?.(item) ?? true)
+            ? () => writes.remove(item.id, remove.question(item), remove.failure)
+            : undefined
+        }
+      />
+    ),
+  };
+}
+
+/** The section's heading and its "New …" button, which opens the form on a new item. */
+function CrudHeader({
+  title,
+  description,
+  level,
+  newLabel,
+  onCreate,
+}: {
+  title: string;
+  description?: string;
+  level: 1 | 2;
+  newLabel?: string;
+  onCreate: () => void;
 }) {
+  return (
+    <SectionHeader
+      title={title}
+      description={description}
+      level={level}
+      action={
+        newLabel ? (
+          <Button variant={level === 1 ? "filled" : "light"} onClick={onCreate}>
+            {newLabel}
+          </Button>
+        ) : undefined
+      }
+    />
+  );
+}
+
+/** The items' table in its bordered paper; named "… in order" when the order matters. */
+function CrudTable<T extends { id: string }>({
+  title,
+  items,
+  pending,
+  columns,
+  ordered,
+  rowProps,
+  rowTestId,
+  empty,
+  skeleton,
+  minWidth,
+  mb,
+}: Pick<
+  CrudSectionProps<T>,
+  "title" | "ordered" | "rowProps" | "rowTestId" | "empty" | "skeleton" | "minWidth" | "mb"
+> & { items: T[]; pending: boolean; columns: Column<T>[] }) {
+  return (
+    <Paper withBorder radius="md" mb={mb}>
+      <DataTable
+        items={items}
+        pending={pending}
+        skeleton={skeleton}
+        columns={columns}
+        rowKey={(item) => item.id}
+        rowProps={(item) => ({ "data-testid": rowTestId, ...rowProps?.(item) })}
+        empty={empty}
+        minWidth={minWidth}
+        label={ordered ? `${title} in order` : title}
+      />
+    </Paper>
+  );
+}
+
+/**
+ * A heading with its "New …" button, a table of the items with Edit and Delete on each row (and Up /
+ * Down when `ordered`: the list is tried in that order), and the form `form` draws for the editor.
+ */
+export function CrudSection<T extends { id: string }>({
+  title,
+  description,
+  level = 1,
+  newLabel,
+  resource,
+  columns,
+  name = (item) => String((item as { name?: string }).name),
+  editable = true,
+  remove,
+  ordered,
+  form: Form,
+  children,
+  ...table
+}: CrudSectionProps<T>) {
   const editor = useEditor<T>();
   const query = useList(resource);
   const writes = useResource(resource);
   const items = query.data ?? [];
   const all: Column<T>[] = [
-    ...(ordered
-      ? [
-          {
-            header: "Order",
-            cell: (item: T, index: number) => (
-              <MoveButtons
-                name={name(item)}
-                index={index}
-                count={items.length}
-                disabled={writes.write.isPending}
-                onMove={(from, to) => writes.order(reorder(items, from, to).map((moved) => moved.id))}
-              />
-            ),
-          },
-        ]
-      : []),
+    ...(ordered ? [orderColumn(items, name, writes)] : []),
     ...columns,
-    {
-      header: "Actions",
-      hiddenHeader: true,
-      cell: (item) => (
-        <RowActions
-          name={name(item)}
-          onEdit={editable ? () => editor.edit(item) : undefined}
-          removeLabel={remove?.label}
-          onRemove={
-            remove && (remove.when?.(item) ?? true)
-              ? () => writes.remove(item.id, remove.question(item), remove.failure)
-              : undefined
-          }
-        />
-      ),
-    },
+    actionsColumn({ name, editable, remove, editor, writes }),
   ];
-
   return (
     <>
-      <SectionHeader
+      <CrudHeader
         title={title}
         description={description}
         level={level}
-        action={
-          newLabel ? (
-            <Button variant={level === 1 ? "filled" : "light"} onClick={editor.create}>
-              {newLabel}
-            </Button>
-          ) : undefined
-        }
+        newLabel={newLabel}
+        onCreate={editor.create}
       />
       {children}
-      <Paper withBorder radius="md" mb={mb}>
-        <DataTable
-          items={items}
-          pending={query.isPending}
-          skeleton={skeleton}
-          columns={all}
-          rowKey={(item) => item.id}
-          rowProps={(item) => ({ "data-testid": rowTestId, ...rowProps?.(item) })}
-          empty={empty}
-          minWidth={minWidth}
-          label={ordered ? `${title} in order` : title}
-        />
-      </Paper>
+      <CrudTable
+        {...table}
+        title={title}
+        ordered={ordered}
+        items={items}
+        pending={query.isPending}
+        columns={all}
+      />
       {Form ? <Form editor={editor} /> : null}
     </>
   );

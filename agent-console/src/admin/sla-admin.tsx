@@ -185,7 +185,7 @@ function PolicyDrawer({ editor }: { editor: Editor<SlaPolicy> }) {
   );
 }
 
-type EscalationForm = Omit<EscalationRule, "id">;
+type EscalationForm = Omit<EscalationRule, "id" | "createdAt">;
 
 const toEscalationForm = (rule: EscalationRule | null): EscalationForm =>
   rule

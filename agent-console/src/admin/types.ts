@@ -1,6 +1,24 @@
-/** The shapes the admin pages read and write (see the routes under server/routes and /docs). */
+/**
+ * The shapes the admin pages read and write, as the server declares them: each answer derives from its
+ * route's response schema (server/routes/*.ts), so a field renamed there fails to compile here.
+ * `import type` only: the browser bundle never pulls in server code.
+ */
+
+import type { agentSchema } from "../../../server/http/views.ts";
+import type { cannedSchema } from "../../../server/routes/canned-responses.ts";
+import type { dispositionSchema } from "../../../server/routes/dispositions.ts";
 import type { failedJobSchema, jobQueueStatsSchema } from "../../../server/routes/jobs-admin.ts";
-import type { calendarSchema, overflowStepSchema } from "../../../server/routes/routing-admin.ts";
+import type { mailboxSchema } from "../../../server/routes/mailboxes.ts";
+import type { ivrOption, phoneNumberSchema } from "../../../server/routes/phone-numbers.ts";
+import type {
+  assignmentRuleSchema,
+  calendarSchema,
+  overflowStepSchema,
+  queueSchema,
+} from "../../../server/routes/routing-admin.ts";
+import type { skillLevelSchema, skillRequirement, skillSchema } from "../../../server/routes/skills.ts";
+import type { escalationRuleSchema, policySchema } from "../../../server/routes/sla.ts";
+import type { templateSchema } from "../../../server/routes/status-templates.ts";
 import type { Channel, Priority, Wire } from "../api/types.ts";
 
 export const ROLES = ["agent", "supervisor", "admin"] as const;
@@ -11,31 +29,12 @@ export const PRIORITIES: Priority[] = ["low", "normal", "high", "urgent"];
 
 export type Capacity = Record<Channel, number>;
 
-export interface AdminAgent {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  presence: "available" | "away" | "offline";
-  capacity: Capacity;
-  active: boolean;
-  createdAt: string;
-}
+export type AdminAgent = Wire<typeof agentSchema>;
 
-export interface Skill {
-  id: string;
-  name: string;
-  description: string;
-}
-
-export interface SkillRequirement {
-  skillId: string;
-  level: number;
-}
-
-export interface SkillLevel extends SkillRequirement {
-  name: string;
-}
+export type Skill = Wire<typeof skillSchema>;
+export type SkillRequirement = Wire<typeof skillRequirement>;
+/** One of an agent's skills (GET /api/agents/:id/skills). */
+export type SkillLevel = Wire<typeof skillLevelSchema>;
 
 export const SELECTION_POLICIES = ["longest_idle", "most_available", "least_active", "best_skill"] as const;
 export type SelectionPolicy = (typeof SELECTION_POLICIES)[number];
@@ -43,43 +42,12 @@ export type SelectionPolicy = (typeof SELECTION_POLICIES)[number];
 export type OverflowStep = Wire<typeof overflowStepSchema>;
 export type Calendar = Wire<typeof calendarSchema>;
 
-export interface Queue {
-  id: string;
-  name: string;
-  description: string;
-  isDefault: boolean;
-  requiredSkills: SkillRequirement[];
-  preferredSkills: SkillRequirement[];
-  policy: SelectionPolicy;
-  overflowSteps: OverflowStep[];
-  agingSteps: { afterSeconds: number; raiseBy: number }[];
-  stickySeconds: number;
-  wrapUpSeconds: number;
-  offerTimeoutSeconds: number | null;
-  businessHours: Calendar | null;
-  serviceLevelPercent: number;
-  serviceLevelSeconds: number;
-  /** Its cases need a disposition code before they are resolved or closed. */
-  dispositionRequired: boolean;
-}
+export type Queue = Wire<typeof queueSchema>;
 
-export type QueueInput = Omit<Queue, "id">;
+/** The queue form's state, sent as the create or update body: a queue's own fields (form state only the console has). */
+export type QueueInput = Omit<Queue, "id" | "createdAt" | "updatedAt">;
 
-export interface AssignmentRule {
-  id: string;
-  position: number;
-  name: string;
-  enabled: boolean;
-  conditions: {
-    channels?: Channel[];
-    addresses?: string[];
-    contactAttributes?: Record<string, string | number | boolean>;
-    keywords?: string[];
-    priorities?: Priority[];
-  };
-  queueId: string;
-  setPriority: Priority | null;
-}
+export type AssignmentRule = Wire<typeof assignmentRuleSchema>;
 
 export const SLA_METRICS = [
   "first_response",
@@ -89,93 +57,24 @@ export const SLA_METRICS = [
   "answer",
 ] as const;
 export type SlaMetric = (typeof SLA_METRICS)[number];
-export type SlaTargets = Partial<
-  Record<Priority, Partial<Record<SlaMetric, { minutes: number; business: boolean }>>>
->;
-
-export interface SlaPolicy {
-  id: string;
-  position: number;
-  name: string;
-  enabled: boolean;
-  conditions: {
-    priorities?: Priority[];
-    channels?: Channel[];
-    queueIds?: string[];
-    tags?: string[];
-    contactAttributes?: Record<string, string | number | boolean>;
-  };
-  targets: SlaTargets;
-  atRiskPercent: number;
-  calendar: Calendar | null;
-}
+export type SlaPolicy = Wire<typeof policySchema>;
+/** A policy's targets: minutes (business or calendar) per priority and metric. */
+export type SlaTargets = SlaPolicy["targets"];
 
 export const ESCALATION_ACTIONS = ["notify_supervisor", "raise_priority", "move_to_queue"] as const;
-export interface EscalationRule {
-  id: string;
-  name: string;
-  enabled: boolean;
-  trigger: "at_risk" | "breached";
-  metric: SlaMetric | null;
-  queueId: string | null;
-  action: (typeof ESCALATION_ACTIONS)[number];
-  targetQueueId: string | null;
-}
+export type EscalationRule = Wire<typeof escalationRuleSchema>;
 
-export interface Mailbox {
-  id: string;
-  name: string;
-  address: string;
-  fromName: string | null;
-  fromEnv: boolean;
-  folder: string;
-  queueId: string | null;
-  enabled: boolean;
-  imap: { host: string; port: number; secure: boolean; user: string } | null;
-  smtp: { host: string; port: number; secure: boolean; user: string } | null;
-  lastSyncAt: string | null;
-  lastError: string | null;
-}
+export type Mailbox = Wire<typeof mailboxSchema>;
 
-export interface IvrOption {
-  digit: string;
-  label: string;
-  queueId: string;
-}
+export type IvrOption = Wire<typeof ivrOption>;
 
-export interface PhoneNumber {
-  id: string;
-  number: string;
-  name: string;
-  queueId: string | null;
-  greeting: string | null;
-  ivr: IvrOption[];
-  fallbackNumber: string | null;
-}
+export type PhoneNumber = Wire<typeof phoneNumberSchema>;
 
 /** A saved reply agents pick by its short code; `channels` empty means offered on every channel. */
-export interface CannedResponse {
-  id: string;
-  shortCode: string;
-  title: string;
-  body: string;
-  channels: Channel[];
-  createdBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type CannedResponse = Wire<typeof cannedSchema>;
 
 /** Why a customer got in touch and how it ended, picked by the agent on the case. */
-export interface Disposition {
-  id: string;
-  label: string;
-  description: string;
-  /** Retired codes stay on their cases but are not offered. */
-  active: boolean;
-  position: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export type Disposition = Wire<typeof dispositionSchema>;
 
 /** The placeholders a canned response may use, filled from the case when an agent picks it. */
 export const CANNED_PLACEHOLDERS = [
@@ -193,15 +92,10 @@ export const TEMPLATE_CHANNELS = ["email", "sms", "chat"] as const;
 export type TemplateChannel = (typeof TEMPLATE_CHANNELS)[number];
 
 /** The update one event sends on one channel; `subject` is used on email only. */
-export interface StatusTemplate {
-  id: string;
-  event: NotificationEvent;
+export type StatusTemplate = Omit<Wire<typeof templateSchema>, "channel"> & {
+  /** The server answers it as a string; it only stores TEMPLATE_CHANNELS (its update body checks them). */
   channel: TemplateChannel;
-  subject: string;
-  body: string;
-  enabled: boolean;
-  updatedAt: string;
-}
+};
 
 /** One failed job as GET /api/admin/jobs lists it (no payload). */
 export type FailedJob = Wire<typeof failedJobSchema>;

@@ -22,6 +22,7 @@ import type {
 import type { AgentAck, AgentPush } from "../../../server/realtime/protocol.ts";
 import type { loginAnswerSchema } from "../../../server/routes/auth.ts";
 import type { mergePreviewSchema } from "../../../server/routes/contacts.ts";
+import type { queueSchema } from "../../../server/routes/routing-admin.ts";
 import type { targetView } from "../../../server/routes/sla.ts";
 
 /** A response as it arrives: the schema's encoded side, so its dates are ISO strings. */
@@ -84,10 +85,8 @@ export type Contact = Wire<typeof contactSchema>;
 export type ContactDetail = Contact & { identities: Identity[] };
 export type MergePreview = Wire<typeof mergePreviewSchema>;
 
-export interface Queue {
-  id: string;
-  name: string;
-}
+/** A queue as the case views name it (the admin pages read the whole of it). */
+export type Queue = Pick<Wire<typeof queueSchema>, "id" | "name">;
 
 export type SlaTarget = Wire<typeof targetView>;
 export type SmsSegments = SegmentCount;

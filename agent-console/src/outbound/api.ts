@@ -17,6 +17,7 @@ import type {
   DoNotCallImport,
   ImportProgress,
   Items,
+  ListImport,
   PlacedCall,
   RecordView,
 } from "./types.ts";
@@ -147,7 +148,7 @@ export const usePreviewCsv = () =>
 export const useStartImport = () =>
   useWrite(
     ({ listId, ...body }: { listId: string; csv: string; mapping: ColumnMapping; defaultCountry?: string }) =>
-      api.post<ImportProgress>(`${BASE}/lists/${id(listId)}/imports`, body),
+      api.post<ListImport>(`${BASE}/lists/${id(listId)}/imports`, body),
     [],
   );
 
