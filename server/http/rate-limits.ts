@@ -22,7 +22,7 @@ export function perMinute(max: number) {
 function refusal(retryAfterSeconds: number, what: string): AppError {
   return new AppError(
     "RATE_LIMITED",
-    `Too many ${what} from your address in a short time; try again in ${retryAfterSeconds} s.`,
+    `Too many ${what} in a short time; try again in ${retryAfterSeconds} s.`,
     { retryAfterSeconds },
   );
 }

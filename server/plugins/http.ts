@@ -15,6 +15,7 @@ import { installAccessControl } from "../http/access.ts";
 import { installErrorHandler } from "../http/errors.ts";
 import { installInputGuards } from "../http/input-guards.ts";
 import { installRouteLimits } from "../http/rate-limits.ts";
+import { installSecurityHeaders } from "../http/security-headers.ts";
 import { CONSOLE_DIST } from "../routes/web.ts";
 
 /** What answers a GET no route matched (the console's pages); set by the routes plugin. */
@@ -35,6 +36,7 @@ async function httpPlugin(app: FastifyInstance): Promise<void> {
   installErrorHandler(app, { fallback: (request, reply) => spaFallback.handle?.(request, reply) ?? false });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  await installSecurityHeaders(app, app.clients.config.publicUrl);
   await app.register(fastifyCookie);
   await installRouteLimits(app, { redis: app.clients.redis, prefix: app.clients.config.jobPrefix });
   // Twilio posts its webhooks as forms.

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { PROJECT_ROOT } from "../../db/project-root.ts";
+import { allowCrossOriginLoad } from "../http/security-headers.ts";
 import type { ZodApp } from "./zod-app.ts";
 
 export const CONSOLE_DIST = join(PROJECT_ROOT, "agent-console", "dist");
@@ -36,7 +37,7 @@ export function webRoutes(app: ZodApp): {
   app.get("/widget.js", { config: { access: "public" }, schema: { hide: true } }, async (_request, reply) => {
     if (!existsSync(`${CONSOLE_DIST}/widget.js`))
       return reply.code(503).type("text/plain").send("// widget not built: run npm run build\n");
-    return reply
+    return allowCrossOriginLoad(reply)
       .header("access-control-allow-origin", "*")
       .header("cache-control", "public, max-age=300")
       .sendFile("widget.js");

@@ -18,6 +18,11 @@ export const VIEWPORT = { width: 1280, height: 720 };
 
 export interface TestBrowser {
   context: BrowserContext;
+  /**
+   * What the Content-Security-Policy refused on any page, as Chromium reported it; `close()` fails
+   * the run when any is left, so every browser test also checks that the policy lets the product work.
+   */
+  cspViolations: string[];
   screenshot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -43,14 +48,24 @@ export async function launchBrowser(options: { timeoutMs: number }): Promise<Tes
     ],
   });
   context.setDefaultTimeout(options.timeoutMs);
+  const cspViolations: string[] = [];
+  const watch = (page: Page) =>
+    page.on("console", (message) => {
+      if (message.text().includes("Content Security Policy")) cspViolations.push(message.text());
+    });
+  for (const page of context.pages()) watch(page);
+  context.on("page", watch);
   return {
     context,
+    cspViolations,
     screenshot: async (page, name) => {
       await page.screenshot({ path: join(SCREENSHOTS, name) });
     },
     async close() {
       await context.close();
       rmSync(profileDir, { recursive: true, force: true });
+      if (cspViolations.length)
+        throw new Error(`The Content-Security-Policy refused:\n${cspViolations.join("\n")}`);
     },
   };
 }

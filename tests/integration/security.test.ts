@@ -6,14 +6,17 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signStatusToken } from "../../channels/status-updates/status-token.ts";
 import { queryRows } from "../../db/rows.ts";
 import { createApi } from "../helpers/api.ts";
 import { startTestApp, type TestApp } from "../helpers/build-app.ts";
+import { newCase } from "../helpers/factories.ts";
 
 describe("security holes closed", () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp();
+    // The failure counts are under test here, not the per-minute request limit.
+    app = await startTestApp({ env: { RATE_LIMIT_SIGN_IN_PER_MINUTE: "1000" } });
   });
   afterAll(async () => {
     await app?.close();
@@ -144,6 +147,66 @@ describe("security holes closed", () => {
       });
       expect(bearer.status).toBe(201);
     });
+  });
+});
+
+describe("browser security headers", () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const policyOf = (response: Response) =>
+    new Map(
+      (response.headers.get("content-security-policy") ?? "")
+        .split(";")
+        .map((part) => part.trim().split(/\s+/))
+        .filter((words) => words[0])
+        .map(([name, ...values]) => [name!, values]),
+    );
+
+  it("gives the console, the status page and the API docs a strict policy, no framing and no Referer", async () => {
+    const row = await newCase(app.services, { body: "Headers, please" });
+    const token = signStatusToken(app.services.statusUpdates.settings.secret, row.id);
+    for (const path of ["/", "/cases/123", `/status/${token}`, "/docs/", "/health"]) {
+      const response = await fetch(`${app.url}${path}`, { headers: { accept: "text/html" } });
+      await response.arrayBuffer();
+      const policy = policyOf(response);
+      expect(policy.get("script-src"), path).toEqual(["'self'"]);
+      expect(policy.get("object-src"), path).toEqual(["'none'"]);
+      expect(policy.get("frame-ancestors"), path).toEqual(["'none'"]);
+      expect(policy.get("form-action"), path).toEqual(["'self'"]);
+      expect(response.headers.get("x-frame-options"), path).toBe("DENY");
+      expect(response.headers.get("referrer-policy"), path).toBe("no-referrer");
+      expect(response.headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect(response.headers.get("cross-origin-resource-policy"), path).toBe("same-origin");
+      // Over plain http there is no HSTS to send.
+      expect(response.headers.get("strict-transport-security"), path).toBeNull();
+    }
+  });
+
+  it("lets customers' sites load the chat widget's script", async () => {
+    const response = await fetch(`${app.url}/widget.js`);
+    await response.arrayBuffer();
+    expect(response.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+  });
+});
+
+describe("behind https (PUBLIC_URL)", () => {
+  it("sends HSTS, for this host only, and upgrades insecure requests", async () => {
+    const app = await startTestApp({ env: { PUBLIC_URL: "https://support.example.com" } });
+    try {
+      const response = await fetch(`${app.url}/`);
+      await response.arrayBuffer();
+      expect(response.headers.get("strict-transport-security")).toBe("max-age=15552000");
+      expect(response.headers.get("content-security-policy")).toContain("upgrade-insecure-requests");
+    } finally {
+      await app.close();
+    }
   });
 });
 
