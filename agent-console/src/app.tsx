@@ -1,9 +1,10 @@
 /** Providers and the one decision at the top: signed in or not. */
-import { MantineProvider } from "@mantine/core";
+import { Alert, Button, Center, Loader, MantineProvider, Stack } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { lazy, Suspense, useEffect, useState } from "react";
-import { ApiError } from "./api/client.ts";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
+import { followOtherTabs, resumeSession } from "./api/auth.ts";
+import { ApiError, errorMessage } from "./api/client.ts";
 import { useRoute } from "./lib/router.ts";
 import { SignInPage } from "./pages/sign-in.tsx";
 import { WorkspacePage } from "./pages/workspace.tsx";
@@ -42,22 +43,57 @@ function createQueryClient(): QueryClient {
   });
 }
 
+/** Until the server has said whether this browser is signed in; with a way to retry if it cannot be reached. */
+function Checking({ failure, retry }: { failure: string | null; retry: () => void }) {
+  return (
+    <Center mih="100%" p="md">
+      {failure ? (
+        <Stack maw={400}>
+          <Alert color="red" variant="light" role="alert" title="Could not start the console">
+            {failure}
+          </Alert>
+          <Button onClick={retry}>Try again</Button>
+        </Stack>
+      ) : (
+        <Loader aria-label="Starting the console" />
+      )}
+    </Center>
+  );
+}
+
 export function App() {
   const [queryClient] = useState(createQueryClient);
-  const token = useSession((s) => s.token);
+  const status = useSession((s) => s.status);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  // The cookie, if any, decides: a live session opens the console, none the sign-in page.
+  const resume = useCallback(() => {
+    setFailure(null);
+    resumeSession().catch((error: unknown) => setFailure(errorMessage(error)));
+  }, []);
+  useEffect(resume, [resume]);
+  useEffect(followOtherTabs, []);
 
   // Whatever the previous agent saw must not leak into the next session on this tab.
   useEffect(() => {
-    if (!token) {
+    if (status === "signedOut") {
       queryClient.clear();
       useLive.getState().reset();
     }
-  }, [token, queryClient]);
+  }, [status, queryClient]);
 
   return (
     <MantineProvider theme={theme} defaultColorScheme="light">
       <Notifications position="top-right" limit={4} />
-      <QueryClientProvider client={queryClient}>{token ? <SignedIn /> : <SignInPage />}</QueryClientProvider>
+      <QueryClientProvider client={queryClient}>
+        {status === "signedIn" ? (
+          <SignedIn />
+        ) : status === "signedOut" ? (
+          <SignInPage />
+        ) : (
+          <Checking failure={failure} retry={resume} />
+        )}
+      </QueryClientProvider>
     </MantineProvider>
   );
 }

@@ -6,7 +6,7 @@ import { agents } from "../../db/schema/agents.ts";
 import type { AgentRow } from "./accounts.ts";
 import { claimLoginAttempt, clearLoginFailures, type LoginLimits } from "./login-limiter.ts";
 import { decoyPasswordHash, verifyPassword } from "./passwords.ts";
-import { createSession, resolveSession, revokeSession } from "./sessions.ts";
+import { createSession, type ResolvedSession, resolveSession, revokeSession } from "./sessions.ts";
 
 export interface AuthService {
   login(input: {
@@ -14,7 +14,7 @@ export interface AuthService {
     password: string;
     ip: string;
   }): Promise<{ token: string; expiresAt: Date; agent: AgentRow }>;
-  authenticate(token: string): Promise<{ agent: AgentRow; sessionId: string } | null>;
+  authenticate(token: string): Promise<ResolvedSession | null>;
   logout(sessionId: string): Promise<void>;
 }
 

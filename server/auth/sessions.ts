@@ -27,7 +27,7 @@ const sessionQueries = new WeakMap<Db, ReturnType<typeof prepareSessionQuery>>()
 
 function prepareSessionQuery(db: Db) {
   return db
-    .select({ agent: agents, sessionId: sessions.id })
+    .select({ agent: agents, sessionId: sessions.id, expiresAt: sessions.expiresAt })
     .from(sessions)
     .innerJoin(agents, eq(agents.id, sessions.agentId))
     .where(
@@ -41,12 +41,15 @@ function prepareSessionQuery(db: Db) {
     .prepare("resolve_session");
 }
 
+/** A live session: who holds it and until when. */
+export interface ResolvedSession {
+  agent: AgentRow;
+  sessionId: string;
+  expiresAt: Date;
+}
+
 /** The agent behind a token, if the session is live and the agent active. */
-export async function resolveSession(
-  db: Db,
-  token: string,
-  now: Date,
-): Promise<{ agent: AgentRow; sessionId: string } | null> {
+export async function resolveSession(db: Db, token: string, now: Date): Promise<ResolvedSession | null> {
   if (!token || token.length > 200) return null;
   let query = sessionQueries.get(db);
   if (!query) {

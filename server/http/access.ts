@@ -17,6 +17,8 @@ declare module "fastify" {
   interface FastifyRequest {
     agent?: AgentRow;
     sessionId?: string;
+    /** When the request's session ends. */
+    sessionExpiresAt?: Date;
   }
 }
 
@@ -130,6 +132,7 @@ export function installAccessControl(
     if (byCookie && !SAFE_METHODS.has(request.method)) assertOwnOrigin(request, options.publicUrl);
     request.agent = session.agent;
     request.sessionId = session.sessionId;
+    request.sessionExpiresAt = session.expiresAt;
     if (!hasRole(session.agent, access ?? "admin")) {
       throw new AppError(
         "FORBIDDEN",

@@ -51,7 +51,8 @@ function authenticateAgent(services: AgentNamespaceServices): Parameters<AgentNa
       services.logger.error({ err: error, namespace: "/agent" }, "socket sign-in check failed");
       return next(temporaryFailure());
     }
-    if (!session) return next(new Error("unauthorized: sign in and pass the token as auth.token"));
+    if (!session)
+      return next(new Error("unauthorized: sign in (the session cookie, or a bearer token as auth.token)"));
     socket.data.agent = session.agent;
     socket.data.sessionId = session.sessionId;
     next();

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { agentView } from "../auth/accounts.ts";
-import { SESSION_COOKIE } from "../http/access.ts";
+import type { AgentRow } from "../auth/accounts.ts";
+import { currentAgent, SESSION_COOKIE } from "../http/access.ts";
 import { perMinute } from "../http/rate-limits.ts";
 import { responses } from "../http/schemas.ts";
 import { agentSchema } from "../http/views.ts";
@@ -15,11 +15,21 @@ export const loginAnswerSchema = z.object({
   agent: agentSchema.pick({ id: true, email: true, name: true, role: true }),
 });
 
+/** Who a session belongs to and when it ends: what the console needs to know, never the token. */
+export const sessionAnswerSchema = loginAnswerSchema.omit({ token: true });
+
 export function authRoutes(
   app: ZodApp,
   services: Pick<Services, "agentNamespace" | "auth" | "config">,
 ): void {
-  const secure = services.config.publicUrl.startsWith("https://");
+  // The cookie is for the console alone: out of reach of script, not sent on other sites' requests,
+  // and only over TLS where the console is served over TLS. Clearing it needs the same attributes.
+  const cookie = {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: services.config.publicUrl.startsWith("https://"),
+    path: "/",
+  } as const;
 
   app.post(
     "/api/auth/login",
@@ -41,20 +51,28 @@ export function authRoutes(
     },
     async (request, reply) => {
       const session = await services.auth.login({ ...request.body, ip: request.ip });
+      // Max-Age rather than Expires: the browser's clock need not agree with ours.
       reply.setCookie(SESSION_COOKIE, session.token, {
-        httpOnly: true,
-        sameSite: "lax",
-        secure,
-        path: "/",
-        expires: session.expiresAt,
+        ...cookie,
+        maxAge: Math.floor(services.config.sessionTtlMs / 1000),
       });
-      const agent = agentView(session.agent);
-      return {
-        token: session.token,
-        expiresAt: session.expiresAt.toISOString(),
-        agent: { id: agent.id, email: agent.email, name: agent.name, role: agent.role },
-      };
+      return { token: session.token, ...sessionAnswer(session.agent, session.expiresAt) };
     },
+  );
+
+  app.get(
+    "/api/auth/session",
+    {
+      config: { access: "agent" },
+      schema: {
+        tags: ["auth"],
+        summary: "Who is signed in",
+        description:
+          "The agent the session cookie (or bearer token) belongs to and when the session ends; 401 when not signed in. The console asks this on start instead of keeping a token.",
+        response: responses({ 200: sessionAnswerSchema }),
+      },
+    },
+    async (request) => sessionAnswer(currentAgent(request), request.sessionExpiresAt!),
   );
 
   app.post(
@@ -71,8 +89,15 @@ export function authRoutes(
       await services.auth.logout(request.sessionId!);
       // The token stops working for sockets too, not only for the next request.
       services.agentNamespace().in(rooms.session(request.sessionId!)).disconnectSockets(true);
-      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      reply.clearCookie(SESSION_COOKIE, cookie);
       return reply.code(204).send(null);
     },
   );
+}
+
+function sessionAnswer(agent: AgentRow, expiresAt: Date): z.infer<typeof sessionAnswerSchema> {
+  return {
+    expiresAt: expiresAt.toISOString(),
+    agent: { id: agent.id, email: agent.email, name: agent.name, role: agent.role },
+  };
 }

@@ -11,6 +11,7 @@ describe("admin pages in a browser", () => {
   let app: TestApp;
   let context: BrowserContext;
   let browser: TestBrowser;
+  let agentBrowser: TestBrowser | undefined;
   let page: Page;
   const ids: Record<string, string> = {};
 
@@ -46,6 +47,7 @@ describe("admin pages in a browser", () => {
   }, 120_000);
 
   afterAll(async () => {
+    await agentBrowser?.close();
     await browser?.close();
     await app?.close();
   });
@@ -270,7 +272,9 @@ describe("admin pages in a browser", () => {
     const agent = await app.createAgent({ name: "Dora Disposition" });
     const row = await newCase(app.services, { from: { kind: "phone", address: "+14155550188" } });
     await assignCase(app.services, row.id, agent.id);
-    const agentPage = await context.newPage();
+    // The agent works in a browser of their own: a browser's tabs share one session cookie.
+    agentBrowser = await launchBrowser({ timeoutMs: WAIT.timeout });
+    const agentPage = await agentBrowser.context.newPage();
     await agentPage.goto(app.url);
     await signIn(agentPage, agent.email, "agent-password");
     await agentPage.getByRole("navigation", { name: "Areas" }).waitFor(WAIT);
@@ -287,7 +291,8 @@ describe("admin pages in a browser", () => {
     await agentPage.screenshot({ path: join(SCREENSHOTS, "case-disposition.png") });
     await agentPage.getByRole("button", { name: "Resolve" }).click();
     await expect.poll(() => agentPage.getByTestId("case-state").textContent(), WAIT).toBe("Resolved");
-    await agentPage.close();
+    await agentBrowser.close();
+    agentBrowser = undefined;
 
     // The wall counts today's resolved cases per code.
     await page.goto(`${app.url}/supervisor`);

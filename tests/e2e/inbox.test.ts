@@ -4,7 +4,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingest } from "../../cases/ingest.ts";
 import { contactIdentities } from "../../db/schema/contacts.ts";
-import { launchBrowser, SCREENSHOTS, type TestBrowser } from "../helpers/browser.ts";
+import { launchBrowser, SCREENSHOTS, signInWithCookie, type TestBrowser } from "../helpers/browser.ts";
 import { startTestApp, type TestApp } from "../helpers/build-app.ts";
 import { assignCase, inboundSms, newCase } from "../helpers/factories.ts";
 
@@ -35,7 +35,7 @@ describe("agent inbox, case workspace and contacts in a browser", () => {
     browser = await launchBrowser({ timeoutMs: WAIT.timeout });
     context = browser.context;
     // Signed in as the agent already: the measurement is of the inbox, not of typing a password.
-    await context.addInitScript((token) => sessionStorage.setItem("switchboard.token", token), agent.token);
+    await signInWithCookie(context, app.url, agent.token);
     page = await context.newPage();
   }, 120_000);
 

@@ -8,7 +8,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addRecording, patchCall } from "../../channels/voice/call-records.ts";
 import { interactions } from "../../db/schema/cases.ts";
-import { launchBrowser, type TestBrowser } from "../helpers/browser.ts";
+import { launchBrowser, signInWithCookie, type TestBrowser } from "../helpers/browser.ts";
 import { startTestApp, type TestApp } from "../helpers/build-app.ts";
 import { assignCase, newCase } from "../helpers/factories.ts";
 
@@ -24,10 +24,7 @@ describe("the open case's timeline in a browser", () => {
     app = await startTestApp();
     agent = await app.createAgent({ name: "Lena Live" });
     browser = await launchBrowser({ timeoutMs: WAIT.timeout });
-    await browser.context.addInitScript(
-      (token) => sessionStorage.setItem("switchboard.token", token),
-      agent.token,
-    );
+    await signInWithCookie(browser.context, app.url, agent.token);
     page = await browser.context.newPage();
   }, 120_000);
 

@@ -41,7 +41,8 @@ const capture = (page: Page, name: string) =>
 describe("outbound telesales in a browser", () => {
   let app: TestApp;
   let fake: FakeTwilio;
-  let browser: TestBrowser;
+  /** One browser per person: a browser's tabs share one session cookie. */
+  const browsers: TestBrowser[] = [];
   let supervisorPage: Page;
   let agent: Awaited<ReturnType<TestApp["createAgent"]>>;
   let agentPage: Page;
@@ -55,17 +56,18 @@ describe("outbound telesales in a browser", () => {
       env: { ...fake.env, STATUS_UPDATES: "false", PUBLIC_URL: "https://outbound.switchboard.test" },
     });
     fake.routeCallbacks(app.config.publicUrl, app.url);
-    browser = await launchBrowser({ timeoutMs: WAIT.timeout });
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
+    for (const browser of browsers) await browser.close();
     await app?.close();
     await fake?.close();
   });
 
-  /** A tab of its own (the console keeps its session per tab), signed in and on the outbound area. */
+  /** A browser of their own, signed in and on the outbound area. */
   async function openOutbound(email: string): Promise<Page> {
+    const browser = await launchBrowser({ timeoutMs: WAIT.timeout });
+    browsers.push(browser);
     const page = await browser.context.newPage();
     await page.goto(app.url);
     await signIn(page, email, "agent-password");

@@ -5,7 +5,7 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, type TestBrowser } from "../helpers/browser.ts";
+import { launchBrowser, signInWithCookie, type TestBrowser } from "../helpers/browser.ts";
 import { startTestApp, type TestApp } from "../helpers/build-app.ts";
 import { assignCase, newCase } from "../helpers/factories.ts";
 
@@ -28,10 +28,7 @@ describe("the console on a tablet", () => {
     caseId = row.id;
     await assignCase(app.services, row.id, agent.id);
     browser = await launchBrowser({ timeoutMs: WAIT.timeout });
-    await browser.context.addInitScript(
-      (token) => sessionStorage.setItem("switchboard.token", token),
-      agent.token,
-    );
+    await signInWithCookie(browser.context, app.url, agent.token);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -70,6 +70,23 @@ export async function launchBrowser(options: { timeoutMs: number }): Promise<Tes
   };
 }
 
+/** The console's session cookie (server/http/access.ts SESSION_COOKIE). */
+export const SESSION_COOKIE = "sb_session";
+
+/**
+ * Starts the browser signed in, as a browser holding the console's session cookie is: every page of
+ * `context` on `appUrl` opens straight into the console.
+ */
+export async function signInWithCookie(
+  context: BrowserContext,
+  appUrl: string,
+  token: string,
+): Promise<void> {
+  await context.addCookies([
+    { name: SESSION_COOKIE, value: token, url: appUrl, httpOnly: true, sameSite: "Lax" },
+  ]);
+}
+
 /** Signs in on the console's sign-in form, which `page` shows. */
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
   await page.getByLabel("Email").fill(email);

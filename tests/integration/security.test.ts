@@ -1,7 +1,8 @@
 /**
  * Holes a security review found, each closed with a test that failed before: sign-in attempts sent
- * all at once, forms and cookie-riding requests from other origins, inputs answered 500, and
- * addresses a client writes into X-Forwarded-For.
+ * all at once, forms and cookie-riding requests from other origins, inputs answered 500, addresses
+ * a client writes into X-Forwarded-For, and a console that kept its token where script could read it
+ * (it now asks who is signed in with the HttpOnly cookie alone).
  */
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
@@ -259,5 +260,96 @@ describe("behind a proxy (TRUST_PROXY), default body limits", () => {
     const refused = await asAgent.post("/api/agents", { nonsense: true });
     expect(refused.status).toBe(403);
     expect(JSON.stringify(refused.body)).not.toMatch(/email|password/);
+  });
+
+  describe("the console's session cookie", () => {
+    const signIn = (email: string, password: string) =>
+      fetch(`${app.url}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email, password }),
+      });
+    const session = (headers: Record<string, string> = {}) =>
+      fetch(`${app.url}/api/auth/session`, { headers });
+
+    it("is HttpOnly, SameSite=Lax, for the whole site, and lives as long as the session", async () => {
+      const agent = await app.createAgent();
+      const response = await signIn(agent.email, "agent-password");
+      expect(response.status).toBe(200);
+      const attributes = response.headers
+        .get("set-cookie")!
+        .split(";")
+        .map((part) => part.trim());
+      expect(attributes[0]).toBe(`sb_session=${(await response.json()).token}`);
+      expect(attributes).toEqual(
+        expect.arrayContaining([
+          "HttpOnly",
+          "SameSite=Lax",
+          "Path=/",
+          `Max-Age=${app.config.sessionTtlMs / 1000}`,
+        ]),
+      );
+      // The test app's PUBLIC_URL is plain http: a Secure cookie would never come back.
+      expect(attributes).not.toContain("Secure");
+    });
+
+    it("is Secure when the console is served over https", async () => {
+      const secure = await startTestApp({ env: { PUBLIC_URL: "https://console.switchboard.test" } });
+      try {
+        const response = await fetch(`${secure.url}/api/auth/login`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ email: "admin@example.com", password: "admin-password" }),
+        });
+        expect(response.status).toBe(200);
+        expect(response.headers.get("set-cookie")).toMatch(/; Secure(;|$)/);
+      } finally {
+        await secure.close();
+      }
+    });
+
+    it("tells who is signed in from the cookie alone, and 401 without it or after sign-out", async () => {
+      const agent = await app.createAgent({ name: "Cora Cookie" });
+      const login = await signIn(agent.email, "agent-password");
+      const { token, expiresAt } = await login.json();
+      const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+
+      const byCookie = await session({ cookie });
+      expect(byCookie.status).toBe(200);
+      const answer = await byCookie.json();
+      expect(answer).toEqual({
+        agent: { id: agent.id, email: agent.email, name: "Cora Cookie", role: "agent" },
+        expiresAt,
+      });
+      // Who and until when; never the token itself.
+      expect(JSON.stringify(answer)).not.toContain(token);
+      // API clients may ask with their bearer token.
+      expect((await session({ authorization: `Bearer ${token}` })).status).toBe(200);
+
+      const anonymous = await session();
+      expect(anonymous.status).toBe(401);
+      expect(await anonymous.json()).toEqual({
+        error: "unauthenticated",
+        message: expect.any(String),
+      });
+
+      // Signing out with the cookie (as the console does) revokes the session and clears the cookie.
+      const logout = await fetch(`${app.url}/api/auth/logout`, {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie, "sec-fetch-site": "same-origin" },
+        body: "{}",
+      });
+      expect(logout.status).toBe(204);
+      const cleared = logout.headers
+        .get("set-cookie")!
+        .split(";")
+        .map((part) => part.trim());
+      expect(cleared[0]).toBe("sb_session=");
+      expect(cleared).toEqual(expect.arrayContaining(["Max-Age=0", "Path=/", "HttpOnly", "SameSite=Lax"]));
+      const after = await session({ cookie });
+      expect(after.status).toBe(401);
+      expect((await after.json()).error).toBe("unauthenticated");
+      expect((await session({ authorization: `Bearer ${token}` })).status).toBe(401);
+    });
   });
 });

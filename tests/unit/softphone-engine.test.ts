@@ -189,7 +189,10 @@ describe("softphone line", () => {
   it("keeps one line for the whole session, whichever page asks, and stops it on sign-out", async () => {
     ensureSoftphone();
     expect(api.fetchVoiceToken).not.toHaveBeenCalled();
-    useSession.getState().signedIn("session-token", null);
+    useSession.getState().signedIn({
+      agent: { id: "agent-1", email: "sol@example.com", name: "Sol", role: "agent" },
+      expiresAt: new Date(T0 + HOUR).toISOString(),
+    });
     api.fetchVoiceToken.mockResolvedValue(token("t1", T0 + HOUR));
     ensureSoftphone();
     ensureSoftphone();

@@ -1,18 +1,59 @@
-/** Signing in and out. The token goes to the session store; the socket follows the store. */
+/**
+ * Signing in and out. The server keeps the session in an HttpOnly cookie that every tab of this
+ * browser shares; the console keeps only who signed in, and the socket follows that.
+ */
 import { useSession } from "../state/session-store.ts";
-import { api } from "./client.ts";
-import type { LoginResponse } from "./types.ts";
+import { ApiError, api } from "./client.ts";
+import type { LoginResponse, SessionAnswer } from "./types.ts";
+
+/** Tells the browser's other tabs that the shared cookie changed hands. Carries no token. */
+const tabs = typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel("switchboard.session");
+
+type TabMessage = { type: "signedIn"; agentId: string } | { type: "signedOut" };
 
 export async function signIn(email: string, password: string): Promise<void> {
-  const session = await api.post<LoginResponse>("/api/auth/login", { email, password });
-  useSession.getState().signedIn(session.token, session.agent);
+  // The answer's token is for API clients; the console leaves it to the cookie set alongside.
+  const { agent, expiresAt } = await api.post<LoginResponse>("/api/auth/login", { email, password });
+  useSession.getState().signedIn({ agent, expiresAt });
+  tabs?.postMessage({ type: "signedIn", agentId: agent.id } satisfies TabMessage);
+}
+
+/**
+ * Asks the server whether this browser's cookie is a live session: on start, so a reload or a
+ * second tab opens signed in. A 401 means the sign-in page.
+ */
+export async function resumeSession(): Promise<void> {
+  try {
+    useSession.getState().signedIn(await api.get<SessionAnswer>("/api/auth/session"));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) useSession.getState().clear();
+    else throw error;
+  }
 }
 
 export async function signOut(): Promise<void> {
   try {
     await api.post<null>("/api/auth/logout");
   } catch {
-    // Already expired or unreachable: forgetting the token locally is what matters.
+    // Already expired or unreachable: forgetting the session locally is what matters.
   }
   useSession.getState().clear();
+  tabs?.postMessage({ type: "signedOut" } satisfies TabMessage);
+}
+
+/**
+ * Keeps this tab on the cookie's session when another tab signs out or signs in as someone else:
+ * otherwise this tab would show one agent while its requests carry another's cookie.
+ */
+export function followOtherTabs(): () => void {
+  if (!tabs) return () => undefined;
+  const listener = (event: MessageEvent<TabMessage>) => {
+    const session = useSession.getState();
+    if (event.data.type === "signedIn" && session.agent?.id === event.data.agentId) return;
+    // Through the sign-in page, so nothing of the previous agent's stays on screen or in caches.
+    session.clear();
+    if (event.data.type === "signedIn") void resumeSession().catch(() => undefined);
+  };
+  tabs.addEventListener("message", listener);
+  return () => tabs.removeEventListener("message", listener);
 }

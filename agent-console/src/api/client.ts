@@ -1,4 +1,7 @@
-/** fetch with the bearer token; every non-2xx answer becomes an `ApiError` carrying the server's message. */
+/**
+ * fetch with the session cookie (the browser sends it on our own origin; no script holds a token);
+ * every non-2xx answer becomes an `ApiError` carrying the server's message.
+ */
 import { useSession } from "../state/session-store.ts";
 import type { ApiErrorBody } from "./types.ts";
 
@@ -27,15 +30,14 @@ function isErrorBody(value: unknown): value is ApiErrorBody {
 }
 
 export async function request<T>(method: "GET" | "POST" | "PATCH", path: string, body?: unknown): Promise<T> {
-  const token = useSession.getState().token;
   let response: Response;
   try {
     response = await fetch(path, {
       method,
+      credentials: "same-origin",
       headers: {
         accept: "application/json",
         ...(body !== undefined ? { "content-type": "application/json" } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -54,7 +56,8 @@ export async function request<T>(method: "GET" | "POST" | "PATCH", path: string,
   }
   if (!response.ok) {
     // An expired or revoked session: back to the sign-in screen (but a failed sign-in is just an error).
-    if (response.status === 401 && token) useSession.getState().clear();
+    if (response.status === 401 && useSession.getState().status !== "signedOut")
+      useSession.getState().clear();
     throw new ApiError(
       response.status,
       isErrorBody(parsed)

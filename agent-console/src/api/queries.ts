@@ -8,7 +8,7 @@ import {
   useQueryClient,
 } from "@tanstack/react-query";
 import type { Disposition } from "../admin/types.ts";
-import { useSession } from "../state/session-store.ts";
+import { signedInAgentId, useSession } from "../state/session-store.ts";
 import { addInteraction } from "./cache.ts";
 import { api } from "./client.ts";
 import { type CaseListScope, type InboxFilters, queryKeys } from "./query-keys.ts";
@@ -51,11 +51,11 @@ export function useMyLoad(enabled: boolean) {
 }
 
 export function useMe() {
-  const token = useSession((s) => s.token);
+  const agentId = useSession(signedInAgentId);
   return useQuery({
     queryKey: queryKeys.me,
     queryFn: () => api.get<Agent>("/api/me"),
-    enabled: !!token,
+    enabled: !!agentId,
     staleTime: Number.POSITIVE_INFINITY,
   });
 }

@@ -1,4 +1,7 @@
-/** The console's one socket.io connection to `/agent`, authenticated with the session's bearer token. */
+/**
+ * The console's one socket.io connection to `/agent`. The handshake carries the session cookie, which
+ * the server honours from the console's own origin; no token is passed.
+ */
 import { io, type Socket } from "socket.io-client";
 import type {
   AgentClientToServerEvents,
@@ -16,9 +19,9 @@ const ACK_TIMEOUT_MS = 10_000;
 
 let current: AgentSocket | null = null;
 
-export function openAgentSocket(token: string): AgentSocket {
+export function openAgentSocket(): AgentSocket {
   current?.disconnect();
-  current = io("/agent", { auth: { token }, transports: ["websocket", "polling"] });
+  current = io("/agent", { transports: ["websocket", "polling"] });
   return current;
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Call, Device } from "@twilio/voice-sdk";
 import { ApiError, errorMessage } from "../api/client.ts";
-import { useSession } from "../state/session-store.ts";
+import { signedInAgentId, useSession } from "../state/session-store.ts";
 import {
   fetchVoiceToken,
   setCaseHold,
@@ -268,9 +268,9 @@ let sessionWatch: (() => void) | null = null;
  * moving between pages must not drop a call); the session ending stops it.
  */
 export function ensureSoftphone(): void {
-  if (sessionWatch || !useSession.getState().token) return;
+  if (sessionWatch || !signedInAgentId(useSession.getState())) return;
   sessionWatch = useSession.subscribe((state, previous) => {
-    if (state.token !== previous.token) stopSoftphone();
+    if (signedInAgentId(state) !== signedInAgentId(previous)) stopSoftphone();
   });
   void startSoftphone();
 }

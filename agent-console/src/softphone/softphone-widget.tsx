@@ -6,7 +6,7 @@
 import { Box, Button, Drawer, Popover, Stack, Text, VisuallyHidden } from "@mantine/core";
 import { useEffect, useState } from "react";
 import { useNow } from "../lib/use-now.ts";
-import { useSession } from "../state/session-store.ts";
+import { signedInAgentId, useSession } from "../state/session-store.ts";
 import { ensureSoftphone } from "./engine.ts";
 import type { DisplayStatus } from "./machine.ts";
 import { SoftphonePanel } from "./softphone-panel.tsx";
@@ -107,7 +107,7 @@ export function SoftphoneWidget() {
   const { status, line } = useSoftphone();
   const [opened, setOpened] = useState(false);
 
-  const session = useSession((s) => s.token);
+  const session = useSession(signedInAgentId);
   // The line outlives this widget: pages each render their own header.
   useEffect(() => {
     if (session) ensureSoftphone();

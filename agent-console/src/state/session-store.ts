@@ -1,46 +1,35 @@
 /**
- * Who is signed in. The bearer token lives in memory and in sessionStorage, so a reload keeps the
- * session but closing the tab ends it; the server's HttpOnly cookie is never read by script.
+ * Who is signed in: the agent and when the session ends, never the token. The session itself is
+ * the server's HttpOnly cookie, which no script can read; every tab of this browser shares it, so
+ * a reload or a second tab asks the server who is signed in and opens straight into the console.
  */
 import { create } from "zustand";
-import type { Agent } from "../api/types.ts";
+import type { SessionAnswer } from "../api/types.ts";
 
-const STORAGE_KEY = "switchboard.token";
-
-function storedToken(): string | null {
-  try {
-    return sessionStorage.getItem(STORAGE_KEY);
-  } catch {
-    return null;
-  }
-}
+export type SessionStatus = "checking" | "signedIn" | "signedOut";
 
 interface SessionState {
-  token: string | null;
-  /** Filled by sign-in, then replaced by GET /api/me (which adds presence). */
-  agent: Pick<Agent, "id" | "email" | "name" | "role"> | null;
-  signedIn(token: string, agent: SessionState["agent"]): void;
+  /** `checking` until the server has said whether this browser's cookie is a live session. */
+  status: SessionStatus;
+  /** Filled by sign-in or GET /api/auth/session; GET /api/me adds presence. */
+  agent: SessionAnswer["agent"] | null;
+  expiresAt: string | null;
+  signedIn(session: SessionAnswer): void;
   /** Forgets the session locally: after sign-out, or when the server answers 401. */
   clear(): void;
 }
 
 export const useSession = create<SessionState>((set) => ({
-  token: storedToken(),
+  status: "checking",
   agent: null,
-  signedIn(token, agent) {
-    try {
-      sessionStorage.setItem(STORAGE_KEY, token);
-    } catch {
-      // Private mode without storage: the session lasts until reload.
-    }
-    set({ token, agent });
+  expiresAt: null,
+  signedIn(session) {
+    set({ status: "signedIn", agent: session.agent, expiresAt: session.expiresAt });
   },
   clear() {
-    try {
-      sessionStorage.removeItem(STORAGE_KEY);
-    } catch {
-      // Nothing stored.
-    }
-    set({ token: null, agent: null });
+    set({ status: "signedOut", agent: null, expiresAt: null });
   },
 }));
+
+/** The signed-in agent's id, or null: what the socket, the softphone and the queries follow. */
+export const signedInAgentId = (state: SessionState) => state.agent?.id ?? null;

@@ -19,7 +19,7 @@ import type { Agent, Offer } from "../api/types.ts";
 import { navigate } from "../lib/router.ts";
 import { useLive } from "./live-store.ts";
 import { announceOffer } from "./offer-alert.ts";
-import { useSession } from "./session-store.ts";
+import { signedInAgentId, useSession } from "./session-store.ts";
 
 /** A visitor whose "stopped typing" never arrives (closed tab) stops counting as typing after this. */
 const TYPING_STALE_MS = 8_000;
@@ -120,14 +120,15 @@ function followPushes(socket: AgentSocket, live: Live, client: QueryClient): voi
 }
 
 export function useLiveSync(): void {
-  const token = useSession((s) => s.token);
+  // One socket per signed-in session: a new sign-in (another agent, or the same one again) opens a new one.
+  const agentId = useSession(signedInAgentId);
   const client = useQueryClient();
 
   useEffect(() => {
-    if (!token) return;
+    if (!agentId) return;
     const live = useLive.getState();
     live.reset();
-    const socket = openAgentSocket(token);
+    const socket = openAgentSocket();
     const stopConnection = followConnection(socket, live, client);
     followPushes(socket, live, client);
     const stopTyping = followTyping(socket, live);
@@ -136,5 +137,5 @@ export function useLiveSync(): void {
       stopTyping();
       closeAgentSocket();
     };
-  }, [token, client]);
+  }, [agentId, client]);
 }
