@@ -111,17 +111,29 @@ export function criteriaAt(
 }
 
 /** The agent's level of a skill, 0 when missing (own keys only: a skill named "toString" is a skill). */
-export function levelOf(agent: MatcherAgent, skill: string): number {
+export function levelOf(agent: Pick<MatcherAgent, "skills">, skill: string): number {
   return Object.hasOwn(agent.skills, skill) ? (agent.skills[skill] ?? 0) : 0;
 }
 
-function meetsAll(agent: MatcherAgent, requirements: readonly SkillRequirement[]): boolean {
+function meetsAll(agent: Pick<MatcherAgent, "skills">, requirements: readonly SkillRequirement[]): boolean {
   for (const r of requirements) if (levelOf(agent, r.skill) < r.level) return false;
   return true;
 }
 
-export function meetsCriteria(agent: MatcherAgent, criteria: StepCriteria): boolean {
+export function meetsCriteria(agent: Pick<MatcherAgent, "skills">, criteria: StepCriteria): boolean {
   return meetsAll(agent, criteria.own) || criteria.added.some((reqs) => meetsAll(agent, reqs));
+}
+
+/** Whether the agent's skills admit them to the queue at some routing step, its overflow included. */
+export function servesQueue(
+  agent: Pick<MatcherAgent, "skills">,
+  q: MatcherQueue,
+  queues: ReadonlyMap<string, MatcherQueue>,
+): boolean {
+  const steps = sortedSteps(q);
+  for (let k = 0; k <= steps.length; k++)
+    if (meetsCriteria(agent, criteriaAt(q, steps, k, queues))) return true;
+  return false;
 }
 
 /**

@@ -13,6 +13,17 @@ export type Access = "public" | AgentRole;
 declare module "fastify" {
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * The route works the case in `:id` (replies, edits, actions, calls): an agent must be allowed to
+     * work that case (cases/case-permissions.ts), checked once the id is validated.
+     */
+    worksCase?: boolean;
+    /** What a public route requires instead of a session: Twilio's signature, or a signed status link. */
+    proof?: "twilio-signature" | "status-link";
+  }
+  interface FastifyInstance {
+    /** Every route's declared access, in registration order (the README's route × role matrix). */
+    routeAccess: RouteAccess[];
   }
   interface FastifyRequest {
     agent?: AgentRow;
@@ -100,22 +111,44 @@ function assertOwnOrigin(request: FastifyRequest, publicUrl: string): void {
     );
 }
 
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access;
+  worksCase: boolean;
+  proof?: "twilio-signature" | "status-link";
+}
+
+/** Throws FORBIDDEN when the agent may not work the case; a case that does not exist is the route's 404. */
+export type CaseWorkCheck = (agent: AgentRow, caseId: string) => Promise<void>;
+
 export function installAccessControl(
   app: FastifyInstance,
   auth: AuthService,
-  options: { publicPrefixes: string[]; publicUrl: string },
+  options: { publicPrefixes: string[]; publicUrl: string; mayWorkCase: CaseWorkCheck },
 ): void {
   // Before the body is read: a form is refused whatever it carries.
   app.addHook("onRequest", async (request) => refuseForms(request));
+  const table: RouteAccess[] = [];
+  app.decorate("routeAccess", table);
   app.addHook("onRoute", (route) => {
-    const access = (route.config as { access?: Access } | undefined)?.access;
-    if (access) return;
+    const config = route.config as
+      | { access?: Access; worksCase?: boolean; proof?: RouteAccess["proof"] }
+      | undefined;
     // Routes of third-party plugins we mount as public (the API docs) cannot declare it themselves.
-    if (options.publicPrefixes.some((prefix) => route.url.startsWith(prefix))) {
+    if (!config?.access && options.publicPrefixes.some((prefix) => route.url.startsWith(prefix)))
       route.config = { ...route.config, access: "public" };
-      return;
-    }
-    throw new Error(`Route ${route.method} ${route.url} does not declare config.access.`);
+    else if (!config?.access)
+      throw new Error(`Route ${route.method} ${route.url} does not declare config.access.`);
+    const access = (route.config as { access: Access }).access;
+    for (const method of [route.method].flat())
+      table.push({
+        method,
+        url: route.url,
+        access,
+        worksCase: config?.worksCase === true,
+        ...(config?.proof ? { proof: config.proof } : {}),
+      });
   });
 
   // Who is asking is settled before the body is read or validated: an anonymous or under-privileged
@@ -139,5 +172,12 @@ export function installAccessControl(
         `This needs the ${access} role; you are signed in as ${session.agent.role}.`,
       );
     }
+  });
+
+  // After validation, so `:id` is a well-formed case id.
+  app.addHook("preHandler", async (request) => {
+    if (!request.routeOptions.config.worksCase || !request.agent) return;
+    const { id } = request.params as { id?: string };
+    if (id) await options.mayWorkCase(request.agent, id);
   });
 }

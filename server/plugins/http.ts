@@ -11,6 +11,7 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { assertMayWorkCase } from "../../routing/case-permission.ts";
 import { installAccessControl } from "../http/access.ts";
 import { installErrorHandler } from "../http/errors.ts";
 import { installInputGuards } from "../http/input-guards.ts";
@@ -57,6 +58,7 @@ async function httpPlugin(app: FastifyInstance): Promise<void> {
   installAccessControl(app, app.domain.auth, {
     publicPrefixes: ["/docs"],
     publicUrl: app.clients.config.publicUrl,
+    mayWorkCase: (agent, caseId) => assertMayWorkCase(app.domain.routing, agent, caseId),
   });
   installInputGuards(app);
   await app.register(fastifySwaggerUi, { routePrefix: "/docs" });

@@ -12,7 +12,7 @@ export function caseEditRoutes(app: ZodApp, services: Pick<Services, "cases" | "
   app.patch(
     "/api/cases/:id",
     {
-      config: { access: "agent" },
+      config: { access: "agent", worksCase: true },
       schema: {
         tags: ["cases"],
         summary: "Change a case's priority, tags, subject or disposition",

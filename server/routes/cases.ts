@@ -146,7 +146,7 @@ function caseWorkRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
   app.post(
     "/api/cases/:id/replies",
     {
-      config: { access: "agent" },
+      config: { access: "agent", worksCase: true },
       schema: {
         tags: ["cases"],
         summary: "Reply to the customer on the case's channel",
@@ -199,7 +199,7 @@ function caseWorkRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
   app.post(
     "/api/cases/:id/actions",
     {
-      config: { access: "agent" },
+      config: { access: "agent", worksCase: true },
       schema: {
         tags: ["cases"],
         summary: "Resolve, reopen, close or set a case waiting on the customer",

@@ -97,7 +97,7 @@ function contactMergeRoutes(app: ZodApp, services: ContactServices): void {
   app.post(
     "/api/contacts/:id/merge-preview",
     {
-      config: { access: "agent" },
+      config: { access: "supervisor" },
       schema: {
         tags: ["contacts"],
         summary: "What merging a duplicate into this contact would move",
@@ -112,10 +112,10 @@ function contactMergeRoutes(app: ZodApp, services: ContactServices): void {
   app.post(
     "/api/contacts/:id/merge",
     {
-      config: { access: "agent" },
+      config: { access: "supervisor" },
       schema: {
         tags: ["contacts"],
-        summary: "Merge a duplicate into this contact: its identities and cases move here",
+        summary: "Merge a duplicate into this contact: its identities and cases move here (supervisors)",
         params: idParam,
         body: mergeBody,
         response: responses({ 200: mergePreviewSchema }, [404, 409]),

@@ -17,7 +17,7 @@ import type { ZodApp } from "./zod-app.ts";
 interface WebhookContext {
   deps: OutboundDeps;
   signed: {
-    config: { access: "public" };
+    config: { access: "public"; proof: "twilio-signature" };
     preValidation: (request: FastifyRequest) => Promise<void>;
   };
 }
@@ -123,7 +123,7 @@ export function outboundWebhookRoutes(app: ZodApp, services: OutboundServices): 
   const context: WebhookContext = {
     deps,
     signed: {
-      config: { access: "public" as const },
+      config: { access: "public" as const, proof: "twilio-signature" as const },
       preValidation: async (request: FastifyRequest) =>
         assertTwilioSignature(authToken, services.config.publicUrl, request),
     },

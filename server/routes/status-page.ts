@@ -116,7 +116,7 @@ function statusHtmlRoutes(app: ZodApp, services: StatusPageServices): void {
 
   app.get(
     "/status/:token",
-    { config: { access: "public" }, schema: { hide: true, params: tokenParam } },
+    { config: { access: "public", proof: "status-link" }, schema: { hide: true, params: tokenParam } },
     async (request, reply) => {
       const done = (request.query as { done?: string }).done;
       try {
@@ -140,7 +140,7 @@ function statusHtmlRoutes(app: ZodApp, services: StatusPageServices): void {
   app.post(
     "/status/:token",
     {
-      config: { access: "public" },
+      config: { access: "public", proof: "status-link" },
       schema: {
         hide: true,
         params: tokenParam,
@@ -209,7 +209,7 @@ function statusApiRoutes(app: ZodApp, services: StatusPageServices): void {
   app.get(
     "/api/status/:token",
     {
-      config: { access: "public" },
+      config: { access: "public", proof: "status-link" },
       schema: {
         tags: ["status page"],
         summary: "A customer's view of their case",
@@ -223,7 +223,7 @@ function statusApiRoutes(app: ZodApp, services: StatusPageServices): void {
   app.post(
     "/api/status/:token/replies",
     {
-      config: { access: "public" },
+      config: { access: "public", proof: "status-link" },
       schema: {
         tags: ["status page"],
         summary: "The customer replies on their case",
@@ -252,7 +252,7 @@ function statusApiRoutes(app: ZodApp, services: StatusPageServices): void {
   app.post(
     "/api/status/:token/rating",
     {
-      config: { access: "public" },
+      config: { access: "public", proof: "status-link" },
       schema: {
         tags: ["status page"],
         summary: "The customer rates a resolved case (1–5, optional comment)",

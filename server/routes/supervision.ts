@@ -1,13 +1,12 @@
 /** Moving work and people: get next, transfer, supervisor assignment and presence, live queue figures, agent settings. */
 import { z } from "zod";
-import { lockCase } from "../../cases/case-workflow.ts";
 import { AppError } from "../../cases/errors.ts";
 import { AGENT_ROLES, PRESENCE } from "../../db/schema/agents.ts";
 import { CASE_STATES, CHANNELS, PRIORITIES } from "../../db/schema/cases.ts";
 import { AGENT_BOARD_STATES, agentBoard } from "../../routing/agent-board.ts";
 import { queueStats } from "../../routing/queue-stats.ts";
 import { agentView, setAgentActive, updateAgent } from "../auth/accounts.ts";
-import { currentAgent, hasRole } from "../http/access.ts";
+import { currentAgent } from "../http/access.ts";
 import { idParam, isoDate, responses } from "../http/schemas.ts";
 import { agentSchema, capacitySchema, caseSummarySchema } from "../http/views.ts";
 import { caseSummary, rooms } from "../realtime/publisher.ts";
@@ -95,12 +94,12 @@ function caseMoveRoutes(app: ZodApp, services: Pick<Services, "db" | "router">):
   app.post(
     "/api/cases/:id/transfer",
     {
-      config: { access: "agent" },
+      config: { access: "agent", worksCase: true },
       schema: {
         tags: ["cases"],
         summary: "Transfer a case to an agent or a queue, with a note",
         description:
-          "Agents transfer their own cases; supervisors any. The target agent must be online and have room.",
+          "Agents transfer the cases they may work (their own, offered to them, or unassigned in a queue they serve); supervisors any. The target agent must be online and have room.",
         params: idParam,
         body: z.object({ toAgentId: z.uuid().optional(), toQueueId: z.uuid().optional(), note }),
         response: responses({ 200: caseSummarySchema }, [404, 409]),
@@ -108,11 +107,6 @@ function caseMoveRoutes(app: ZodApp, services: Pick<Services, "db" | "router">):
     },
     async (request) => {
       const me = currentAgent(request);
-      if (!hasRole(me, "supervisor")) {
-        const row = await services.db.transaction((tx) => lockCase(tx, request.params.id));
-        if (row.assigneeId !== me.id)
-          throw new AppError("FORBIDDEN", "Only the case's agent or a supervisor can transfer it.");
-      }
       const moved = await services.router.transfer({
         caseId: request.params.id,
         ...request.body,

@@ -52,7 +52,7 @@ const tags = ["twilio webhooks"];
 /** Route options every webhook shares: public, but only with Twilio's signature. */
 function signedBy(options: TwilioWebhookOptions) {
   return {
-    config: { access: "public" as const },
+    config: { access: "public" as const, proof: "twilio-signature" as const },
     preValidation: async (request: FastifyRequest) =>
       assertTwilioSignature(options.authToken, options.publicUrl, request),
   };

@@ -102,7 +102,7 @@ function callPlacingRoutes(app: ZodApp, services: VoiceServices, options: VoiceR
   app.post(
     "/api/cases/:id/call",
     {
-      config: { access: "agent" },
+      config: { access: "agent", worksCase: true },
       schema: {
         tags: ["voice"],
         summary: "Call the case's customer from our number",
@@ -127,7 +127,7 @@ function callControlRoutes(app: ZodApp, services: VoiceServices, voice: VoiceDep
   app.post(
     "/api/cases/:id/call/recording",
     {
-      config: { access: "agent" },
+      config: { access: "agent", worksCase: true },
       schema: {
         tags: ["voice"],
         summary: "Pause or resume the recording of the case's live call",
@@ -151,7 +151,7 @@ function callControlRoutes(app: ZodApp, services: VoiceServices, voice: VoiceDep
   app.post(
     "/api/cases/:id/call/hold",
     {
-      config: { access: "agent" },
+      config: { access: "agent", worksCase: true },
       schema: {
         tags: ["voice"],
         summary: "Put the caller of the case's live call on hold, or take them off it",

@@ -321,6 +321,12 @@ describe("agent inbox, case workspace and contacts in a browser", () => {
       .toEqual({ plan: "gold" });
     await page.screenshot({ path: join(SCREENSHOTS, "contacts.png") });
 
+    // An agent is pointed to a supervisor for merging; the supervisor merges.
+    await page.getByTestId("merge-needs-supervisor").waitFor(WAIT);
+    const supervisor = await app.createAgent({ role: "supervisor", name: "Sue Supervisor" });
+    await signInWithCookie(context, app.url, supervisor.token);
+    await page.reload();
+    await detail.getByText("+16285558001").waitFor(WAIT);
     const duplicate = page.getByPlaceholder("Search by name, email or phone");
     await duplicate.fill("dana@example.org");
     await page.getByRole("option", { name: /Dana D\./ }).click();

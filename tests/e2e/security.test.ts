@@ -8,7 +8,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, SCREENSHOTS, signIn, type TestBrowser } from "../helpers/browser.ts";
+import {
+  launchBrowser,
+  SCREENSHOTS,
+  signIn,
+  signInWithCookie,
+  type TestBrowser,
+} from "../helpers/browser.ts";
 import { startTestApp, type TestApp } from "../helpers/build-app.ts";
 
 const WAIT = { timeout: 15_000 };
@@ -87,9 +93,9 @@ fetch("${target}/api/agents", { method: "POST", credentials: "include", mode: "n
   it("runs the console under its policy and refuses script injected into it", {
     timeout: 120_000,
   }, async () => {
+    await signInWithCookie(browser.context, app.url, app.admin.token!);
     const page = await browser.context.newPage();
     await page.goto(app.url);
-    await signIn(page, app.config.admin.email, app.config.admin.password!);
     await page.getByTestId("agent-name").waitFor(WAIT);
     expect(browser.cspViolations).toEqual([]);
     const ran = await page.evaluate(async () => {

@@ -62,7 +62,13 @@ describe("contact edit", () => {
     const detail = await agent.api.get(`/api/cases/${first.id}`);
     expect(detail.body.contact.identities[0]).toMatchObject({ optOutMethod: "STOP" });
 
-    const merged = await agent.api.post(`/api/contacts/${first.contactId}/merge`, {
+    // Merging moves another customer's cases: an agent is refused, a supervisor merges.
+    const byAgent = await agent.api.post(`/api/contacts/${first.contactId}/merge`, {
+      mergedId: second.contactId,
+    });
+    expect(byAgent.status).toBe(403);
+    const supervisor = await app.createAgent({ role: "supervisor" });
+    const merged = await supervisor.api.post(`/api/contacts/${first.contactId}/merge`, {
       mergedId: second.contactId,
     });
     expect(merged.status).toBe(200);

@@ -19,6 +19,12 @@ import { connectAgent, connectVisitor, type RecordingSocket } from "../helpers/s
 import { createTestDatabase, type TestDatabase, usingPostgres, usingRedis } from "../helpers/test-db.ts";
 
 const distributed = usingPostgres() && usingRedis();
+/** Fifty agents and hundreds of visitors all come from this machine's one address. */
+const ONE_ADDRESS_FLEET = {
+  RATE_LIMIT_SIGN_IN_PER_MINUTE: "10000",
+  RATE_LIMIT_CHAT_HELLOS_PER_MINUTE: "100000",
+  RATE_LIMIT_CHAT_MESSAGES_PER_MINUTE_PER_ADDRESS: "100000",
+};
 const CASES = distributed ? 2000 : Number(process.env.LOAD_CASES ?? 500);
 const AGENTS = 50;
 const VISITOR_SOCKETS = 20;
@@ -58,14 +64,19 @@ describe(`routing ${CASES} chats with ${AGENTS} agents on ${distributed ? "two p
     if (distributed) {
       testDb = await createTestDatabase();
       const env = {
-        ...testEnv({ LOG_LEVEL: "warn", DATABASE_URL: testDb.url!, SWEEP_INTERVAL_SECONDS: "2" }),
+        ...testEnv({
+          LOG_LEVEL: "warn",
+          DATABASE_URL: testDb.url!,
+          SWEEP_INTERVAL_SECONDS: "2",
+          ...ONE_ADDRESS_FLEET,
+        }),
       };
       delete (env as Record<string, string>).PORT;
       servers.push(await startServerProcess(env), await startServerProcess(env));
       urls = servers.map((server) => server.url);
       checker = testDb.database;
     } else {
-      inProcess = await startTestApp({ env: { SWEEP_INTERVAL_SECONDS: "2" } });
+      inProcess = await startTestApp({ env: { SWEEP_INTERVAL_SECONDS: "2", ...ONE_ADDRESS_FLEET } });
       urls = [inProcess.url];
       checker = inProcess.testDb.database;
     }

@@ -24,6 +24,7 @@ import { ChannelBadge } from "../../components/channel-badge.tsx";
 import { IdentityLine } from "../../components/customer-panel.tsx";
 import { contactName, STATE_COLOR, STATE_LABEL } from "../../lib/format.ts";
 import { navigate, pathOf } from "../../lib/router.ts";
+import { useSession } from "../../state/session-store.ts";
 import { MergePanel } from "./merge-panel.tsx";
 
 type Row = { key: string; value: string };
@@ -205,6 +206,9 @@ function ContactCases({ cases }: { cases: CaseSummary[] | undefined }) {
 export function ContactDetailView({ contactId }: { contactId: string }) {
   const contact = useContact(contactId);
   const cases = useContactCases(contactId);
+  const role = useSession((s) => s.agent?.role);
+  // Merging moves another customer's cases and identities: supervisors and admins only.
+  const mayMerge = role === "supervisor" || role === "admin";
 
   if (contact.isPending) return <Loader m="xl" aria-label="Loading contact" />;
   if (contact.isError)
@@ -232,7 +236,14 @@ export function ContactDetailView({ contactId }: { contactId: string }) {
           </Paper>
         </Group>
         <ContactCases cases={cases.data?.items} />
-        {!detail.mergedIntoId && <MergePanel survivor={detail} />}
+        {!detail.mergedIntoId &&
+          (mayMerge ? (
+            <MergePanel survivor={detail} />
+          ) : (
+            <Text fz="sm" c="dimmed" data-testid="merge-needs-supervisor">
+              Found a duplicate of this customer? Ask a supervisor to merge the two contacts.
+            </Text>
+          ))}
       </Stack>
     </ScrollArea>
   );
