@@ -15,9 +15,10 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { type CaseListFilter, caseListQuery, listCases, OPEN_STATES } from "../cases/case-queries.ts";
+import { type CaseListFilter, listCases, OPEN_STATES } from "../cases/case-queries.ts";
 import { connect, type Database } from "../db/connect.ts";
 import { runMigrations } from "../db/migrate.ts";
+import { explainPage } from "./inbox-plans.ts";
 import { type SeedTimings, seedInbox } from "./inbox-seed.ts";
 import { postgresReachable } from "./postgres-reachable.ts";
 
@@ -36,7 +37,6 @@ const SERVER_URL =
   process.env.BENCH_DATABASE_URL ??
   process.env.TEST_DATABASE_URL ??
   "postgres://postgres@127.0.0.1:5432/postgres";
-const BIG_TABLES = new Set(["cases", "interactions", "contacts", "contact_identities"]);
 
 type Filter = Omit<CaseListFilter, "limit" | "cursor">;
 
@@ -45,16 +45,6 @@ interface List {
   /** One or more lists of the same kind (e.g. several agents' cases). */
   filters: { label: string; filter: Filter }[];
   pages: number;
-}
-
-interface PlanNode {
-  "Node Type": string;
-  "Shared Hit Blocks"?: number;
-  "Shared Read Blocks"?: number;
-  "Scan Direction"?: string;
-  "Index Name"?: string;
-  "Relation Name"?: string;
-  Plans?: PlanNode[];
 }
 
 /** The seed's ids are md5(kind || n) read as a uuid. */
@@ -66,23 +56,6 @@ function uuidOf(kind: string, n: number): string {
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
-/** `Limit(Nested Loop(Index Scan Backward using x on cases, ...))`: the plan's shape on one line. */
-function describePlan(node: PlanNode): string {
-  const direction = node["Scan Direction"] === "Backward" ? " Backward" : "";
-  const index = node["Index Name"] ? ` using ${node["Index Name"]}` : "";
-  const relation = node["Relation Name"] ? ` on ${node["Relation Name"]}` : "";
-  const children = node.Plans?.length ? `(${node.Plans.map(describePlan).join(", ")})` : "";
-  return `${node["Node Type"]}${direction}${index}${relation}${children}`;
-}
-
-function seqScans(node: PlanNode): string[] {
-  const own =
-    node["Node Type"] === "Seq Scan" && BIG_TABLES.has(node["Relation Name"] ?? "")
-      ? [node["Relation Name"]!]
-      : [];
-  return [...own, ...(node.Plans ?? []).flatMap(seqScans)];
 }
 
 async function main(): Promise<void> {
@@ -342,35 +315,6 @@ async function explainPlans(
     await explain(`search ${label}`, { ...filter, limit: PAGE });
   for (const offender of offenders) console.log(`  SEQ SCAN: ${offender}`);
   return offenders;
-}
-
-/** Prints one page's plan (EXPLAIN ANALYZE) on a line; returns what it scans whole, if anything. */
-async function explainPage(
-  database: Database,
-  raw: postgres.Sql,
-  label: string,
-  filter: CaseListFilter,
-): Promise<string | undefined> {
-  const built = await caseListQuery(database.db, filter);
-  const query = built.query.toSQL();
-  const [row] = await raw.unsafe(
-    `explain (analyze, buffers, format json) ${query.sql}`,
-    query.params as never[],
-  );
-  const [plan] = (row as unknown as { "QUERY PLAN": [{ Plan: PlanNode; "Execution Time": number }] })[
-    "QUERY PLAN"
-  ];
-  const scans = seqScans(plan.Plan);
-  const how = built.strategies
-    ? ` [${Object.entries(built.strategies)
-        .map(([source, strategy]) => `${source}: ${strategy}`)
-        .join(", ")}]`
-    : "";
-  const buffers = (plan.Plan["Shared Hit Blocks"] ?? 0) + (plan.Plan["Shared Read Blocks"] ?? 0);
-  console.log(
-    `  ${label}${how} (${plan["Execution Time"].toFixed(1)} ms, ${buffers} buffers): ${describePlan(plan.Plan)}`,
-  );
-  return scans.length ? `${label}: Seq Scan on ${scans.join(", ")}` : undefined;
 }
 
 /**
