@@ -99,13 +99,41 @@ interface Figures {
   chats: number;
 }
 
-async function runMode(
-  label: string,
-  env: Record<string, string>,
-  database: ConnectOptions,
-): Promise<Figures> {
-  const { agentTokens: tokens, adminToken: admin } = await prepareAgents(database);
-  const server = await startServerProcess(
+/** How late each offer's expiry reached the agents while the import ran. */
+class ExpiryWatch {
+  importing = false;
+  readonly lateness: number[] = [];
+  private readonly expiresAt = new Map<string, number>();
+
+  /** An agent's socket that never answers: every offer runs out. */
+  agentSocket(server: ServerProcess, token: string): Socket {
+    const socket = io(`${server.url}/agent`, {
+      auth: { token },
+      transports: ["websocket"],
+      forceNew: true,
+      reconnection: false,
+    });
+    socket.on("offer", (offer: { offerId: string; expiresAt: string }) => {
+      this.expiresAt.set(offer.offerId, Date.parse(offer.expiresAt));
+    });
+    socket.on("offer.closed", (closed: { offerId: string; status: string }) => {
+      const due = this.expiresAt.get(closed.offerId);
+      if (closed.status === "expired" && due !== undefined && this.importing)
+        this.lateness.push(Date.now() - due);
+    });
+    return socket;
+  }
+}
+
+function connected(socket: Socket): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("connect_error", reject);
+  });
+}
+
+function startServer(env: Record<string, string>): Promise<ServerProcess> {
+  return startServerProcess(
     {
       LOG_LEVEL: "error",
       ADMIN_PASSWORD,
@@ -118,83 +146,86 @@ async function runMode(
     },
     { compiled: true },
   );
-  const sockets: Socket[] = [];
-  const expiresAt = new Map<string, number>();
-  const lateness: number[] = [];
-  let importing = false;
-  try {
-    for (const token of tokens) {
-      const socket = io(`${server.url}/agent`, {
-        auth: { token },
-        transports: ["websocket"],
-        forceNew: true,
-        reconnection: false,
-      });
-      // Never answer: every offer runs out.
-      socket.on("offer", (offer: { offerId: string; expiresAt: string }) => {
-        expiresAt.set(offer.offerId, Date.parse(offer.expiresAt));
-      });
-      socket.on("offer.closed", (closed: { offerId: string; status: string }) => {
-        const due = expiresAt.get(closed.offerId);
-        if (closed.status === "expired" && due !== undefined && importing) lateness.push(Date.now() - due);
-      });
-      sockets.push(socket);
-    }
-    await Promise.all(
-      sockets.map(
-        (socket) =>
-          new Promise<void>((resolve, reject) => {
-            socket.once("connect", () => resolve());
-            socket.once("connect_error", reject);
-          }),
-      ),
+}
+
+/** A new visitor starts a chat `CHATS_PER_S` times a second until `stop`, which returns how many did. */
+function startChats(server: ServerProcess): { stop: () => number } {
+  let chats = 0;
+  const visitors: Socket[] = [];
+  const arrivals = setInterval(() => {
+    chats++;
+    const visitor = io(`${server.url}/chat`, {
+      transports: ["websocket"],
+      forceNew: true,
+      reconnection: false,
+    });
+    visitors.push(visitor);
+    visitor.once("connect", () =>
+      visitor.emit("hello", {}, () => visitor.emit("message", { body: `lateness chat ${chats}` }, () => {})),
     );
+  }, 1000 / CHATS_PER_S);
+  return {
+    stop: () => {
+      clearInterval(arrivals);
+      for (const visitor of visitors) visitor.close();
+      return chats;
+    },
+  };
+}
+
+/** Polls the import job until it is no longer queued or running; returns its final status. */
+async function waitForImport(server: ServerProcess, admin: string, jobId: string): Promise<string> {
+  let status = "queued";
+  while (status === "queued" || status === "running") {
+    await sleep(250);
+    status = (await api(server, admin, "GET", `/api/outbound/imports/${jobId}?limit=1`)).status;
+  }
+  return status;
+}
+
+function figuresOf(lateness: number[], importSeconds: number, chats: number): Figures {
+  lateness.sort((a, b) => a - b);
+  return {
+    p50: percentile(lateness, 50),
+    p99: percentile(lateness, 99),
+    max: lateness.at(-1) ?? 0,
+    expired: lateness.length,
+    rowsPerS: ROWS / importSeconds,
+    importSeconds,
+    chats,
+  };
+}
+
+/** Runs the import on a fresh server while chats arrive, and measures how late offers expire meanwhile. */
+async function runMode(
+  label: string,
+  env: Record<string, string>,
+  database: ConnectOptions,
+): Promise<Figures> {
+  const { agentTokens: tokens, adminToken: admin } = await prepareAgents(database);
+  const server = await startServer(env);
+  const sockets: Socket[] = [];
+  const watch = new ExpiryWatch();
+  try {
+    for (const token of tokens) sockets.push(watch.agentSocket(server, token));
+    await Promise.all(sockets.map(connected));
     const list = await api(server, admin, "POST", "/api/outbound/lists", { name: "Lateness bench" });
     const csv = callListCsv(ROWS);
 
-    importing = true;
+    watch.importing = true;
     const started = performance.now();
     const job = await api(server, admin, "POST", `/api/outbound/lists/${list.id}/imports`, {
       csv,
       mapping: CALL_LIST_MAPPING,
     });
-    let chats = 0;
-    const visitors: Socket[] = [];
-    const arrivals = setInterval(() => {
-      chats++;
-      const visitor = io(`${server.url}/chat`, {
-        transports: ["websocket"],
-        forceNew: true,
-        reconnection: false,
-      });
-      visitors.push(visitor);
-      visitor.once("connect", () =>
-        visitor.emit("hello", {}, () =>
-          visitor.emit("message", { body: `lateness chat ${chats}` }, () => {}),
-        ),
-      );
-    }, 1000 / CHATS_PER_S);
-    let status = "queued";
-    while (status === "queued" || status === "running") {
-      await sleep(250);
-      status = (await api(server, admin, "GET", `/api/outbound/imports/${job.id}?limit=1`)).status;
-    }
+    const arrivals = startChats(server);
+    const status = await waitForImport(server, admin, job.id);
     const importSeconds = (performance.now() - started) / 1000;
-    importing = false;
-    clearInterval(arrivals);
-    for (const visitor of visitors) visitor.close();
+    watch.importing = false;
+    const chats = arrivals.stop();
     if (status !== "done") throw new Error(`the import ended ${status}`);
 
-    lateness.sort((a, b) => a - b);
-    const figures = {
-      p50: percentile(lateness, 50),
-      p99: percentile(lateness, 99),
-      max: lateness.at(-1) ?? 0,
-      expired: lateness.length,
-      rowsPerS: ROWS / importSeconds,
-      importSeconds,
-      chats,
-    };
+    const figures = figuresOf(watch.lateness, importSeconds, chats);
     console.log(
       `${label}: ${ROWS} rows imported in ${importSeconds.toFixed(1)} s (${Math.round(figures.rowsPerS)} rows/s); ` +
         `${chats} chats, ${figures.expired} offers expired meanwhile: lateness p50 ${figures.p50} ms, ` +

@@ -87,7 +87,8 @@ async function timed<T>(label: string, fn: () => Promise<T>): Promise<[T, number
   return [result, seconds];
 }
 
-export async function seedInbox(sql: postgres.Sql, sizes: SeedSizes): Promise<SeedTimings> {
+/** Session settings for a bulk load, and the SQL helpers the seeding statements call. */
+async function prepareSession(sql: postgres.Sql): Promise<void> {
   await sql.unsafe("set synchronous_commit = off");
   await sql.unsafe("set maintenance_work_mem = '1GB'");
   await sql.unsafe("set work_mem = '256MB'");
@@ -98,51 +99,59 @@ export async function seedInbox(sql: postgres.Sql, sizes: SeedSizes): Promise<Se
     console.log("  (this role may not skip foreign key checks during the load; it will be slower)");
   }
   await sql.unsafe(HELPERS);
+}
 
+interface IndexDefinition {
+  name: string;
+  definition: string;
+}
+
+/** Drops the big tables' secondary indexes (not those behind constraints) and returns their definitions. */
+async function dropSecondaryIndexes(sql: postgres.Sql): Promise<IndexDefinition[]> {
   const tables = ["cases", "interactions", "contacts", "contact_identities"];
-  const indexes = await sql<{ name: string; definition: string }[]>`
+  const indexes = await sql<IndexDefinition[]>`
     select i.indexname as name, i.indexdef as definition
     from pg_indexes i
     where i.schemaname = current_schema() and i.tablename = any(${tables})
       and not exists (select 1 from pg_constraint c where c.conname = i.indexname)
     order by i.tablename, i.indexname`;
   for (const index of indexes) await sql.unsafe(`drop index ${index.name}`);
+  return indexes;
+}
 
-  const rowsStarted = performance.now();
-  await timed(`${sizes.agents} agents, ${sizes.queues} queues`, async () => {
-    await sql.unsafe(`
+async function seedAgentsAndQueues(sql: postgres.Sql, sizes: SeedSizes): Promise<void> {
+  await sql.unsafe(`
       insert into agents (id, email, name, role, password_hash, presence)
       select md5('agent' || a)::uuid, 'agent' || a || '@bench.example', bench_first(a + 7000000) || ' ' || bench_last(a + 7000000),
              case when a % 25 = 0 then 'supervisor' else 'agent' end, 'not-a-real-hash', 'offline'
       from generate_series(1, ${sizes.agents}) a`);
-    await sql.unsafe(`
+  await sql.unsafe(`
       insert into queues (id, name, description)
       select md5('queue' || q)::uuid, 'Bench queue ' || q, 'Seeded by the inbox benchmark'
       from generate_series(1, ${sizes.queues}) q`);
-  });
+}
 
-  await timed(`${sizes.contacts} contacts with their addresses`, async () => {
-    await sql.unsafe(`
+/** Contacts, and an email address, phone number or chat visitor id for each. */
+async function seedContacts(sql: postgres.Sql, contacts: number): Promise<void> {
+  await sql.unsafe(`
       insert into contacts (id, name, created_at, updated_at)
       select md5('contact' || k)::uuid, bench_first(k) || ' ' || bench_last(k),
              now() - interval '2 years' * bench_u(k, 7), now() - interval '1 year' * bench_u(k, 8)
-      from generate_series(1, ${sizes.contacts}) k`);
-    await sql.unsafe(`
+      from generate_series(1, ${contacts}) k`);
+  await sql.unsafe(`
       insert into contact_identities (contact_id, kind, address, created_at)
       select md5('contact' || k)::uuid, kind, address, now() - interval '2 years' * bench_u(k, 7)
-      from generate_series(1, ${sizes.contacts}) k,
+      from generate_series(1, ${contacts}) k,
            lateral (values ('email', bench_email(k), bench_has_email(k)),
                            ('phone', bench_phone(k), bench_has_phone(k)),
                            ('chat', 'visitor-' || md5('visitor' || k), not bench_has_email(k) and not bench_has_phone(k)))
              as a(kind, address, present)
       where present`);
-  });
+}
 
-  const chunk = 100_000;
-  await timed(`${sizes.cases} cases`, async () => {
-    for (let from = 1; from <= sizes.cases; from += chunk) {
-      const to = Math.min(sizes.cases, from + chunk - 1);
-      await sql.unsafe(`
+/** Cases numbered `from` to `to`: their draws, creation time, state, update time and assignee, as the CTE `v`. */
+function caseRows(from: number, to: number, sizes: SeedSizes): string {
+  return `
         with g as (
           select n, random() as r_state, random() as r_age, random() as r_span, random() as r_agent,
                  random() as r_queue, random() as r_contact, random() as r_sla, random() as r_channel,
@@ -187,7 +196,12 @@ export async function seedInbox(sql: postgres.Sql, sizes: SeedSizes): Promise<Se
                  else md5('agent' || (1 + floor(power(r_agent, 1.2) * ${sizes.agents}))::int)::uuid end as assignee_id,
             case when state in ('resolved', 'closed') then updated_at end as resolved_at
           from u
-        )
+        )`;
+}
+
+/** Inserts the rows of `v` (from `caseRows`) as cases, with their subject, priority, queue, address and SLA. */
+function caseInsert(sizes: SeedSizes): string {
+  return `
         insert into cases (id, number, contact_id, channel, subject, priority, state, queue_id, assignee_id,
                            customer_address, machine_snapshot, machine_version, enqueued_at, sla_status, sla_due_at,
                            first_response_at, resolved_at, closed_at, last_customer_message_at, created_at, updated_at)
@@ -224,22 +238,28 @@ export async function seedInbox(sql: postgres.Sql, sizes: SeedSizes): Promise<Se
           case when state = 'closed' then updated_at end,
           created_at + (updated_at - created_at) * 0.6,
           created_at, updated_at
-        from v`);
-      process.stdout.write(`\r  cases: ${to}/${sizes.cases}`);
-    }
-    process.stdout.write("\n");
-    await sql.unsafe(`select setval('case_number_seq', ${1000 + sizes.cases})`);
-  });
+        from v`;
+}
 
-  // 2 to 18 interactions per case for a mean of 10, spread between the case's creation and its last
-  // update: the customer writes first, then agent replies and customer follow-ups alternate, with the
-  // occasional internal note, and a finished case ends with a status event.
-  const spread = Math.max(1, Math.round(2 * (sizes.interactionsPerCase - 2)) + 1);
-  const caseChunk = 50_000;
-  await timed("interactions", async () => {
-    for (let from = 1001; from <= 1000 + sizes.cases; from += caseChunk) {
-      const to = Math.min(1000 + sizes.cases, from + caseChunk - 1);
-      await sql.unsafe(`
+/** The cases in chunks of 100,000, then the case number sequence past the last of them. */
+async function seedCases(sql: postgres.Sql, sizes: SeedSizes): Promise<void> {
+  const chunk = 100_000;
+  for (let from = 1; from <= sizes.cases; from += chunk) {
+    const to = Math.min(sizes.cases, from + chunk - 1);
+    await sql.unsafe(`${caseRows(from, to, sizes)}${caseInsert(sizes)}`);
+    process.stdout.write(`\r  cases: ${to}/${sizes.cases}`);
+  }
+  process.stdout.write("\n");
+  await sql.unsafe(`select setval('case_number_seq', ${1000 + sizes.cases})`);
+}
+
+/**
+ * The interactions of the cases numbered `from` to `to`, 2 to `spread` + 1 each, spread between the
+ * case's creation and its last update: the customer writes first, then agent replies and customer
+ * follow-ups alternate, with the occasional internal note, and a finished case ends with a status event.
+ */
+function interactionsSql(from: number, to: number, spread: number): string {
+  return `
         insert into interactions (case_id, channel, kind, direction, author_agent_id, body, external_id, status,
                                   created_at, status_changed_at)
         select c.id, c.channel, m.kind, m.direction,
@@ -279,22 +299,49 @@ export async function seedInbox(sql: postgres.Sql, sizes: SeedSizes): Promise<Se
         where c.number between ${from} and ${to}
         -- In time order: a case's interactions lie among other cases' ones, on pages of their own,
         -- as they do when messages arrive over days rather than one case at a time.
-        order by 9`);
-      process.stdout.write(`\r  interactions: cases ${to - 1000}/${sizes.cases}`);
-    }
-    process.stdout.write("\n");
-  });
-  const rowsSeconds = (performance.now() - rowsStarted) / 1000;
-  const [counted] = await sql<{ count: string }[]>`select count(*)::text as count from interactions`;
+        order by 9`;
+}
 
-  await sql.unsafe("set session_replication_role = default").catch(() => {});
+/** Every case's interactions (2 to 18 for the default mean of 10), 50,000 cases a statement. */
+async function seedInteractions(sql: postgres.Sql, sizes: SeedSizes): Promise<void> {
+  const spread = Math.max(1, Math.round(2 * (sizes.interactionsPerCase - 2)) + 1);
+  const caseChunk = 50_000;
+  for (let from = 1001; from <= 1000 + sizes.cases; from += caseChunk) {
+    const to = Math.min(1000 + sizes.cases, from + caseChunk - 1);
+    await sql.unsafe(interactionsSql(from, to, spread));
+    process.stdout.write(`\r  interactions: cases ${to - 1000}/${sizes.cases}`);
+  }
+  process.stdout.write("\n");
+}
+
+/** Builds the dropped indexes again from their definitions, timing each. */
+async function rebuildIndexes(
+  sql: postgres.Sql,
+  indexes: IndexDefinition[],
+): Promise<{ indexSeconds: number; built: SeedTimings["indexes"] }> {
   const indexStarted = performance.now();
-  const built: { name: string; seconds: number }[] = [];
+  const built: SeedTimings["indexes"] = [];
   for (const index of indexes) {
     const [, seconds] = await timed(`index ${index.name}`, () => sql.unsafe(index.definition));
     built.push({ name: index.name, seconds });
   }
-  const indexSeconds = (performance.now() - indexStarted) / 1000;
+  return { indexSeconds: (performance.now() - indexStarted) / 1000, built };
+}
+
+export async function seedInbox(sql: postgres.Sql, sizes: SeedSizes): Promise<SeedTimings> {
+  await prepareSession(sql);
+  const indexes = await dropSecondaryIndexes(sql);
+
+  const rowsStarted = performance.now();
+  await timed(`${sizes.agents} agents, ${sizes.queues} queues`, () => seedAgentsAndQueues(sql, sizes));
+  await timed(`${sizes.contacts} contacts with their addresses`, () => seedContacts(sql, sizes.contacts));
+  await timed(`${sizes.cases} cases`, () => seedCases(sql, sizes));
+  await timed("interactions", () => seedInteractions(sql, sizes));
+  const rowsSeconds = (performance.now() - rowsStarted) / 1000;
+  const [counted] = await sql<{ count: string }[]>`select count(*)::text as count from interactions`;
+
+  await sql.unsafe("set session_replication_role = default").catch(() => {});
+  const { indexSeconds, built } = await rebuildIndexes(sql, indexes);
   // The state autovacuum would leave a table in: statistics, visibility map, hint bits.
   const [, analyzeSeconds] = await timed("vacuum analyze", () =>
     sql.unsafe("vacuum (analyze) cases, interactions, contacts, contact_identities, agents, queues"),

@@ -15,10 +15,11 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { type CaseListFilter, caseListQuery, listCases, OPEN_STATES } from "../cases/case-queries.ts";
+import { type CaseListFilter, listCases, OPEN_STATES } from "../cases/case-queries.ts";
 import { connect, type Database } from "../db/connect.ts";
 import { runMigrations } from "../db/migrate.ts";
-import { seedInbox } from "./inbox-seed.ts";
+import { explainPage } from "./inbox-plans.ts";
+import { type SeedTimings, seedInbox } from "./inbox-seed.ts";
 import { postgresReachable } from "./postgres-reachable.ts";
 
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
@@ -36,7 +37,6 @@ const SERVER_URL =
   process.env.BENCH_DATABASE_URL ??
   process.env.TEST_DATABASE_URL ??
   "postgres://postgres@127.0.0.1:5432/postgres";
-const BIG_TABLES = new Set(["cases", "interactions", "contacts", "contact_identities"]);
 
 type Filter = Omit<CaseListFilter, "limit" | "cursor">;
 
@@ -45,16 +45,6 @@ interface List {
   /** One or more lists of the same kind (e.g. several agents' cases). */
   filters: { label: string; filter: Filter }[];
   pages: number;
-}
-
-interface PlanNode {
-  "Node Type": string;
-  "Shared Hit Blocks"?: number;
-  "Shared Read Blocks"?: number;
-  "Scan Direction"?: string;
-  "Index Name"?: string;
-  "Relation Name"?: string;
-  Plans?: PlanNode[];
 }
 
 /** The seed's ids are md5(kind || n) read as a uuid. */
@@ -66,23 +56,6 @@ function uuidOf(kind: string, n: number): string {
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
-/** `Limit(Nested Loop(Index Scan Backward using x on cases, ...))`: the plan's shape on one line. */
-function describePlan(node: PlanNode): string {
-  const direction = node["Scan Direction"] === "Backward" ? " Backward" : "";
-  const index = node["Index Name"] ? ` using ${node["Index Name"]}` : "";
-  const relation = node["Relation Name"] ? ` on ${node["Relation Name"]}` : "";
-  const children = node.Plans?.length ? `(${node.Plans.map(describePlan).join(", ")})` : "";
-  return `${node["Node Type"]}${direction}${index}${relation}${children}`;
-}
-
-function seqScans(node: PlanNode): string[] {
-  const own =
-    node["Node Type"] === "Seq Scan" && BIG_TABLES.has(node["Relation Name"] ?? "")
-      ? [node["Relation Name"]!]
-      : [];
-  return [...own, ...(node.Plans ?? []).flatMap(seqScans)];
 }
 
 async function main(): Promise<void> {
@@ -126,6 +99,37 @@ async function main(): Promise<void> {
 }
 
 async function run(database: Database, raw: postgres.Sql): Promise<void> {
+  const { seeded, seedSeconds } = await seed(raw);
+  await printShape(raw);
+  await prewarm(raw);
+
+  const agents = Array.from({ length: 30 }, (_, i) => uuidOf("agent", 1 + i * 10));
+  const queues = Array.from({ length: QUEUES }, (_, i) => uuidOf("queue", i + 1));
+  const lists = inboxLists(agents, queues);
+  const searches = searchList(await searchTerms(raw), agents, queues);
+  const read = await readLists(database, lists, searches);
+  const offenders = await explainPlans(database, raw, lists, searches, read.lastCursor);
+
+  const figures = [
+    `cases=${CASES}`,
+    `interactions=${seeded.interactions}`,
+    `contacts=${CONTACTS}`,
+    `seed_s=${seedSeconds.toFixed(0)}`,
+    `seed_rows_s=${seeded.rowsSeconds.toFixed(0)}`,
+    `seed_indexes_s=${seeded.indexSeconds.toFixed(0)}`,
+    ...lists.map(
+      (list) => `inbox_${list.key}_p95_ms=${percentile(read.timings.get(list.key)!, 95).toFixed(1)}`,
+    ),
+    `inbox_deep_pages_p95_ms=${percentile(read.deep, 95).toFixed(1)}`,
+    `search_p95_ms=${percentile(read.timings.get("search")!, 95).toFixed(1)}`,
+    `search_p50_ms=${percentile(read.timings.get("search")!, 50).toFixed(1)}`,
+    `seq_scans=${offenders.length}`,
+  ];
+  console.log(figures.join(" "));
+}
+
+/** Fills the database (bench/inbox-seed.ts) and prints how long its rows, indexes and vacuum took. */
+async function seed(raw: postgres.Sql): Promise<{ seeded: SeedTimings; seedSeconds: number }> {
   console.log(
     `seeding ${CASES} cases, ~${CASES * PER_CASE} interactions, ${CONTACTS} contacts, ${AGENTS} agents, ${QUEUES} queues`,
   );
@@ -142,6 +146,11 @@ async function run(database: Database, raw: postgres.Sql): Promise<void> {
     `seeded in ${seedSeconds.toFixed(0)} s: rows ${seeded.rowsSeconds.toFixed(0)} s, indexes ${seeded.indexSeconds.toFixed(0)} s, ` +
       `vacuum analyze ${seeded.analyzeSeconds.toFixed(0)} s; ${seeded.interactions} interactions`,
   );
+  return { seeded, seedSeconds };
+}
+
+/** How many cases each kind of inbox list has to choose from. */
+async function printShape(raw: postgres.Sql): Promise<void> {
   const [shape] = await raw<{ open: number; queued: number; flagged: number; unassigned: number }[]>`
     select count(*) filter (where state = any(${OPEN_STATES}))::int as open,
            count(*) filter (where state = 'queued')::int as queued,
@@ -151,13 +160,12 @@ async function run(database: Database, raw: postgres.Sql): Promise<void> {
   console.log(
     `open cases ${shape!.open}, queued ${shape!.queued}, open with SLA at risk or breached ${shape!.flagged}, unassigned (any state) ${shape!.unassigned}`,
   );
+}
 
-  await prewarm(raw);
-
+/** The console's inbox lists: an agent's own, unassigned, a queue's, SLA at risk, every open case, every case. */
+function inboxLists(agents: string[], queues: string[]): List[] {
   const open = OPEN_STATES;
-  const agents = Array.from({ length: 30 }, (_, i) => uuidOf("agent", 1 + i * 10));
-  const queues = Array.from({ length: QUEUES }, (_, i) => uuidOf("queue", i + 1));
-  const lists: List[] = [
+  return [
     {
       key: "mine",
       filters: agents.map((id, i) => ({
@@ -198,9 +206,12 @@ async function run(database: Database, raw: postgres.Sql): Promise<void> {
     { key: "open", filters: [{ label: "every open case", filter: { states: open } }], pages: DEPTH * 2 },
     { key: "all", filters: [{ label: "every case", filter: {} }], pages: DEPTH * 2 },
   ];
+}
 
-  const terms = await searchTerms(raw);
-  const searches: List = {
+/** Searches for the seeded terms, alone and combined with an inbox list's filter. */
+function searchList(terms: { kind: string; q: string }[], agents: string[], queues: string[]): List {
+  const open = OPEN_STATES;
+  return {
     key: "search",
     filters: [
       ...terms.map((term) => ({ label: `${term.kind} "${term.q}"`, filter: { q: term.q } })),
@@ -209,66 +220,90 @@ async function run(database: Database, raw: postgres.Sql): Promise<void> {
     ],
     pages: 3,
   };
+}
 
-  const timings = new Map<string, number[]>();
-  const deep: number[] = [];
-  const lastCursor = new Map<string, { label: string; filter: CaseListFilter; page: number }>();
-  const perSearch = new Map<string, number[]>();
+interface Deepest {
+  label: string;
+  filter: CaseListFilter;
+  page: number;
+}
+
+/** Page times of every list and search, read `ROUNDS` times over. */
+interface ReadTimes {
+  /** Every page's time by list key. */
+  timings: Map<string, number[]>;
+  /** Pages 10 and deeper, of every list. */
+  deep: number[];
+  /** The deepest page each list reached, and the request that read it. */
+  lastCursor: Map<string, Deepest>;
+  perSearch: Map<string, number[]>;
+}
+
+/** Reads every list and search `ROUNDS` times; prints each one's page times after the last round. */
+async function readLists(database: Database, lists: List[], searches: List): Promise<ReadTimes> {
+  const read: ReadTimes = { timings: new Map(), deep: [], lastCursor: new Map(), perSearch: new Map() };
   for (let round = 1; round <= ROUNDS; round++) {
     for (const list of [...lists, searches]) {
-      const times = timings.get(list.key) ?? [];
-      timings.set(list.key, times);
-      for (const { label, filter } of list.filters) {
-        let cursor: string | undefined;
-        for (let page = 1; page <= list.pages; page++) {
-          const request: CaseListFilter = { ...filter, limit: PAGE, cursor };
-          const started = performance.now();
-          const result = await listCases(database.db, request);
-          const ms = performance.now() - started;
-          times.push(ms);
-          if (page >= 10) deep.push(ms);
-          if (list === searches) perSearch.set(label, [...(perSearch.get(label) ?? []), ms]);
-          const deepest = lastCursor.get(list.key);
-          if (page > 1 && (!deepest || page > deepest.page))
-            lastCursor.set(list.key, { label, filter: request, page });
-          if (!result.nextCursor) break;
-          cursor = result.nextCursor;
-        }
-      }
+      const times = read.timings.get(list.key) ?? [];
+      read.timings.set(list.key, times);
+      for (const { label, filter } of list.filters)
+        await followPages(database, list, label, filter, list === searches, times, read);
       if (round === ROUNDS)
         console.log(
           `${list.key}: ${times.length} pages, p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`,
         );
     }
   }
-  for (const [label, times] of perSearch)
+  for (const [label, times] of read.perSearch)
     console.log(
       `  search ${label}: p50 ${percentile(times, 50).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`,
     );
+  return read;
+}
 
+/** Reads one filter's pages through the cursor, up to the list's depth, timing each into `times`. */
+async function followPages(
+  database: Database,
+  list: List,
+  label: string,
+  filter: Filter,
+  isSearch: boolean,
+  times: number[],
+  read: ReadTimes,
+): Promise<void> {
+  let cursor: string | undefined;
+  for (let page = 1; page <= list.pages; page++) {
+    const request: CaseListFilter = { ...filter, limit: PAGE, cursor };
+    const started = performance.now();
+    const result = await listCases(database.db, request);
+    const ms = performance.now() - started;
+    times.push(ms);
+    if (page >= 10) read.deep.push(ms);
+    if (isSearch) read.perSearch.set(label, [...(read.perSearch.get(label) ?? []), ms]);
+    const deepest = read.lastCursor.get(list.key);
+    if (page > 1 && (!deepest || page > deepest.page))
+      read.lastCursor.set(list.key, { label, filter: request, page });
+    if (!result.nextCursor) break;
+    cursor = result.nextCursor;
+  }
+}
+
+/**
+ * Prints the plan of each list's first and deepest page and of each search's first page; returns
+ * the plans that scan a whole big table, also printed.
+ */
+async function explainPlans(
+  database: Database,
+  raw: postgres.Sql,
+  lists: List[],
+  searches: List,
+  lastCursor: Map<string, Deepest>,
+): Promise<string[]> {
   console.log("plans (EXPLAIN ANALYZE):");
   const offenders: string[] = [];
   const explain = async (label: string, filter: CaseListFilter) => {
-    const built = await caseListQuery(database.db, filter);
-    const query = built.query.toSQL();
-    const [row] = await raw.unsafe(
-      `explain (analyze, buffers, format json) ${query.sql}`,
-      query.params as never[],
-    );
-    const [plan] = (row as unknown as { "QUERY PLAN": [{ Plan: PlanNode; "Execution Time": number }] })[
-      "QUERY PLAN"
-    ];
-    const scans = seqScans(plan.Plan);
-    if (scans.length) offenders.push(`${label}: Seq Scan on ${scans.join(", ")}`);
-    const how = built.strategies
-      ? ` [${Object.entries(built.strategies)
-          .map(([source, strategy]) => `${source}: ${strategy}`)
-          .join(", ")}]`
-      : "";
-    const buffers = (plan.Plan["Shared Hit Blocks"] ?? 0) + (plan.Plan["Shared Read Blocks"] ?? 0);
-    console.log(
-      `  ${label}${how} (${plan["Execution Time"].toFixed(1)} ms, ${buffers} buffers): ${describePlan(plan.Plan)}`,
-    );
+    const offender = await explainPage(database, raw, label, filter);
+    if (offender) offenders.push(offender);
   };
   for (const list of lists) {
     const first = list.filters[0]!;
@@ -279,21 +314,7 @@ async function run(database: Database, raw: postgres.Sql): Promise<void> {
   for (const { label, filter } of searches.filters)
     await explain(`search ${label}`, { ...filter, limit: PAGE });
   for (const offender of offenders) console.log(`  SEQ SCAN: ${offender}`);
-
-  const figures = [
-    `cases=${CASES}`,
-    `interactions=${seeded.interactions}`,
-    `contacts=${CONTACTS}`,
-    `seed_s=${seedSeconds.toFixed(0)}`,
-    `seed_rows_s=${seeded.rowsSeconds.toFixed(0)}`,
-    `seed_indexes_s=${seeded.indexSeconds.toFixed(0)}`,
-    ...lists.map((list) => `inbox_${list.key}_p95_ms=${percentile(timings.get(list.key)!, 95).toFixed(1)}`),
-    `inbox_deep_pages_p95_ms=${percentile(deep, 95).toFixed(1)}`,
-    `search_p95_ms=${percentile(timings.get("search")!, 95).toFixed(1)}`,
-    `search_p50_ms=${percentile(timings.get("search")!, 50).toFixed(1)}`,
-    `seq_scans=${offenders.length}`,
-  ];
-  console.log(figures.join(" "));
+  return offenders;
 }
 
 /**

@@ -77,81 +77,105 @@ function random(seed: number): () => number {
 const POLICIES: SelectionPolicy[] = ["longest_idle", "most_available", "least_active", "best_skill"];
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
-export function buildSituation(
-  options: Required<Pick<MatcherBenchOptions, "agents" | "queues" | "cases" | "skills" | "seed">>,
-): MatchInput {
-  const next = random(options.seed);
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-  const weighted = <T>(choices: readonly (readonly [T, number])[]): T => {
-    let roll = next() * choices.reduce((sum, [, weight]) => sum + weight, 0);
-    for (const [value, weight] of choices) {
-      roll -= weight;
-      if (roll < 0) return value;
-    }
-    return choices[choices.length - 1]![0];
-  };
-  const now = Date.UTC(2026, 2, 2, 15, 0, 0);
-  const skills = Array.from({ length: options.skills }, (_, i) => `skill-${pad(i, 2)}`);
-  // Some skills (English, general support) are far more common than others (Finnish, tax law).
+/** Seeded draws: floats in [0, 1), integers in a range, a pick from a list, a weighted choice. */
+interface Draws {
+  next: () => number;
+  int: (min: number, max: number) => number;
+  pick: <T>(items: readonly T[]) => T;
+  weighted: <T>(choices: readonly (readonly [T, number])[]) => T;
+  /** A skill; some (English, general support) are far more common than others (Finnish, tax law). */
+  commonSkill: () => string;
+  distinctSkills: (count: number) => string[];
+}
+
+function draws(seed: number, skills: readonly string[]): Draws {
+  const next = random(seed);
   const commonSkill = () => skills[Math.floor(next() ** 2 * skills.length)]!;
-  const distinctSkills = (count: number) => {
-    const chosen = new Set<string>();
-    while (chosen.size < count) chosen.add(commonSkill());
-    return [...chosen];
+  return {
+    next,
+    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
+    pick: (items) => items[Math.floor(next() * items.length)]!,
+    weighted: (choices) => {
+      let roll = next() * choices.reduce((sum, [, weight]) => sum + weight, 0);
+      for (const [value, weight] of choices) {
+        roll -= weight;
+        if (roll < 0) return value;
+      }
+      return choices[choices.length - 1]![0];
+    },
+    commonSkill,
+    distinctSkills: (count) => {
+      const chosen = new Set<string>();
+      while (chosen.size < count) chosen.add(commonSkill());
+      return [...chosen];
+    },
   };
+}
 
-  const queueIds = Array.from({ length: options.queues }, (_, i) => `queue-${pad(i, 2)}`);
-  const queues = new Map<string, MatcherQueue>();
-  queueIds.forEach((id, i) => {
-    const requiredSkills: SkillRequirement[] = distinctSkills(int(1, 3)).map((skill) => ({
-      skill,
-      level: int(1, 6),
-    }));
-    const preferredSkills: SkillRequirement[] =
-      next() < 0.4 ? [{ skill: commonSkill(), level: int(3, 8) }] : [];
-    const overflowSteps: OverflowStep[] = [];
-    const skipIfNoAgents = next() < 0.3;
-    if (preferredSkills.length) overflowSteps.push({ afterSeconds: int(30, 120), action: "drop_preferred" });
-    if (next() < 0.6) {
-      overflowSteps.push({
-        afterSeconds: int(60, 300),
-        action: "lower_required",
-        by: int(1, 3),
-        skipIfNoAgents,
-      });
-    }
-    if (next() < 0.5) {
-      overflowSteps.push({ afterSeconds: int(120, 600), action: "add_queue", queueId: pick(queueIds) });
-    }
-    queues.set(id, {
-      id,
-      requiredSkills,
-      preferredSkills,
-      policy: POLICIES[i % POLICIES.length]!,
-      overflowSteps,
-      agingSteps: next() < 0.7 ? [{ afterSeconds: int(120, 900), raiseBy: 1 }] : [],
-      stickySeconds: next() < 0.3 ? int(60, 300) : 0,
+/** The `i`th queue: its skills, policy, overflow and aging steps, stickiness. */
+function buildQueue(
+  { next, int, pick, commonSkill, distinctSkills }: Draws,
+  queueIds: string[],
+  i: number,
+): MatcherQueue {
+  const id = queueIds[i]!;
+  const requiredSkills: SkillRequirement[] = distinctSkills(int(1, 3)).map((skill) => ({
+    skill,
+    level: int(1, 6),
+  }));
+  const preferredSkills: SkillRequirement[] =
+    next() < 0.4 ? [{ skill: commonSkill(), level: int(3, 8) }] : [];
+  const overflowSteps: OverflowStep[] = [];
+  const skipIfNoAgents = next() < 0.3;
+  if (preferredSkills.length) overflowSteps.push({ afterSeconds: int(30, 120), action: "drop_preferred" });
+  if (next() < 0.6) {
+    overflowSteps.push({
+      afterSeconds: int(60, 300),
+      action: "lower_required",
+      by: int(1, 3),
+      skipIfNoAgents,
     });
-  });
+  }
+  if (next() < 0.5) {
+    overflowSteps.push({ afterSeconds: int(120, 600), action: "add_queue", queueId: pick(queueIds) });
+  }
+  return {
+    id,
+    requiredSkills,
+    preferredSkills,
+    policy: POLICIES[i % POLICIES.length]!,
+    overflowSteps,
+    agingSteps: next() < 0.7 ? [{ afterSeconds: int(120, 900), raiseBy: 1 }] : [],
+    stickySeconds: next() < 0.3 ? int(60, 300) : 0,
+  };
+}
 
-  const agents: MatcherAgent[] = Array.from({ length: options.agents }, (_, i) => {
-    const onCall = next() < 0.1;
-    return {
-      id: `agent-${pad(i, 5)}`,
-      skills: Object.fromEntries(distinctSkills(int(3, 7)).map((skill) => [skill, int(1, 10)])),
-      capacity: { voice: 1, chat: 3, email: 5, sms: 5 },
-      load: onCall
-        ? { voice: 1, chat: int(0, 1), email: int(0, 2), sms: 0 }
-        : { voice: 0, chat: int(0, 2), email: int(0, 4), sms: int(0, 2) },
-      idleSince: now - int(0, 3_600_000),
-      available: next() < 0.85,
-    };
-  });
+/** The `i`th agent: 10 % on a call, 85 % available, idle for up to an hour. */
+function buildAgent({ next, int, distinctSkills }: Draws, i: number, now: number): MatcherAgent {
+  const onCall = next() < 0.1;
+  return {
+    id: `agent-${pad(i, 5)}`,
+    skills: Object.fromEntries(distinctSkills(int(3, 7)).map((skill) => [skill, int(1, 10)])),
+    capacity: { voice: 1, chat: 3, email: 5, sms: 5 },
+    load: onCall
+      ? { voice: 1, chat: int(0, 1), email: int(0, 2), sms: 0 }
+      : { voice: 0, chat: int(0, 2), email: int(0, 4), sms: int(0, 2) },
+    idleSince: now - int(0, 3_600_000),
+    available: next() < 0.85,
+  };
+}
 
+/** The `i`th waiting case, its channel and priority weighted as a contact center sees them. */
+function buildCase(
+  { next, int, pick, weighted }: Draws,
+  queueIds: string[],
+  agents: MatcherAgent[],
+  i: number,
+  now: number,
+): MatcherCase {
   // Busier queues first: a few queues carry most of the traffic.
   const busyQueue = () => queueIds[Math.floor(next() ** 1.5 * queueIds.length)]!;
-  const cases: MatcherCase[] = Array.from({ length: options.cases }, (_, i) => ({
+  return {
     id: `case-${pad(i, 6)}`,
     queueId: busyQueue(),
     channel: weighted<Channel>([
@@ -169,7 +193,21 @@ export function buildSituation(
     enqueuedAt: now - int(0, 1_800_000),
     stickyAgentId: next() < 0.05 ? pick(agents).id : null,
     excludedAgentIds: next() < 0.05 ? [pick(agents).id, pick(agents).id] : [],
-  }));
+  };
+}
+
+/** Queues, then agents, then cases, all drawn from one seeded generator. */
+export function buildSituation(
+  options: Required<Pick<MatcherBenchOptions, "agents" | "queues" | "cases" | "skills" | "seed">>,
+): MatchInput {
+  const now = Date.UTC(2026, 2, 2, 15, 0, 0);
+  const skills = Array.from({ length: options.skills }, (_, i) => `skill-${pad(i, 2)}`);
+  const d = draws(options.seed, skills);
+  const queueIds = Array.from({ length: options.queues }, (_, i) => `queue-${pad(i, 2)}`);
+  const queues = new Map<string, MatcherQueue>();
+  for (const [i, id] of queueIds.entries()) queues.set(id, buildQueue(d, queueIds, i));
+  const agents = Array.from({ length: options.agents }, (_, i) => buildAgent(d, i, now));
+  const cases = Array.from({ length: options.cases }, (_, i) => buildCase(d, queueIds, agents, i, now));
   return { agents, cases, queues, now };
 }
 
