@@ -21,7 +21,11 @@ import { agents } from "../db/schema/agents.ts";
 import { hashPassword } from "../server/auth/passwords.ts";
 import { createSession } from "../server/auth/sessions.ts";
 import { CALL_LIST_MAPPING, callListCsv } from "../tests/helpers/call-list-csv.ts";
-import { type ServerProcess, startServerProcess } from "../tests/helpers/server-process.ts";
+import {
+  ONE_ADDRESS_FLEET,
+  type ServerProcess,
+  startServerProcess,
+} from "../tests/helpers/server-process.ts";
 import {
   BENCH_DATABASE_SERVER_URL,
   BENCH_REDIS_URL,
@@ -142,6 +146,7 @@ function startServer(env: Record<string, string>): Promise<ServerProcess> {
       // Agents who let offers lapse stay available: every offer in the run is one more expiry.
       MAX_MISSED_OFFERS: "1000000",
       STATUS_UPDATES: "false",
+      ...ONE_ADDRESS_FLEET,
       ...env,
     },
     { compiled: true },

@@ -26,7 +26,11 @@ import { runMigrations } from "../db/migrate.ts";
 import { agents } from "../db/schema/agents.ts";
 import { hashPassword } from "../server/auth/passwords.ts";
 import { createSession } from "../server/auth/sessions.ts";
-import { type ServerProcess, startServerProcess } from "../tests/helpers/server-process.ts";
+import {
+  ONE_ADDRESS_FLEET,
+  type ServerProcess,
+  startServerProcess,
+} from "../tests/helpers/server-process.ts";
 import {
   BENCH_DATABASE_SERVER_URL,
   BENCH_REDIS_URL,
@@ -109,6 +113,7 @@ async function runMode(
           LOG_LEVEL: "error",
           ADMIN_PASSWORD: "bench-password",
           SECRET_KEY: "bench-secret-key-of-at-least-32-chars",
+          ...ONE_ADDRESS_FLEET,
           ...env,
         },
         // The compiled server, as `npm start` runs it (the npm script builds it first).

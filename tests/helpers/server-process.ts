@@ -9,6 +9,17 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
+
+/**
+ * Per-address limits for a run whose agents and visitors all come from this one machine (load tests
+ * and benchmarks): the public surfaces' defaults are set for real sites, not a fleet on one address.
+ */
+export const ONE_ADDRESS_FLEET: Record<string, string> = {
+  RATE_LIMIT_SIGN_IN_PER_MINUTE: "100000",
+  RATE_LIMIT_CHAT_HELLOS_PER_MINUTE: "100000",
+  RATE_LIMIT_CHAT_MESSAGES_PER_MINUTE_PER_ADDRESS: "1000000",
+};
+
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));

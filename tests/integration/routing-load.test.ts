@@ -14,17 +14,11 @@ import { caseEvents, cases } from "../../db/schema/cases.ts";
 import { agentSkills, queues } from "../../db/schema/routing.ts";
 import { type Api, createApi } from "../helpers/api.ts";
 import { ADMIN, startTestApp, type TestApp, testEnv } from "../helpers/build-app.ts";
-import { type ServerProcess, startServerProcess } from "../helpers/server-process.ts";
+import { ONE_ADDRESS_FLEET, type ServerProcess, startServerProcess } from "../helpers/server-process.ts";
 import { connectAgent, connectVisitor, type RecordingSocket } from "../helpers/sockets.ts";
 import { createTestDatabase, type TestDatabase, usingPostgres, usingRedis } from "../helpers/test-db.ts";
 
 const distributed = usingPostgres() && usingRedis();
-/** Fifty agents and hundreds of visitors all come from this machine's one address. */
-const ONE_ADDRESS_FLEET = {
-  RATE_LIMIT_SIGN_IN_PER_MINUTE: "10000",
-  RATE_LIMIT_CHAT_HELLOS_PER_MINUTE: "100000",
-  RATE_LIMIT_CHAT_MESSAGES_PER_MINUTE_PER_ADDRESS: "100000",
-};
 const CASES = distributed ? 2000 : Number(process.env.LOAD_CASES ?? 500);
 const AGENTS = 50;
 const VISITOR_SOCKETS = 20;

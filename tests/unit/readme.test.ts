@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ENV_SCHEMA } from "../../server/config.ts";
+import { ENV_SCHEMA } from "../../server/env-schema.ts";
 
 describe("README", () => {
   const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");

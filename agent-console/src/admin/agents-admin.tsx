@@ -14,7 +14,8 @@ import {
 import { notifications } from "@mantine/notifications";
 import { useEffect } from "react";
 import { CHANNEL_LABEL } from "../lib/format.ts";
-import { CrudSection, type Editor, FormShell, useForm } from "./crud.tsx";
+import { type Editor, FormShell, useForm } from "./crud.tsx";
+import { CrudSection } from "./crud-section.tsx";
 import { TitleCell } from "./data-table.tsx";
 import { NameInput, SkillLevelsEditor } from "./editors.tsx";
 import { send } from "./http.ts";

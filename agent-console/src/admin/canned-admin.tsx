@@ -1,7 +1,8 @@
 /** Admin → Canned responses: the saved replies agents insert by short code, filled in for the case. */
 import { Badge, Group, MultiSelect, Text, Textarea, TextInput } from "@mantine/core";
 import { CHANNEL_LABEL } from "../lib/format.ts";
-import { CrudSection, type Editor, FormShell, useEditorForm } from "./crud.tsx";
+import { type Editor, FormShell, useEditorForm } from "./crud.tsx";
+import { CrudSection } from "./crud-section.tsx";
 import { CHANNEL_OPTIONS, PlaceholderHint } from "./editors.tsx";
 import { resources } from "./queries.ts";
 import { CANNED_PLACEHOLDERS, type CannedResponse } from "./types.ts";

@@ -1,7 +1,8 @@
 /** Admin → Channels: mailboxes fetched into cases, and Twilio phone numbers with greeting and voice menu. */
 import { PasswordInput, Select, Text, Textarea, TextInput } from "@mantine/core";
 import { formatTime } from "../lib/format.ts";
-import { CrudSection, type Editor, FormShell, useEditorForm } from "./crud.tsx";
+import { type Editor, FormShell, useEditorForm } from "./crud.tsx";
+import { CrudSection } from "./crud-section.tsx";
 import { TitleCell } from "./data-table.tsx";
 import {
   EnabledSwitch,

@@ -1,6 +1,7 @@
 /** Admin → Dispositions: the codes agents give a case (why the customer got in touch, how it ended). */
 import { Badge, Checkbox, NumberInput, Text, Textarea, TextInput } from "@mantine/core";
-import { CrudSection, type Editor, FormShell, useEditorForm } from "./crud.tsx";
+import { type Editor, FormShell, useEditorForm } from "./crud.tsx";
+import { CrudSection } from "./crud-section.tsx";
 import { resources } from "./queries.ts";
 import type { Disposition } from "./types.ts";
 

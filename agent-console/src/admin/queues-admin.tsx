@@ -2,7 +2,8 @@
 import { Badge, Checkbox, NumberInput, Select, SimpleGrid, Switch, Textarea } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { CalendarEditor } from "./calendar-editor.tsx";
-import { CrudSection, type Editor, FormShell, useEditorForm } from "./crud.tsx";
+import { type Editor, FormShell, useEditorForm } from "./crud.tsx";
+import { CrudSection } from "./crud-section.tsx";
 import { TitleCell } from "./data-table.tsx";
 import { EntryQueueSelect, ListEditor, NameInput, type Options, SkillLevelsEditor } from "./editors.tsx";
 import { resources, useQueueOptions, useSkills } from "./queries.ts";

@@ -1,7 +1,8 @@
 /** Admin → Assignment rules: the first enabled rule whose conditions all hold places a new case. */
 import { MultiSelect, Select, TagsInput, Text } from "@mantine/core";
 import { type ConditionForm, conditionSummary, fromConditionForm, toConditionForm } from "./conditions.ts";
-import { CrudSection, type Editor, FormShell, useEditorForm } from "./crud.tsx";
+import { type Editor, FormShell, useEditorForm } from "./crud.tsx";
+import { CrudSection } from "./crud-section.tsx";
 import { TitleCell } from "./data-table.tsx";
 import { CHANNEL_OPTIONS, EnabledSwitch, NameInput } from "./editors.tsx";
 import { resources, useQueueOptions } from "./queries.ts";

@@ -1,7 +1,8 @@
 /** Admin → Skills: the names agents' levels and queues' requirements refer to. */
 import { Button, Group, Paper, Text, TextInput } from "@mantine/core";
 import { useState } from "react";
-import { CrudSection, useResource } from "./crud.tsx";
+import { useResource } from "./crud.tsx";
+import { CrudSection } from "./crud-section.tsx";
 import { resources } from "./queries.ts";
 
 function NewSkillForm() {

@@ -3,7 +3,8 @@ import { Checkbox, Group, MultiSelect, NumberInput, Select, Table, TagsInput, Te
 import type { Priority } from "../api/types.ts";
 import { CalendarEditor } from "./calendar-editor.tsx";
 import { type ConditionForm, conditionSummary, fromConditionForm, toConditionForm } from "./conditions.ts";
-import { CrudSection, type Editor, FormShell, useEditorForm } from "./crud.tsx";
+import { type Editor, FormShell, useEditorForm } from "./crud.tsx";
+import { CrudSection } from "./crud-section.tsx";
 import { TitleCell } from "./data-table.tsx";
 import { CHANNEL_OPTIONS, EnabledSwitch, NameInput } from "./editors.tsx";
 import { resources, useQueueOptions } from "./queries.ts";
