@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { type CaseWorkFacts, mayWorkCase } from "../../cases/case-permissions.ts";
-import type { MatcherQueue } from "../../routing/matcher.ts";
-import { servesQueue } from "../../routing/matcher-rules.ts";
 
 const agent = { id: "ana", role: "agent" as const };
 const facts = (over: Partial<CaseWorkFacts> = {}): CaseWorkFacts => ({
@@ -39,30 +37,5 @@ describe("who may work a case", () => {
       allowed: false,
       reason: expect.stringContaining("queue you do not serve"),
     });
-  });
-});
-
-describe("servesQueue", () => {
-  const queue = (over: Partial<MatcherQueue>): MatcherQueue => ({
-    id: "q",
-    requiredSkills: [],
-    preferredSkills: [],
-    policy: "longest_idle",
-    overflowSteps: [],
-    agingSteps: [],
-    stickySeconds: 0,
-    ...over,
-  });
-
-  it("admits an agent whose skills meet the queue at some step, overflow included", () => {
-    const billing = queue({ requiredSkills: [{ skill: "billing", level: 5 }] });
-    const queues = new Map([["q", billing]]);
-    expect(servesQueue({ skills: { billing: 5 } }, billing, queues)).toBe(true);
-    expect(servesQueue({ skills: { billing: 3 } }, billing, queues)).toBe(false);
-    const lowering = queue({
-      requiredSkills: [{ skill: "billing", level: 5 }],
-      overflowSteps: [{ afterSeconds: 60, action: "lower_required", by: 2 }],
-    });
-    expect(servesQueue({ skills: { billing: 3 } }, lowering, new Map([["q", lowering]]))).toBe(true);
   });
 });

@@ -9,6 +9,7 @@ import {
   type MatcherQueue,
   matchCases,
 } from "../../routing/matcher.ts";
+import { servesQueue } from "../../routing/matcher-rules.ts";
 
 const NOW = Date.UTC(2026, 0, 5, 12, 0, 0);
 const SECOND = 1000;
@@ -395,5 +396,24 @@ describe("nextChangeAt", () => {
     });
     // The step's time is exactly now: it already applies, so it is not a future change.
     expect(match([], [waiting("c1", 100)], [q]).nextChangeAt).toBeNull();
+  });
+});
+
+describe("servesQueue (who may work a queue's unassigned cases)", () => {
+  it("admits an agent whose skills meet the queue at some step, overflow included", () => {
+    const billing = queue("q", { requiredSkills: [{ skill: "billing", level: 5 }] });
+    expect(servesQueue(agent("a", { skills: { billing: 5 } }), billing, new Map([["q", billing]]))).toBe(
+      true,
+    );
+    expect(servesQueue(agent("a", { skills: { billing: 3 } }), billing, new Map([["q", billing]]))).toBe(
+      false,
+    );
+    const lowering = queue("q", {
+      requiredSkills: [{ skill: "billing", level: 5 }],
+      overflowSteps: [{ afterSeconds: 60, action: "lower_required", by: 2 }],
+    });
+    expect(servesQueue(agent("a", { skills: { billing: 3 } }), lowering, new Map([["q", lowering]]))).toBe(
+      true,
+    );
   });
 });
