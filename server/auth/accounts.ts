@@ -5,6 +5,7 @@ import { AppError, notFound } from "../../cases/errors.ts";
 import type { Db, Executor } from "../../db/connect.ts";
 import { advisoryXactLock, LOCK_NAMESPACE } from "../../db/locks.ts";
 import { type AgentRole, agents, sessions } from "../../db/schema/agents.ts";
+import { assertPasswordPolicy } from "./password-policy.ts";
 import { hashPassword } from "./passwords.ts";
 
 export type AgentRow = typeof agents.$inferSelect;
@@ -30,6 +31,7 @@ export async function createAgent(
   input: { email: string; name: string; password: string; role: AgentRole },
 ): Promise<AgentRow> {
   const email = input.email.trim().toLowerCase();
+  await assertPasswordPolicy(input.password, [email, input.name]);
   const passwordHash = await hashPassword(input.password);
   const [agent] = await db
     .insert(agents)

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AGENT_ROLES, PRESENCE } from "../../db/schema/agents.ts";
 import { loadsFor } from "../../routing/agent-load.ts";
 import { agentView, createAgent, listAgents } from "../auth/accounts.ts";
+import { PASSWORD_MIN_LENGTH } from "../auth/password-policy.ts";
 import { currentAgent } from "../http/access.ts";
 import { idParam, isoDate, responses } from "../http/schemas.ts";
 import { agentSchema } from "../http/views.ts";
@@ -31,10 +32,15 @@ function agentAdminRoutes(app: ZodApp, services: Pick<Services, "db" | "router">
       schema: {
         tags: ["agents"],
         summary: "Create an agent, supervisor or admin",
+        description:
+          "The password must be at least 12 characters and hard to guess (zxcvbn score 3 of 4, checked against common passwords and the person's own email and name); a weak one is refused with 400 saying why.",
         body: z.object({
           email: z.email().max(320),
           name: z.string().trim().min(1).max(200),
-          password: z.string().min(8, "must be at least 8 characters").max(1024),
+          password: z
+            .string()
+            .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
+            .max(1024),
           role: z.enum(AGENT_ROLES),
         }),
         response: responses({ 201: agentSchema }, [409]),

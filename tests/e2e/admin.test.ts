@@ -114,11 +114,18 @@ describe("admin pages in a browser", () => {
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel(/^Name/).fill("Rita Returns");
     await dialog.getByRole("textbox", { name: "Email", exact: true }).fill("rita@example.com");
-    await dialog.getByLabel("Initial password").fill("rita-password");
+    // A guessable password is refused, saying why; nothing is created.
+    await dialog.getByLabel("Initial password").fill("password1234");
     await choose("Role", "Supervisor");
     await dialog.getByLabel("Chat capacity").fill("2");
     await choose("Add to skills", "returns");
     await dialog.getByRole("textbox", { name: "Skills: level of returns" }).fill("4");
+    await dialog.getByRole("button", { name: "Create agent" }).click();
+    await page.getByText(/too easy to guess/).first().waitFor(WAIT);
+    await page.screenshot({ path: join(SCREENSHOTS, "admin-agent-weak-password.png") });
+    const listed = await app.admin.get("/api/agents");
+    expect(listed.body.items.some((a: { email: string }) => a.email === "rita@example.com")).toBe(false);
+    await dialog.getByLabel("Initial password").fill("kettle-lantern-rowing-42");
     await page.screenshot({ path: join(SCREENSHOTS, "admin-agent-form.png") });
     await dialog.getByRole("button", { name: "Create agent" }).click();
     await dialog.waitFor({ state: "detached", ...WAIT });
@@ -138,8 +145,12 @@ describe("admin pages in a browser", () => {
     expect(skills.body.items).toEqual([{ skillId: ids.skill, name: "returns", level: 4 }]);
     // The new account signs in with the password given.
     expect(
-      (await app.admin.post("/api/auth/login", { email: "rita@example.com", password: "rita-password" }))
-        .status,
+      (
+        await app.admin.post("/api/auth/login", {
+          email: "rita@example.com",
+          password: "kettle-lantern-rowing-42",
+        })
+      ).status,
     ).toBe(200);
   });
 

@@ -89,7 +89,7 @@ describe("security holes closed", () => {
     const newAgent = () => ({
       email: `csrf-${randomUUID()}@example.com`,
       name: "Mallory",
-      password: "password123",
+      password: "rowing-kettle-42-lantern",
       role: "admin",
     });
 

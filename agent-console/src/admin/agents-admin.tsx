@@ -159,9 +159,9 @@ function CreateAgentModal({ editor }: { editor: { opened: boolean; close: () => 
       <TextInput label="Email" type="email" required {...text("email")} />
       <PasswordInput
         label="Initial password"
-        description="At least 8 characters; tell it to the agent"
+        description="At least 12 characters and hard to guess (a phrase of unrelated words works); tell it to the agent"
         required
-        minLength={8}
+        minLength={12}
         {...text("password")}
       />
       <ProfileFields form={form} set={set} />
