@@ -11,6 +11,7 @@ import {
   type Priority,
 } from "../db/schema/cases.ts";
 import { contactIdentities, contacts } from "../db/schema/contacts.ts";
+import { linkedCases } from "./case-links.ts";
 import type { CaseMachine } from "./case-machine.ts";
 import { type SearchSource, type SearchStrategy, searchHits } from "./case-search.ts";
 import { statesTagged } from "./case-states.ts";
@@ -189,8 +190,10 @@ export async function getCaseDetail(
   const [contact] = await executor.select().from(contacts).where(eq(contacts.id, row.contactId));
   const identities = await executor
     .select({
+      id: contactIdentities.id,
       kind: contactIdentities.kind,
       address: contactIdentities.address,
+      verifiedAt: contactIdentities.verifiedAt,
       optedOutAt: contactIdentities.optedOutAt,
       optOutMethod: contactIdentities.optOutMethod,
     })
@@ -212,10 +215,13 @@ export async function getCaseDetail(
       name: contact!.name,
       attributes: contact!.attributes,
       // The opt-out fields appear only on an address the customer opted out of.
-      identities: identities.map(({ optedOutAt, optOutMethod, ...identity }) =>
-        optedOutAt ? { ...identity, optedOutAt, optOutMethod } : identity,
-      ),
+      identities: identities.map(({ optedOutAt, optOutMethod, verifiedAt, ...identity }) => ({
+        ...identity,
+        verified: verifiedAt !== null,
+        ...(optedOutAt ? { optedOutAt, optOutMethod } : {}),
+      })),
     },
+    linkedCases: await linkedCases(executor, row),
     interactions: timeline.map(({ interaction, authorName }) => ({
       ...interaction,
       author: interaction.authorAgentId ? { id: interaction.authorAgentId, name: authorName ?? "" } : null,

@@ -1,5 +1,5 @@
 /** Contacts: finding the person behind an address, and merging duplicates. */
-import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Executor, Tx } from "../db/connect.ts";
 import { advisoryXactLock, LOCK_NAMESPACE } from "../db/locks.ts";
 import { cases } from "../db/schema/cases.ts";
@@ -30,7 +30,13 @@ export async function resolveContact(
       .select({ contactId: contactIdentities.contactId, name: contacts.name })
       .from(contactIdentities)
       .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
-      .where(and(eq(contactIdentities.kind, identity.kind), eq(contactIdentities.address, identity.address)));
+      .where(
+        and(
+          eq(contactIdentities.kind, identity.kind),
+          eq(contactIdentities.address, identity.address),
+          isNotNull(contactIdentities.verifiedAt),
+        ),
+      );
     return row;
   };
   // A known address (nearly every message) needs no lock; a new one is created under it.
@@ -58,6 +64,11 @@ export async function resolveContact(
   return { contactId: contact!.id, created: true };
 }
 
+/** An identity as the API shows it: `verified` says whether the address is proven the contact's. */
+export function identityView(row: IdentityRow) {
+  return { ...row, verified: row.verifiedAt !== null };
+}
+
 export async function getContact(executor: Executor, contactId: string) {
   const [contact] = await executor.select().from(contacts).where(eq(contacts.id, contactId));
   if (!contact) throw notFound("Contact", contactId);
@@ -66,13 +77,13 @@ export async function getContact(executor: Executor, contactId: string) {
     .from(contactIdentities)
     .where(eq(contactIdentities.contactId, contactId))
     .orderBy(asc(contactIdentities.createdAt));
-  return { ...contact, identities };
+  return { ...contact, identities: identities.map(identityView) };
 }
 
 export interface MergePreview {
   survivor: ContactRow;
   merged: ContactRow;
-  identitiesMoving: IdentityRow[];
+  identitiesMoving: ReturnType<typeof identityView>[];
   casesMoving: { id: string; number: number; subject: string; state: string }[];
 }
 
@@ -142,7 +153,23 @@ export async function previewMerge(
     .from(cases)
     .where(eq(cases.contactId, mergedId))
     .orderBy(asc(cases.number));
-  return { survivor, merged, identitiesMoving, casesMoving };
+  return { survivor, merged, identitiesMoving: identitiesMoving.map(identityView), casesMoving };
+}
+
+/**
+ * An address both contacts hold stays once, on the survivor, verified if either copy was: a claim
+ * on one and the proven address on the other become the proven address.
+ */
+async function foldSharedAddresses(tx: Tx, survivorId: string, mergedId: string): Promise<void> {
+  await tx.execute(sql`
+    update ${contactIdentities} s set verified_at = coalesce(s.verified_at, m.verified_at)
+    from ${contactIdentities} m
+    where s.contact_id = ${survivorId} and m.contact_id = ${mergedId}
+      and m.kind = s.kind and m.address = s.address`);
+  await tx.execute(sql`
+    delete from ${contactIdentities} m using ${contactIdentities} s
+    where m.contact_id = ${mergedId} and s.contact_id = ${survivorId}
+      and m.kind = s.kind and m.address = s.address`);
 }
 
 /**
@@ -164,6 +191,7 @@ export async function mergeContacts(
   const preview = await previewMerge(tx, input.survivorId, input.mergedId);
   const { survivor, merged } = preview;
 
+  await foldSharedAddresses(tx, survivor.id, merged.id);
   await tx
     .update(contactIdentities)
     .set({ contactId: survivor.id })

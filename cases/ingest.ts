@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { Executor } from "../db/connect.ts";
 import { callFunction } from "../db/functions.ts";
 import { rowFromJson, rowToJson } from "../db/json-rows.ts";
-import { type Channel, cases, interactions } from "../db/schema/cases.ts";
+import { type CaseLinkReason, cases, interactions } from "../db/schema/cases.ts";
 import { contactIdentities as contactIdentitiesTable, contacts } from "../db/schema/contacts.ts";
 import { CASE_MACHINE_VERSION, canAccept, caseColumnsOf, initialCaseSnapshot } from "./case-machine.ts";
 import { CasePlan } from "./case-plan.ts";
@@ -21,13 +21,13 @@ import {
   caseWriteParts,
   contextFromJson,
   type IdentityRow,
-  newInteraction,
   writtenFromJson,
 } from "./case-store.ts";
 import { type Actor, planCaseEvent, snapshotOf } from "./case-workflow.ts";
 import type { CaseDeps } from "./deps.ts";
 import { AppError } from "./errors.ts";
 import { normaliseIdentity } from "./identities.ts";
+import { announceInteraction, inboundInteraction } from "./inbound-interaction.ts";
 import type { InboundMessage } from "./inbound-message.ts";
 import { publishAfterCommit, UnitOfWork } from "./unit-of-work.ts";
 
@@ -66,6 +66,8 @@ interface InboundFound {
   latest_case_id?: string | null;
   last_assignee_id?: string | null;
   thread?: Json | null;
+  /** A case whose mail the message answers though its sender is not on that thread. */
+  quoted_case_id?: string | null;
   /** Drawn when the message will open a case. */
   next_number?: number | string | null;
 }
@@ -96,7 +98,7 @@ async function newCase(
     identities: IdentityRow[];
     lastAssigneeId: string | null;
     customerAddress: string;
-    linkedCaseId: string | null;
+    link: CaseLink | null;
     number: number | string | null | undefined;
     at: Date;
   },
@@ -131,7 +133,8 @@ async function newCase(
     machineSnapshot: initial,
     machineVersion: CASE_MACHINE_VERSION,
     revision: 0,
-    linkedCaseId: input.linkedCaseId,
+    linkedCaseId: input.link?.caseId ?? null,
+    linkReason: input.link?.reason ?? null,
     enqueuedAt: null,
     stickyAgentId: placement.stickyAgentId ?? null,
     routingStepsApplied: 0,
@@ -194,6 +197,8 @@ function inboundContact(
       ...identity,
       optedOutAt: null,
       optOutMethod: null,
+      // A message from the address on its own channel proves it.
+      verifiedAt: at,
       createdAt: at,
     },
   ];
@@ -202,50 +207,26 @@ function inboundContact(
   return { contact, identities };
 }
 
+/** The case a new case was opened from, and why. */
+interface CaseLink {
+  caseId: string;
+  reason: CaseLinkReason;
+}
+
 /** The case the message continues, if its machine accepts it; else the case a new one is linked to. */
 function continuedThread(
   deps: CaseDeps,
   found: InboundFound,
   messageEvent: { type: "CUSTOMER_MESSAGE"; at: number },
-): { thread: CaseContext | null; linkedCaseId: string | null } {
+): { thread: CaseContext | null; link: CaseLink | null } {
   const thread = found.thread ? contextFromJson(found.thread) : null;
   // A closed case, or one resolved longer ago than the reopen window, is not reopened: the message
   // starts a new case linked to it.
   if (thread && !canAccept(deps.machine, snapshotOf(thread.row), messageEvent))
-    return { thread: null, linkedCaseId: thread.row.id };
-  return { thread, linkedCaseId: null };
-}
-
-/** The inbound interaction the message becomes. */
-function inboundInteraction(message: InboundMessage, at: Date) {
-  return newInteraction({
-    channel: message.channel,
-    kind: message.kind ?? "message",
-    direction: "inbound",
-    body: message.body,
-    externalId: message.externalId,
-    status: "received",
-    metadata: { ...(message.metadata ?? {}), ...(message.subject ? { subject: message.subject } : {}) },
-    createdAt: at,
-    statusChangedAt: at,
-  });
-}
-
-/** After the write, consoles hear of the new interaction. */
-function announceInteraction(plan: CasePlan, channel: Channel): void {
-  plan.afterWrite((written, uow) => {
-    const interaction = written.interactions[0]!;
-    uow.emit({
-      type: "interaction.created",
-      caseId: written.case.id,
-      interactionId: interaction.id,
-      channel,
-      kind: interaction.kind,
-      direction: "inbound",
-      interaction,
-      assigneeId: written.case.assigneeId,
-    });
-  });
+    return { thread: null, link: { caseId: thread.row.id, reason: "follows_closed" } };
+  if (!thread && found.quoted_case_id)
+    return { thread: null, link: { caseId: found.quoted_case_id, reason: "quoted_thread" } };
+  return { thread, link: null };
 }
 
 /** Decides what storing `message` writes, from what `sb_inbound_context` found. */
@@ -263,7 +244,7 @@ async function decideInbound(
   const customer: Actor = { type: "customer", id: contact.id };
   const messageEvent = { type: "CUSTOMER_MESSAGE" as const, at: at.getTime() };
 
-  const { thread, linkedCaseId } = continuedThread(deps, found, messageEvent);
+  const { thread, link } = continuedThread(deps, found, messageEvent);
   const caseCreated = thread === null;
   const context =
     thread ??
@@ -273,7 +254,7 @@ async function decideInbound(
       identities,
       lastAssigneeId: found.last_assignee_id ?? null,
       customerAddress: address,
-      linkedCaseId,
+      link,
       number: found.next_number,
       at,
     }));
@@ -283,13 +264,16 @@ async function decideInbound(
       type: "created",
       actor: customer,
       toState: context.row.state,
-      details: { channel: message.channel, ...(linkedCaseId ? { linkedCaseId } : {}) },
+      details: {
+        channel: message.channel,
+        ...(link ? { linkedCaseId: link.caseId, linkReason: link.reason } : {}),
+      },
       at,
     });
     // A new case of a known contact is opened only if no other message opened one meanwhile.
     if (found.contact && !message.thread?.strict) argument.latest_case_id = found.latest_case_id ?? null;
   }
-  plan.write.interactions.push(inboundInteraction(message, at));
+  plan.write.interactions.push(inboundInteraction(message, at, context.row.contactId !== contact.id));
   await planCaseEvent(
     deps,
     plan,

@@ -16,7 +16,7 @@ import { recordDeliveryStatus } from "../../cases/outbox.ts";
 import { withUnitOfWork } from "../../cases/unit-of-work.ts";
 import { agents } from "../../db/schema/agents.ts";
 import { cases, interactions } from "../../db/schema/cases.ts";
-import { contactIdentities, contacts } from "../../db/schema/contacts.ts";
+import { contactIdentities } from "../../db/schema/contacts.ts";
 import { newVisitorId, signVisitorToken, verifyVisitorToken } from "./visitor-token.ts";
 
 export interface ChatMessage {
@@ -90,25 +90,20 @@ async function history(deps: CaseDeps, caseId: string): Promise<ChatMessage[]> {
   }));
 }
 
-/** Records the pre-chat name and email on the visitor's contact; an email owned by another contact is kept as a claim, never merged blindly. */
+/**
+ * Records the pre-chat name and email on the visitor's contact. Anyone can type any address, so the
+ * email is kept as an unverified claim: it shows on the contact, but inbound mail from it neither
+ * finds this contact nor threads onto its cases until an agent confirms it.
+ */
 async function identify(deps: CaseDeps, visitorId: string, name?: string, email?: string) {
   await withUnitOfWork(deps, async (tx) => {
     const { contactId } = await resolveContact(tx, { kind: "chat", address: visitorId }, name);
     if (!email) return;
     const address = normaliseIdentity("email", email);
-    const [owner] = await tx
-      .select({ contactId: contactIdentities.contactId })
-      .from(contactIdentities)
-      .where(and(eq(contactIdentities.kind, "email"), eq(contactIdentities.address, address)));
-    if (!owner) {
-      await tx.insert(contactIdentities).values({ contactId, kind: "email", address }).onConflictDoNothing();
-    } else if (owner.contactId !== contactId) {
-      const [contact] = await tx.select().from(contacts).where(eq(contacts.id, contactId));
-      await tx
-        .update(contacts)
-        .set({ attributes: { ...(contact?.attributes ?? {}), claimedEmail: address } })
-        .where(eq(contacts.id, contactId));
-    }
+    await tx
+      .insert(contactIdentities)
+      .values({ contactId, kind: "email", address, verifiedAt: null })
+      .onConflictDoNothing();
   });
 }
 

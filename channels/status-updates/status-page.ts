@@ -4,7 +4,7 @@
  * an optional comment once the case is resolved.
  */
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { caseStateHas } from "../../cases/case-states.ts";
 import { writeAudit } from "../../cases/case-workflow.ts";
 import type { CaseDeps } from "../../cases/deps.ts";
@@ -53,6 +53,8 @@ export async function statusView(deps: CaseDeps, caseId: string): Promise<Status
         eq(interactions.caseId, caseId),
         inArray(interactions.kind, ["message", "call"]),
         inArray(interactions.direction, ["inbound", "outbound"]),
+        // Someone else's mail on the thread (a CC'd colleague) is not the customer's own message.
+        sql`not coalesce((${interactions.metadata}->>'thirdParty')::boolean, false)`,
       ),
     )
     .orderBy(asc(interactions.createdAt), asc(interactions.seq));

@@ -46,10 +46,13 @@ function destination(
 ): { channel: Channel; address: string; optedOut: boolean } | { skip: string } {
   const addressOn = (channel: Channel): { address: string; optedOut: boolean } | null => {
     // The address the customer used on this case wins; otherwise any they have on that channel.
+    // An unverified claim (typed into the chat's pre-chat form) is nobody's to mail yet.
     const sameKind = IDENTITY_KIND_OF_CHANNEL[channel] === IDENTITY_KIND_OF_CHANNEL[caseRow.channel];
     const identity = identities.find(
       (i) =>
-        i.kind === IDENTITY_KIND_OF_CHANNEL[channel] && (!sameKind || i.address === caseRow.customerAddress),
+        i.kind === IDENTITY_KIND_OF_CHANNEL[channel] &&
+        i.verifiedAt !== null &&
+        (!sameKind || i.address === caseRow.customerAddress),
     );
     return identity ? { address: identity.address, optedOut: identity.optedOutAt !== null } : null;
   };

@@ -74,6 +74,13 @@ const caseColumnsMatchSnapshot = sql`(machine_snapshot->>'value') IS NOT DISTINC
   AND (machine_snapshot->'context'->>'assigneeId')::uuid IS NOT DISTINCT FROM assignee_id
   AND (machine_snapshot->'context'->>'resolvedAt')::numeric IS NOT DISTINCT FROM (extract(epoch from resolved_at) * 1000)`;
 
+/**
+ * Why a case points at another: a message after the other was closed (`follows_closed`), or mail
+ * from someone outside the other's thread quoting its messages (`quoted_thread`).
+ */
+export const CASE_LINK_REASONS = ["follows_closed", "quoted_thread"] as const;
+export type CaseLinkReason = (typeof CASE_LINK_REASONS)[number];
+
 export const caseNumberSeq = pgSequence("case_number_seq", { startWith: 1001 });
 
 export const cases = pgTable(
@@ -102,7 +109,9 @@ export const cases = pgTable(
      * only if the row is still at the revision it was read at (db/functions: `sb_write_case`).
      */
     revision: integer("revision").notNull().default(0),
+    /** The case this one was opened from, and why (`CASE_LINK_REASONS`). */
     linkedCaseId: uuid("linked_case_id"),
+    linkReason: text("link_reason").$type<CaseLinkReason>(),
     /** When the case last joined a queue: its age in the queue, for ordering, overflow and aging. */
     enqueuedAt: timestamp("enqueued_at", { withTimezone: true }),
     /** The agent who last served this contact; offered the case first for the queue's sticky time. */

@@ -1,5 +1,6 @@
 /** Contacts (people) and their identities (normalised addresses on each channel). */
-import { index, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { index, jsonb, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 export const IDENTITY_KINDS = ["phone", "email", "chat"] as const;
 export type IdentityKind = (typeof IDENTITY_KINDS)[number];
@@ -40,10 +41,20 @@ export const contactIdentities = pgTable(
     optedOutAt: timestamp("opted_out_at", { withTimezone: true }),
     /** How: the keyword they sent, or who recorded it. */
     optOutMethod: text("opt_out_method"),
+    /**
+     * When the address was proven to be the contact's: a message arrived from it on its channel, or
+     * an agent confirmed it. Null for a claim (an email typed into the web chat's pre-chat form):
+     * a claim never finds the contact for inbound mail and never threads mail onto its cases.
+     */
+    verifiedAt: timestamp("verified_at", { withTimezone: true }).defaultNow(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    unique("contact_identities_kind_address_uq").on(t.kind, t.address),
+    // A verified address belongs to one contact; several contacts may claim it unverified.
+    uniqueIndex("contact_identities_kind_address_verified_uq")
+      .on(t.kind, t.address)
+      .where(sql`verified_at is not null`),
+    unique("contact_identities_contact_kind_address_uq").on(t.contactId, t.kind, t.address),
     index("contact_identities_contact_idx").on(t.contactId),
     // Search by a piece of an address (`ilike '%5552004%'`), answered from trigrams (pg_trgm).
     index("contact_identities_address_trgm_idx").using("gin", t.address.op("gin_trgm_ops")),

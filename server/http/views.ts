@@ -3,6 +3,7 @@ import { z } from "zod";
 import { CASE_ACTIONS } from "../../cases/replies.ts";
 import { AGENT_ROLES, PRESENCE } from "../../db/schema/agents.ts";
 import {
+  CASE_LINK_REASONS,
   CASE_STATES,
   CHANNELS,
   DELIVERY_STATUSES,
@@ -88,8 +89,14 @@ export const authoredInteractionSchema = interactionSchema.extend({
 });
 
 export const identitySchema = z.object({
+  id: z.uuid(),
   kind: z.enum(IDENTITY_KINDS),
   address: z.string(),
+  verified: z
+    .boolean()
+    .describe(
+      "False for an address the customer only typed in (the web chat's pre-chat form): it does not receive their mail until an agent confirms it",
+    ),
   optedOutAt: isoDate.nullable().optional().describe("Set while the customer has opted out on this address"),
   optOutMethod: z.string().nullable().optional(),
 });
@@ -104,7 +111,23 @@ export const caseDetailSchema = caseSummarySchema.omit({ contact: true }).extend
     attributes: z.record(z.string(), z.unknown()),
     identities: z.array(identitySchema),
   }),
-  interactions: z.array(authoredInteractionSchema),
+  interactions: z
+    .array(authoredInteractionSchema)
+    .describe(
+      "An inbound message whose `metadata.thirdParty` is true came from someone other than the contact",
+    ),
+  linkedCases: z.array(
+    z.object({
+      id: z.uuid(),
+      number: z.number().int(),
+      subject: z.string(),
+      state: z.enum(CASE_STATES),
+      reason: z
+        .enum(CASE_LINK_REASONS)
+        .describe("`quoted_thread`: mail from outside the other case's thread quoted it"),
+      direction: z.enum(["from", "to"]).describe("`from`: this case was opened from that one"),
+    }),
+  ),
   allowedActions: z.array(z.enum(CASE_ACTIONS)).describe("Lifecycle actions the case's state allows now"),
 });
 

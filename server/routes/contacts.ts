@@ -6,6 +6,7 @@ import {
   searchContacts,
   updateContact,
 } from "../../cases/contacts.ts";
+import { verifyIdentity } from "../../cases/identity-verification.ts";
 import { withUnitOfWork } from "../../cases/unit-of-work.ts";
 import { currentAgent } from "../http/access.ts";
 import { idParam, responses, timeZoneName } from "../http/schemas.ts";
@@ -133,7 +134,36 @@ function contactMergeRoutes(app: ZodApp, services: ContactServices): void {
   );
 }
 
+/** Confirming an address the customer only claimed (typed into the web chat's pre-chat form). */
+function identityRoutes(app: ZodApp, services: ContactServices): void {
+  app.post(
+    "/api/contacts/:id/identities/:identityId/verify",
+    {
+      config: { access: "agent" },
+      schema: {
+        tags: ["contacts"],
+        summary: "Confirm that an unverified address is the contact's: mail from it then reaches them",
+        params: idParam.extend({ identityId: z.uuid() }),
+        response: responses(
+          { 200: contactSchema.extend({ identities: z.array(identitySchema) }) },
+          [404, 409],
+        ),
+      },
+    },
+    async (request) =>
+      withUnitOfWork(services.cases, (tx, uow) =>
+        verifyIdentity(tx, uow, {
+          contactId: request.params.id,
+          identityId: request.params.identityId,
+          actor: { type: "agent", id: currentAgent(request).id },
+          at: services.clock(),
+        }),
+      ),
+  );
+}
+
 export function contactRoutes(app: ZodApp, services: ContactServices): void {
   contactRecordRoutes(app, services);
+  identityRoutes(app, services);
   contactMergeRoutes(app, services);
 }

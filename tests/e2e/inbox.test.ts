@@ -352,4 +352,27 @@ describe("agent inbox, case workspace and contacts in a browser", () => {
     expect(await fromEmail.textContent()).toContain(`#${second.case.number}`);
     await page.screenshot({ path: join(SCREENSHOTS, "case-customer-history.png") });
   });
+  it("shows an address the customer only typed in as unverified, and lets the agent confirm it", {
+    timeout: 60_000,
+  }, async () => {
+    const row = await newCase(app.services, {
+      from: { kind: "phone", address: "+16285558101", name: "Uma Unverified" },
+      body: "Please email me the invoice",
+    });
+    await app.services.db
+      .insert(contactIdentities)
+      .values({ contactId: row.contactId, kind: "email", address: "uma@example.org", verifiedAt: null });
+
+    await page.goto(`${app.url}/cases/${row.id}`);
+    const panel = page.getByTestId("customer-panel");
+    const line = panel.getByTestId("identity").filter({ hasText: "uma@example.org" });
+    await line.getByText("Unverified").waitFor(WAIT);
+    await page.screenshot({ path: join(SCREENSHOTS, "case-unverified-identity.png") });
+    await line.getByRole("button", { name: "Confirm" }).click();
+    await line.getByText("Can contact").waitFor(WAIT);
+    const contact = await agent.api.get(`/api/contacts/${row.contactId}`);
+    expect(contact.body.identities).toEqual(
+      expect.arrayContaining([expect.objectContaining({ address: "uma@example.org", verified: true })]),
+    );
+  });
 });

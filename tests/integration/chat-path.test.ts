@@ -49,7 +49,9 @@ describe("web chat path", () => {
     expect(assigned.body).toMatchObject({ state: "assigned", assigneeId: agent.id, channel: "chat" });
     expect(assigned.body.allowedActions).toEqual(["resolve", "close", "wait_on_customer"]);
     expect(assigned.body.contact.identities).toEqual(
-      expect.arrayContaining([{ kind: "email", address: "vera@example.com" }]),
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "email", address: "vera@example.com", verified: false }),
+      ]),
     );
 
     const typing = visitor.waitFor("typing", (p) => p.isTyping === true);

@@ -1,7 +1,8 @@
 /**
  * Email end to end against a real Dovecot and SMTP server: a customer's mail becomes a case, the
- * agent's reply goes out as a real reply, the replies Gmail, Outlook and Apple Mail send back thread
- * into the same case, a bounce marks the reply failed, and SMTP refusals end as the outbox expects.
+ * agent's reply goes out as a real reply, the replies Gmail and Outlook send back from people on the
+ * thread join the same case (one from an address not on it opens a linked case), a bounce marks the
+ * reply failed, and SMTP refusals end as the outbox expects.
  */
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -116,21 +117,31 @@ describe("email path", () => {
     };
     for (const fixture of ["gmail-reply.eml", "outlook-reply.eml", "apple-mail-reply.eml"])
       await email.dovecot.append(emailFixtureBytes(fixture, values));
-    for (const messageId of Object.values(replies)) {
+    // Carol from her Gmail address and Oliver, whom our reply CC'd, belong to the thread.
+    for (const messageId of [replies.gmail, replies.outlook]) {
       const stored = await email.waitForInteraction(messageId);
       expect(stored.caseId).toBe(caseId);
       expect(stored.direction).toBe("inbound");
     }
     const outlook = await email.waitForInteraction(replies.outlook);
     expect(outlook.body).toContain("please deliver to our reception");
+    expect(outlook.metadata).toMatchObject({ thirdParty: true });
     expect((outlook.metadata.headers as Record<string, string>)["thread-index"]).toBeDefined();
+    // Her iCloud address never appeared on the thread: it could be anyone quoting it, so it opens a
+    // case of its own, linked, for an agent to check (and merge the contacts if it is her).
+    const apple = await email.waitForInteraction(replies.apple);
+    expect(apple.caseId).not.toBe(caseId);
+    const linked = await agent.api.get(`/api/cases/${apple.caseId}`);
+    expect(linked.body.linkedCases).toEqual([
+      expect.objectContaining({ id: caseId, reason: "quoted_thread", direction: "from" }),
+    ]);
     const caseRows = await email.app.services.db.select({ id: cases.id }).from(cases);
-    expect(caseRows).toHaveLength(1);
+    expect(caseRows).toHaveLength(2);
 
-    // The next reply answers the latest of them and carries the whole thread.
+    // The next reply answers the latest message on the case and carries its thread.
     const { sent } = await replyAndCapture("Noted, we will tell the courier.");
-    expect(sent.header("in-reply-to")).toBe(replies.apple);
-    expect(sent.header("references")).toBe(`${CAROL_FIRST} ${ourId} ${replies.apple}`);
+    expect(sent.header("in-reply-to")).toBe(replies.outlook);
+    expect(sent.header("references")).toBe(`${CAROL_FIRST} ${ourId} ${replies.outlook}`);
     expect(sent.parsed.subject).toBe(subject);
   });
 

@@ -1,6 +1,7 @@
 /**
  * Volume and re-sync: 1,000 messages appended while the app listens become 1,000 interactions in
- * the right cases (colleagues' replies reach the customer's case by their threading headers alone),
+ * the right cases (replies from a colleague the customer CC'd reach the customer's case by their
+ * threading headers),
  * and a UIDVALIDITY change makes the app fetch the folder again without storing anything twice.
  */
 import { and, eq, sql } from "drizzle-orm";
@@ -15,7 +16,10 @@ const PER_THREAD = 10;
 
 const idOf = (thread: number, index: number) => `<t${thread}-m${index}@volume.example>`;
 
-/** Message `index` of a thread: the customer opens it, customer and colleague take turns replying. */
+/**
+ * Message `index` of a thread: the customer opens it, CC'ing a colleague, and the two take turns
+ * replying.
+ */
 function threadMessage(thread: number, index: number): string {
   const from =
     index % 2 === 0
@@ -27,6 +31,9 @@ function threadMessage(thread: number, index: number): string {
     subject: index === 0 ? `Question ${thread}` : `Re: Question ${thread}`,
     body: `Message ${index} of thread ${thread}`,
     messageId: idOf(thread, index),
+    ...(index % 2 === 0
+      ? { headers: { Cc: `Colleague ${thread} <colleague${thread}@partner.example>` } }
+      : {}),
     ...(index > 0 ? { inReplyTo: idOf(thread, index - 1), references } : {}),
   });
 }

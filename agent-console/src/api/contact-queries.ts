@@ -59,3 +59,19 @@ export function useMergeContacts(survivorId: string) {
     },
   });
 }
+
+/** Confirms an address the customer only typed in; the case views showing the contact refresh. */
+export function useVerifyIdentity(contactId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (identityId: string) =>
+      api.post<ContactDetail>(
+        `/api/contacts/${encodeURIComponent(contactId)}/identities/${encodeURIComponent(identityId)}/verify`,
+        {},
+      ),
+    onSuccess: (contact) => {
+      client.setQueryData(queryKeys.contact(contactId), contact);
+      void client.invalidateQueries({ queryKey: ["case"] });
+    },
+  });
+}

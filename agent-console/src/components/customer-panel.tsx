@@ -3,8 +3,9 @@
  * messaged there, what we know about them, the SLA targets of this case, and their other cases on
  * any channel.
  */
-import { Anchor, Badge, Divider, Group, Loader, ScrollArea, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Badge, Button, Divider, Group, Loader, ScrollArea, Stack, Text, Title } from "@mantine/core";
 import type { MouseEvent } from "react";
+import { useVerifyIdentity } from "../api/contact-queries.ts";
 import { useCaseSla, useContactCases } from "../api/queries.ts";
 import type { CaseDetail, Identity } from "../api/types.ts";
 import { contactName, formatAgo, formatDuration, STATE_COLOR, STATE_LABEL } from "../lib/format.ts";
@@ -44,7 +45,55 @@ function RouteLink({ route, children }: { route: Route; children: React.ReactNod
   );
 }
 
-export function IdentityLine({ identity }: { identity: Identity }) {
+/** Confirms an unverified address: the agent has checked it is the customer's. */
+function ConfirmIdentity({ contactId, identityId }: { contactId: string; identityId: string }) {
+  const verify = useVerifyIdentity(contactId);
+  return (
+    <Button
+      size="compact-xs"
+      variant="light"
+      loading={verify.isPending}
+      title={verify.error ? verify.error.message : "Confirm this address is the customer's"}
+      color={verify.error ? "red" : undefined}
+      onClick={() => verify.mutate(identityId)}
+    >
+      Confirm
+    </Button>
+  );
+}
+
+function ConsentBadge({ identity }: { identity: Identity }) {
+  if (!identity.verified)
+    return (
+      <Badge
+        size="xs"
+        color="yellow"
+        variant="light"
+        title="Typed in by the customer, not proven: mail from this address does not reach this contact until an agent confirms it"
+      >
+        Unverified
+      </Badge>
+    );
+  if (identity.optedOutAt)
+    return (
+      <Badge
+        size="xs"
+        color="red"
+        variant="light"
+        title={`Opted out ${new Date(identity.optedOutAt).toLocaleString()}`}
+      >
+        Opted out{identity.optOutMethod ? ` (${identity.optOutMethod})` : ""}
+      </Badge>
+    );
+  return identity.kind !== "chat" ? (
+    <Badge size="xs" color="green" variant="light">
+      Can contact
+    </Badge>
+  ) : null;
+}
+
+/** One address of the contact; with `contactId`, an unverified one offers to confirm it. */
+export function IdentityLine({ identity, contactId }: { identity: Identity; contactId?: string }) {
   return (
     <div data-testid="identity">
       <Text fz="xs" c="dimmed">
@@ -54,19 +103,9 @@ export function IdentityLine({ identity }: { identity: Identity }) {
         <Text fz="sm" style={{ wordBreak: "break-all" }}>
           {identity.kind === "chat" ? "visitor" : identity.address}
         </Text>
-        {identity.optedOutAt ? (
-          <Badge
-            size="xs"
-            color="red"
-            variant="light"
-            title={`Opted out ${new Date(identity.optedOutAt).toLocaleString()}`}
-          >
-            Opted out{identity.optOutMethod ? ` (${identity.optOutMethod})` : ""}
-          </Badge>
-        ) : identity.kind !== "chat" ? (
-          <Badge size="xs" color="green" variant="light">
-            Can contact
-          </Badge>
+        <ConsentBadge identity={identity} />
+        {!identity.verified && contactId ? (
+          <ConfirmIdentity contactId={contactId} identityId={identity.id} />
         ) : null}
       </Group>
     </div>
@@ -123,7 +162,7 @@ export function CustomerPanel({ detail }: { detail: CaseDetail }) {
         </div>
         <Stack gap={4} aria-label="Identities">
           {detail.contact.identities.map((identity) => (
-            <IdentityLine key={`${identity.kind}:${identity.address}`} identity={identity} />
+            <IdentityLine key={identity.id} identity={identity} contactId={detail.contact.id} />
           ))}
         </Stack>
         {attributes.length > 0 && (

@@ -165,7 +165,11 @@ function IdentitiesCard({ detail }: { detail: ContactDetail }) {
       </Text>
       <Stack gap={6}>
         {detail.identities.map((identity) => (
-          <IdentityLine key={`${identity.kind}:${identity.address}`} identity={identity} />
+          <IdentityLine
+            key={identity.id}
+            identity={identity}
+            contactId={detail.mergedIntoId ? undefined : detail.id}
+          />
         ))}
       </Stack>
     </Paper>
