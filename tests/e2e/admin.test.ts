@@ -121,7 +121,10 @@ describe("admin pages in a browser", () => {
     await choose("Add to skills", "returns");
     await dialog.getByRole("textbox", { name: "Skills: level of returns" }).fill("4");
     await dialog.getByRole("button", { name: "Create agent" }).click();
-    await page.getByText(/too easy to guess/).first().waitFor(WAIT);
+    await page
+      .getByText(/too easy to guess/)
+      .first()
+      .waitFor(WAIT);
     await page.screenshot({ path: join(SCREENSHOTS, "admin-agent-weak-password.png") });
     const listed = await app.admin.get("/api/agents");
     expect(listed.body.items.some((a: { email: string }) => a.email === "rita@example.com")).toBe(false);
