@@ -50,7 +50,7 @@ export function encodeCursor(cursor: Cursor): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function decodeCursor(raw: string): Cursor {
+export function decodeCursor(raw: string): Cursor {
   try {
     const [updatedAt, id] = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as [string, string];
     if (

@@ -23,6 +23,8 @@ export interface Config {
   admin: { email: string; password?: string; name: string };
   sessionTtlMs: number;
   login: { maxFailuresPerAccount: number; maxFailuresPerIp: number; windowMs: number };
+  /** Security log entries older than this are pruned by the maintenance sweep. */
+  securityLogRetentionMs: number;
   /** Requests per minute on the public surfaces (server/http/rate-limits.ts). */
   rateLimits: {
     signInPerAddress: number;
@@ -170,6 +172,7 @@ function accessConfig(e: Env) {
       maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
       windowMs: e.LOGIN_FAILURE_WINDOW_MINUTES * 60_000,
     },
+    securityLogRetentionMs: e.SECURITY_LOG_RETENTION_DAYS * DAY_MS,
     rateLimits: {
       signInPerAddress: e.RATE_LIMIT_SIGN_IN_PER_MINUTE,
       publicPostsPerAddress: e.RATE_LIMIT_PUBLIC_POSTS_PER_MINUTE,

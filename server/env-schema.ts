@@ -97,6 +97,9 @@ export const ENV_SCHEMA = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt.default(20),
   LOGIN_FAILURE_WINDOW_MINUTES: positiveInt.default(15),
+  SECURITY_LOG_RETENTION_DAYS: positiveInt
+    .default(365)
+    .describe("Days the security log (sign-ins, failures, account changes) is kept"),
   RATE_LIMIT_SIGN_IN_PER_MINUTE: positiveInt
     .default(30)
     .describe("Sign-in requests one address may send per minute, right or wrong"),

@@ -69,3 +69,44 @@ export const settings = pgTable("settings", {
   value: text("value").notNull(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
 });
+
+/** What the security log records (server/auth/security-log.ts). */
+export const SECURITY_EVENT_KINDS = [
+  "sign_in",
+  "sign_in_failed",
+  "sign_in_refused",
+  "sign_out",
+  "agent_created",
+  "role_changed",
+  "agent_deactivated",
+  "agent_reactivated",
+  "two_factor_enabled",
+  "two_factor_disabled",
+] as const;
+export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
+
+/**
+ * The security log: sign-ins and their failures, lockouts, account and role changes. Kept for
+ * SECURITY_LOG_RETENTION_DAYS; never holds a password, token or code.
+ */
+export const securityEvents = pgTable(
+  "security_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    kind: text("kind").$type<SecurityEventKind>().notNull(),
+    /** Who did it, when signed in. */
+    actorId: uuid("actor_id").references(() => agents.id, { onDelete: "set null" }),
+    /** The account it concerns (the one signing in, created, changed). */
+    agentId: uuid("agent_id").references(() => agents.id, { onDelete: "set null" }),
+    /** The email given, for sign-ins to accounts that may not exist. */
+    email: text("email"),
+    ip: text("ip"),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [
+    index("security_events_at_idx").on(t.at, t.id),
+    index("security_events_kind_idx").on(t.kind, t.at),
+    index("security_events_agent_idx").on(t.agentId, t.at),
+  ],
+);

@@ -6,6 +6,7 @@ import { findDueStatusUpdates, sendStatusUpdate } from "../../channels/status-up
 import { escalate } from "../../sla/escalation.ts";
 import { judgeRemedies } from "../../sla/remedy-apply.ts";
 import { sweepSla } from "../../sla/sla-monitor.ts";
+import { pruneSecurityEvents } from "../auth/security-log.ts";
 import { checkAgentConnection, sweepVanishedAgents } from "../realtime/agent-connections.ts";
 import { createLiveStatsPusher } from "../realtime/live-stats.ts";
 import type { Services } from "../services.ts";
@@ -73,5 +74,9 @@ export function registerJobs(queue: JobQueue, services: Services): void {
     }
     await sweepVanishedAgents(services.agentNamespace(), services);
     await judgeRemedies(services.routing);
+    await pruneSecurityEvents(
+      services.db,
+      new Date(services.clock().getTime() - services.config.securityLogRetentionMs),
+    );
   });
 }

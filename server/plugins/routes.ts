@@ -20,6 +20,7 @@ import { metricsRoutes } from "../routes/metrics.ts";
 import { outboundRoutes } from "../routes/outbound.ts";
 import { phoneNumberRoutes } from "../routes/phone-numbers.ts";
 import { routingAdminRoutes } from "../routes/routing-admin.ts";
+import { securityLogRoutes } from "../routes/security-log.ts";
 import { slaRoutes } from "../routes/sla.ts";
 import { statusPageRoutes } from "../routes/status-page.ts";
 import { statusTemplateRoutes } from "../routes/status-templates.ts";
@@ -50,6 +51,7 @@ async function routesPlugin(app: FastifyInstance): Promise<void> {
   statusTemplateRoutes(zodApp, services);
   outboundRoutes(zodApp, services);
   jobsAdminRoutes(zodApp, services);
+  securityLogRoutes(zodApp, services);
   mailboxRoutes(zodApp, services.email);
   // The phone numbers admin API and the SMS segment counter are there without Twilio too, so
   // numbers can be set up before the credentials are.

@@ -3,6 +3,7 @@ import { AGENT_ROLES, PRESENCE } from "../../db/schema/agents.ts";
 import { loadsFor } from "../../routing/agent-load.ts";
 import { agentView, createAgent, listAgents } from "../auth/accounts.ts";
 import { PASSWORD_MIN_LENGTH } from "../auth/password-policy.ts";
+import { recordSecurityEvent } from "../auth/security-log.ts";
 import { currentAgent } from "../http/access.ts";
 import { idParam, isoDate, responses } from "../http/schemas.ts";
 import { agentSchema } from "../http/views.ts";
@@ -48,6 +49,13 @@ function agentAdminRoutes(app: ZodApp, services: Pick<Services, "db" | "router">
     },
     async (request, reply) => {
       const agent = await createAgent(services.db, request.body);
+      await recordSecurityEvent(services.db, {
+        kind: "agent_created",
+        actorId: currentAgent(request).id,
+        agentId: agent.id,
+        ip: request.ip,
+        details: { role: agent.role },
+      });
       return reply.code(201).send(agentView(agent));
     },
   );

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AgentRow } from "../auth/accounts.ts";
+import { loggedSignIn, recordSecurityEvent } from "../auth/security-log.ts";
 import { currentAgent, SESSION_COOKIE } from "../http/access.ts";
 import { perMinute } from "../http/rate-limits.ts";
 import { responses } from "../http/schemas.ts";
@@ -20,7 +21,7 @@ export const sessionAnswerSchema = loginAnswerSchema.omit({ token: true });
 
 export function authRoutes(
   app: ZodApp,
-  services: Pick<Services, "agentNamespace" | "auth" | "config">,
+  services: Pick<Services, "agentNamespace" | "auth" | "config" | "db">,
 ): void {
   // The cookie is for the console alone: out of reach of script, not sent on other sites' requests,
   // and only over TLS where the console is served over TLS. Clearing it needs the same attributes.
@@ -50,7 +51,9 @@ export function authRoutes(
       },
     },
     async (request, reply) => {
-      const session = await services.auth.login({ ...request.body, ip: request.ip });
+      const session = await loggedSignIn(services.db, { email: request.body.email, ip: request.ip }, () =>
+        services.auth.login({ ...request.body, ip: request.ip }),
+      );
       // Max-Age rather than Expires: the browser's clock need not agree with ours.
       reply.setCookie(SESSION_COOKIE, session.token, {
         ...cookie,
@@ -87,6 +90,11 @@ export function authRoutes(
     },
     async (request, reply) => {
       await services.auth.logout(request.sessionId!);
+      await recordSecurityEvent(services.db, {
+        kind: "sign_out",
+        agentId: currentAgent(request).id,
+        ip: request.ip,
+      });
       // The token stops working for sockets too, not only for the next request.
       services.agentNamespace().in(rooms.session(request.sessionId!)).disconnectSockets(true);
       reply.clearCookie(SESSION_COOKIE, cookie);

@@ -5,7 +5,8 @@ import { AGENT_ROLES, PRESENCE } from "../../db/schema/agents.ts";
 import { CASE_STATES, CHANNELS, PRIORITIES } from "../../db/schema/cases.ts";
 import { AGENT_BOARD_STATES, agentBoard } from "../../routing/agent-board.ts";
 import { queueStats } from "../../routing/queue-stats.ts";
-import { agentView, setAgentActive, updateAgent } from "../auth/accounts.ts";
+import { agentView, findAgent, setAgentActive, updateAgent } from "../auth/accounts.ts";
+import { recordAccountChanges } from "../auth/security-log.ts";
 import { currentAgent } from "../http/access.ts";
 import { idParam, isoDate, responses } from "../http/schemas.ts";
 import { agentSchema, capacitySchema, caseSummarySchema } from "../http/views.ts";
@@ -200,11 +201,19 @@ function agentControlRoutes(
           presence: "offline",
           reason: "Deactivated",
         });
+      const before = await findAgent(services.db, request.params.id);
       let agent = await updateAgent(services.db, request.params.id, changes);
       if (active !== undefined) {
         agent = await setAgentActive(services.db, request.params.id, active);
         if (!active) services.agentNamespace().in(rooms.agent(agent.id)).disconnectSockets(true);
       }
+      if (before)
+        await recordAccountChanges(services.db, {
+          actorId: currentAgent(request).id,
+          ip: request.ip,
+          before: { id: before.id, role: before.role, active: before.deactivatedAt === null },
+          after: { role: agent.role, active: agent.deactivatedAt === null },
+        });
       services.cases.events.publish([{ type: "agent.updated", agentId: agent.id }]);
       if (changes.capacity) services.routingRunner.request("all");
       return agentView(agent);

@@ -319,4 +319,27 @@ describe("admin pages in a browser", () => {
       path: join(SCREENSHOTS, "supervisor-contact-reasons.png"),
     });
   });
+
+  it("shows the security log, filtered by what happened", { timeout: 60_000 }, async () => {
+    const refused = await fetch(`${app.url}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "rita@example.com", password: "not-ritas-password-42" }),
+    });
+    expect(refused.status).toBe(401);
+    await page.goto(`${app.url}/admin/security`);
+    await page.getByRole("heading", { level: 1, name: "Security log" }).waitFor(WAIT);
+    const rows = page.getByTestId("security-event");
+    await rows.filter({ hasText: "Account created" }).filter({ hasText: "Rita Returns" }).waitFor(WAIT);
+    await page.getByRole("combobox", { name: "What happened" }).click();
+    await page.getByRole("option", { name: "Sign-in failed" }).click();
+    await rows.filter({ hasText: "rita@example.com" }).first().waitFor(WAIT);
+    await expect
+      .poll(() => rows.evaluateAll((all) => all.map((row) => row.getAttribute("data-kind"))), WAIT)
+      .toEqual(expect.arrayContaining(["sign_in_failed"]));
+    expect(new Set(await rows.evaluateAll((all) => all.map((row) => row.getAttribute("data-kind"))))).toEqual(
+      new Set(["sign_in_failed"]),
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, "admin-security-log.png") });
+  });
 });

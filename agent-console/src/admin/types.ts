@@ -16,6 +16,7 @@ import type {
   overflowStepSchema,
   queueSchema,
 } from "../../../server/routes/routing-admin.ts";
+import type { securityEventSchema } from "../../../server/routes/security-log.ts";
 import type { skillLevelSchema, skillRequirement, skillSchema } from "../../../server/routes/skills.ts";
 import type { escalationRuleSchema, policySchema } from "../../../server/routes/sla.ts";
 import type { templateSchema } from "../../../server/routes/status-templates.ts";
@@ -102,3 +103,6 @@ export type FailedJob = Wire<typeof failedJobSchema>;
 
 /** One job queue (one per kind of job): its backlog and recent failures. */
 export type JobQueueStats = Wire<typeof jobQueueStatsSchema>;
+
+/** One entry of the security log (Admin → Security log). */
+export type SecurityEvent = Wire<typeof securityEventSchema>;
