@@ -17,9 +17,13 @@ function stringFor(schema: JsonSchema): fc.Arbitrary<string> {
     case "email":
       return fc.emailAddress();
     case "date-time":
-      return fc
-        .date({ min: new Date("1900-01-01"), max: new Date("2200-01-01"), noInvalidDate: true })
-        .map((date) => date.toISOString());
+      return fc.oneof(
+        fc
+          .date({ min: new Date("1900-01-01"), max: new Date("2200-01-01"), noInvalidDate: true })
+          .map((date) => date.toISOString()),
+        // Well-formed, yet out of PostgreSQL's range: there is no year 0, and this one ends in 10000.
+        fc.constantFrom("0000-01-01T00:00:00Z", "9999-12-31T23:59:59-14:00"),
+      );
     default:
       return fc.oneof(
         fc.string({ maxLength: 40 }),
@@ -70,16 +74,26 @@ export function valueFor(schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
   }
 }
 
-/** Objects over the schema's own keys, each key present or not, valued well or anything. */
+/**
+ * Objects over the schema's own keys: mostly every required key there and well-valued (so the
+ * handler runs), else each key there or not, valued well or anything.
+ */
 export function bodyFor(schema: JsonSchema, depth = 0): fc.Arbitrary<Record<string, unknown>> {
-  const properties = propertiesOf(schema);
-  const shape = Object.fromEntries(
-    Object.entries(properties).map(([key, property]) => [
+  const properties = Object.entries(propertiesOf(schema));
+  const wellFormed = Object.fromEntries(
+    properties.map(([key, property]) => [key, valueFor(property, depth)]),
+  );
+  const loose = Object.fromEntries(
+    properties.map(([key, property]) => [
       key,
       fc.oneof({ weight: 4, arbitrary: valueFor(property, depth) }, { weight: 1, arbitrary: anyJson() }),
     ]),
   );
-  return fc.record(shape, { requiredKeys: [] });
+  const required = (schema.required ?? []).filter((key) => key in wellFormed);
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.record(wellFormed, { requiredKeys: required }) },
+    { weight: 2, arbitrary: fc.record(loose, { requiredKeys: [] }) },
+  );
 }
 
 /** What a fuzzed route is sent: raw JSON of any shape, or an object shaped like its body. */
@@ -104,12 +118,15 @@ export function formFor(schema: JsonSchema): fc.Arbitrary<Record<string, string>
   >;
 }
 
-/** A query string over the schema's keys: ids, or any text. */
+/** A query string over the schema's keys: values that fit each one, ids, or any text. */
 export function queryFor(schema: JsonSchema | undefined): fc.Arbitrary<string> {
-  const keys = Object.keys(propertiesOf(schema));
-  const value = fc.oneof(fc.uuid(), fc.string({ maxLength: 20 }));
+  const properties = Object.entries(propertiesOf(schema));
+  const value = (property: JsonSchema) =>
+    fc.oneof(valueFor(property).map(String), fc.uuid(), fc.string({ maxLength: 20 }));
   return fc
-    .record(Object.fromEntries(keys.map((key) => [key, value])), { requiredKeys: [] })
+    .record(Object.fromEntries(properties.map(([key, property]) => [key, value(property)])), {
+      requiredKeys: (schema?.required ?? []).filter((key) => properties.some(([name]) => name === key)),
+    })
     .map((query) =>
       Object.keys(query).length ? `?${new URLSearchParams(query as Record<string, string>)}` : "",
     );
