@@ -5,7 +5,12 @@
  * the HTTP edge and routes → socket namespaces → jobs. Each builds its part once; nothing is
  * reassigned after start-up. See docs/architecture.md.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  LogController,
+  type RouteOptions,
+} from "fastify";
 import { type Logger, pino } from "pino";
 import type { Clock } from "../cases/ports.ts";
 import type { Database } from "../db/connect.ts";
@@ -30,6 +35,8 @@ export interface BuildOptions {
   ownsDatabase?: boolean;
   clock?: Clock;
   logger?: Logger;
+  /** Sees every route as it is added (tests enumerate the route table with it). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export interface BuiltApp {
@@ -83,6 +90,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     logController: new LogController({ disableRequestLogging: true }),
   });
   app.addHook("onClose", shutDown);
+  if (options.onRoute) app.addHook("onRoute", options.onRoute);
   try {
     const clock = options.clock ?? (() => new Date());
     await app.register(clients, { config, logger, clock, database, lifecycle });

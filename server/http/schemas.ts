@@ -10,11 +10,24 @@ export const errorBody = z
   })
   .describe("Every 4xx and 5xx answer has this shape");
 
+/**
+ * Whether a date is one PostgreSQL can be sent: it has no year 0, and from year 10000 JavaScript
+ * writes six-digit years PostgreSQL does not read — either would fail in the driver as a 500.
+ */
+const storableYear = (value: string) => {
+  const year = new Date(value).getUTCFullYear();
+  return year >= 1 && year <= 9999;
+};
+
 /** Dates leave the API as ISO 8601 strings. */
-export const isoDate = z.codec(z.iso.datetime({ offset: true }), z.date(), {
-  decode: (value) => new Date(value),
-  encode: (value) => value.toISOString(),
-});
+export const isoDate = z.codec(
+  z.iso.datetime({ offset: true }).refine(storableYear, "must be between the years 0001 and 9999 (UTC)"),
+  z.date(),
+  {
+    decode: (value) => new Date(value),
+    encode: (value) => value.toISOString(),
+  },
+);
 
 export const idParam = z.object({ id: z.uuid({ message: "must be a UUID" }) });
 

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import type { Clock } from "../../cases/ports.ts";
-import { type BuiltApp, buildApp } from "../../server/app.ts";
+import { type BuildOptions, type BuiltApp, buildApp } from "../../server/app.ts";
 import { type Config, loadConfig } from "../../server/config.ts";
 import { type Api, createApi } from "./api.ts";
 import { createTestDatabase, type TestDatabase } from "./test-db.ts";
@@ -31,6 +31,8 @@ export interface TestAppOptions {
   clock?: Clock;
   /** Reuse a database (e.g. a second process on the same PostgreSQL); otherwise a fresh one is made. */
   testDb?: TestDatabase;
+  /** Sees every route as it is added (the route table). */
+  onRoute?: BuildOptions["onRoute"];
 }
 
 export function testEnv(extra: Record<string, string> = {}): Record<string, string> {
@@ -68,7 +70,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const testDb = options.testDb ?? (await createTestDatabase());
   const env = testEnv(options.env);
   const config = loadConfig(env);
-  const built = await buildApp(config, { database: testDb.database, clock: options.clock });
+  const built = await buildApp(config, {
+    database: testDb.database,
+    clock: options.clock,
+    onRoute: options.onRoute,
+  });
   await built.app.listen({ port: 0, host: "127.0.0.1" });
   const address = built.app.server.address();
   const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;

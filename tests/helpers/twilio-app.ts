@@ -1,9 +1,8 @@
 /** The real app pointed at a fresh local Twilio (tests/helpers/fake-twilio.ts), its callbacks routed back. */
 import { and, eq } from "drizzle-orm";
 import type { InteractionRow } from "../../cases/ingest.ts";
-import type { Clock } from "../../cases/ports.ts";
 import { interactions } from "../../db/schema/cases.ts";
-import { startTestApp, type TestApp } from "./build-app.ts";
+import { startTestApp, type TestApp, type TestAppOptions } from "./build-app.ts";
 import { type FakeTwilio, postTwilioWebhook, startFakeTwilio } from "./fake-twilio.ts";
 
 export interface TwilioTestApp {
@@ -18,10 +17,14 @@ export interface TwilioTestApp {
 
 /** `number`: one of our numbers, registered with the phone numbers API (no queue). */
 export async function startTwilioApp(
-  options: { env?: Record<string, string>; clock?: Clock; number?: string } = {},
+  options: Pick<TestAppOptions, "env" | "clock" | "onRoute"> & { number?: string } = {},
 ): Promise<TwilioTestApp> {
   const fake = await startFakeTwilio();
-  const app = await startTestApp({ env: { ...fake.env, ...options.env }, clock: options.clock });
+  const app = await startTestApp({
+    env: { ...fake.env, ...options.env },
+    clock: options.clock,
+    onRoute: options.onRoute,
+  });
   fake.routeCallbacks(app.config.publicUrl, app.url);
   if (options.number) {
     const created = await app.admin.post("/api/phone-numbers", { number: options.number, name: "Acme" });
