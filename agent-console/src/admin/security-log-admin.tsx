@@ -67,6 +67,84 @@ function describe(event: SecurityEvent, names: Map<string, AdminAgent>): string 
   return "";
 }
 
+interface Filters {
+  kind: string | null;
+  setKind(kind: string | null): void;
+  agentId: string | null;
+  setAgentId(agentId: string | null): void;
+  agents: AdminAgent[];
+}
+
+function SecurityLogFilters({ kind, setKind, agentId, setAgentId, agents }: Filters) {
+  return (
+    <Group>
+      <Select
+        label="What happened"
+        placeholder="Everything"
+        clearable
+        data={Object.entries(KIND_LABEL).map(([value, { label }]) => ({ value, label }))}
+        value={kind}
+        onChange={setKind}
+        w={280}
+      />
+      <Select
+        label="Person"
+        placeholder="Everyone"
+        clearable
+        searchable
+        data={agents.map((agent) => ({ value: agent.id, label: `${agent.name} (${agent.email})` }))}
+        value={agentId}
+        onChange={setAgentId}
+        w={320}
+      />
+    </Group>
+  );
+}
+
+function SecurityLogTable(props: {
+  events: SecurityEvent[];
+  pending: boolean;
+  names: Map<string, AdminAgent>;
+}) {
+  const { events, pending, names } = props;
+  return (
+    <Paper withBorder radius="md">
+      <DataTable<SecurityEvent>
+        items={events}
+        pending={pending}
+        skeleton={200}
+        label="Security log"
+        minWidth={860}
+        rowKey={(event) => event.id}
+        rowProps={(event) => ({ "data-testid": "security-event", "data-kind": event.kind })}
+        empty={<Text c="dimmed">Nothing recorded for this filter.</Text>}
+        columns={[
+          {
+            header: "When",
+            rowHeader: true,
+            cell: (event) => <span title={event.at}>{when(event.at)}</span>,
+          },
+          {
+            header: "What",
+            cell: (event) => (
+              <Badge variant="light" color={KIND_LABEL[event.kind].color}>
+                {KIND_LABEL[event.kind].label}
+              </Badge>
+            ),
+          },
+          {
+            header: "Account",
+            cell: (event) =>
+              (event.agentId && names.get(event.agentId)?.name) ?? event.email ?? <Text c="dimmed">—</Text>,
+          },
+          { header: "Address", cell: (event) => (event.ip ? <Code>{event.ip}</Code> : "—") },
+          { header: "Details", cell: (event) => describe(event, names) },
+        ]}
+      />
+    </Paper>
+  );
+}
+
 export function SecurityLogAdmin() {
   const [kind, setKind] = useState<string | null>(null);
   const [agentId, setAgentId] = useState<string | null>(null);
@@ -80,69 +158,19 @@ export function SecurityLogAdmin() {
         title="Security log"
         description="Who signed in or failed to, from which address, and who changed which account. Times are in your time zone; entries are kept for the retention period the server is set to (SECURITY_LOG_RETENTION_DAYS)."
       />
-      <Group>
-        <Select
-          label="What happened"
-          placeholder="Everything"
-          clearable
-          data={Object.entries(KIND_LABEL).map(([value, { label }]) => ({ value, label }))}
-          value={kind}
-          onChange={setKind}
-          w={280}
-        />
-        <Select
-          label="Person"
-          placeholder="Everyone"
-          clearable
-          searchable
-          data={(agents.data ?? []).map((agent) => ({
-            value: agent.id,
-            label: `${agent.name} (${agent.email})`,
-          }))}
-          value={agentId}
-          onChange={setAgentId}
-          w={320}
-        />
-      </Group>
+      <SecurityLogFilters
+        kind={kind}
+        setKind={setKind}
+        agentId={agentId}
+        setAgentId={setAgentId}
+        agents={agents.data ?? []}
+      />
       {log.isError ? (
         <Text c="red" role="alert">
           The security log could not be read: {errorMessage(log.error)}. Reload the page to try again.
         </Text>
       ) : null}
-      <Paper withBorder radius="md">
-        <DataTable<SecurityEvent>
-          items={events}
-          pending={log.isPending}
-          skeleton={200}
-          label="Security log"
-          minWidth={860}
-          rowKey={(event) => event.id}
-          rowProps={(event) => ({ "data-testid": "security-event", "data-kind": event.kind })}
-          empty={<Text c="dimmed">Nothing recorded for this filter.</Text>}
-          columns={[
-            {
-              header: "When",
-              rowHeader: true,
-              cell: (event) => <span title={event.at}>{when(event.at)}</span>,
-            },
-            {
-              header: "What",
-              cell: (event) => (
-                <Badge variant="light" color={KIND_LABEL[event.kind].color}>
-                  {KIND_LABEL[event.kind].label}
-                </Badge>
-              ),
-            },
-            {
-              header: "Account",
-              cell: (event) =>
-                (event.agentId && names.get(event.agentId)?.name) ?? event.email ?? <Text c="dimmed">—</Text>,
-            },
-            { header: "Address", cell: (event) => (event.ip ? <Code>{event.ip}</Code> : "—") },
-            { header: "Details", cell: (event) => describe(event, names) },
-          ]}
-        />
-      </Paper>
+      <SecurityLogTable events={events} pending={log.isPending} names={names} />
       {log.hasNextPage ? (
         <Group>
           <Button variant="default" onClick={() => log.fetchNextPage()} loading={log.isFetchingNextPage}>
