@@ -50,6 +50,8 @@ export interface ChatChannel {
     visitorId: string,
     input: { body: string; clientId?: string },
   ): Promise<{ id: string; caseId: string }>;
+  /** A message of this visitor already stored under the widget's client id (a resend), if any. */
+  stored(visitorId: string, clientId: string): Promise<{ id: string; caseId: string } | null>;
   /** The visitor's widget confirmed it shows an agent message. */
   markDelivered(visitorId: string, interactionId: string): Promise<boolean>;
   /** The visitor's current case and its assignee, for typing indicators. */
@@ -171,6 +173,15 @@ async function receive(
   return { id: result.interaction.id, caseId: result.case.id };
 }
 
+async function stored(deps: CaseDeps, visitorId: string, clientId: string) {
+  const [row] = await deps.db
+    .select({ id: interactions.id, caseId: interactions.caseId })
+    .from(interactions)
+    .where(and(eq(interactions.channel, "chat"), eq(interactions.externalId, `${visitorId}.${clientId}`)))
+    .limit(1);
+  return row ?? null;
+}
+
 /** Whether the interaction is a message of this visitor's chat: a widget may confirm only its own. */
 async function isVisitorsMessage(deps: CaseDeps, visitorId: string, interactionId: string) {
   const [row] = await deps.db
@@ -202,6 +213,7 @@ export function createChatChannel(options: ChatChannelOptions): ChatChannel {
   return {
     hello: (input) => hello(options, input),
     receive: (visitorId, input) => receive(deps, visitorId, input),
+    stored: (visitorId, clientId) => stored(deps, visitorId, clientId),
     markDelivered: (visitorId, interactionId) => markDelivered(deps, visitorId, interactionId),
     currentCase: (visitorId) => currentCase(deps, visitorId),
   };

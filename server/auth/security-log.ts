@@ -57,7 +57,7 @@ export async function listSecurityEvents(
     filter.from ? gte(securityEvents.at, filter.from) : undefined,
     filter.to ? lt(securityEvents.at, filter.to) : undefined,
     after
-      ? sql`(${securityEvents.at}, ${securityEvents.id}) < (${new Date(after.updatedAt)}, ${after.id}::uuid)`
+      ? sql`(${securityEvents.at}, ${securityEvents.id}) < (${after.updatedAt}::timestamptz, ${after.id}::uuid)`
       : undefined,
   ];
   const rows = await db

@@ -48,8 +48,15 @@ export function setupChatNamespace(
       const input = readPayload(chatPayloads.message, payload, refusal("message", ack));
       if (!input) return;
       try {
-        await assertWithinLimit(limits.chatMessagesByVisitor, id, "messages");
-        await assertWithinLimit(limits.chatMessagesByAddress, address, "messages");
+        try {
+          await assertWithinLimit(limits.chatMessagesByVisitor, id, "messages");
+          await assertWithinLimit(limits.chatMessagesByAddress, address, "messages");
+        } catch (error) {
+          // A message already stored (re-sent after a reconnect) is acknowledged again, whatever the rate.
+          const again = input.clientId ? await services.chat.stored(id, input.clientId) : null;
+          if (!again) throw error;
+          return ack?.(again);
+        }
         const stored = await services.chat.receive(id, input);
         ack?.({ id: stored.id, caseId: stored.caseId });
       } catch (error) {

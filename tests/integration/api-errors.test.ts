@@ -93,7 +93,7 @@ describe("bad input on every route", () => {
       status: 401,
       error: "unauthenticated",
       message: /Email or password is wrong/,
-      allowWritesTo: ["login_failures"],
+      allowWritesTo: ["login_failures", "security_events"],
     },
     {
       name: "login with an unknown email",
@@ -103,7 +103,7 @@ describe("bad input on every route", () => {
       body: { email: "ghost@example.com", password: "nope" },
       status: 401,
       error: "unauthenticated",
-      allowWritesTo: ["login_failures"],
+      allowWritesTo: ["login_failures", "security_events"],
     },
     {
       name: "login with broken JSON",

@@ -28,7 +28,7 @@ const UNBUILT = existsSync(`${CONSOLE_DIST}/widget.js`) ? [] : ["GET /widget.js"
 /** What the admin never sends: it would end the session the rest of the test uses. */
 const SPARED = new Set(["POST /api/auth/logout"]);
 /** Rows a refused request may write by design: failed sign-ins are counted for rate limiting. */
-const COUNTED_ON_REFUSAL = new Set(["login_failures"]);
+const COUNTED_ON_REFUSAL = new Set(["login_failures", "security_events"]);
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 /** Bodies of the wrong type or missing every field, an empty or broken one, one nested too deep. */

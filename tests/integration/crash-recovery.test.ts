@@ -21,7 +21,8 @@ describe("crash recovery", () => {
 
   const env = async () => {
     if (usingPostgres() && !testDb) testDb = await createTestDatabase();
-    const base = testEnv({ LOG_LEVEL: "warn" });
+    // Sixty messages from one visitor within seconds, across a crash: the rate limit is not under test.
+    const base = testEnv({ LOG_LEVEL: "warn", RATE_LIMIT_CHAT_MESSAGES_PER_MINUTE: "1000" });
     delete base.PORT;
     delete base.HOST;
     return { ...base, DATA_DIR: dataDir, ...(testDb?.url ? { DATABASE_URL: testDb.url } : {}) };

@@ -60,6 +60,13 @@ describe("rate limits on public surfaces", () => {
       expect(ack.retryAfterSeconds).toBeLessThanOrEqual(60);
       expect(ack.message).toMatch(/try again in \d+ s/);
     }
+    // A message already stored and re-sent (a reconnect) is acknowledged again, limit or not.
+    const firstStored = acks.findIndex((ack) => typeof ack.id === "string");
+    const again = await socket.emitWithAck("message", {
+      body: `flood ${firstStored}`,
+      clientId: `flood-${firstStored}-abcdef`,
+    });
+    expect(again).toEqual({ id: acks[firstStored]!.id, caseId: acks[firstStored]!.caseId });
     const caseId = stored[0]!.caseId as string;
     const rows = await queryRows<{ n: number }>(
       app.services.db,
