@@ -55,6 +55,32 @@ export interface AuthService {
 
 const notSignedIn = () => new AppError("UNAUTHENTICATED", "This sign-in has expired: sign in again.");
 
+type AuthDeps = Parameters<typeof createAuthService>[0];
+
+async function signInAgent(deps: AuthDeps, agent: AgentRow, now: Date): Promise<SignedIn> {
+  await clearLoginFailures(deps.db, deps.limits, { email: agent.email, now });
+  return { ...(await createSession(deps.db, agent.id, deps.sessionTtlMs, now)), agent };
+}
+
+/** The challenge's agent, still allowed to sign in. */
+async function challengedAgent(db: Db, token: string, now: Date) {
+  const challenge = await liveLoginChallenge(db, token, now);
+  const agent = await findAgent(db, challenge.agentId);
+  if (!agent || agent.deactivatedAt) throw notSignedIn();
+  return { challenge, agent };
+}
+
+/** Only a challenge for an agent a role forces to enrol, and who has not yet, opens enrolment. */
+async function enrollingAgent(db: Db, token: string, now: Date) {
+  const found = await challengedAgent(db, token, now);
+  if (!found.challenge.enrolRequired || (await isTwoFactorEnabled(db, found.agent.id)))
+    throw new AppError(
+      "CONFLICT",
+      "Two-factor sign-in is already set up: enter a code from your app instead.",
+    );
+  return found;
+}
+
 export function createAuthService(deps: {
   db: Db;
   clock: () => Date;
@@ -64,30 +90,9 @@ export function createAuthService(deps: {
   secret: string;
 }): AuthService {
   const { db, clock } = deps;
-
-  async function signIn(agent: AgentRow, now: Date): Promise<SignedIn> {
-    await clearLoginFailures(db, deps.limits, { email: agent.email, now });
-    return { ...(await createSession(db, agent.id, deps.sessionTtlMs, now)), agent };
-  }
-
-  /** The challenge's agent, still allowed to sign in. */
-  async function challenged(token: string, now: Date) {
-    const challenge = await liveLoginChallenge(db, token, now);
-    const agent = await findAgent(db, challenge.agentId);
-    if (!agent || agent.deactivatedAt) throw notSignedIn();
-    return { challenge, agent };
-  }
-
-  /** Only a challenge for an agent a role forces to enrol, and who has not yet, opens enrolment. */
-  async function enrolling(token: string, now: Date) {
-    const found = await challenged(token, now);
-    if (!found.challenge.enrolRequired || (await isTwoFactorEnabled(db, found.agent.id)))
-      throw new AppError(
-        "CONFLICT",
-        "Two-factor sign-in is already set up: enter a code from your app instead.",
-      );
-    return found;
-  }
+  const signIn = (agent: AgentRow, now: Date) => signInAgent(deps, agent, now);
+  const challenged = (token: string, now: Date) => challengedAgent(db, token, now);
+  const enrolling = (token: string, now: Date) => enrollingAgent(db, token, now);
 
   return {
     async login(input) {

@@ -137,7 +137,10 @@ function myTwoFactorRoutes(app: ZodApp, services: TwoFactorServices): void {
     },
     async (request) => ({ recoveryCodes: await twoFactor.enable(currentAgent(request), request.body.code) }),
   );
+}
 
+function myTwoFactorChanges(app: ZodApp, services: TwoFactorServices): void {
+  const twoFactor = services.auth.twoFactor;
   app.post(
     "/api/me/2fa/disable",
     {
@@ -229,5 +232,6 @@ function settingRoutes(app: ZodApp, services: TwoFactorServices): void {
 export function twoFactorRoutes(app: ZodApp, services: TwoFactorServices): void {
   challengeRoutes(app, services);
   myTwoFactorRoutes(app, services);
+  myTwoFactorChanges(app, services);
   settingRoutes(app, services);
 }

@@ -11,6 +11,7 @@ import { DispositionsAdmin } from "./dispositions-admin.tsx";
 import { JobsAdmin } from "./jobs-admin.tsx";
 import { QueuesAdmin } from "./queues-admin.tsx";
 import { RulesAdmin } from "./rules-admin.tsx";
+import { SecurityAdmin } from "./security-admin.tsx";
 import { SkillsAdmin } from "./skills-admin.tsx";
 import { SlaAdmin } from "./sla-admin.tsx";
 import { UpdatesAdmin } from "./updates-admin.tsx";
@@ -31,6 +32,7 @@ const SECTIONS: { id: string; label: string; description: string; Page: Componen
   },
   { id: "updates", label: "Customer updates", description: "What customers are sent", Page: UpdatesAdmin },
   { id: "jobs", label: "Jobs", description: "Queues, backlog, failures", Page: JobsAdmin },
+  { id: "security", label: "Security", description: "Two-factor sign-in", Page: SecurityAdmin },
 ];
 
 export default function AdminPage({ section }: { section: string }) {
