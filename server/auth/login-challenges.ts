@@ -4,7 +4,7 @@
  * spent by the sign-in it completes. It is not a session: nothing but the second-factor routes read it.
  */
 import { randomBytes } from "node:crypto";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNotNull, isNull, lte, or } from "drizzle-orm";
 import { AppError } from "../../cases/errors.ts";
 import type { Db } from "../../db/connect.ts";
 import { loginChallenges } from "../../db/schema/agents.ts";
@@ -24,6 +24,15 @@ export async function createLoginChallenge(
 ): Promise<LoginChallenge> {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(input.now.getTime() + CHALLENGE_TTL_MS);
+  // The agent's spent and expired challenges are of no further use: the table keeps only live ones.
+  await db
+    .delete(loginChallenges)
+    .where(
+      and(
+        eq(loginChallenges.agentId, input.agentId),
+        or(isNotNull(loginChallenges.usedAt), lte(loginChallenges.expiresAt, input.now)),
+      ),
+    );
   await db.insert(loginChallenges).values({
     agentId: input.agentId,
     tokenHash: hashToken(token),

@@ -12,6 +12,7 @@ import { claimLoginAttempt, clearLoginFailures, type LoginLimits } from "./login
 import { verifyPassword } from "./passwords.ts";
 import {
   enableTwoFactor,
+  isTwoFactorEnabled,
   regenerateRecoveryCodes,
   removeTwoFactor,
   setTwoFactorRequiredFor,
@@ -46,6 +47,8 @@ export function createTwoFactorService(deps: {
 
   /** Checks a factor (and the password, when given) under the limiter; FORBIDDEN when wrong. */
   async function prove(agent: AgentRow, input: { password?: string; code: string; ip: string }) {
+    if (!(await isTwoFactorEnabled(db, agent.id)))
+      throw new AppError("CONFLICT", "Two-factor sign-in is not on for your account.");
     const now = clock();
     await claimLoginAttempt(db, deps.limits, { email: agent.email, ip: input.ip, now });
     if (input.password !== undefined && !(await verifyPassword(agent.passwordHash, input.password)))
