@@ -1,6 +1,6 @@
-/** Agents (users of the console), their sessions and failed sign-ins. */
+/** Agents (users of the console), their sessions, failed sign-ins and second factors. */
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 export const AGENT_ROLES = ["agent", "supervisor", "admin"] as const;
 export type AgentRole = (typeof AGENT_ROLES)[number];
@@ -109,4 +109,55 @@ export const securityEvents = pgTable(
     index("security_events_kind_idx").on(t.kind, t.at),
     index("security_events_agent_idx").on(t.agentId, t.at),
   ],
+);
+
+/**
+ * An agent's TOTP second factor (RFC 6238). The secret is sealed with the server secret; a secret
+ * handed out by setup waits in `pendingSecretSealed` until a code from it enables it.
+ */
+export const twoFactors = pgTable("two_factors", {
+  agentId: uuid("agent_id")
+    .primaryKey()
+    .references(() => agents.id, { onDelete: "cascade" }),
+  secretSealed: text("secret_sealed"),
+  pendingSecretSealed: text("pending_secret_sealed"),
+  enabledAt: timestamp("enabled_at", { withTimezone: true }),
+  /** The last 30-second step a code was accepted for: a code is good once. */
+  lastStep: bigint("last_step", { mode: "number" }),
+});
+
+/** One-time recovery codes: only an HMAC of each (keyed with the server secret) is stored. */
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [index("recovery_codes_agent_idx").on(t.agentId)],
+);
+
+/**
+ * The short-lived proof that a password was right, waiting for the second factor (or for the
+ * enrolment a role requires). Only the token's sha256 is stored; it is spent by the sign-in it
+ * completes.
+ */
+export const loginChallenges = pgTable(
+  "login_challenges",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull().unique(),
+    enrolRequired: boolean("enrol_required").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [index("login_challenges_agent_idx").on(t.agentId)],
 );

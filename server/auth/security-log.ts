@@ -87,18 +87,21 @@ export async function pruneSecurityEvents(db: Executor, olderThan: Date): Promis
 }
 
 /**
- * Runs a sign-in and logs how it went: signed in, refused for a wrong password, or refused by the
- * failure limiter. The outcome is the sign-in's own, error included.
+ * Runs a sign-in step and logs how it went: signed in (when `signedIn` names the agent: a password
+ * that still needs a second factor is not yet a sign-in), refused for a wrong password or code, or
+ * refused by the failure limiter. The outcome is the step's own, error included.
  */
-export async function loggedSignIn<T extends { agent: { id: string } }>(
+export async function loggedSignIn<T>(
   db: Executor,
-  who: { email: string; ip: string },
+  who: { email?: string; ip: string },
   attempt: () => Promise<T>,
+  signedIn: (result: T) => string | null,
 ): Promise<T> {
   try {
-    const session = await attempt();
-    await recordSecurityEvent(db, { kind: "sign_in", agentId: session.agent.id, ...who });
-    return session;
+    const result = await attempt();
+    const agentId = signedIn(result);
+    if (agentId) await recordSecurityEvent(db, { kind: "sign_in", agentId, ...who });
+    return result;
   } catch (error) {
     if (isAppError(error, "UNAUTHENTICATED"))
       await recordSecurityEvent(db, { kind: "sign_in_failed", ...who });

@@ -133,7 +133,7 @@ function buildRouting(
 
 async function domainPlugin(app: FastifyInstance): Promise<void> {
   const clients = app.clients;
-  const { config, db, clock, metrics, logger, lifecycle } = clients;
+  const { config, db, clock, metrics, logger, lifecycle, secret } = clients;
   // Awaited once the app is set up: on a first start, hashing the admin's password (Argon2, a few
   // hundred milliseconds on libuv's threads) runs while the routes are registered.
   const firstAdmin = ensureFirstAdmin(db, config.admin);
@@ -200,7 +200,7 @@ async function domainPlugin(app: FastifyInstance): Promise<void> {
     router: built.router,
     routingRunner: built.routingRunner,
     slaPolicies,
-    auth: createAuthService({ db, clock, sessionTtlMs: config.sessionTtlMs, limits: config.login }),
+    auth: createAuthService({ db, clock, secret, sessionTtlMs: config.sessionTtlMs, limits: config.login }),
     statusUpdates,
     onEvents: (listener) => void listeners.push(listener),
     firstAdmin,

@@ -26,6 +26,7 @@ import { statusPageRoutes } from "../routes/status-page.ts";
 import { statusTemplateRoutes } from "../routes/status-templates.ts";
 import { supervisionRoutes } from "../routes/supervision.ts";
 import { twilioWebhookRoutes } from "../routes/twilio-webhooks.ts";
+import { twoFactorRoutes } from "../routes/two-factor.ts";
 import { voiceRoutes } from "../routes/voice.ts";
 import { webRoutes } from "../routes/web.ts";
 import type { ZodApp } from "../routes/zod-app.ts";
@@ -36,6 +37,7 @@ async function routesPlugin(app: FastifyInstance): Promise<void> {
   const { config } = services;
   healthRoutes(zodApp, services);
   authRoutes(zodApp, services);
+  twoFactorRoutes(zodApp, services);
   agentRoutes(zodApp, services);
   caseRoutes(zodApp, services);
   contactRoutes(zodApp, services);

@@ -327,7 +327,7 @@ describe("admin pages in a browser", () => {
       body: JSON.stringify({ email: "rita@example.com", password: "not-ritas-password-42" }),
     });
     expect(refused.status).toBe(401);
-    await page.goto(`${app.url}/admin/security`);
+    await page.goto(`${app.url}/admin/security-log`);
     await page.getByRole("heading", { level: 1, name: "Security log" }).waitFor(WAIT);
     const rows = page.getByTestId("security-event");
     await rows.filter({ hasText: "Account created" }).filter({ hasText: "Rita Returns" }).waitFor(WAIT);

@@ -11,6 +11,7 @@ import { DispositionsAdmin } from "./dispositions-admin.tsx";
 import { JobsAdmin } from "./jobs-admin.tsx";
 import { QueuesAdmin } from "./queues-admin.tsx";
 import { RulesAdmin } from "./rules-admin.tsx";
+import { SecurityAdmin } from "./security-admin.tsx";
 import { SecurityLogAdmin } from "./security-log-admin.tsx";
 import { SkillsAdmin } from "./skills-admin.tsx";
 import { SlaAdmin } from "./sla-admin.tsx";
@@ -32,8 +33,9 @@ const SECTIONS: { id: string; label: string; description: string; Page: Componen
   },
   { id: "updates", label: "Customer updates", description: "What customers are sent", Page: UpdatesAdmin },
   { id: "jobs", label: "Jobs", description: "Queues, backlog, failures", Page: JobsAdmin },
+  { id: "security", label: "Security", description: "Two-factor sign-in", Page: SecurityAdmin },
   {
-    id: "security",
+    id: "security-log",
     label: "Security log",
     description: "Sign-ins, failures, account changes",
     Page: SecurityLogAdmin,

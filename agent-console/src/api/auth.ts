@@ -4,16 +4,34 @@
  */
 import { useSession } from "../state/session-store.ts";
 import { ApiError, api } from "./client.ts";
-import type { LoginResponse, SessionAnswer } from "./types.ts";
+import type { ChallengeAnswer, LoginChallenge, LoginResponse, SessionAnswer } from "./types.ts";
 
 /** Tells the browser's other tabs that the shared cookie changed hands. Carries no token. */
 const tabs = typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel("switchboard.session");
 
 type TabMessage = { type: "signedIn"; agentId: string } | { type: "signedOut" };
 
-export async function signIn(email: string, password: string): Promise<void> {
-  // The answer's token is for API clients; the console leaves it to the cookie set alongside.
-  const { agent, expiresAt } = await api.post<LoginResponse>("/api/auth/login", { email, password });
+/**
+ * Signs in with the password. When a second factor is due the answer is the challenge for the next
+ * step (a code, or enrolment), and nobody is signed in yet.
+ */
+export async function signIn(email: string, password: string): Promise<LoginChallenge | null> {
+  const answer = await api.post<LoginResponse | ChallengeAnswer>("/api/auth/login", { email, password });
+  if ("challenge" in answer) return answer.challenge;
+  completeSignIn(answer);
+  return null;
+}
+
+/** Completes a challenged sign-in with a code from the authenticator app or a recovery code. */
+export async function signInWithCode(challengeToken: string, code: string): Promise<void> {
+  completeSignIn(await api.post<LoginResponse>("/api/auth/login/2fa", { challengeToken, code }));
+}
+
+/**
+ * Enters the console with a session the server has set as the cookie. The answer's token is for
+ * API clients; the console leaves it to the cookie.
+ */
+export function completeSignIn({ agent, expiresAt }: SessionAnswer): void {
   useSession.getState().signedIn({ agent, expiresAt });
   tabs?.postMessage({ type: "signedIn", agentId: agent.id } satisfies TabMessage);
 }

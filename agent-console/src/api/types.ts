@@ -20,7 +20,11 @@ import type {
   identitySchema,
 } from "../../../server/http/views.ts";
 import type { AgentAck, AgentPush } from "../../../server/realtime/protocol.ts";
-import type { loginAnswerSchema, sessionAnswerSchema } from "../../../server/routes/auth.ts";
+import type {
+  challengeAnswerSchema,
+  loginAnswerSchema,
+  sessionAnswerSchema,
+} from "../../../server/routes/auth.ts";
 import type { mergePreviewSchema } from "../../../server/routes/contacts.ts";
 import type { queueSchema } from "../../../server/routes/routing-admin.ts";
 import type { targetView } from "../../../server/routes/sla.ts";
@@ -61,6 +65,9 @@ export type Agent = Wire<typeof agentSchema>;
 export type LoginResponse = Wire<typeof loginAnswerSchema>;
 /** Who is signed in and until when: the login answer without its token. */
 export type SessionAnswer = Wire<typeof sessionAnswerSchema>;
+/** A right password when a second factor is due: no session yet, only the challenge. */
+export type ChallengeAnswer = Wire<typeof challengeAnswerSchema>;
+export type LoginChallenge = ChallengeAnswer["challenge"];
 export type CaseSummary = Wire<typeof caseSummarySchema>;
 export type ContactRef = CaseSummary["contact"];
 export type CasePage = Wire<typeof casePageSchema>;

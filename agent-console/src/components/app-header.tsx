@@ -1,6 +1,8 @@
-import { Avatar, Button, Divider, Group, Text } from "@mantine/core";
+import { Avatar, Button, Divider, Group, Menu, Text, UnstyledButton } from "@mantine/core";
+import { useState } from "react";
 import { signOut } from "../api/auth.ts";
 import { useMe } from "../api/queries.ts";
+import { TwoFactorDialog } from "../security/two-factor-panel.tsx";
 import { SoftphoneWidget } from "../softphone/softphone-widget.tsx";
 import { useSession } from "../state/session-store.ts";
 import { AreaNav } from "../supervisor/area-nav.tsx";
@@ -22,6 +24,7 @@ export function AppHeader() {
   const me = useMe().data;
   const fallback = useSession((s) => s.agent);
   const agent = me ?? fallback;
+  const [securityOpen, setSecurityOpen] = useState(false);
 
   return (
     <Group h="100%" px="md" justify="space-between" wrap="nowrap">
@@ -35,15 +38,29 @@ export function AppHeader() {
         <CapacityMeter />
         <PresenceSwitch />
         <Divider orientation="vertical" visibleFrom="lg" />
-        <Group gap={8} wrap="nowrap" title={agent ? `${agent.name} (${agent.email})` : undefined}>
-          <Avatar size={30} radius="xl" color="indigo" variant="light" aria-hidden>
-            {agent ? initials(agent.name) : ""}
-          </Avatar>
-          {/* On a tablet the initials stand for the name (its full form is the title). */}
-          <Text fz="sm" fw={600} lh={1.2} data-testid="agent-name" visibleFrom="lg">
-            {agent?.name}
-          </Text>
-        </Group>
+        <Menu position="bottom-end" withinPortal>
+          <Menu.Target>
+            <UnstyledButton
+              aria-label="Your account"
+              title={agent ? `${agent.name} (${agent.email})` : undefined}
+            >
+              <Group gap={8} wrap="nowrap">
+                <Avatar size={30} radius="xl" color="indigo" variant="light" aria-hidden>
+                  {agent ? initials(agent.name) : ""}
+                </Avatar>
+                {/* On a tablet the initials stand for the name (its full form is the title). */}
+                <Text fz="sm" fw={600} lh={1.2} data-testid="agent-name" visibleFrom="lg">
+                  {agent?.name}
+                </Text>
+              </Group>
+            </UnstyledButton>
+          </Menu.Target>
+          <Menu.Dropdown>
+            <Menu.Label>{agent?.email}</Menu.Label>
+            <Menu.Item onClick={() => setSecurityOpen(true)}>Two-factor sign-in</Menu.Item>
+          </Menu.Dropdown>
+        </Menu>
+        <TwoFactorDialog opened={securityOpen} onClose={() => setSecurityOpen(false)} />
         <Button variant="subtle" color="gray" size="xs" onClick={() => void signOut()}>
           Sign out
         </Button>

@@ -2,20 +2,48 @@ import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Ti
 import { type FormEvent, useState } from "react";
 import { signIn } from "../api/auth.ts";
 import { errorMessage } from "../api/client.ts";
+import type { LoginChallenge } from "../api/types.ts";
 import { BrandMark } from "../components/brand-mark.tsx";
+import { CodeStep, EnrolStep } from "./sign-in-second-factor.tsx";
+
+function SignInTitle() {
+  return (
+    <>
+      <BrandMark size="lg" />
+      <div>
+        <Title order={1} fz="h3" id="sign-in-title">
+          Sign in
+        </Title>
+        <Text c="dimmed" fz="sm">
+          to the agent console
+        </Text>
+      </div>
+    </>
+  );
+}
 
 export function SignInPage() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const [challenge, setChallenge] = useState<LoginChallenge | null>(null);
+  const restart = () => {
+    setChallenge(null);
+    setPassword("");
+    setPending(false);
+  };
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setError(null);
     setPending(true);
     try {
-      await signIn(email.trim(), password);
+      const next = await signIn(email.trim(), password);
+      if (next) {
+        setChallenge(next);
+        setPending(false);
+      }
     } catch (failure) {
       setError(errorMessage(failure));
       setPending(false);
@@ -25,47 +53,50 @@ export function SignInPage() {
   return (
     <Center mih="100%" p="md">
       <Paper component="main" withBorder shadow="sm" p="xl" radius="lg" w={400} maw="100%">
-        <form onSubmit={submit} aria-labelledby="sign-in-title" noValidate>
+        {challenge ? (
           <Stack gap="md">
-            <BrandMark size="lg" />
-            <div>
-              <Title order={1} fz="h3" id="sign-in-title">
-                Sign in
-              </Title>
-              <Text c="dimmed" fz="sm">
-                to the agent console
-              </Text>
-            </div>
-            {error && (
-              <Alert color="red" variant="light" role="alert" title="Could not sign in">
-                {error}
-              </Alert>
+            <SignInTitle />
+            {challenge.enrolRequired ? (
+              <EnrolStep challenge={challenge} onRestart={restart} />
+            ) : (
+              <CodeStep challenge={challenge} onRestart={restart} />
             )}
-            <TextInput
-              label="Email"
-              type="email"
-              name="email"
-              autoComplete="username"
-              required
-              withAsterisk={false}
-              autoFocus
-              value={email}
-              onChange={(e) => setEmail(e.currentTarget.value)}
-            />
-            <PasswordInput
-              label="Password"
-              name="password"
-              autoComplete="current-password"
-              required
-              withAsterisk={false}
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-            />
-            <Button type="submit" loading={pending} disabled={!email.trim() || !password} fullWidth mt="xs">
-              Sign in
-            </Button>
           </Stack>
-        </form>
+        ) : (
+          <form onSubmit={submit} aria-labelledby="sign-in-title" noValidate>
+            <Stack gap="md">
+              <SignInTitle />
+              {error && (
+                <Alert color="red" variant="light" role="alert" title="Could not sign in">
+                  {error}
+                </Alert>
+              )}
+              <TextInput
+                label="Email"
+                type="email"
+                name="email"
+                autoComplete="username"
+                required
+                withAsterisk={false}
+                autoFocus
+                value={email}
+                onChange={(e) => setEmail(e.currentTarget.value)}
+              />
+              <PasswordInput
+                label="Password"
+                name="password"
+                autoComplete="current-password"
+                required
+                withAsterisk={false}
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
+              />
+              <Button type="submit" loading={pending} disabled={!email.trim() || !password} fullWidth mt="xs">
+                Sign in
+              </Button>
+            </Stack>
+          </form>
+        )}
       </Paper>
     </Center>
   );
