@@ -10,10 +10,33 @@ import { ackError, type ChatNamespace, readPayload } from "./namespaces.ts";
 import { type AckError, chatPayloads } from "./protocol.ts";
 import { rooms } from "./publisher.ts";
 
-export function setupChatNamespace(
-  ns: ChatNamespace,
-  services: Pick<Services, "agentNamespace" | "chat" | "logger" | "metrics" | "limits" | "clientAddressOf">,
-): void {
+type ChatServices = Pick<
+  Services,
+  "agentNamespace" | "chat" | "logger" | "metrics" | "limits" | "clientAddressOf"
+>;
+
+/**
+ * Stores a visitor's message within the per-visitor and per-address limits; a message already
+ * stored (re-sent after a reconnect) is acknowledged again, whatever the rate.
+ */
+async function storeWithinLimits(
+  services: ChatServices,
+  from: { visitorId: string; address: string },
+  input: { body: string; clientId?: string },
+): Promise<{ id: string; caseId: string }> {
+  try {
+    await assertWithinLimit(services.limits.chatMessagesByVisitor, from.visitorId, "messages");
+    await assertWithinLimit(services.limits.chatMessagesByAddress, from.address, "messages");
+  } catch (error) {
+    const again = input.clientId ? await services.chat.stored(from.visitorId, input.clientId) : null;
+    if (!again) throw error;
+    return again;
+  }
+  const stored = await services.chat.receive(from.visitorId, input);
+  return { id: stored.id, caseId: stored.caseId };
+}
+
+export function setupChatNamespace(ns: ChatNamespace, services: ChatServices): void {
   const { logger, limits } = services;
   ns.on("connection", (socket) => {
     const address = services.clientAddressOf(socket.request);
@@ -48,17 +71,7 @@ export function setupChatNamespace(
       const input = readPayload(chatPayloads.message, payload, refusal("message", ack));
       if (!input) return;
       try {
-        try {
-          await assertWithinLimit(limits.chatMessagesByVisitor, id, "messages");
-          await assertWithinLimit(limits.chatMessagesByAddress, address, "messages");
-        } catch (error) {
-          // A message already stored (re-sent after a reconnect) is acknowledged again, whatever the rate.
-          const again = input.clientId ? await services.chat.stored(id, input.clientId) : null;
-          if (!again) throw error;
-          return ack?.(again);
-        }
-        const stored = await services.chat.receive(id, input);
-        ack?.({ id: stored.id, caseId: stored.caseId });
+        ack?.(await storeWithinLimits(services, { visitorId: id, address }, input));
       } catch (error) {
         ack?.(ackError(error, logger));
       }
