@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApi } from "../helpers/api.ts";
-import { ADMIN, testEnv } from "../helpers/build-app.ts";
+import { ADMIN, clearRedisPrefix, testEnv } from "../helpers/build-app.ts";
 import { expectServerToFail, type ServerProcess, startServerProcess } from "../helpers/server-process.ts";
 import { connectVisitor } from "../helpers/sockets.ts";
 import { createTestDatabase, type TestDatabase, usingPostgres } from "../helpers/test-db.ts";
@@ -18,11 +18,13 @@ describe("crash recovery", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "switchboard-crash-"));
   let testDb: TestDatabase | undefined;
   const running: ServerProcess[] = [];
+  const prefixes: string[] = [];
 
   const env = async () => {
     if (usingPostgres() && !testDb) testDb = await createTestDatabase();
     // Sixty messages from one visitor within seconds, across a crash: the rate limit is not under test.
     const base = testEnv({ LOG_LEVEL: "warn", RATE_LIMIT_CHAT_MESSAGES_PER_MINUTE: "1000" });
+    if (base.REDIS_URL && base.JOB_PREFIX) prefixes.push(base.JOB_PREFIX);
     delete base.PORT;
     delete base.HOST;
     return { ...base, DATA_DIR: dataDir, ...(testDb?.url ? { DATABASE_URL: testDb.url } : {}) };
@@ -30,6 +32,9 @@ describe("crash recovery", () => {
 
   afterAll(async () => {
     for (const server of running) await server.kill("SIGKILL");
+    // Killed processes leave their queues' keys; nothing else uses these prefixes.
+    const redisUrl = process.env.TEST_REDIS_URL;
+    if (redisUrl) for (const prefix of prefixes) await clearRedisPrefix(redisUrl, prefix);
     await testDb?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });

@@ -12,7 +12,7 @@ import { connect, type Database } from "../../db/connect.ts";
 import { interactions } from "../../db/schema/cases.ts";
 import { mailboxes } from "../../db/schema/channels.ts";
 import { createApi } from "../helpers/api.ts";
-import { ADMIN, testEnv } from "../helpers/build-app.ts";
+import { ADMIN, clearRedisPrefix, testEnv } from "../helpers/build-app.ts";
 import { type DovecotServer, startDovecot } from "../helpers/dovecot.ts";
 import { plainEmail } from "../helpers/email-fixtures.ts";
 import { type ServerProcess, startServerProcess } from "../helpers/server-process.ts";
@@ -29,6 +29,7 @@ describe("email ingest survives SIGKILL", () => {
   let smtp: SmtpCapture;
   let testDb: TestDatabase | undefined;
   const running: ServerProcess[] = [];
+  const prefixes: string[] = [];
 
   /** Reads the database between runs (PGlite only while no server has it open). */
   const withDatabase = async <T>(read: (database: Database) => Promise<T>): Promise<T> => {
@@ -65,6 +66,9 @@ describe("email ingest survives SIGKILL", () => {
   });
   afterAll(async () => {
     for (const server of running) await server.kill("SIGKILL");
+    // Killed processes leave their queues' keys; nothing else uses these prefixes.
+    const redisUrl = process.env.TEST_REDIS_URL;
+    if (redisUrl) for (const prefix of prefixes) await clearRedisPrefix(redisUrl, prefix);
     await testDb?.drop();
     await smtp?.stop();
     await dovecot?.stop();
@@ -73,6 +77,7 @@ describe("email ingest survives SIGKILL", () => {
 
   it("stores every message exactly once after repeated kills mid-fetch", { timeout: 300_000 }, async () => {
     const base = testEnv({ LOG_LEVEL: "warn" });
+    if (base.REDIS_URL && base.JOB_PREFIX) prefixes.push(base.JOB_PREFIX);
     delete base.PORT;
     delete base.HOST;
     const env = {
