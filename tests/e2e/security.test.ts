@@ -99,10 +99,11 @@ fetch("${target}/api/agents", { method: "POST", credentials: "include", mode: "n
     await page.getByTestId("agent-name").waitFor(WAIT);
     expect(browser.cspViolations).toEqual([]);
     const ran = await page.evaluate(async () => {
+      const refused = new Promise((resolve) => document.addEventListener("securitypolicyviolation", resolve));
       const script = document.createElement("script");
       script.textContent = "window.injected = true";
       document.head.append(script);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await refused;
       return (window as unknown as { injected?: boolean }).injected === true;
     });
     expect(ran).toBe(false);

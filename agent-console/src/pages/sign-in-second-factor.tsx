@@ -3,31 +3,22 @@
  * recovery code), or — when the role requires a second factor and none is set up — enrolling one
  * right there, which completes the sign-in once the recovery codes are saved.
  */
+
 import { Alert, Button, Loader, Stack, Text } from "@mantine/core";
-import { type FormEvent, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import { completeSignIn, signInWithCode } from "../api/auth.ts";
 import { errorMessage } from "../api/client.ts";
 import type { LoginChallenge, LoginResponse } from "../api/types.ts";
 import { CodeField, RecoveryCodesStep, SecretStep } from "../security/enrol-steps.tsx";
 import { enrolWithChallenge, type TwoFactorSetup } from "../security/two-factor-api.ts";
+import { useFormAction } from "../security/use-form-action.ts";
 
 export function CodeStep(props: { challenge: LoginChallenge; onRestart: () => void }) {
   const [code, setCode] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setError(null);
-    setPending(true);
-    try {
-      await signInWithCode(props.challenge.token, code.trim());
-    } catch (failure) {
-      setError(errorMessage(failure));
-      setCode("");
-      setPending(false);
-    }
-  }
+  const { error, pending, submit } = useFormAction(() => signInWithCode(props.challenge.token, code.trim()), {
+    keepPendingOnSuccess: true,
+    onError: () => setCode(""),
+  });
 
   return (
     <form onSubmit={submit} noValidate aria-label="Two-factor code">

@@ -3,6 +3,7 @@
  * the secret for the authenticator app (QR code, the secret in groups of four, the otpauth URI) with
  * a code to confirm it, then the recovery codes, shown once.
  */
+
 import {
   Alert,
   Button,
@@ -16,9 +17,9 @@ import {
   TextInput,
 } from "@mantine/core";
 import QRCode from "qrcode";
-import { type FormEvent, useEffect, useState } from "react";
-import { errorMessage } from "../api/client.ts";
+import { useEffect, useState } from "react";
 import { groupedSecret, type TwoFactorSetup } from "./two-factor-api.ts";
+import { useFormAction } from "./use-form-action.ts";
 
 /** A code field: the 6-digit code from the app, or (where allowed) a recovery code. */
 export function CodeField(props: {
@@ -64,20 +65,9 @@ export function SecretStep(props: {
 }) {
   const qr = useQrCode(props.setup.uri);
   const [code, setCode] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setError(null);
-    setPending(true);
-    try {
-      await props.onConfirm(code.trim());
-    } catch (failure) {
-      setError(errorMessage(failure));
-      setPending(false);
-    }
-  }
+  const { error, pending, submit } = useFormAction(() => props.onConfirm(code.trim()), {
+    keepPendingOnSuccess: true,
+  });
 
   return (
     <form onSubmit={submit} noValidate aria-label="Set up two-factor sign-in">

@@ -3,12 +3,14 @@
  * (secret, confirming code, recovery codes shown once), get new recovery codes, or turn it off with
  * the password and a code.
  */
+
 import { Alert, Badge, Button, Group, Loader, Modal, PasswordInput, Stack, Text } from "@mantine/core";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { errorMessage } from "../api/client.ts";
 import { CodeField, RecoveryCodesStep, SecretStep } from "./enrol-steps.tsx";
 import { type TwoFactorSetup, type TwoFactorStatus, twoFactorApi } from "./two-factor-api.ts";
+import { useFormAction } from "./use-form-action.ts";
 
 const STATUS_KEY = ["me", "two-factor"] as const;
 
@@ -26,19 +28,7 @@ function ProveForm(props: {
 }) {
   const [password, setPassword] = useState("");
   const [code, setCode] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setError(null);
-    setPending(true);
-    try {
-      await props.onSubmit({ password, code: code.trim() });
-    } catch (failure) {
-      setError(errorMessage(failure));
-    }
-    setPending(false);
-  }
+  const { error, pending, submit } = useFormAction(() => props.onSubmit({ password, code: code.trim() }));
   return (
     <form onSubmit={submit} noValidate aria-label={props.submitLabel}>
       <Stack gap="xs">
