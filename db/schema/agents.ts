@@ -1,6 +1,6 @@
 /** Agents (users of the console), their sessions, failed sign-ins and second factors. */
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 export const AGENT_ROLES = ["agent", "supervisor", "admin"] as const;
 export type AgentRole = (typeof AGENT_ROLES)[number];
@@ -34,6 +34,11 @@ export const agents = pgTable("agents", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   deactivatedAt: timestamp("deactivated_at", { withTimezone: true }),
+  /**
+   * When true the agent sees (and a supervisor manages) only the queues listed for them in
+   * `agent_queue_scopes`, beyond the cases assigned or offered to them. False: every queue.
+   */
+  queueScopeLimited: boolean("queue_scope_limited").notNull().default(false),
 });
 
 export const sessions = pgTable(
@@ -82,6 +87,13 @@ export const SECURITY_EVENT_KINDS = [
   "agent_reactivated",
   "two_factor_enabled",
   "two_factor_disabled",
+  "invitation_created",
+  "invitation_accepted",
+  "password_reset_requested",
+  "password_reset",
+  "sso_settings_changed",
+  "queue_scope_changed",
+  "sessions_revoked",
 ] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
 
@@ -160,4 +172,46 @@ export const loginChallenges = pgTable(
     usedAt: timestamp("used_at", { withTimezone: true }),
   },
   (t) => [index("login_challenges_agent_idx").on(t.agentId)],
+);
+
+export const PASSWORD_TOKEN_PURPOSES = ["invite", "reset"] as const;
+export type PasswordTokenPurpose = (typeof PASSWORD_TOKEN_PURPOSES)[number];
+
+/**
+ * A one-time link that lets a person choose their password: an invitation to a new account, or a
+ * reset asked for by mail. Only the token's sha256 is stored; using it (or a newer one of the same
+ * purpose) spends it.
+ */
+export const passwordTokens = pgTable(
+  "password_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    purpose: text("purpose").$type<PasswordTokenPurpose>().notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    /** The admin who sent the invitation; null for a reset the person asked for. */
+    createdBy: uuid("created_by").references(() => agents.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [index("password_tokens_agent_idx").on(t.agentId, t.purpose)],
+);
+
+/** An agent's account at an OpenID Connect provider: the provider's `iss` and `sub` name them. */
+export const ssoIdentities = pgTable(
+  "sso_identities",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    issuer: text("issuer").notNull(),
+    subject: text("subject").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("sso_identities_issuer_subject_uq").on(t.issuer, t.subject), index("sso_identities_agent_idx").on(t.agentId)],
 );

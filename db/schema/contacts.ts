@@ -60,3 +60,22 @@ export const contactIdentities = pgTable(
     index("contact_identities_address_trgm_idx").using("gin", t.address.op("gin_trgm_ops")),
   ],
 );
+
+/**
+ * A link mailed to a claimed (unverified) email address: following it proves the customer reads
+ * that mailbox and verifies the identity. Only the token's sha256 is stored.
+ */
+export const identityProofs = pgTable(
+  "identity_proofs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    identityId: uuid("identity_id")
+      .notNull()
+      .references(() => contactIdentities.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull().unique(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [index("identity_proofs_identity_idx").on(t.identityId)],
+);

@@ -93,6 +93,23 @@ export const queues = pgTable(
   (t) => [uniqueIndex("queues_one_default").on(t.isDefault).where(sql`is_default`)],
 );
 
+/**
+ * The queues an agent whose `queue_scope_limited` is set may see beyond their own work (a
+ * supervisor: the queues whose cases, agents and figures they see and manage).
+ */
+export const agentQueueScopes = pgTable(
+  "agent_queue_scopes",
+  {
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    queueId: uuid("queue_id")
+      .notNull()
+      .references(() => queues.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.queueId] }), index("agent_queue_scopes_queue_idx").on(t.queueId)],
+);
+
 /** Conditions an assignment rule matches on; every given condition must hold. */
 export interface AssignmentConditions {
   channels?: Channel[];
