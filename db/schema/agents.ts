@@ -1,6 +1,17 @@
 /** Agents (users of the console), their sessions, failed sign-ins and second factors. */
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 export const AGENT_ROLES = ["agent", "supervisor", "admin"] as const;
 export type AgentRole = (typeof AGENT_ROLES)[number];
@@ -213,5 +224,8 @@ export const ssoIdentities = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
   },
-  (t) => [uniqueIndex("sso_identities_issuer_subject_uq").on(t.issuer, t.subject), index("sso_identities_agent_idx").on(t.agentId)],
+  (t) => [
+    uniqueIndex("sso_identities_issuer_subject_uq").on(t.issuer, t.subject),
+    index("sso_identities_agent_idx").on(t.agentId),
+  ],
 );

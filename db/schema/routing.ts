@@ -107,7 +107,10 @@ export const agentQueueScopes = pgTable(
       .notNull()
       .references(() => queues.id, { onDelete: "cascade" }),
   },
-  (t) => [primaryKey({ columns: [t.agentId, t.queueId] }), index("agent_queue_scopes_queue_idx").on(t.queueId)],
+  (t) => [
+    primaryKey({ columns: [t.agentId, t.queueId] }),
+    index("agent_queue_scopes_queue_idx").on(t.queueId),
+  ],
 );
 
 /** Conditions an assignment rule matches on; every given condition must hold. */
