@@ -13,7 +13,7 @@ import { agents } from "../../db/schema/agents.ts";
 import { caseEvents, cases } from "../../db/schema/cases.ts";
 import { agentSkills, queues } from "../../db/schema/routing.ts";
 import { type Api, createApi } from "../helpers/api.ts";
-import { ADMIN, startTestApp, type TestApp, testEnv } from "../helpers/build-app.ts";
+import { ADMIN, clearRedisPrefix, startTestApp, type TestApp, testEnv } from "../helpers/build-app.ts";
 import { ONE_ADDRESS_FLEET, type ServerProcess, startServerProcess } from "../helpers/server-process.ts";
 import { connectAgent, connectVisitor, type RecordingSocket } from "../helpers/sockets.ts";
 import { createTestDatabase, type TestDatabase, usingPostgres, usingRedis } from "../helpers/test-db.ts";
@@ -39,6 +39,8 @@ describe(`routing ${CASES} chats with ${AGENTS} agents on ${distributed ? "two p
   let inProcess: TestApp | undefined;
   let testDb: TestDatabase | undefined;
   let checker: Database | undefined;
+  /** The job prefix the two server processes share in Redis, cleared when they are gone. */
+  let processPrefix: string | undefined;
 
   const timers = new Set<NodeJS.Timeout>();
 
@@ -46,6 +48,8 @@ describe(`routing ${CASES} chats with ${AGENTS} agents on ${distributed ? "two p
     for (const timer of timers) clearTimeout(timer);
     for (const socket of sockets) socket.close();
     for (const server of servers) await server.kill("SIGTERM");
+    const redisUrl = process.env.TEST_REDIS_URL;
+    if (redisUrl && processPrefix) await clearRedisPrefix(redisUrl, processPrefix);
     // The checker's database is the test database: dropping it closes it.
     await inProcess?.close();
     await testDb?.drop();
@@ -66,6 +70,7 @@ describe(`routing ${CASES} chats with ${AGENTS} agents on ${distributed ? "two p
         }),
       };
       delete (env as Record<string, string>).PORT;
+      processPrefix = env.JOB_PREFIX;
       servers.push(await startServerProcess(env), await startServerProcess(env));
       urls = servers.map((server) => server.url);
       checker = testDb.database;
