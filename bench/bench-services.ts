@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { clearRedisPrefix } from "../tests/helpers/build-app.ts";
+import { clearRedisPrefix } from "../tests/helpers/redis-keys.ts";
 
 export const BENCH_DATABASE_SERVER_URL =
   process.env.BENCH_DATABASE_URL ??

@@ -3,12 +3,15 @@
  * socket.io adapter when TEST_REDIS_URL is set. Nothing of ours is mocked.
  */
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
+import { inject } from "vitest";
 import type { Clock } from "../../cases/ports.ts";
 import { type BuildOptions, type BuiltApp, buildApp } from "../../server/app.ts";
 import { type Config, loadConfig } from "../../server/config.ts";
 import { type Api, createApi } from "./api.ts";
+import { clearRedisPrefix } from "./redis-keys.ts";
 import { createTestDatabase, type TestDatabase } from "./test-db.ts";
+
+export { clearRedisPrefix };
 
 export const ADMIN = { email: "admin@example.com", password: "admin-password" };
 
@@ -44,24 +47,11 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     SECRET_KEY: "test-secret-key-of-at-least-32-characters",
-    ...(redisUrl ? { REDIS_URL: redisUrl, JOB_PREFIX: `sbt-${randomBytes(5).toString("hex")}` } : {}),
+    ...(redisUrl
+      ? { REDIS_URL: redisUrl, JOB_PREFIX: `${inject("redisRunPrefix")}-${randomBytes(5).toString("hex")}` }
+      : {}),
     ...extra,
   };
-}
-
-/** Removes every Redis key a test run created under its prefix. */
-export async function clearRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
 }
 
 let agentCounter = 0;

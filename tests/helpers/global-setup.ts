@@ -4,6 +4,7 @@
  * - embedded: a PGlite data folder dumped to a tarball;
  * - TEST_DATABASE_URL: a PostgreSQL database used as `CREATE DATABASE ... TEMPLATE`.
  */
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,11 +14,14 @@ import { connect } from "../../db/connect.ts";
 import { runMigrations } from "../../db/migrate.ts";
 import { writePgliteTemplate } from "../../db/pglite-template.ts";
 import { databaseUrlFor } from "./database-url.ts";
+import { keysWithPrefix } from "./redis-keys.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
     pgliteTemplate: string;
     postgresTemplate: string | null;
+    /** Every Redis key of this run starts with it; the run fails if any is left behind. */
+    redisRunPrefix: string;
   }
 }
 
@@ -42,13 +46,27 @@ export default async function setup(project: TestProject) {
     await admin.end();
   }
   project.provide("postgresTemplate", templateName);
+  const redisRunPrefix = `sbt-${randomBytes(3).toString("hex")}`;
+  project.provide("redisRunPrefix", redisRunPrefix);
 
   return async () => {
     rmSync(folder, { recursive: true, force: true });
+    const redisUrl = process.env.TEST_REDIS_URL;
+    if (redisUrl) await refuseLeftoverKeys(redisUrl, redisRunPrefix);
     if (serverUrl && templateName) {
       const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
       await admin.unsafe(`drop database if exists ${templateName} with (force)`);
       await admin.end();
     }
   };
+}
+
+/** A test that leaves keys in a shared Redis fails the run, naming a few of them. */
+async function refuseLeftoverKeys(redisUrl: string, prefix: string): Promise<void> {
+  const left = await keysWithPrefix(redisUrl, prefix);
+  if (left.length > 0) {
+    // A teardown's error is only printed by vitest: the exit code is what CI sees.
+    process.exitCode = 1;
+    throw new Error(`The tests left ${left.length} Redis keys behind, e.g. ${left.slice(0, 5).join(", ")}`);
+  }
 }
