@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { Queue } from "bullmq";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, inject, it } from "vitest";
 import { AppError } from "../../cases/errors.ts";
 import { BullMqJobQueue } from "../../server/jobs/bullmq-queue.ts";
 import { InProcessJobQueue } from "../../server/jobs/in-process-queue.ts";
@@ -44,7 +44,7 @@ const inProcess: Driver = (events, layout) => ({
   cleanup: async () => {},
 });
 const bullMq: Driver = (events, layout) => {
-  const prefix = `sbt-jobs-${randomBytes(4).toString("hex")}`;
+  const prefix = `${inject("redisRunPrefix")}-jobs-${randomBytes(4).toString("hex")}`;
   return {
     queue: new BullMqJobQueue({ redisUrl: redisUrl!, prefix, layout }, events),
     cleanup: () => clearRedisPrefix(redisUrl!, prefix),
@@ -250,7 +250,7 @@ describe.skipIf(!redisUrl)(
   "bullmq queues from before jobs were queued by kind (needs TEST_REDIS_URL)",
   () => {
     it("moves jobs pending in the single 'jobs' queue to their kind's queue, with the time they had left", async () => {
-      const prefix = `sbt-legacy-${randomBytes(4).toString("hex")}`;
+      const prefix = `${inject("redisRunPrefix")}-legacy-${randomBytes(4).toString("hex")}`;
       const legacy = new Queue("jobs", {
         connection: { url: redisUrl!, maxRetriesPerRequest: null },
         prefix,
