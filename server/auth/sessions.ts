@@ -3,7 +3,7 @@
  * database dump cannot be replayed as a login.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/connect.ts";
 import { agents, sessions } from "../../db/schema/agents.ts";
 import type { AgentRow } from "./accounts.ts";
@@ -62,4 +62,30 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
 
 export async function revokeSession(db: Db, sessionId: string, now: Date): Promise<void> {
   await db.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, sessionId));
+}
+
+/**
+ * Ends every live session of an agent but `keepSessionId` (the one making a change to the
+ * account's sign-in, which stays), so a session opened with the old factor or password is out.
+ * Answers how many were ended.
+ */
+export async function revokeAgentSessions(
+  db: Db,
+  agentId: string,
+  now: Date,
+  keepSessionId?: string,
+): Promise<number> {
+  const ended = await db
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(
+      and(
+        eq(sessions.agentId, agentId),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, now),
+        keepSessionId ? ne(sessions.id, keepSessionId) : undefined,
+      ),
+    )
+    .returning({ id: sessions.id });
+  return ended.length;
 }

@@ -3,9 +3,11 @@
  * requires (with the challenge as the only credential), a signed-in agent's own second factor, and
  * the admin's setting of which roles must have one.
  */
+import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import { AGENT_ROLES } from "../../db/schema/agents.ts";
 import { loggedSignIn, recordSecurityEvent } from "../auth/security-log.ts";
+import { revokeAgentSessions } from "../auth/sessions.ts";
 import { currentAgent } from "../http/access.ts";
 import { perMinute } from "../http/rate-limits.ts";
 import { idParam, responses } from "../http/schemas.ts";
@@ -28,7 +30,7 @@ const recoveryCodesAnswer = z.object({
 });
 const requiredForSchema = z.object({ requiredFor: z.array(z.enum(AGENT_ROLES)).max(AGENT_ROLES.length) });
 
-type TwoFactorServices = Pick<Services, "auth" | "config" | "db">;
+type TwoFactorServices = Pick<Services, "auth" | "clock" | "config" | "db">;
 
 function challengeRoutes(app: ZodApp, services: TwoFactorServices): void {
   const { auth, config } = services;
@@ -158,6 +160,7 @@ function myTwoFactorRoutes(app: ZodApp, services: TwoFactorServices): void {
         actorId: me,
         ip: request.ip,
       });
+      await signOutOtherSessions(services, request, me, "two_factor_enabled");
       return { recoveryCodes };
     },
   );
@@ -185,6 +188,7 @@ function myTwoFactorChanges(app: ZodApp, services: TwoFactorServices): void {
         actorId: me,
         ip: request.ip,
       });
+      await signOutOtherSessions(services, request, me, "two_factor_disabled");
       return reply.code(204).send(null);
     },
   );
@@ -200,12 +204,14 @@ function myTwoFactorChanges(app: ZodApp, services: TwoFactorServices): void {
         response: responses({ 200: recoveryCodesAnswer }, [409, 429]),
       },
     },
-    async (request) => ({
-      recoveryCodes: await twoFactor.regenerateRecoveryCodes(currentAgent(request), {
+    async (request) => {
+      const recoveryCodes = await twoFactor.regenerateRecoveryCodes(currentAgent(request), {
         code: request.body.code,
         ip: request.ip,
-      }),
-    }),
+      });
+      await signOutOtherSessions(services, request, currentAgent(request).id, "recovery_codes_replaced");
+      return { recoveryCodes };
+    },
   );
 }
 
@@ -262,9 +268,34 @@ function settingRoutes(app: ZodApp, services: TwoFactorServices): void {
         ip: request.ip,
         details: { reset: true },
       });
+      // Whoever holds the lost factor may hold a session too: every session of the agent ends.
+      await signOutOtherSessions(services, request, request.params.id, "two_factor_reset");
       return reply.code(204).send(null);
     },
   );
+}
+
+/**
+ * After a change to how an agent signs in, their other sessions end (ASVS 3.3.3): the request's
+ * own session stays when it is the agent's, every one ends when an admin made the change.
+ */
+async function signOutOtherSessions(
+  services: TwoFactorServices,
+  request: FastifyRequest,
+  agentId: string,
+  reason: string,
+): Promise<void> {
+  const actor = currentAgent(request);
+  const keep = actor.id === agentId ? request.sessionId : undefined;
+  const ended = await revokeAgentSessions(services.db, agentId, services.clock(), keep);
+  if (ended === 0) return;
+  await recordSecurityEvent(services.db, {
+    kind: "sessions_revoked",
+    agentId,
+    actorId: actor.id,
+    ip: request.ip,
+    details: { reason, sessions: ended },
+  });
 }
 
 export function twoFactorRoutes(app: ZodApp, services: TwoFactorServices): void {

@@ -219,6 +219,44 @@ describe("two-factor sign-in", () => {
     expect(old.status).toBe(401);
   });
 
+  it("signs out the agent's other sessions when the second factor changes, keeping the one that changed it", async () => {
+    const agent = await app.createAgent();
+    const otherTab = createApi(app.url);
+    await otherTab.login(agent.email, PASSWORD);
+    const setup = await agent.api.post("/api/me/2fa/setup");
+    nextStep();
+    const enabled = await agent.api.post("/api/me/2fa/enable", { code: await codeFor(setup.body.secret) });
+    expect(enabled.status).toBe(200);
+    expect((await otherTab.get("/api/auth/session")).status).toBe(401);
+    expect((await agent.api.get("/api/auth/session")).status).toBe(200);
+
+    // A session signed in with the second factor, then new recovery codes from the first one.
+    const second = createApi(app.url);
+    nextStep();
+    const withCode = await second.post("/api/auth/login/2fa", {
+      challengeToken: await challengeFor(agent.email),
+      code: await codeFor(setup.body.secret),
+    });
+    second.token = withCode.body.token;
+    expect((await second.get("/api/auth/session")).status).toBe(200);
+    nextStep();
+    const fresh = await agent.api.post("/api/me/2fa/recovery-codes", {
+      code: await codeFor(setup.body.secret),
+    });
+    expect(fresh.status).toBe(200);
+    expect((await second.get("/api/auth/session")).status).toBe(401);
+    expect((await agent.api.get("/api/auth/session")).status).toBe(200);
+
+    // An admin's reset signs every session of the agent out: whoever holds the lost factor is out too.
+    expect((await app.admin.request("DELETE", `/api/agents/${agent.id}/2fa`)).status).toBe(204);
+    expect((await agent.api.get("/api/auth/session")).status).toBe(401);
+    const [logged] = await queryRows<{ n: number }>(
+      app.services.db,
+      sql`select count(*)::int as n from security_events where kind = 'sessions_revoked' and agent_id = ${agent.id}`,
+    );
+    expect(logged?.n).toBe(3);
+  });
+
   it("lets an admin reset a lost second factor, and nobody else", async () => {
     const agent = await enrolledAgent();
     const colleague = await app.createAgent({ role: "supervisor" });
