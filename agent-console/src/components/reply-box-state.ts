@@ -27,20 +27,26 @@ function quotedHistory(detail: CaseDetail, customerName: string): string {
 
 export type Typing = ReturnType<typeof useTypingSignal>;
 
-/** The mode, a draft per mode, the error under the box, and the focus a shortcut or button asks for. */
+/**
+ * The mode, a draft per mode, the error under the box, and the focus a shortcut or button asks for.
+ * Every case's composer starts in Reply: a request is taken once, so a note asked for on one case
+ * never opens the next case in note mode.
+ */
 export function useComposerDrafts(textarea: RefObject<HTMLTextAreaElement | null>) {
   const [mode, setMode] = useState<ComposerMode>("reply");
   const [drafts, setDrafts] = useState<Record<ComposerMode, string>>({ reply: "", note: "" });
   const [error, setError] = useState<string | null>(null);
   const request = useComposer((s) => s.request);
+  const taken = useComposer((s) => s.taken);
 
   // A shortcut or button asked for the composer: switch mode and take the focus.
   useEffect(() => {
     if (!request) return;
     setMode(request.mode);
     setError(null);
+    taken();
     requestAnimationFrame(() => textarea.current?.focus());
-  }, [request, textarea]);
+  }, [request, taken, textarea]);
 
   return {
     mode,

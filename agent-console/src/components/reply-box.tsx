@@ -229,6 +229,30 @@ function DraftInput({
   );
 }
 
+/** Says in words, above the draft, that a note is not a reply, with the way back to replying. */
+function NoteModeBanner({ customerName, onReply }: { customerName: string; onReply(): void }) {
+  return (
+    <Group
+      gap="xs"
+      mb={8}
+      px="sm"
+      py={6}
+      data-testid="note-mode-banner"
+      style={{
+        borderLeft: "4px solid var(--mantine-color-yellow-6)",
+        background: "var(--mantine-color-yellow-1)",
+      }}
+    >
+      <Text fz="sm" fw={600}>
+        Internal note: only agents see this. {customerName} will not.
+      </Text>
+      <Button size="compact-xs" variant="subtle" onClick={onReply}>
+        Write a reply instead
+      </Button>
+    </Group>
+  );
+}
+
 export function ReplyBox({ detail, customerName }: ReplyBoxProps) {
   const channel = detail.channel;
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -275,6 +299,7 @@ export function ReplyBox({ detail, customerName }: ReplyBoxProps) {
         enterSends={enterSends}
         onCanned={insertCanned}
       />
+      {isNote && <NoteModeBanner customerName={customerName} onReply={() => composer.changeMode("reply")} />}
       {!isNote && channel === "email" && <EmailHeaderFields detail={detail} email={email} />}
       {blocked && <OptOutWarning customerName={customerName} optedOut={optedOut} />}
       {mentionable.length > 0 && <MentionSuggestions agents={mentionable} onMention={mention} />}
