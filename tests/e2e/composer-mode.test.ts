@@ -31,12 +31,17 @@ describe("the composer's mode", () => {
   });
 
   async function smsCaseFrom(name: string, address: string, body: string) {
-    const stored = await ingest(app.services.cases, inboundSms({ from: { kind: "phone", address, name }, body }));
+    const stored = await ingest(
+      app.services.cases,
+      inboundSms({ from: { kind: "phone", address, name }, body }),
+    );
     await assignCase(app.services, stored.case.id, agent.id);
     return stored.case;
   }
 
-  it("opens the next case in Reply after a note, and marks note mode plainly", { timeout: 120_000 }, async () => {
+  it("opens the next case in Reply after a note, and marks note mode plainly", {
+    timeout: 120_000,
+  }, async () => {
     const first = await smsCaseFrom("Paula First", "+16285550101", "Where is my parcel?");
     const second = await smsCaseFrom("Quentin Second", "+16285550102", "Can I change my address?");
 
@@ -49,7 +54,9 @@ describe("the composer's mode", () => {
     const banner = page.getByTestId("note-mode-banner");
     await banner.waitFor(WAIT);
     expect(await banner.textContent()).toContain("only agents see this");
-    await page.getByRole("textbox", { name: "Internal note" }).fill("Checked the courier: it is at the depot.");
+    await page
+      .getByRole("textbox", { name: "Internal note" })
+      .fill("Checked the courier: it is at the depot.");
     await browser.screenshot(page, "composer-note-mode.png");
     await page.keyboard.press("Control+Enter");
     await view.getByTestId("timeline-entry").filter({ hasText: "it is at the depot" }).waitFor(WAIT);

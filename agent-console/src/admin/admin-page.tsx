@@ -3,6 +3,7 @@ import { AppShell, NavLink, ScrollArea, Text } from "@mantine/core";
 import type { ComponentType } from "react";
 import { AppHeader } from "../components/app-header.tsx";
 import { useAreaRole } from "../components/area-shell.tsx";
+import { OfferDock } from "../components/offer-dock.tsx";
 import { navigate } from "../lib/router.ts";
 import { AgentsAdmin } from "./agents-admin.tsx";
 import { CannedAdmin } from "./canned-admin.tsx";
@@ -78,6 +79,7 @@ export default function AdminPage({ section }: { section: string }) {
           </Text>
         ) : null}
       </AppShell.Main>
+      <OfferDock />
     </AppShell>
   );
 }

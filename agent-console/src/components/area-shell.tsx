@@ -1,19 +1,19 @@
 /** The frame of a console area (supervisor wall, outbound, admin): header, live updates, title, role. */
 import { AppShell, Container } from "@mantine/core";
-import { type ReactNode, useEffect } from "react";
+import type { ReactNode } from "react";
 import { useMe } from "../api/queries.ts";
 import { useSession } from "../state/session-store.ts";
 import { useLiveSync } from "../state/use-live-sync.ts";
+import { usePageTitle } from "../state/use-page-title.ts";
 import { AppHeader } from "./app-header.tsx";
+import { OfferDock } from "./offer-dock.tsx";
 
 /** Keeps the area live and titled; the signed-in role, once known. */
 export function useAreaRole(title: string): string | undefined {
   useLiveSync();
   const me = useMe().data;
   const signedInRole = useSession((s) => s.agent?.role);
-  useEffect(() => {
-    document.title = title;
-  }, [title]);
+  usePageTitle(title);
   return me?.role ?? signedInRole;
 }
 
@@ -28,6 +28,7 @@ export function AreaShell({ children }: { children: ReactNode }) {
           {children}
         </Container>
       </AppShell.Main>
+      <OfferDock />
     </AppShell>
   );
 }

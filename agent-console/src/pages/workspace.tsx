@@ -14,6 +14,7 @@ import { navigate, useRoute } from "../lib/router.ts";
 import { useShortcuts } from "../lib/shortcuts.ts";
 import { sortedOffers, useLive } from "../state/live-store.ts";
 import { useLiveSync } from "../state/use-live-sync.ts";
+import { usePageTitle } from "../state/use-page-title.ts";
 import { InboxPage } from "./inbox/inbox-page.tsx";
 
 // Contacts are visited now and then; their code loads when first opened.
@@ -21,13 +22,6 @@ const ContactsPage = lazy(() => import("./contacts/contacts-page.tsx"));
 
 const HEADER_HEIGHT = 56;
 const G_SEQUENCE_MS = 1_500;
-
-function useOfferCountInTitle() {
-  const count = useLive((s) => Object.keys(s.offers).length);
-  useEffect(() => {
-    document.title = count ? `(${count}) Incoming · Switchboard` : "Switchboard";
-  }, [count]);
-}
 
 function useGlobalShortcuts(openHelp: () => void) {
   const gPressedAt = useRef(0);
@@ -77,7 +71,7 @@ function Main() {
 export function WorkspacePage() {
   useLiveSync();
   useMe();
-  useOfferCountInTitle();
+  usePageTitle("Switchboard");
   const [helpOpen, setHelpOpen] = useState(false);
   useGlobalShortcuts(() => setHelpOpen(true));
   const route = useRoute();
