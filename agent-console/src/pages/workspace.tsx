@@ -1,6 +1,6 @@
 /** The agent's workspace: offers and their own cases on the left; the inbox, a case or contacts on the right. */
 import { AppShell, Center, Loader } from "@mantine/core";
-import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useRef, useState } from "react";
 import { useMe } from "../api/queries.ts";
 import { answerOffer } from "../api/socket.ts";
 import { AppHeader } from "../components/app-header.tsx";
