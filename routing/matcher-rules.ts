@@ -50,7 +50,12 @@ export function sortedSteps(q: MatcherQueue): OverflowStep[] {
 
 /** Whether only the sticky agent may take the case right now. */
 export function stickyActive(c: MatcherCase, q: MatcherQueue, now: number): boolean {
-  return c.stickyAgentId !== null && now < c.enqueuedAt + q.stickySeconds * 1000;
+  return (
+    c.stickyAgentId !== null &&
+    now < c.enqueuedAt + q.stickySeconds * 1000 &&
+    // The sticky agent missed the case: waiting on for them would strand it.
+    !c.excludedAgentIds.includes(c.stickyAgentId)
+  );
 }
 
 /**

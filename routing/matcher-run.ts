@@ -270,7 +270,6 @@ export class MatchRun {
     }
     const agent = c.stickyAgentId === null ? undefined : this.agentIndex.get(c.stickyAgentId);
     if (agent === undefined || !this.agents[agent]!.available) return -1;
-    if (c.excludedAgentIds.includes(c.stickyAgentId!)) return -1;
     if (!this.hasRoom(agent, ch) || !this.meets(group, agent)) return -1;
     this.assign(agent, ch);
     return agent;
@@ -308,7 +307,15 @@ export class MatchRun {
       }
       break;
     }
-    for (let i = 0; i < setAside.length; i += 4) {
+    // Nobody else has room: an agent who recently missed the case is better than a stranded case.
+    const fallback = chosen === -1 && setAside.length > 0 ? 0 : -1;
+    if (fallback === 0) {
+      chosen = setAside[0]!;
+      this.assign(chosen, ch);
+      if (this.hasRoom(chosen, ch))
+        heap.push(chosen, this.primaryKey(plan, chosen, ch), this.idle[chosen]!, this.version[chosen]!);
+    }
+    for (let i = fallback === 0 ? 4 : 0; i < setAside.length; i += 4) {
       heap.push(setAside[i]!, setAside[i + 1]!, setAside[i + 2]!, setAside[i + 3]!);
     }
     setAside.length = 0;

@@ -16,7 +16,10 @@
  *   The inputs are never mutated. Offers are returned in the order they were made.
  * - Room. `load.voice === 0` (an agent on a call gets nothing else) and `load[ch] < capacity[ch]`.
  * - Eligibility (also `isEligible`, which ignores room): the agent is `available`, not in the case's
- *   `excludedAgentIds`, and meets the skill criteria of the case's current routing step:
+ *   `excludedAgentIds`, and meets the skill criteria of the case's current routing step. An excluded
+ *   agent (who recently missed the case) is a last resort: when no eligible agent has room, the
+ *   agents who would be eligible but for the exclusion are chosen from by the same rules, so a case
+ *   is never stranded by a missed offer while someone who could take it has room:
  *   - The base criteria are the queue's required skills plus its preferred skills (preferred skills are
  *     required until a `drop_preferred` step applies). A requirement is met by level >= the required
  *     level; a missing skill is level 0.
@@ -28,6 +31,7 @@
  *     meeting the overflow queue's base required skills (an unknown queue admits nobody).
  *   - Sticky: while `now < enqueuedAt + stickySeconds * 1000` and `stickyAgentId` is set, only the
  *     sticky agent is eligible (if eligible by the rules above); afterwards the normal rules apply.
+ *     A sticky agent in `excludedAgentIds` (they missed the case) ends the window at once.
  *   - A sticky agent missing from `agents` leaves the case waiting until the window ends.
  *   - A case whose queue is not in `queues` is never matched.
  *   Eligibility depends on presence and skills only, never on load, so it is fixed for the whole run.

@@ -64,24 +64,46 @@ describe("offers", () => {
       expect((await agent.api.post("/api/me/presence", { status: presence })).status).toBe(200);
   };
 
-  it("passes an expired offer to the next agent and never back to the one who let it lapse", async () => {
-    const first = await agentOnline("First");
-    await setAll("available", first);
+  it("passes an expired offer to another agent with room, not back to the one who let it lapse", async () => {
+    const [a, b] = [await agentOnline("Lapse A"), await agentOnline("Lapse B")];
+    await setAll("available", a, b);
     const caseId = await newCase();
-    const offer1 = await first.socket.waitFor("offer", (o) => o.caseId === caseId);
-    await first.socket.waitFor("offer.closed", (o) => o.offerId === offer1.offerId && o.status === "expired");
-
-    const second = await agentOnline("Second");
-    await setAll("available", second);
-    const offer2 = await second.socket.waitFor("offer", (o) => o.caseId === caseId);
-    expect(offer2.offerId).not.toBe(offer1.offerId);
+    const first = await Promise.race([
+      a.socket.waitFor("offer", (o) => o.caseId === caseId).then((o) => ({ who: a, other: b, offer: o })),
+      b.socket.waitFor("offer", (o) => o.caseId === caseId).then((o) => ({ who: b, other: a, offer: o })),
+    ]);
+    await first.who.socket.waitFor(
+      "offer.closed",
+      (o) => o.offerId === first.offer.offerId && o.status === "expired",
+    );
+    const next = await first.other.socket.waitFor("offer", (o) => o.caseId === caseId);
+    expect(next.offerId).not.toBe(first.offer.offerId);
 
     // Accepting the lapsed offer is refused with a reason.
-    const late = await first.socket.emitWithAck("offer.accept", { offerId: offer1.offerId });
+    const late = await first.who.socket.emitWithAck("offer.accept", { offerId: first.offer.offerId });
     expect(late).toMatchObject({ ok: false, error: "conflict" });
     expect(late.message).toMatch(/no longer open \(it was expired\)/);
 
-    expect(await second.socket.emitWithAck("offer.accept", { offerId: offer2.offerId })).toEqual({
+    expect(await first.other.socket.emitWithAck("offer.accept", { offerId: next.offerId })).toEqual({
+      ok: true,
+      caseId,
+    });
+  });
+
+  it("offers a lapsed case again at once when the agent who missed it is the only one with room", async () => {
+    const only = await agentOnline("Only One");
+    await setAll("available", only);
+    const caseId = await newCase();
+    const offer1 = await only.socket.waitFor("offer", (o) => o.caseId === caseId);
+    await only.socket.waitFor("offer.closed", (o) => o.offerId === offer1.offerId && o.status === "expired");
+    const lapsedAt = Date.now();
+    const offer2 = await only.socket.waitFor(
+      "offer",
+      (o) => o.caseId === caseId && o.offerId !== offer1.offerId,
+    );
+    // Promptly: well inside the 60 s cool-down that used to hold it back from them.
+    expect(Date.now() - lapsedAt).toBeLessThan(30_000);
+    expect(await only.socket.emitWithAck("offer.accept", { offerId: offer2.offerId })).toEqual({
       ok: true,
       caseId,
     });
@@ -113,10 +135,12 @@ describe("offers", () => {
     sockets.push(wall);
     const sleepy = await agentOnline("Sleepy");
     await setAll("available", sleepy);
-    // A missed case is not offered to the same agent again (for the cool-down): three cases, three misses.
+    // Nobody else has room, so the missed case comes back to them: three offers, three misses.
+    const caseId = await newCase();
+    const seen = new Set<string>();
     for (let i = 0; i < 3; i++) {
-      const caseId = await newCase();
-      const offer = await sleepy.socket.waitFor("offer", (o) => o.caseId === caseId);
+      const offer = await sleepy.socket.waitFor("offer", (o) => o.caseId === caseId && !seen.has(o.offerId));
+      seen.add(offer.offerId);
       await sleepy.socket.waitFor(
         "offer.closed",
         (o) => o.offerId === offer.offerId && o.status === "expired",

@@ -106,7 +106,11 @@ function appliedSteps(
 }
 
 function stickyOn(c: MatcherCase, q: MatcherQueue, now: number) {
-  return c.stickyAgentId !== null && now < c.enqueuedAt + q.stickySeconds * 1000;
+  return (
+    c.stickyAgentId !== null &&
+    now < c.enqueuedAt + q.stickySeconds * 1000 &&
+    !c.excludedAgentIds.includes(c.stickyAgentId)
+  );
 }
 
 /** Eligibility of every agent for the case (indexed like `agents`), room aside. */
@@ -116,6 +120,7 @@ function refEligibility(
   agents: readonly MatcherAgent[],
   now: number,
   applied?: OverflowStep[],
+  ignoreExclusions = false,
 ): boolean[] {
   const q = queues.get(c.queueId);
   if (!q) return agents.map(() => false);
@@ -123,7 +128,10 @@ function refEligibility(
   const sticky = stickyOn(c, q, now);
   return agents.map(
     (a) =>
-      a.available && !c.excludedAgentIds.includes(a.id) && (!sticky || a.id === c.stickyAgentId) && meets(a),
+      a.available &&
+      (ignoreExclusions || !c.excludedAgentIds.includes(a.id)) &&
+      (!sticky || a.id === c.stickyAgentId) &&
+      meets(a),
   );
 }
 
@@ -143,7 +151,10 @@ interface Reference {
   result: MatchResult;
   /** Cases in the order they are served. */
   order: MatcherCase[];
-  /** Per case id, which agents (indexed like `agents`) are eligible for it, room aside. */
+  /**
+   * Per case id, which agents (indexed like `agents`) may be offered it, room aside: the eligible
+   * ones, and those who would be but recently missed it (a last resort).
+   */
   eligibility: Map<string, boolean[]>;
 }
 
@@ -174,29 +185,35 @@ function reference(input: MatchInput): Reference {
       appliedMemo.set(memoKey, applied);
     }
     const eligible = refEligibility(c, queues, agents, now, applied);
-    eligibility.set(c.id, eligible);
+    const lastResort = refEligibility(c, queues, agents, now, applied, true);
+    eligibility.set(c.id, lastResort);
     if (!q) continue;
-    let best: number | undefined;
-    let bestKey = 0;
-    for (let i = 0; i < agents.length; i++) {
-      const a = agents[i]!;
-      if (!eligible[i] || !roomIn(load[i]!, a.capacity, c.channel)) continue;
-      const key =
-        q.policy === "most_available"
-          ? -(a.capacity[c.channel] - load[i]![c.channel])
-          : q.policy === "least_active"
-            ? sumLoad(load[i]!)
-            : q.policy === "best_skill"
-              ? -q.requiredSkills.reduce((sum, r) => sum + level(a, r.skill), 0)
-              : 0;
-      const better =
-        best === undefined ||
-        (key - bestKey || idle[i]! - idle[best]! || (a.id < agents[best]!.id ? -1 : 1)) < 0;
-      if (better) {
-        best = i;
-        bestKey = key;
+    const pick = (allowed: boolean[]) => {
+      let best: number | undefined;
+      let bestKey = 0;
+      for (let i = 0; i < agents.length; i++) {
+        const a = agents[i]!;
+        if (!allowed[i] || !roomIn(load[i]!, a.capacity, c.channel)) continue;
+        const key =
+          q.policy === "most_available"
+            ? -(a.capacity[c.channel] - load[i]![c.channel])
+            : q.policy === "least_active"
+              ? sumLoad(load[i]!)
+              : q.policy === "best_skill"
+                ? -q.requiredSkills.reduce((sum, r) => sum + level(a, r.skill), 0)
+                : 0;
+        const better =
+          best === undefined ||
+          (key - bestKey || idle[i]! - idle[best]! || (a.id < agents[best]!.id ? -1 : 1)) < 0;
+        if (better) {
+          best = i;
+          bestKey = key;
+        }
       }
-    }
+      return best;
+    };
+    // Who recently missed the case is a last resort, when nobody else eligible has room.
+    const best = pick(eligible) ?? pick(lastResort);
     if (best === undefined) {
       nextTimes.push(...refNextChange(c, q, applied!, now));
       continue;

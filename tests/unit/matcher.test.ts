@@ -240,9 +240,10 @@ describe("skills and overflow steps", () => {
     const result = match([english, busyGerman], [c], queues);
     expect(result.offers).toEqual([]);
     expect(result.nextChangeAt).toBe(c.enqueuedAt + 600 * SECOND);
+    // Excluded but with room: no skip, and the last resort takes the case rather than the step.
     expect(
       offered([english, agent("x", { skills: { german: 7 } })], [{ ...c, excludedAgentIds: ["x"] }], queues),
-    ).toEqual({});
+    ).toEqual({ c1: "x" });
 
     // An unavailable agent does not count.
     expect(offered([english, { ...busyGerman, available: false }], [c], queues)).toEqual({ c1: "english" });
@@ -283,9 +284,11 @@ describe("sticky agent", () => {
     });
   });
 
-  it("does not offer the case to a sticky agent who recently missed it", () => {
+  it("ends the window when the sticky agent missed the case: the normal rules apply at once", () => {
     const c = waiting("c1", 60, { stickyAgentId: "a-sticky", excludedAgentIds: ["a-sticky"] });
-    expect(offered(agents, [c], [q])).toEqual({});
+    expect(offered(agents, [c], [q])).toEqual({ c1: "a-idle" });
+    // And nobody else with room: back to the one who missed it rather than stranded.
+    expect(offered([agents[1]!], [c], [q])).toEqual({ c1: "a-sticky" });
   });
 
   it("still requires the sticky agent to be eligible", () => {
@@ -296,11 +299,20 @@ describe("sticky agent", () => {
 });
 
 describe("exclusions", () => {
-  it("never offers a case to an agent who recently missed it, even if nobody else can take it", () => {
+  it("offers a case to an agent who recently missed it only when nobody else who could take it has room", () => {
     const agents = [agent("a1", { idleSince: NOW - 3600 * SECOND }), agent("a2")];
     const q = queue("q");
     expect(offered(agents, [waiting("c1", 10, { excludedAgentIds: ["a1"] })], [q])).toEqual({ c1: "a2" });
-    expect(offered(agents, [waiting("c1", 10, { excludedAgentIds: ["a1", "a2"] })], [q])).toEqual({});
+    // Both missed it: the case is not stranded; the policy picks among them as usual.
+    expect(offered(agents, [waiting("c1", 10, { excludedAgentIds: ["a1", "a2"] })], [q])).toEqual({
+      c1: "a1",
+    });
+    // The one who did not miss it is full: the one who did gets it again.
+    const full = agent("a2", { load: { voice: 0, chat: 3, email: 0, sms: 0 } });
+    expect(offered([agents[0]!, full], [waiting("c1", 10, { excludedAgentIds: ["a1"] })], [q])).toEqual({
+      c1: "a1",
+    });
+
     // The excluded agent stays available to the next case.
     const cases = [waiting("c1", 20, { excludedAgentIds: ["a1"] }), waiting("c2", 10)];
     expect(offered(agents, cases, [q])).toEqual({ c1: "a2", c2: "a1" });
