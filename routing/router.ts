@@ -21,7 +21,7 @@ import { createPlacement } from "./placement.ts";
 import type { RoutingDeps } from "./ports.ts";
 import { type AgentRow, agentDisconnected, setPresence } from "./presence.ts";
 import { queuesWithWaitingCases, type RoutePassResult, routeArrival, routeQueue } from "./route-queue.ts";
-import { getNextCase, type TransferInput, transferCase } from "./transfers.ts";
+import { getNextCase, type NextCase, type TransferInput, takeCase, transferCase } from "./transfers.ts";
 import { createCapacityReleased } from "./wrap-up.ts";
 
 export interface Router {
@@ -42,7 +42,9 @@ export interface Router {
   setPresence(input: { agentId: string; presence: Presence; reason?: string | null }): Promise<AgentRow>;
   agentDisconnected(agentId: string): Promise<boolean>;
   transfer(input: TransferInput): Promise<CaseRow>;
-  getNext(agentId: string): Promise<CaseRow | null>;
+  getNext(agentId: string): Promise<NextCase>;
+  /** An agent takes a waiting case they may work, from its page. */
+  take(input: { caseId: string; agentId: string }): Promise<CaseRow>;
   /** Offers one waiting case to one named agent (a supervisor's remedy). */
   offerTo(input: { caseId: string; agentId: string }): Promise<OfferRow>;
 }
@@ -72,6 +74,7 @@ export function createSkillRouter(deps: RoutingDeps): Router {
     agentDisconnected: (agentId) => agentDisconnected(deps, agentId),
     transfer: (input) => transferCase(deps, input),
     getNext: (agentId) => getNextCase(deps, agentId),
+    take: (input) => takeCase(deps, input),
     offerTo: (input) => offerCaseTo(deps, input),
   };
   return router;

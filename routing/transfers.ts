@@ -18,6 +18,7 @@ import { hasRoom, matchCases } from "./matcher.ts";
 import type { RoutingDeps } from "./ports.ts";
 import { toMatcherQueue } from "./queue-config.ts";
 import { lockStillQueued, waitingCases } from "./route-queue.ts";
+import { type NothingToTake, whyNothingToTake } from "./take-next-reason.ts";
 
 async function writeTransferNote(
   tx: Tx,
@@ -105,6 +106,24 @@ export async function assignToAgent(
     });
   }
   return applied.row;
+}
+
+/**
+ * An agent takes a waiting case from its page (the access check decided they may work it): it is
+ * assigned to them at once, under the same capacity check as every assignment, and an offer of it
+ * to a colleague is withdrawn.
+ */
+export function takeCase(deps: RoutingDeps, input: { caseId: string; agentId: string }): Promise<CaseRow> {
+  return withUnitOfWork(deps, async (tx, uow) => {
+    const row = await lockCase(tx, input.caseId);
+    return assignToAgent(tx, uow, deps, {
+      row,
+      agentId: input.agentId,
+      actor: { type: "agent", id: input.agentId },
+      details: { taken: true },
+      at: deps.clock(),
+    });
+  });
 }
 
 export interface TransferInput {
@@ -225,7 +244,10 @@ async function transferToQueue(
 }
 
 /** The best waiting case this agent may take, assigned to them at once; null when nothing waits for them. */
-export function getNextCase(deps: RoutingDeps, agentId: string): Promise<CaseRow | null> {
+/** What "get next" gave the agent: a case assigned to them, or why there was none. */
+export type NextCase = { row: CaseRow; nothing?: undefined } | { row: null; nothing: NothingToTake };
+
+export function getNextCase(deps: RoutingDeps, agentId: string): Promise<NextCase> {
   return withUnitOfWork(deps, async (tx, uow) => {
     const now = deps.clock();
     const everyone = await availableAgents(tx, now);
@@ -233,28 +255,41 @@ export function getNextCase(deps: RoutingDeps, agentId: string): Promise<CaseRow
     if (!me) throw new AppError("CONFLICT", "Set yourself available before asking for the next case.");
     const queueRows = (await deps.config.get(tx)).queues;
     const { matcherCases } = await waitingCases(tx, deps, [...queueRows.keys()], now);
+    const matcherQueues = new Map([...queueRows.values()].map((row) => [row.id, toMatcherQueue(row)]));
     // Only this agent may receive; the others still count as available for overflow decisions.
     // Pulling work is explicit, so wrap-up does not stand in the way.
     const others = everyone
       .filter((agent) => agent.id !== agentId)
       .map((agent) => ({ ...agent, load: { ...agent.capacity } }));
+    const roster = [{ ...me, available: true }, ...others];
     const decision = matchCases({
-      agents: [{ ...me, available: true }, ...others],
+      agents: roster,
       cases: matcherCases,
-      queues: new Map([...queueRows.values()].map((row) => [row.id, toMatcherQueue(row)])),
+      queues: matcherQueues,
       now: now.getTime(),
     });
     // The first of the matcher's picks that nobody else has taken meanwhile.
     const picks = decision.offers.filter((offer) => offer.agentId === agentId).map((offer) => offer.caseId);
     const free = await lockStillQueued(tx, picks);
     const caseId = picks.find((id) => free.has(id));
-    if (!caseId) return null;
-    return assignToAgent(tx, uow, deps, {
+    if (!caseId) {
+      const nothing = whyNothingToTake({
+        me: roster[0]!,
+        waiting: matcherCases,
+        queues: matcherQueues,
+        roster,
+        queueNames: new Map([...queueRows.values()].map((row) => [row.id, row.name])),
+        now: now.getTime(),
+      });
+      return { row: null, nothing };
+    }
+    const row = await assignToAgent(tx, uow, deps, {
       row: free.get(caseId)!,
       agentId,
       actor: { type: "agent", id: agentId },
       details: { getNext: true },
       at: now,
     });
+    return { row };
   });
 }

@@ -82,13 +82,50 @@ function caseMoveRoutes(app: ZodApp, services: Pick<Services, "db" | "router">):
       schema: {
         tags: ["me"],
         summary: "Take the best waiting case I may handle",
-        description: "Assigns it at once (no offer). `case` is null when nothing waits that you can take.",
-        response: responses({ 200: z.object({ case: caseSummarySchema.nullable() }) }, [409]),
+        description:
+          "Assigns it at once (no offer). `case` is null when nothing waits that you can take, and `nothing` says why: nothing waits, nothing that waits is yours to take, or you are at capacity.",
+        response: responses(
+          {
+            200: z.object({
+              case: caseSummarySchema.nullable(),
+              nothing: z
+                .object({
+                  code: z.enum(["nothing_waiting", "not_yours", "at_capacity"]),
+                  message: z.string(),
+                })
+                .optional(),
+            }),
+          },
+          [409],
+        ),
       },
     },
     async (request) => {
       const taken = await services.router.getNext(currentAgent(request).id);
-      return { case: taken ? await summaryOrThrow(services.db, taken.id) : null };
+      if (!taken.row) return { case: null, nothing: taken.nothing };
+      return { case: await summaryOrThrow(services.db, taken.row.id) };
+    },
+  );
+
+  app.post(
+    "/api/cases/:id/take",
+    {
+      config: { access: "agent", worksCase: true },
+      schema: {
+        tags: ["cases"],
+        summary: "Take a waiting case I may work: it is assigned to me at once",
+        description:
+          "For an unassigned case in a queue you serve (or offered to you); supervisors any. An offer of it to someone else is withdrawn. 409 when you are offline or have no room on its channel.",
+        params: idParam,
+        response: responses({ 200: caseSummarySchema }, [404, 409]),
+      },
+    },
+    async (request) => {
+      const taken = await services.router.take({
+        caseId: request.params.id,
+        agentId: currentAgent(request).id,
+      });
+      return summaryOrThrow(services.db, taken.id);
     },
   );
 

@@ -318,9 +318,54 @@ describe("skill-based routing", () => {
     const refused = await supervisor.api.post(`/api/cases/${another.id}/assign`, { agentId: puller.id });
     expect(refused.status).toBe(409);
     expect(refused.body.message).toMatch(/has no room for another sms case \(1 of 1\)/);
+    // Pulling says why nothing comes: the one SMS the agent could take needs room they do not have.
+    const nothing = await puller.api.post("/api/me/next");
+    expect(nothing.status).toBe(200);
+    expect(nothing.body.case).toBeNull();
+    expect(nothing.body.nothing).toMatchObject({
+      code: "at_capacity",
+      message: expect.stringMatching(/SMS 1 of 1/),
+    });
     expect((await puller.api.post(`/api/cases/${another.id}/assign`, { agentId: puller.id })).status).toBe(
       403,
     );
+  });
+
+  it("lets an agent take a waiting case they may work from its page", async () => {
+    await queueFor("takeme", { requiredSkills: [required("billing", 2)] });
+    const taker = await agentWith("Taker", { billing: 3 }, { available: false });
+    await taker.api.post("/api/me/presence", { status: "away" });
+    const outsider = await agentWith("Outsider", {}, { available: false });
+    await outsider.api.post("/api/me/presence", { status: "away" });
+    const waiting = await customerWrites("takeme: my bill");
+
+    // Not in a queue they serve: refused, nothing changes.
+    const refused = await outsider.api.post(`/api/cases/${waiting.id}/take`);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+
+    const taken = await taker.api.post(`/api/cases/${waiting.id}/take`);
+    expect(taken.status, JSON.stringify(taken.body)).toBe(200);
+    expect(taken.body).toMatchObject({ id: waiting.id, assigneeId: taker.id, state: "assigned" });
+
+    // Offered to a colleague right now: theirs to answer first, and the refusal says so.
+    const colleague = await agentWith("Colleague", { billing: 3 });
+    const offeredCase = await customerWrites("takeme: a second bill");
+    await colleague.socket.waitFor("offer", (o) => o.caseId === offeredCase.id);
+    const second = await taker.api.post(`/api/cases/${offeredCase.id}/take`);
+    expect(second.status).toBe(403);
+    expect(second.body.message).toMatch(/being offered to another agent/);
+
+    // At capacity: 409 naming the channel.
+    await app.services.db
+      .update(agents)
+      .set({ capacity: { voice: 1, chat: 3, sms: 1, email: 5 } })
+      .where(eq(agents.id, taker.id));
+    await colleague.api.post("/api/me/presence", { status: "offline" });
+    const third = await customerWrites("takeme: a third bill");
+    const full = await taker.api.post(`/api/cases/${third.id}/take`);
+    expect(full.status).toBe(409);
+    expect(full.body.message).toMatch(/no room for another sms case \(1 of 1\)/);
   });
 
   it("keeps a just-finished chat agent in wrap-up before the next offer", async () => {

@@ -119,6 +119,19 @@ export function useCaseAction(caseId: string) {
   });
 }
 
+/** Takes a waiting case from its page: assigned to me at once, or the server says why not. */
+export function useTakeCase(caseId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<Omit<CaseSummary, "contact">>(`/api/cases/${encodeURIComponent(caseId)}/take`),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: queryKeys.case(caseId) });
+      void client.invalidateQueries({ queryKey: ["cases"] });
+      void client.invalidateQueries({ queryKey: queryKeys.inboxAll });
+    },
+  });
+}
+
 const INBOX_PAGE = 100;
 
 export function inboxPath(filters: InboxFilters, cursor: string | null): string {
@@ -265,7 +278,8 @@ export function useCustomerHistory(detail: CaseDetail | undefined, enabled: bool
 export function useTakeNext() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => api.post<{ case: CaseSummary | null }>("/api/me/next"),
+    mutationFn: () =>
+      api.post<{ case: CaseSummary | null; nothing?: { code: string; message: string } }>("/api/me/next"),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: ["cases"] });
       void client.invalidateQueries({ queryKey: queryKeys.inboxAll });

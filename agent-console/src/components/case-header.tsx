@@ -13,6 +13,7 @@ import { CallButton } from "../softphone/call-button.tsx";
 import { CaseActions } from "./case-actions.tsx";
 import { ChannelBadge } from "./channel-badge.tsx";
 import { SlaBadge } from "./sla-badge.tsx";
+import { TakeCaseButton } from "./take-case-button.tsx";
 
 const PRIORITIES: Priority[] = ["low", "normal", "high", "urgent"];
 
@@ -123,6 +124,7 @@ export function CaseHeader({ detail, onTransfer }: { detail: CaseDetail; onTrans
           <CaseFields detail={detail} />
         </Stack>
         <Stack gap={6} align="flex-end" style={{ flexShrink: 0, marginLeft: "auto" }}>
+          <TakeCaseButton detail={detail} />
           <CaseActions
             caseId={detail.id}
             state={detail.state}

@@ -106,6 +106,7 @@ export function OfferCard(props: OfferCardProps) {
       component="article"
       aria-labelledby={titleId}
       data-testid="offer-card"
+      data-offer-id={offer.offerId}
       withBorder
       shadow="sm"
       p="sm"

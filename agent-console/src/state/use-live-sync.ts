@@ -90,6 +90,17 @@ function followTyping(socket: AgentSocket, live: Live): () => void {
   };
 }
 
+/** An offer lapsed unanswered: the agent is told, so a missed case is not a mystery. */
+function tellMissed(offer: Offer): void {
+  notifications.show({
+    id: `missed-${offer.offerId}`,
+    color: "orange",
+    title: `You missed an offer: case #${offer.caseNumber}`,
+    message: `${offer.contact.name ?? "A customer"} is waiting. It goes to a colleague with room, or comes back to you if nobody else can take it.`,
+    autoClose: 15_000,
+  });
+}
+
 /** The server's pushes: offers, case and interaction changes, SLA changes, mentions. */
 function followPushes(socket: AgentSocket, live: Live, client: QueryClient): void {
   const agentId = () => client.getQueryData<Agent>(queryKeys.me)?.id ?? useSession.getState().agent?.id;
@@ -99,7 +110,11 @@ function followPushes(socket: AgentSocket, live: Live, client: QueryClient): voi
     if (!known) announceOffer(offer);
   });
   socket.on("sla.changed", (event) => applySlaChange(client, event));
-  socket.on("offer.closed", (closed) => live.removeOffer(closed.offerId));
+  socket.on("offer.closed", (closed) => {
+    const offer = useLive.getState().offers[closed.offerId];
+    live.removeOffer(closed.offerId);
+    if (offer && closed.status === "expired") tellMissed(offer);
+  });
   socket.on("case.updated", (summary) => applyCaseUpdate(client, summary, agentId()));
   socket.on("interaction.created", (interaction) => {
     addInteraction(client, interaction);

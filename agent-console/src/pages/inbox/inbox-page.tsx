@@ -42,9 +42,15 @@ function TakeNextButton() {
   const takeNext = useTakeNext();
   function next() {
     takeNext.mutate(undefined, {
-      onSuccess: ({ case: taken }) => {
+      onSuccess: ({ case: taken, nothing }) => {
         if (taken) navigate({ name: "case", caseId: taken.id });
-        else notifications.show({ color: "gray", message: "No waiting case you can take right now." });
+        else
+          notifications.show({
+            color: "gray",
+            title: "Nothing to take",
+            autoClose: 10_000,
+            message: nothing?.message ?? "No waiting case you can take right now.",
+          });
       },
       onError: (error) =>
         notifications.show({ color: "red", title: "Nothing taken", message: errorMessage(error) }),
@@ -100,7 +106,13 @@ export function InboxPage() {
 
   return (
     <Stack gap="sm" p="md" h="100%" style={{ minHeight: 0 }} data-testid="inbox-page">
-      <InboxHeader count={query.isSuccess ? `${cases.length}${hasNextPage ? "+" : ""} cases` : ""} />
+      <InboxHeader
+        count={
+          query.isSuccess
+            ? `${cases.length}${hasNextPage ? "+" : ""} ${cases.length === 1 && !hasNextPage ? "case" : "cases"}`
+            : ""
+        }
+      />
       <InboxFilterBar
         filters={filters}
         onChange={(patch) => setFilters((current) => ({ ...current, ...patch }))}
