@@ -48,10 +48,16 @@ const settingsBody = z.object({
   buttonLabel: z.string().trim().max(80),
 });
 
-const settingsAnswer = settingsBody.omit({ clientSecret: true, issuer: true }).extend({
-  issuer: z.string(),
+const settingsAnswer = z.object({
   source: z.enum(["environment", "settings", "none"]),
+  enabled: z.boolean(),
+  issuer: z.string(),
+  clientId: z.string(),
   clientSecretSet: z.boolean(),
+  roleClaim: z.string().nullable(),
+  roleMap: z.record(z.string(), z.enum(AGENT_ROLES)),
+  createUsers: z.boolean(),
+  buttonLabel: z.string(),
   callbackUrl: z.string().describe("Register this redirect URI at the provider"),
 });
 

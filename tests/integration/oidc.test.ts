@@ -78,6 +78,12 @@ describe("single sign-on configured by an admin", () => {
     const port = await freePort();
     provider = await startOidcProvider({ redirectUris: [`http://127.0.0.1:${port}/api/auth/oidc/callback`] });
     app = await appOnPort(port);
+    expect((await app.admin.get("/api/admin/sso")).body).toMatchObject({
+      source: "none",
+      enabled: false,
+      clientSecretSet: false,
+    });
+    expect((await createApi(app.url).get("/api/auth/oidc")).body).toEqual({ enabled: false, label: null });
     settings = {
       enabled: true,
       issuer: provider.issuer,
