@@ -53,6 +53,8 @@ export function providerConfig(settings: OidcConfig, now: number): Promise<oidc.
       ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
     },
   );
+  // Settings an admin replaced are not kept past their time.
+  for (const [other, entry] of discovered) if (now - entry.at >= METADATA_TTL_MS) discovered.delete(other);
   discovered.set(key, { at: now, config });
   // A provider that was down is asked again next time, not remembered as down.
   config.catch(() => discovered.delete(key));
