@@ -159,6 +159,17 @@ describe("single sign-on configured by an admin", () => {
     expect(await count(app, "sso_identities where subject = 'unverified'")).toBe(0);
   });
 
+  it("never hands a linked account to another subject at the provider with the same email", async () => {
+    const agent = await app.createAgent();
+    provider.people.set("first-holder", { email: agent.email, email_verified: true });
+    expect((await ssoSignIn(app, "first-holder")).final.search).toBe("");
+    provider.people.set("second-holder", { email: agent.email, email_verified: true });
+    const { final, jar } = await ssoSignIn(app, "second-holder");
+    expect(final.searchParams.get("sso_error")).toBe("linked_elsewhere");
+    expect((await sessionOf(app, jar)).status).toBe(401);
+    expect(await count(app, "sso_identities where subject = 'second-holder'")).toBe(0);
+  });
+
   it("refuses a deactivated agent", async () => {
     const agent = await app.createAgent();
     provider.people.set("gone", { email: agent.email, email_verified: true });
