@@ -3,7 +3,21 @@
  * A bad value stops start-up with a message naming the variable and what it must be.
  */
 import type { z } from "zod";
+import { normaliseIssuer, type RoleMap } from "./auth/sso/oidc-rules.ts";
 import { ENV_SCHEMA } from "./env-schema.ts";
+
+/** Single sign-on with an OpenID Connect provider (server/auth/sso/). */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The claim naming the agent's role or groups; null: roles are not taken from the provider. */
+  roleClaim: string | null;
+  roleMap: RoleMap;
+  /** Creates an agent at the first sign-in of someone without an account (just-in-time). */
+  createUsers: boolean;
+  buttonLabel: string;
+}
 
 export interface Config {
   port: number;
@@ -59,6 +73,8 @@ export interface Config {
   statusUpdates: boolean;
   quietHours: { start: number; end: number };
   defaultTimeZone: string;
+  /** Set by OIDC_* variables; unset, an admin may configure single sign-on in the console. */
+  oidc?: OidcConfig;
 }
 
 export class ConfigError extends Error {
@@ -103,7 +119,27 @@ function assertWholeGroups(e: Env): void {
       "TWILIO_API_KEY_SID, TWILIO_API_KEY_SECRET and TWILIO_TWIML_APP_SID: set all three for calls in the browser, or none",
     );
   }
+  const oidcParts = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].filter(Boolean).length;
+  if (oidcParts > 0 && oidcParts < 3)
+    problems.push(
+      "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: set all three for single sign-on, or none",
+    );
   if (problems.length) throw new ConfigError(problems);
+}
+
+function oidcConfig(e: Env): Pick<Config, "oidc"> {
+  if (!e.OIDC_ISSUER || !e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET) return {};
+  return {
+    oidc: {
+      issuer: normaliseIssuer(e.OIDC_ISSUER),
+      clientId: e.OIDC_CLIENT_ID,
+      clientSecret: e.OIDC_CLIENT_SECRET,
+      roleClaim: e.OIDC_ROLE_CLAIM?.trim() || null,
+      roleMap: e.OIDC_ROLE_MAP ?? {},
+      createUsers: e.OIDC_CREATE_USERS,
+      buttonLabel: e.OIDC_BUTTON_LABEL,
+    },
+  };
 }
 
 function emailConfig(e: Env): Pick<Config, "email"> {
@@ -216,5 +252,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     statusUpdates: e.STATUS_UPDATES,
     quietHours: quietHours(e),
     defaultTimeZone: e.DEFAULT_TIME_ZONE,
+    ...oidcConfig(e),
   };
 }

@@ -4,6 +4,7 @@
  */
 import { isIP } from "node:net";
 import { z } from "zod";
+import { issuerProblem, parseRoleMap } from "./auth/sso/oidc-rules.ts";
 import { timeZoneName } from "./http/schemas.ts";
 
 const bool = z
@@ -117,6 +118,38 @@ export const ENV_SCHEMA = z.object({
   RATE_LIMIT_CHAT_MESSAGES_PER_MINUTE_PER_ADDRESS: positiveInt
     .default(300)
     .describe("Messages all web chat visitors at one address may send per minute"),
+  OIDC_ISSUER: z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = issuerProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .optional()
+    .describe("OpenID Connect provider for single sign-on; with OIDC_CLIENT_ID and OIDC_CLIENT_SECRET"),
+  OIDC_CLIENT_ID: z.string().min(1).max(500).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
+  OIDC_ROLE_CLAIM: z
+    .string()
+    .max(200)
+    .optional()
+    .describe("The claim that sets an agent's role at each SSO sign-in, e.g. groups"),
+  OIDC_ROLE_MAP: z
+    .string()
+    .max(4000)
+    .transform((value, ctx) => {
+      try {
+        return parseRoleMap(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: `must be value=role,...: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    })
+    .optional()
+    .describe("Claim values to roles, e.g. sb-admins=admin,sb-supervisors=supervisor"),
+  OIDC_CREATE_USERS: bool
+    .default(false)
+    .describe("Create an agent at the first SSO sign-in of someone without an account"),
+  OIDC_BUTTON_LABEL: z.string().min(1).max(80).default("Sign in with single sign-on"),
   OFFER_TIMEOUT_SECONDS: positiveInt.default(30),
   VOICE_OFFER_TIMEOUT_SECONDS: positiveInt.default(20),
   MAX_MISSED_OFFERS: positiveInt.default(3),

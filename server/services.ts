@@ -29,7 +29,7 @@ export interface Services
     >,
     Pick<
       DomainServices,
-      "cases" | "routing" | "router" | "routingRunner" | "slaPolicies" | "auth" | "statusUpdates"
+      "cases" | "routing" | "router" | "routingRunner" | "slaPolicies" | "auth" | "sso" | "statusUpdates"
     > {
   chat: ChatChannel;
   /** Mailboxes: fetching, sending and their admin operations. */

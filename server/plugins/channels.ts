@@ -47,6 +47,7 @@ async function channelsPlugin(app: FastifyInstance): Promise<void> {
     routingRunner: domain.routingRunner,
     slaPolicies: domain.slaPolicies,
     auth: domain.auth,
+    sso: domain.sso,
     statusUpdates: domain.statusUpdates,
     chat,
     email,

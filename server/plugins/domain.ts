@@ -23,6 +23,7 @@ import { createSlaPolicyCache, type SlaPolicyCache } from "../../sla/sla-policie
 import { createSlaHook } from "../../sla/sla-targets.ts";
 import { ensureFirstAdmin } from "../auth/accounts.ts";
 import { type AuthService, createAuthService } from "../auth/auth-service.ts";
+import { createSsoService, type SsoService } from "../auth/sso/sso-service.ts";
 import { agentNamespaceOf } from "../realtime/namespaces.ts";
 import { createPublisher } from "../realtime/publisher.ts";
 import type { AppClients } from "./clients.ts";
@@ -36,6 +37,8 @@ export interface DomainServices {
   /** SLA policies, cached briefly; cleared by changes made through this process. */
   slaPolicies: SlaPolicyCache;
   auth: AuthService;
+  /** Single sign-on with an OpenID Connect provider. */
+  sso: SsoService;
   /** What customer updates need: the senders, links to the status page, quiet hours, templates. */
   statusUpdates: StatusUpdateOptions;
   /** Hears every batch of committed domain events in this process (after the pushes are sent). */
@@ -201,6 +204,7 @@ async function domainPlugin(app: FastifyInstance): Promise<void> {
     routingRunner: built.routingRunner,
     slaPolicies,
     auth: createAuthService({ db, clock, secret, sessionTtlMs: config.sessionTtlMs, limits: config.login }),
+    sso: createSsoService({ db, clock, secret, config }),
     statusUpdates,
     onEvents: (listener) => void listeners.push(listener),
     firstAdmin,

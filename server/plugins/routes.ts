@@ -22,6 +22,7 @@ import { phoneNumberRoutes } from "../routes/phone-numbers.ts";
 import { routingAdminRoutes } from "../routes/routing-admin.ts";
 import { securityLogRoutes } from "../routes/security-log.ts";
 import { slaRoutes } from "../routes/sla.ts";
+import { ssoRoutes } from "../routes/sso.ts";
 import { statusPageRoutes } from "../routes/status-page.ts";
 import { statusTemplateRoutes } from "../routes/status-templates.ts";
 import { supervisionRoutes } from "../routes/supervision.ts";
@@ -38,6 +39,7 @@ async function routesPlugin(app: FastifyInstance): Promise<void> {
   healthRoutes(zodApp, services);
   authRoutes(zodApp, services);
   twoFactorRoutes(zodApp, services);
+  ssoRoutes(zodApp, services);
   agentRoutes(zodApp, services);
   caseRoutes(zodApp, services);
   contactRoutes(zodApp, services);

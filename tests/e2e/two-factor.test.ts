@@ -106,7 +106,7 @@ describe("two-factor sign-in in the console", () => {
       await page.goto(`${app.url}/admin/security`);
       await signIn(page, "admin@example.com", "admin-password");
       await page.getByLabel("Supervisors").check();
-      await page.getByRole("button", { name: "Save" }).click();
+      await page.getByRole("button", { name: "Save", exact: true }).click();
       await page.getByText("Two-factor sign-in requirement saved.").waitFor(WAIT);
       await browser.screenshot(page, "two-factor-admin-requirement.png");
       expect((await app.admin.get("/api/settings/2fa")).body).toEqual({ requiredFor: ["supervisor"] });

@@ -65,7 +65,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     clock: options.clock,
     onRoute: options.onRoute,
   });
-  await built.app.listen({ port: 0, host: "127.0.0.1" });
+  // PORT is 0 (any free port) unless a test needs a known one, e.g. for PUBLIC_URL.
+  await built.app.listen({ port: config.port, host: "127.0.0.1" });
   const address = built.app.server.address();
   const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
   const admin = createApi(url);

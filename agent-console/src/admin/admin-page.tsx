@@ -34,7 +34,12 @@ const SECTIONS: { id: string; label: string; description: string; Page: Componen
   },
   { id: "updates", label: "Customer updates", description: "What customers are sent", Page: UpdatesAdmin },
   { id: "jobs", label: "Jobs", description: "Queues, backlog, failures", Page: JobsAdmin },
-  { id: "security", label: "Security", description: "Two-factor sign-in", Page: SecurityAdmin },
+  {
+    id: "security",
+    label: "Security",
+    description: "Two-factor sign-in, single sign-on",
+    Page: SecurityAdmin,
+  },
   {
     id: "security-log",
     label: "Security log",

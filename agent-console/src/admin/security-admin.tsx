@@ -1,11 +1,12 @@
-/** Security: which roles must sign in with a second factor (two-factor sign-in). */
-import { Alert, Button, Checkbox, Group, Stack, Text, Title } from "@mantine/core";
+/** Security: which roles must sign in with a second factor (two-factor sign-in), and single sign-on. */
+import { Alert, Button, Checkbox, Divider, Group, Stack, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { api, errorMessage } from "../api/client.ts";
 import { send } from "./http.ts";
 import { notifyError } from "./notify.ts";
+import { SsoAdmin } from "./sso-admin.tsx";
 
 type Role = "agent" | "supervisor" | "admin";
 const ROLES: { role: Role; label: string }[] = [
@@ -60,6 +61,8 @@ export function SecurityAdmin() {
           Save
         </Button>
       </Group>
+      <Divider my="sm" />
+      <SsoAdmin />
     </Stack>
   );
 }

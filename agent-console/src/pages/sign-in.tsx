@@ -5,6 +5,7 @@ import { errorMessage } from "../api/client.ts";
 import type { LoginChallenge } from "../api/types.ts";
 import { BrandMark } from "../components/brand-mark.tsx";
 import { CodeStep, EnrolStep } from "./sign-in-second-factor.tsx";
+import { SsoButton, takeSsoRefusal } from "./sign-in-sso.tsx";
 
 function SignInTitle() {
   return (
@@ -25,7 +26,8 @@ function SignInTitle() {
 export function SignInPage() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  // A single sign-on the provider or Switchboard refused comes back here with its reason.
+  const [error, setError] = useState<string | null>(takeSsoRefusal);
   const [pending, setPending] = useState(false);
   const [challenge, setChallenge] = useState<LoginChallenge | null>(null);
   const restart = () => {
@@ -94,6 +96,7 @@ export function SignInPage() {
               <Button type="submit" loading={pending} disabled={!email.trim() || !password} fullWidth mt="xs">
                 Sign in
               </Button>
+              <SsoButton />
             </Stack>
           </form>
         )}
