@@ -2,14 +2,19 @@
  * `/agent`: the console's live channel. Signed-in users only (bearer token in `auth.token`, or the
  * session cookie from the console's own origin). Offers arrive here and are answered with acks.
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { maySeeCase } from "../../cases/case-permissions.ts";
+import { agents } from "../../db/schema/agents.ts";
 import { cases } from "../../db/schema/cases.ts";
-import { hasRole, isOwnOrigin, SESSION_COOKIE } from "../http/access.ts";
+import { offers } from "../../db/schema/routing.ts";
+import { loadQueueScope } from "../../routing/queue-scope.ts";
+import { isOwnOrigin, SESSION_COOKIE } from "../http/access.ts";
 import type { Services } from "../services.ts";
 import { type AgentNamespace, type AgentSocket, ackError, readPayload } from "./namespaces.ts";
 import type { AckError, AgentAck } from "./protocol.ts";
 import { agentPayloads } from "./protocol.ts";
 import { offerPayload, rooms } from "./publisher.ts";
+import { supervisorRoomsFor } from "./scope-rooms.ts";
 
 /** The services the agent namespace uses. */
 type AgentNamespaceServices = Pick<
@@ -105,14 +110,47 @@ function answerOffers(socket: AgentSocket, services: AgentNamespaceServices): vo
   );
 }
 
+/**
+ * Whether the person may watch the case, with their scope as it is now (an admin may have changed it
+ * since the socket connected): a console never joins the room of a case its person may not see.
+ */
+async function maySeeNow(
+  services: AgentNamespaceServices,
+  agentId: string,
+  caseId: string,
+): Promise<boolean> {
+  const [person] = await services.db
+    .select({ id: agents.id, role: agents.role, queueScopeLimited: agents.queueScopeLimited })
+    .from(agents)
+    .where(eq(agents.id, agentId));
+  if (!person) return false;
+  const scope = await loadQueueScope(services.db, person);
+  if (!scope.limited) return true;
+  const [facts] = await services.db
+    .select({
+      assigneeId: cases.assigneeId,
+      queueId: cases.queueId,
+      offeredToId: sql<string | null>`(select ${offers.agentId} from ${offers}
+        where ${offers.caseId} = ${cases.id} and ${offers.status} = 'pending' limit 1)`,
+    })
+    .from(cases)
+    .where(eq(cases.id, caseId));
+  return facts !== undefined && maySeeCase({ ...person, scope }, facts);
+}
+
 export function setupAgentNamespace(ns: AgentNamespace, services: AgentNamespaceServices): void {
   ns.use(authenticateAgent(services));
   ns.on("connection", async (socket) => {
     const { agent, sessionId } = socket.data;
     services.metrics.socketConnections.inc({ namespace: "agent" });
     socket.on("disconnect", () => services.metrics.socketConnections.dec({ namespace: "agent" }));
-    await socket.join([rooms.agents, rooms.agent(agent.id), rooms.session(sessionId)]);
-    if (hasRole(agent, "supervisor")) await socket.join(rooms.supervisors);
+    const scope = await loadQueueScope(services.db, agent);
+    await socket.join([
+      rooms.agents,
+      rooms.agent(agent.id),
+      rooms.session(sessionId),
+      ...supervisorRoomsFor(agent.role, scope),
+    ]);
 
     answerOffers(socket, services);
     const watch =
@@ -120,8 +158,15 @@ export function setupAgentNamespace(ns: AgentNamespace, services: AgentNamespace
       async (payload: unknown, ack?: (response: AgentAck) => void) => {
         const input = readPayload(agentPayloads[event], payload, refusal(event, services, ack));
         if (!input) return;
-        if (event === "case.watch") await socket.join(rooms.case(input.caseId));
-        else await socket.leave(rooms.case(input.caseId));
+        if (event === "case.watch") {
+          if (!(await maySeeNow(services, agent.id, input.caseId)))
+            return ack?.({
+              ok: false,
+              error: "not_found",
+              message: `Case '${input.caseId}' does not exist.`,
+            });
+          await socket.join(rooms.case(input.caseId));
+        } else await socket.leave(rooms.case(input.caseId));
         ack?.({ ok: true });
       };
     socket.on("case.watch", watch("case.watch"));

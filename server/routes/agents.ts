@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AGENT_ROLES, PRESENCE } from "../../db/schema/agents.ts";
 import { loadsFor } from "../../routing/agent-load.ts";
-import { agentView, createAgent, listAgents } from "../auth/accounts.ts";
+import { agentView, agentViewOf, agentViews, createAgent, listAgents } from "../auth/accounts.ts";
 import { PASSWORD_MIN_LENGTH } from "../auth/password-policy.ts";
 import { recordSecurityEvent } from "../auth/security-log.ts";
 import { currentAgent } from "../http/access.ts";
@@ -56,7 +56,7 @@ function agentAdminRoutes(app: ZodApp, services: Pick<Services, "db" | "router">
         ip: request.ip,
         details: { role: agent.role },
       });
-      return reply.code(201).send(agentView(agent));
+      return reply.code(201).send(agentView(agent, { limited: false, queueIds: [] }));
     },
   );
 
@@ -70,7 +70,7 @@ function agentAdminRoutes(app: ZodApp, services: Pick<Services, "db" | "router">
         response: responses({ 200: z.object({ items: z.array(agentSchema) }) }),
       },
     },
-    async () => ({ items: (await listAgents(services.db)).map(agentView) }),
+    async () => ({ items: await agentViews(services.db, await listAgents(services.db)) }),
   );
 
   app.get(
@@ -105,7 +105,7 @@ function myRoutes(app: ZodApp, services: Pick<Services, "db" | "router">): void 
       config: { access: "agent" },
       schema: { tags: ["me"], summary: "The signed-in agent", response: responses({ 200: agentSchema }) },
     },
-    async (request) => agentView(currentAgent(request)),
+    async (request) => agentViewOf(services.db, currentAgent(request)),
   );
 
   app.get(
@@ -147,7 +147,7 @@ function myRoutes(app: ZodApp, services: Pick<Services, "db" | "router">): void 
         presence: request.body.status,
         reason: request.body.reason ?? null,
       });
-      return agentView(agent);
+      return agentViewOf(services.db, agent);
     },
   );
 }
