@@ -14,9 +14,11 @@ export function ScopeNotice() {
   );
   return (
     <Alert color="orange" variant="light" data-testid="scope-notice" title="Some queues only">
-      {names.length
-        ? `You are limited to ${names.length === 1 ? "the queue" : "the queues"} ${names.join(", ")}: their cases, agents and figures are all you see here.`
-        : "You are limited to no queues: only your own work shows. An admin can add queues under Admin → Agents."}
+      {names.length === 1
+        ? `You are limited to the queue ${names[0]}: only its cases, agents and figures show here.`
+        : names.length
+          ? `You are limited to the queues ${names.join(", ")}: only their cases, agents and figures show here.`
+          : "You are limited to no queues: only your own work shows. An admin can add queues under Admin → Agents."}
     </Alert>
   );
 }
