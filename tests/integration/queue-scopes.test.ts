@@ -193,6 +193,12 @@ describe("queue scopes", () => {
       expect(slaBoard.status).toBe(200);
       for (const entry of slaBoard.body.queues) expect(entry.staffing.queueId).toBe(billing.id);
       for (const entry of slaBoard.body.cases) expect(entry.case.queueId).toBe(billing.id);
+      const day = {
+        from: new Date(Date.now() - 86_400_000).toISOString(),
+        to: new Date(Date.now() + 60_000).toISOString(),
+      };
+      const reasons = await limitedSue.api.get(`/api/reports/dispositions?from=${day.from}&to=${day.to}`);
+      expect(reasons.status, JSON.stringify(reasons.body)).toBe(200);
       const openStats = await openTom.api.get("/api/queues/stats");
       expect(openStats.body.queues.map((q: { queueId: string }) => q.queueId)).toEqual(
         expect.arrayContaining([billing.id, sales.id]),
