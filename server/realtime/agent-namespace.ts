@@ -2,12 +2,12 @@
  * `/agent`: the console's live channel. Signed-in users only (bearer token in `auth.token`, or the
  * session cookie from the console's own origin). Offers arrive here and are answered with acks.
  */
-import { eq, sql } from "drizzle-orm";
-import { maySeeCase } from "../../cases/case-permissions.ts";
-import { agents } from "../../db/schema/agents.ts";
+import { eq } from "drizzle-orm";
+import { isAppError } from "../../cases/errors.ts";
 import { cases } from "../../db/schema/cases.ts";
-import { offers } from "../../db/schema/routing.ts";
+import { assertMaySeeCase } from "../../routing/case-permission.ts";
 import { loadQueueScope } from "../../routing/queue-scope.ts";
+import { findAgent } from "../auth/accounts.ts";
 import { isOwnOrigin, SESSION_COOKIE } from "../http/access.ts";
 import type { Services } from "../services.ts";
 import { type AgentNamespace, type AgentSocket, ackError, readPayload } from "./namespaces.ts";
@@ -19,7 +19,7 @@ import { supervisorRoomsFor } from "./scope-rooms.ts";
 /** The services the agent namespace uses. */
 type AgentNamespaceServices = Pick<
   Services,
-  "auth" | "config" | "db" | "logger" | "metrics" | "pushToVisitor" | "router"
+  "auth" | "config" | "db" | "logger" | "metrics" | "pushToVisitor" | "router" | "routing"
 >;
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -119,23 +119,17 @@ async function maySeeNow(
   agentId: string,
   caseId: string,
 ): Promise<boolean> {
-  const [person] = await services.db
-    .select({ id: agents.id, role: agents.role, queueScopeLimited: agents.queueScopeLimited })
-    .from(agents)
-    .where(eq(agents.id, agentId));
+  const person = await findAgent(services.db, agentId);
   if (!person) return false;
   const scope = await loadQueueScope(services.db, person);
   if (!scope.limited) return true;
-  const [facts] = await services.db
-    .select({
-      assigneeId: cases.assigneeId,
-      queueId: cases.queueId,
-      offeredToId: sql<string | null>`(select ${offers.agentId} from ${offers}
-        where ${offers.caseId} = ${cases.id} and ${offers.status} = 'pending' limit 1)`,
-    })
-    .from(cases)
-    .where(eq(cases.id, caseId));
-  return facts !== undefined && maySeeCase({ ...person, scope }, facts);
+  try {
+    await assertMaySeeCase(services.routing, { id: person.id, role: person.role, scope }, caseId);
+    return true;
+  } catch (error) {
+    if (isAppError(error, "NOT_FOUND")) return false;
+    throw error;
+  }
 }
 
 export function setupAgentNamespace(ns: AgentNamespace, services: AgentNamespaceServices): void {

@@ -75,6 +75,16 @@ async function summaryOrThrow(db: Services["db"], caseId: string) {
   return summary;
 }
 
+/** A supervisor limited to some queues manages only the agents they see: another is 404. */
+async function assertSeesAgent(
+  services: Pick<Services, "db" | "routing">,
+  viewer: ReturnType<typeof currentActor>,
+  agentId: string,
+): Promise<void> {
+  const sees = await agentsVisibleTo({ db: services.db, config: services.routing.config }, viewer);
+  if (!sees(agentId)) throw new AppError("NOT_FOUND", `Agent '${agentId}' does not exist.`);
+}
+
 /** Moving a case to someone: get next, transfer, supervisor assignment. */
 function caseMoveRoutes(app: ZodApp, services: Pick<Services, "db" | "router">): void {
   app.post(
@@ -162,12 +172,7 @@ function agentControlRoutes(
     },
     async (request) => {
       const supervisor = currentAgent(request);
-      const sees = await agentsVisibleTo(
-        { db: services.db, config: services.routing.config },
-        currentActor(request),
-      );
-      if (!sees(request.params.id))
-        throw new AppError("NOT_FOUND", `Agent '${request.params.id}' does not exist.`);
+      await assertSeesAgent(services, currentActor(request), request.params.id);
       const agent = await services.router.setPresence({
         agentId: request.params.id,
         presence: request.body.status,

@@ -176,6 +176,14 @@ describe("queue scopes", () => {
       expect(names).toContain("Sue Limited");
       expect(names).not.toContain("Sam Sales");
       expect(names).not.toContain("Tom Everything");
+      for (const path of ["/api/agents", "/api/agents/directory"]) {
+        const listed = (await limitedSue.api.get(path)).body.items.map((item: { name: string }) => item.name);
+        expect(listed, path).toContain("Bea Billing");
+        expect(listed, path).not.toContain("Sam Sales");
+      }
+      expect(
+        (await limitedSue.api.post(`/api/agents/${salesAgent.id}/presence`, { status: "away" })).status,
+      ).toBe(404);
       const everyone = (await openTom.api.get("/api/agents/board")).body.items.map(
         (i: { name: string }) => i.name,
       );
