@@ -86,7 +86,7 @@ async function assertSeesAgent(
 }
 
 /** Moving a case to someone: get next, transfer, supervisor assignment. */
-function caseMoveRoutes(app: ZodApp, services: Pick<Services, "db" | "router">): void {
+function caseMoveRoutes(app: ZodApp, services: Pick<Services, "db" | "router" | "routing">): void {
   app.post(
     "/api/me/next",
     {
@@ -120,6 +120,8 @@ function caseMoveRoutes(app: ZodApp, services: Pick<Services, "db" | "router">):
     },
     async (request) => {
       const me = currentAgent(request);
+      if (request.body.toAgentId && me.role === "supervisor")
+        await assertSeesAgent(services, currentActor(request), request.body.toAgentId);
       const moved = await services.router.transfer({
         caseId: request.params.id,
         ...request.body,
@@ -142,6 +144,7 @@ function caseMoveRoutes(app: ZodApp, services: Pick<Services, "db" | "router">):
       },
     },
     async (request) => {
+      await assertSeesAgent(services, currentActor(request), request.body.agentId);
       const moved = await services.router.transfer({
         caseId: request.params.id,
         toAgentId: request.body.agentId,

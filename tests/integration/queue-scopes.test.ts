@@ -163,6 +163,11 @@ describe("queue scopes", () => {
           (i: { kind: string; body: string }) => i.kind === "note" && i.body === "peek",
         ),
       ).toBe(false);
+      // An in-scope case goes only to an agent the supervisor sees.
+      const toStranger = await limitedSue.api.post(`/api/cases/${billingCase}/assign`, {
+        agentId: salesAgent.id,
+      });
+      expect(toStranger.status, JSON.stringify(toStranger.body)).toBe(404);
       // In scope: managed as before.
       const edit = await limitedSue.api.request("PATCH", `/api/cases/${billingCase}`, { priority: "high" });
       expect(edit.status, JSON.stringify(edit.body)).toBe(200);

@@ -8,6 +8,7 @@ import {
   type QueueScope,
   queueInScope,
 } from "../../cases/case-permissions.ts";
+import { outOfScopeAgents } from "../../routing/config-cache.ts";
 
 const facts = (over: Partial<CaseWorkFacts> = {}): CaseWorkFacts => ({
   assigneeId: null,
@@ -113,5 +114,18 @@ describe("queue scopes: which agents a supervisor sees", () => {
           () => false,
         ),
       ).toBe(true);
+  });
+});
+
+describe("queue scopes in routing", () => {
+  it("excludes from a queue's cases exactly the limited agents without that queue", () => {
+    const scopes = new Map<string, ReadonlySet<string>>([
+      ["bea", new Set(["billing"])],
+      ["bo", new Set(["billing", "sales"])],
+      ["nil", new Set()],
+    ]);
+    expect(outOfScopeAgents({ scopes }, "billing")).toEqual(["nil"]);
+    expect(outOfScopeAgents({ scopes }, "sales")).toEqual(["bea", "nil"]);
+    expect(outOfScopeAgents({ scopes: new Map() }, "sales")).toEqual([]);
   });
 });
