@@ -11,6 +11,7 @@ import {
   type Priority,
 } from "../db/schema/cases.ts";
 import { contactIdentities, contacts } from "../db/schema/contacts.ts";
+import { offers } from "../db/schema/routing.ts";
 import { linkedCases } from "./case-links.ts";
 import type { CaseMachine } from "./case-machine.ts";
 import { type SearchSource, type SearchStrategy, searchHits } from "./case-search.ts";
@@ -34,6 +35,11 @@ export interface CaseListFilter {
   q?: string;
   limit: number;
   cursor?: string;
+  /**
+   * Only what a person limited to some queues may see: their queues' cases and the cases assigned or
+   * offered to them (cases/case-permissions.ts `maySeeCase`). Absent: every case.
+   */
+  visibleTo?: { agentId: string; queueIds: readonly string[] };
   /** How the search reads each place, instead of the estimate's choice: for tests only. */
   searchStrategies?: Partial<Record<SearchSource, SearchStrategy>>;
 }
@@ -83,6 +89,17 @@ function literals(values: readonly string[], allowed: (value: string) => boolean
 const isCaseState = (value: string) => (CASE_STATES as readonly string[]).includes(value);
 const isSlaStatus = (value: string) => /^[a-z_]{1,32}$/.test(value);
 
+/**
+ * `maySeeCase` in SQL. One array parameter, whatever the scope's size, so the statement stays the
+ * same and `queue_id = any(...)` can use the queue index.
+ */
+export function visibleToCondition(visibleTo: { agentId: string; queueIds: readonly string[] }): SQL {
+  const queueIds = `{${visibleTo.queueIds.filter((id) => UUID.test(id)).join(",")}}`;
+  return sql`(${cases.queueId} = any(${queueIds}::uuid[]) or ${cases.assigneeId} = ${visibleTo.agentId}
+    or exists (select 1 from ${offers} where ${offers.caseId} = ${cases.id}
+      and ${offers.agentId} = ${visibleTo.agentId} and ${offers.status} = 'pending'))`;
+}
+
 /** The filter's conditions on `cases` (the cursor included), written against the unaliased table. */
 function listConditions(filter: CaseListFilter): SQL[] {
   const conditions: SQL[] = [];
@@ -101,6 +118,7 @@ function listConditions(filter: CaseListFilter): SQL[] {
   }
   if (filter.queueId) conditions.push(eq(cases.queueId, filter.queueId));
   if (filter.contactId) conditions.push(eq(cases.contactId, filter.contactId));
+  if (filter.visibleTo) conditions.push(visibleToCondition(filter.visibleTo));
   if (filter.cursor) {
     const cursor = decodeCursor(filter.cursor);
     conditions.push(

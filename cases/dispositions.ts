@@ -105,7 +105,12 @@ export async function assertDispositionGiven(deps: CaseDeps, row: CaseRow): Prom
 /** Cases finished in a period, per disposition code (null: none given), most frequent first. */
 export async function dispositionCounts(
   executor: Executor,
-  filter: { from: Date; to: Date; queueId?: string },
+  filter: {
+    from: Date;
+    to: Date;
+    queueId?: string /** A limited supervisor's queues only. */;
+    queueIds?: readonly string[];
+  },
 ): Promise<{ dispositionId: string | null; label: string | null; cases: number }[]> {
   return executor
     .select({
@@ -120,6 +125,9 @@ export async function dispositionCounts(
         gte(cases.resolvedAt, filter.from),
         lt(cases.resolvedAt, filter.to),
         filter.queueId ? eq(cases.queueId, filter.queueId) : undefined,
+        filter.queueIds
+          ? sql`${cases.queueId} = any(${`{${filter.queueIds.join(",")}}`}::uuid[])`
+          : undefined,
       ),
     )
     .groupBy(cases.dispositionId, dispositionCodes.label)

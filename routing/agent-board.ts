@@ -19,6 +19,7 @@ export interface AgentBoardCase {
   number: number;
   subject: string;
   channel: Channel;
+  queueId: string | null;
   state: CaseState;
   priority: Priority;
 }
@@ -63,6 +64,7 @@ export async function agentBoard(executor: Executor, now: Date): Promise<AgentBo
       number: cases.number,
       subject: cases.subject,
       channel: cases.channel,
+      queueId: cases.queueId,
       state: cases.state,
       priority: cases.priority,
       assigneeId: cases.assigneeId,

@@ -1,13 +1,14 @@
 /**
- * The facts `mayWorkCase` (cases/case-permissions.ts) decides on, read for one agent and one case:
+ * The facts `mayWorkCase` (cases/case-permissions.ts) decides on, read for one person and one case:
  * the case's assignee and queue and its pending offer in one statement; the agent's skills and the
- * queues (cached) only when the case is unassigned in a queue.
+ * queues (cached) only when the case is unassigned in a queue. An unlimited supervisor or an admin
+ * costs no statement.
  */
 import { eq, sql } from "drizzle-orm";
-import { type CaseWorkDecision, mayWorkCase } from "../cases/case-permissions.ts";
-import { AppError } from "../cases/errors.ts";
+import { type CaseActor, type CaseWorkDecision, mayWorkCase, scopeOf } from "../cases/case-permissions.ts";
+import { AppError, notFound } from "../cases/errors.ts";
 import type { Db } from "../db/connect.ts";
-import { type AgentRole, agents } from "../db/schema/agents.ts";
+import { agents } from "../db/schema/agents.ts";
 import { cases } from "../db/schema/cases.ts";
 import { agentSkills, offers } from "../db/schema/routing.ts";
 import type { RoutingConfigCache } from "./config-cache.ts";
@@ -39,10 +40,10 @@ async function agentServesQueue(
 /** The decision for one agent and one case; null when the case does not exist (the route says 404). */
 export async function decideCaseWork(
   deps: CasePermissionDeps,
-  actor: { id: string; role: AgentRole },
+  actor: CaseActor,
   caseId: string,
 ): Promise<CaseWorkDecision | null> {
-  if (actor.role !== "agent") return { allowed: true };
+  if (actor.role !== "agent" && !scopeOf(actor).limited) return { allowed: true };
   const [facts] = await deps.db
     .select({
       assigneeId: cases.assigneeId,
@@ -56,16 +57,30 @@ export async function decideCaseWork(
     .where(eq(cases.id, caseId));
   if (!facts) return null;
   const unassignedInQueue = facts.assigneeId === null && facts.offeredToId === null && facts.queueId;
-  const serves = unassignedInQueue ? await agentServesQueue(deps, actor.id, facts.queueId!) : false;
+  const serves =
+    unassignedInQueue && actor.role === "agent"
+      ? await agentServesQueue(deps, actor.id, facts.queueId!)
+      : false;
   return mayWorkCase(actor, facts, () => serves);
 }
 
-/** Throws FORBIDDEN, saying why and what to do, when the agent may not work the case. */
+/**
+ * Throws FORBIDDEN, saying why and what to do, when the person may not work the case; NOT_FOUND when
+ * the case is outside the queues they may see, as for a case that does not exist.
+ */
 export async function assertMayWorkCase(
   deps: CasePermissionDeps,
-  actor: { id: string; role: AgentRole },
+  actor: CaseActor,
   caseId: string,
 ): Promise<void> {
   const decision = await decideCaseWork(deps, actor, caseId);
-  if (decision && !decision.allowed) throw new AppError("FORBIDDEN", decision.reason);
+  if (decision && !decision.allowed)
+    throw decision.hidden ? notFound("Case", caseId) : new AppError("FORBIDDEN", decision.reason);
+}
+
+/** Throws NOT_FOUND when the person may not see the case (or it does not exist). */
+export async function assertMaySeeCase(deps: CasePermissionDeps, actor: CaseActor, caseId: string) {
+  if (!scopeOf(actor).limited) return;
+  const decision = await decideCaseWork(deps, actor, caseId);
+  if (!decision || (!decision.allowed && decision.hidden)) throw notFound("Case", caseId);
 }

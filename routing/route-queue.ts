@@ -18,6 +18,7 @@ import { callFunction } from "../db/functions.ts";
 import { type Channel, cases } from "../db/schema/cases.ts";
 import { offers } from "../db/schema/routing.ts";
 import { availableAgents } from "./agent-snapshot.ts";
+import { outOfScopeAgents, type RoutingConfig } from "./config-cache.ts";
 import { type MatcherCase, matchCases } from "./matcher.ts";
 import type { RoutingDeps } from "./ports.ts";
 import { type QueueRow, toMatcherQueue } from "./queue-config.ts";
@@ -31,6 +32,13 @@ export interface RoutePassResult {
   offers: { offerId: string; caseId: string; agentId: string }[];
   /** When waiting cases of this queue next become routable differently (overflow, aging, sticky). */
   nextChangeAt: number | null;
+}
+
+/** A case's excluded agents plus the limited agents who may not see its queue. */
+function withOutOfScope(excluded: string[], config: RoutingConfig, queueId: string): string[] {
+  if (!config.scopes.size) return excluded;
+  const out = outOfScopeAgents(config, queueId);
+  return out.length ? [...new Set([...excluded, ...out])] : excluded;
 }
 
 /** The waiting cases of some queues in matcher shape (read, not locked: see `lockStillQueued`). */
@@ -60,6 +68,7 @@ export async function waitingCases(tx: Executor, deps: RoutingDeps, queueIds: st
     rows.map((row) => row.id),
     new Date(now.getTime() - deps.settings.missedOfferCooldownMs),
   );
+  const config = await deps.config.get(tx);
   const matcherCases: MatcherCase[] = rows.map((row) => ({
     id: row.id,
     queueId: row.queueId!,
@@ -67,7 +76,7 @@ export async function waitingCases(tx: Executor, deps: RoutingDeps, queueIds: st
     priority: row.priority,
     enqueuedAt: (row.enqueuedAt ?? row.createdAt).getTime(),
     stickyAgentId: row.stickyAgentId,
-    excludedAgentIds: excluded.get(row.id) ?? [],
+    excludedAgentIds: withOutOfScope(excluded.get(row.id) ?? [], config, row.queueId!),
     stepsApplied: row.routingStepsApplied,
   }));
   return { rows, matcherCases };
@@ -299,7 +308,7 @@ export async function routeArrival(
     priority: row.priority,
     enqueuedAt: (row.enqueuedAt ?? row.createdAt).getTime(),
     stickyAgentId: row.stickyAgentId,
-    excludedAgentIds: excluded,
+    excludedAgentIds: withOutOfScope(excluded, await deps.config.get(deps.db), row.queueId),
     stepsApplied: row.routingStepsApplied,
   };
   const matcherQueues = new Map([...queueRows.values()].map((q) => [q.id, toMatcherQueue(q)]));

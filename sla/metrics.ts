@@ -72,6 +72,37 @@ export interface LiveMetrics {
 export interface LiveMetricsOptions {
   /** IANA time zone whose midnight starts "today". */
   timeZone: string;
+  /**
+   * Only these queues (a supervisor's queue scope): the other queues are left out, and the team
+   * figures are those of these queues together.
+   */
+  queueIds?: readonly string[];
+}
+
+/** The facts of these queues only, every agent's time kept (as `factsByQueue` keeps it). */
+function factsOfQueues(facts: MetricsFacts, queueIds: ReadonlySet<string>): MetricsFacts {
+  const keep = <T extends { queueId: string | null }>(list: T[]) =>
+    list.filter((fact) => fact.queueId !== null && queueIds.has(fact.queueId));
+  return {
+    arrivals: keep(facts.arrivals),
+    answers: keep(facts.answers),
+    abandons: keep(facts.abandons),
+    handles: keep(facts.handles),
+    resolutions: keep(facts.resolutions),
+    sla: keep(facts.sla),
+    agents: facts.agents,
+  };
+}
+
+/** The backlog of several queues together: the count adds up, the oldest is the oldest; no median. */
+function combinedBacklog(parts: Backlog[]): Backlog {
+  if (parts.length === 1) return parts[0]!;
+  const oldest = parts.map((part) => part.oldestAgeSeconds).filter((age): age is number => age !== null);
+  return {
+    waiting: parts.reduce((sum, part) => sum + part.waiting, 0),
+    oldestAgeSeconds: oldest.length ? Math.max(...oldest) : null,
+    medianAgeSeconds: null,
+  };
 }
 
 /**
@@ -113,19 +144,35 @@ export async function liveMetrics(
     last60m: figuresOf(tallyWindow(scoped, windows.last60m, { agentIds, times: times.last60m })),
   });
   const none: Backlog = { waiting: 0, oldestAgeSeconds: null, medianAgeSeconds: null };
+  const scoped = options.queueIds ? new Set(options.queueIds) : undefined;
+  const shown = scoped ? queues.filter((queue) => scoped.has(queue.id)) : queues;
+  const perQueue = shown.map((queue) => ({
+    queueId: queue.id,
+    name: queue.name,
+    goal: { percent: queue.serviceLevelPercent, seconds: queue.serviceLevelSeconds },
+    ...figures(byQueue.get(queue.id)!, settled.byQueue.get(queue.id) ?? emptyTally(), agentsOf.get(queue.id)),
+    backlog: backlog.byQueue.get(queue.id) ?? none,
+  }));
+  if (!scoped)
+    return {
+      at: now.toISOString(),
+      queues: perQueue,
+      team: { ...figures(facts, settled.team), backlog: backlog.total },
+    };
+  const agentIds = new Set(shown.flatMap((queue) => [...(agentsOf.get(queue.id) ?? [])]));
   return {
     at: now.toISOString(),
-    queues: queues.map((queue) => ({
-      queueId: queue.id,
-      name: queue.name,
-      goal: { percent: queue.serviceLevelPercent, seconds: queue.serviceLevelSeconds },
+    queues: perQueue,
+    team: {
       ...figures(
-        byQueue.get(queue.id)!,
-        settled.byQueue.get(queue.id) ?? emptyTally(),
-        agentsOf.get(queue.id),
+        factsOfQueues(facts, scoped),
+        shown.reduce(
+          (sum, queue) => addTallies(sum, settled.byQueue.get(queue.id) ?? emptyTally()),
+          emptyTally(),
+        ),
+        agentIds,
       ),
-      backlog: backlog.byQueue.get(queue.id) ?? none,
-    })),
-    team: { ...figures(facts, settled.team), backlog: backlog.total },
+      backlog: combinedBacklog(perQueue.map((queue) => queue.backlog)),
+    },
   };
 }

@@ -1,17 +1,22 @@
 /** Agent accounts: creating them, reading them, and the first admin. */
 import { randomBytes } from "node:crypto";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import type { QueueScope } from "../../cases/case-permissions.ts";
 import { AppError, notFound } from "../../cases/errors.ts";
 import type { Db, Executor } from "../../db/connect.ts";
 import { advisoryXactLock, LOCK_NAMESPACE } from "../../db/locks.ts";
 import { type AgentRole, agents, sessions } from "../../db/schema/agents.ts";
+import { storedQueueScopes } from "../../routing/queue-scope.ts";
 import { assertPasswordPolicy } from "./password-policy.ts";
 import { hashPassword } from "./passwords.ts";
 
 export type AgentRow = typeof agents.$inferSelect;
 
-/** The public face of an agent: never the password hash. */
-export function agentView(agent: AgentRow) {
+/**
+ * The public face of an agent: never the password hash. `queueScope` is the scope as stored (an
+ * admin's is shown but never applied).
+ */
+export function agentView(agent: AgentRow, queueScope: QueueScope) {
   return {
     id: agent.id,
     email: agent.email,
@@ -22,7 +27,18 @@ export function agentView(agent: AgentRow) {
     capacity: agent.capacity,
     active: agent.deactivatedAt === null,
     createdAt: agent.createdAt,
+    queueScope: { limited: queueScope.limited, queueIds: [...queueScope.queueIds] },
   };
+}
+
+/** The views of these agents, their scopes read in one statement (none when nobody is limited). */
+export async function agentViews(db: Executor, people: AgentRow[]): Promise<AgentView[]> {
+  const scopes = await storedQueueScopes(db, people);
+  return people.map((agent) => agentView(agent, scopes.get(agent.id)!));
+}
+
+export async function agentViewOf(db: Executor, agent: AgentRow): Promise<AgentView> {
+  return (await agentViews(db, [agent]))[0]!;
 }
 export type AgentView = ReturnType<typeof agentView>;
 

@@ -3,6 +3,7 @@
  * declaration fails at start-up. Credentials are a bearer token or the session cookie.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { EVERY_QUEUE, type QueueScope } from "../../cases/case-permissions.ts";
 import { AppError } from "../../cases/errors.ts";
 import type { AgentRole } from "../../db/schema/agents.ts";
 import type { AgentRow } from "../auth/accounts.ts";
@@ -18,6 +19,11 @@ declare module "fastify" {
      * work that case (cases/case-permissions.ts), checked once the id is validated.
      */
     worksCase?: boolean;
+    /**
+     * The route reads the case in `:id` (or adds a note to it): a person limited to some queues must
+     * be allowed to see it, or the answer is 404 as for a case that does not exist.
+     */
+    seesCase?: boolean;
     /** What a public route requires instead of a session: Twilio's signature, or a signed status link. */
     proof?: "twilio-signature" | "status-link";
   }
@@ -30,6 +36,8 @@ declare module "fastify" {
     sessionId?: string;
     /** When the request's session ends. */
     sessionExpiresAt?: Date;
+    /** The queues the signed-in person may see (cases/case-permissions.ts); every queue for most. */
+    queueScope?: QueueScope;
   }
 }
 
@@ -78,6 +86,17 @@ export function currentAgent(request: FastifyRequest): AgentRow {
   return request.agent;
 }
 
+/** The queues the request's person may see: every queue unless an admin limited them. */
+export function currentScope(request: FastifyRequest): QueueScope {
+  return request.queueScope ?? EVERY_QUEUE;
+}
+
+/** The request's person as the case rule takes them. */
+export function currentActor(request: FastifyRequest) {
+  const agent = currentAgent(request);
+  return { id: agent.id, role: agent.role, scope: currentScope(request) };
+}
+
 /** Bodies a plain HTML form can send: the API never takes them (only provider webhooks do). */
 const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"];
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -119,13 +138,22 @@ export interface RouteAccess {
   proof?: "twilio-signature" | "status-link";
 }
 
-/** Throws FORBIDDEN when the agent may not work the case; a case that does not exist is the route's 404. */
-export type CaseWorkCheck = (agent: AgentRow, caseId: string) => Promise<void>;
+/**
+ * Throws FORBIDDEN when the agent may not work the case, NOT_FOUND when it is outside the queues they
+ * may see; a case that does not exist is the route's 404.
+ */
+export type CaseWorkCheck = (agent: AgentRow, scope: QueueScope, caseId: string) => Promise<void>;
 
 export function installAccessControl(
   app: FastifyInstance,
   auth: AuthService,
-  options: { publicPrefixes: string[]; publicUrl: string; mayWorkCase: CaseWorkCheck },
+  options: {
+    publicPrefixes: string[];
+    publicUrl: string;
+    mayWorkCase: CaseWorkCheck;
+    maySeeCase: CaseWorkCheck;
+    queueScopeOf: (agent: AgentRow) => Promise<QueueScope>;
+  },
 ): void {
   // Before the body is read: a form is refused whatever it carries.
   app.addHook("onRequest", async (request) => refuseForms(request));
@@ -172,12 +200,16 @@ export function installAccessControl(
         `This needs the ${access} role; you are signed in as ${session.agent.role}.`,
       );
     }
+    request.queueScope = await options.queueScopeOf(session.agent);
   });
 
   // After validation, so `:id` is a well-formed case id.
   app.addHook("preHandler", async (request) => {
-    if (!request.routeOptions.config.worksCase || !request.agent) return;
+    const { worksCase, seesCase } = request.routeOptions.config;
+    if (!(worksCase || seesCase) || !request.agent) return;
     const { id } = request.params as { id?: string };
-    if (id) await options.mayWorkCase(request.agent, id);
+    if (!id) return;
+    if (worksCase) await options.mayWorkCase(request.agent, currentScope(request), id);
+    else await options.maySeeCase(request.agent, currentScope(request), id);
   });
 }

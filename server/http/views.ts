@@ -32,6 +32,9 @@ export const agentSchema = z.object({
   capacity: capacitySchema,
   active: z.boolean(),
   createdAt: isoDate,
+  queueScope: z
+    .object({ limited: z.boolean(), queueIds: z.array(z.uuid()) })
+    .describe("Limited: they see only these queues beyond their own work (never applied to admins)"),
 });
 
 export const caseSummarySchema = z.object({

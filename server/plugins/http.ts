@@ -11,7 +11,8 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
-import { assertMayWorkCase } from "../../routing/case-permission.ts";
+import { assertMaySeeCase, assertMayWorkCase } from "../../routing/case-permission.ts";
+import { loadQueueScope } from "../../routing/queue-scope.ts";
 import { installAccessControl } from "../http/access.ts";
 import { installErrorHandler } from "../http/errors.ts";
 import { installInputGuards } from "../http/input-guards.ts";
@@ -58,7 +59,11 @@ async function httpPlugin(app: FastifyInstance): Promise<void> {
   installAccessControl(app, app.domain.auth, {
     publicPrefixes: ["/docs"],
     publicUrl: app.clients.config.publicUrl,
-    mayWorkCase: (agent, caseId) => assertMayWorkCase(app.domain.routing, agent, caseId),
+    mayWorkCase: (agent, scope, caseId) =>
+      assertMayWorkCase(app.domain.routing, { id: agent.id, role: agent.role, scope }, caseId),
+    maySeeCase: (agent, scope, caseId) =>
+      assertMaySeeCase(app.domain.routing, { id: agent.id, role: agent.role, scope }, caseId),
+    queueScopeOf: (agent) => loadQueueScope(app.clients.db, agent),
   });
   installInputGuards(app);
   await app.register(fastifySwaggerUi, { routePrefix: "/docs" });

@@ -19,6 +19,7 @@ import { mailboxRoutes } from "../routes/mailboxes.ts";
 import { metricsRoutes } from "../routes/metrics.ts";
 import { outboundRoutes } from "../routes/outbound.ts";
 import { phoneNumberRoutes } from "../routes/phone-numbers.ts";
+import { queueScopeRoutes } from "../routes/queue-scopes.ts";
 import { routingAdminRoutes } from "../routes/routing-admin.ts";
 import { securityLogRoutes } from "../routes/security-log.ts";
 import { slaRoutes } from "../routes/sla.ts";
@@ -45,6 +46,7 @@ async function routesPlugin(app: FastifyInstance): Promise<void> {
   contactRoutes(zodApp, services);
   routingAdminRoutes(zodApp, services);
   supervisionRoutes(zodApp, services);
+  queueScopeRoutes(zodApp, services);
   statusPageRoutes(zodApp, services);
   metricsRoutes(zodApp, services);
   caseEditRoutes(zodApp, services);

@@ -3,18 +3,23 @@
  * session cookie from the console's own origin). Offers arrive here and are answered with acks.
  */
 import { eq } from "drizzle-orm";
+import { isAppError } from "../../cases/errors.ts";
 import { cases } from "../../db/schema/cases.ts";
-import { hasRole, isOwnOrigin, SESSION_COOKIE } from "../http/access.ts";
+import { assertMaySeeCase } from "../../routing/case-permission.ts";
+import { loadQueueScope } from "../../routing/queue-scope.ts";
+import { findAgent } from "../auth/accounts.ts";
+import { isOwnOrigin, SESSION_COOKIE } from "../http/access.ts";
 import type { Services } from "../services.ts";
 import { type AgentNamespace, type AgentSocket, ackError, readPayload } from "./namespaces.ts";
 import type { AckError, AgentAck } from "./protocol.ts";
 import { agentPayloads } from "./protocol.ts";
 import { offerPayload, rooms } from "./publisher.ts";
+import { supervisorRoomsFor } from "./scope-rooms.ts";
 
 /** The services the agent namespace uses. */
 type AgentNamespaceServices = Pick<
   Services,
-  "auth" | "config" | "db" | "logger" | "metrics" | "pushToVisitor" | "router"
+  "auth" | "config" | "db" | "logger" | "metrics" | "pushToVisitor" | "router" | "routing"
 >;
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -105,14 +110,41 @@ function answerOffers(socket: AgentSocket, services: AgentNamespaceServices): vo
   );
 }
 
+/**
+ * Whether the person may watch the case, with their scope as it is now (an admin may have changed it
+ * since the socket connected): a console never joins the room of a case its person may not see.
+ */
+async function maySeeNow(
+  services: AgentNamespaceServices,
+  agentId: string,
+  caseId: string,
+): Promise<boolean> {
+  const person = await findAgent(services.db, agentId);
+  if (!person) return false;
+  const scope = await loadQueueScope(services.db, person);
+  if (!scope.limited) return true;
+  try {
+    await assertMaySeeCase(services.routing, { id: person.id, role: person.role, scope }, caseId);
+    return true;
+  } catch (error) {
+    if (isAppError(error, "NOT_FOUND")) return false;
+    throw error;
+  }
+}
+
 export function setupAgentNamespace(ns: AgentNamespace, services: AgentNamespaceServices): void {
   ns.use(authenticateAgent(services));
   ns.on("connection", async (socket) => {
     const { agent, sessionId } = socket.data;
     services.metrics.socketConnections.inc({ namespace: "agent" });
     socket.on("disconnect", () => services.metrics.socketConnections.dec({ namespace: "agent" }));
-    await socket.join([rooms.agents, rooms.agent(agent.id), rooms.session(sessionId)]);
-    if (hasRole(agent, "supervisor")) await socket.join(rooms.supervisors);
+    const scope = await loadQueueScope(services.db, agent);
+    await socket.join([
+      rooms.agents,
+      rooms.agent(agent.id),
+      rooms.session(sessionId),
+      ...supervisorRoomsFor(agent.role, scope),
+    ]);
 
     answerOffers(socket, services);
     const watch =
@@ -120,8 +152,15 @@ export function setupAgentNamespace(ns: AgentNamespace, services: AgentNamespace
       async (payload: unknown, ack?: (response: AgentAck) => void) => {
         const input = readPayload(agentPayloads[event], payload, refusal(event, services, ack));
         if (!input) return;
-        if (event === "case.watch") await socket.join(rooms.case(input.caseId));
-        else await socket.leave(rooms.case(input.caseId));
+        if (event === "case.watch") {
+          if (!(await maySeeNow(services, agent.id, input.caseId)))
+            return ack?.({
+              ok: false,
+              error: "not_found",
+              message: `Case '${input.caseId}' does not exist.`,
+            });
+          await socket.join(rooms.case(input.caseId));
+        } else await socket.leave(rooms.case(input.caseId));
         ack?.({ ok: true });
       };
     socket.on("case.watch", watch("case.watch"));

@@ -8,6 +8,7 @@ import { queuePositions, queueStats } from "../../routing/queue-stats.ts";
 import { liveMetrics } from "../../sla/metrics.ts";
 import type { Services } from "../services.ts";
 import { rooms } from "./publisher.ts";
+import { scopeRooms } from "./scope-rooms.ts";
 
 /** The services this module uses. */
 type LiveStatsServices = Pick<
@@ -22,8 +23,13 @@ const POSITION_LIMIT = 200;
  * Whether a supervisor's console is connected to any server process. Figures nobody would see are
  * not computed: a supervisor who connects gets them at the next run (and reads them over HTTP first).
  */
-async function supervisorsWatching(services: LiveStatsServices): Promise<boolean> {
-  return (await services.agentNamespace().in(rooms.supervisors).fetchSockets()).length > 0;
+async function supervisorsWatching(services: LiveStatsServices): Promise<{ all: boolean; limited: boolean }> {
+  const ns = services.agentNamespace();
+  const [all, limited] = await Promise.all([
+    ns.in(rooms.supervisors).fetchSockets(),
+    ns.in(scopeRooms.limited).fetchSockets(),
+  ]);
+  return { all: all.length > 0, limited: limited.length > 0 };
 }
 
 export function createLiveStatsPusher(services: LiveStatsServices) {
@@ -32,7 +38,8 @@ export function createLiveStatsPusher(services: LiveStatsServices) {
 
   return async function push(): Promise<void> {
     const now = services.clock();
-    if (await supervisorsWatching(services)) {
+    const watching = await supervisorsWatching(services);
+    if (watching.all || watching.limited) {
       const stats = await queueStats(
         services.database.reporting,
         now,
@@ -44,11 +51,14 @@ export function createLiveStatsPusher(services: LiveStatsServices) {
         lastStats.set(queue.queueId, key);
         return true;
       });
-      if (changed.length)
-        services
-          .agentNamespace()
-          .to(rooms.supervisors)
-          .emit("queue.stats", { at: now.toISOString(), queues: changed });
+      const ns = services.agentNamespace();
+      const at = now.toISOString();
+      if (changed.length && watching.all)
+        ns.to(rooms.supervisors).emit("queue.stats", { at, queues: changed });
+      // A limited supervisor gets each of their queues' figures from that queue's room, nothing else.
+      if (watching.limited)
+        for (const queue of changed)
+          ns.to(rooms.queueSupervisors(queue.queueId)).emit("queue.stats", { at, queues: [queue] });
     } else {
       // Whoever connects next gets every queue's figures, changed or not.
       lastStats.clear();
@@ -87,7 +97,9 @@ export function createLiveMetricsPusher(services: LiveStatsServices) {
     // Until the interval job has stored the day's settled intervals a run reads the whole day and
     // may outlast the period; BullMQ would start the next one meanwhile.
     if (running) return;
-    if (!(await supervisorsWatching(services))) {
+    // Team figures cover every queue: they go to unlimited supervisors only; a limited one reads
+    // their queues' figures from GET /api/metrics/live.
+    if (!(await supervisorsWatching(services)).all) {
       last = "";
       return;
     }

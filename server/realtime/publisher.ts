@@ -1,6 +1,8 @@
 /**
  * Turns committed domain events into socket.io pushes. Rooms: `agent:<id>` (each agent's consoles),
- * `supervisors`, `case:<id>` (consoles showing that case), `agents` (every console, for broadcasts).
+ * `supervisors` (unlimited supervisors), `supervisors:queue:<id>` (supervisors limited to a scope
+ * with that queue, realtime/scope-rooms.ts), `case:<id>` (consoles showing that case), `agents`
+ * (every console, for broadcasts).
  * With the Redis adapter a push reaches sockets on every process.
  */
 import { eq } from "drizzle-orm";
@@ -20,7 +22,10 @@ export const rooms = {
   /** The sockets of one sign-in, closed when it signs out. */
   session: (sessionId: string) => `session:${sessionId}`,
   case: (caseId: string) => `case:${caseId}`,
+  /** Supervisors who see every queue. */
   supervisors: "supervisors",
+  /** Supervisors limited to a scope with this queue (realtime/scope-rooms.ts). */
+  queueSupervisors: (queueId: string) => `supervisors:queue:${queueId}`,
   visitor: (visitorId: string) => `visitor:${visitorId}`,
 };
 
@@ -181,6 +186,8 @@ const eventPushes: EventPushes = {
     // To those who work the case or watch it. Sending every change to every console would cost
     // (changes × consoles) pushes: team-wide lists re-read instead.
     const targets = caseRooms(event.caseId, event.assigneeId);
+    // Limited supervisors get the case list's changes of their queues only.
+    if (summary.queueId) targets.push(rooms.queueSupervisors(summary.queueId));
     if (event.previousAssigneeId) targets.push(rooms.agent(event.previousAssigneeId));
     ns.to(targets).emit("case.updated", summary);
   },

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { AGENT_ROLES, PRESENCE } from "../../db/schema/agents.ts";
 import { loadsFor } from "../../routing/agent-load.ts";
-import { agentView, createAgent, listAgents } from "../auth/accounts.ts";
+import { agentsVisibleTo } from "../../routing/scope-visibility.ts";
+import { agentView, agentViewOf, agentViews, createAgent, listAgents } from "../auth/accounts.ts";
 import { PASSWORD_MIN_LENGTH } from "../auth/password-policy.ts";
 import { recordSecurityEvent } from "../auth/security-log.ts";
-import { currentAgent } from "../http/access.ts";
+import { currentActor, currentAgent } from "../http/access.ts";
 import { idParam, isoDate, responses } from "../http/schemas.ts";
 import { agentSchema } from "../http/views.ts";
 import { offerPayload } from "../realtime/publisher.ts";
@@ -25,7 +26,7 @@ const offerView = z.object({
 });
 
 /** Agents as admins manage them, and the directory every agent sees. */
-function agentAdminRoutes(app: ZodApp, services: Pick<Services, "db" | "router">): void {
+function agentAdminRoutes(app: ZodApp, services: Pick<Services, "db" | "router" | "routing">): void {
   app.post(
     "/api/agents",
     {
@@ -56,7 +57,7 @@ function agentAdminRoutes(app: ZodApp, services: Pick<Services, "db" | "router">
         ip: request.ip,
         details: { role: agent.role },
       });
-      return reply.code(201).send(agentView(agent));
+      return reply.code(201).send(agentView(agent, { limited: false, queueIds: [] }));
     },
   );
 
@@ -70,7 +71,11 @@ function agentAdminRoutes(app: ZodApp, services: Pick<Services, "db" | "router">
         response: responses({ 200: z.object({ items: z.array(agentSchema) }) }),
       },
     },
-    async () => ({ items: (await listAgents(services.db)).map(agentView) }),
+    async (request) => {
+      const sees = await agentsVisibleTo(services.routing, currentActor(request));
+      const people = (await listAgents(services.db)).filter((agent) => sees(agent.id));
+      return { items: await agentViews(services.db, people) };
+    },
   );
 
   app.get(
@@ -89,11 +94,17 @@ function agentAdminRoutes(app: ZodApp, services: Pick<Services, "db" | "router">
         }),
       },
     },
-    async () => ({
-      items: (await listAgents(services.db))
-        .filter((agent) => agent.deactivatedAt === null)
-        .map(({ id, name, presence }) => ({ id, name, presence })),
-    }),
+    async (request) => {
+      // A limited supervisor's directory holds the agents they see; agents' directories are whole.
+      const viewer = currentActor(request);
+      const sees =
+        viewer.role === "supervisor" ? await agentsVisibleTo(services.routing, viewer) : () => true;
+      return {
+        items: (await listAgents(services.db))
+          .filter((agent) => agent.deactivatedAt === null && sees(agent.id))
+          .map(({ id, name, presence }) => ({ id, name, presence })),
+      };
+    },
   );
 }
 
@@ -105,7 +116,7 @@ function myRoutes(app: ZodApp, services: Pick<Services, "db" | "router">): void 
       config: { access: "agent" },
       schema: { tags: ["me"], summary: "The signed-in agent", response: responses({ 200: agentSchema }) },
     },
-    async (request) => agentView(currentAgent(request)),
+    async (request) => agentViewOf(services.db, currentAgent(request)),
   );
 
   app.get(
@@ -147,7 +158,7 @@ function myRoutes(app: ZodApp, services: Pick<Services, "db" | "router">): void 
         presence: request.body.status,
         reason: request.body.reason ?? null,
       });
-      return agentView(agent);
+      return agentViewOf(services.db, agent);
     },
   );
 }
@@ -217,7 +228,7 @@ function offerRoutes(app: ZodApp, services: Pick<Services, "db" | "router">): vo
   );
 }
 
-export function agentRoutes(app: ZodApp, services: Pick<Services, "db" | "router">): void {
+export function agentRoutes(app: ZodApp, services: Pick<Services, "db" | "router" | "routing">): void {
   agentAdminRoutes(app, services);
   myRoutes(app, services);
   offerRoutes(app, services);

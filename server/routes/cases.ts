@@ -2,7 +2,7 @@ import { z } from "zod";
 import { getCaseDetail, listCases, OPEN_STATES } from "../../cases/case-queries.ts";
 import { addNote, addReply, CASE_ACTIONS, performAction } from "../../cases/replies.ts";
 import { CASE_STATES, type CaseState, CHANNELS, PRIORITIES } from "../../db/schema/cases.ts";
-import { currentAgent } from "../http/access.ts";
+import { currentAgent, currentScope } from "../http/access.ts";
 import { idParam, responses } from "../http/schemas.ts";
 import {
   authoredInteractionSchema,
@@ -107,7 +107,11 @@ function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
     },
     async (request) => {
       const { status, assignee, channel, priority, sla, queue, contact, q, limit, cursor } = request.query;
+      const scope = currentScope(request);
       return listCases(services.db, {
+        ...(scope.limited
+          ? { visibleTo: { agentId: currentAgent(request).id, queueIds: scope.queueIds } }
+          : {}),
         states: status,
         channels: channel,
         priorities: priority,
@@ -125,7 +129,7 @@ function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
   app.get(
     "/api/cases/:id",
     {
-      config: { access: "agent" },
+      config: { access: "agent", seesCase: true },
       schema: {
         tags: ["cases"],
         summary: "One case with its contact and its interactions, oldest first",
@@ -176,7 +180,7 @@ function caseWorkRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
   app.post(
     "/api/cases/:id/notes",
     {
-      config: { access: "agent" },
+      config: { access: "agent", seesCase: true },
       schema: {
         tags: ["cases"],
         summary: "Add an internal note (never sent to the customer)",

@@ -6,6 +6,7 @@ import {
   listDispositions,
   updateDisposition,
 } from "../../cases/dispositions.ts";
+import { currentScope } from "../http/access.ts";
 import { idParam, isoDate, responses } from "../http/schemas.ts";
 import type { Services } from "../services.ts";
 import type { ZodApp } from "./zod-app.ts";
@@ -103,6 +104,14 @@ export function dispositionRoutes(app: ZodApp, services: Pick<Services, "clock" 
         }),
       },
     },
-    async (request) => ({ items: await dispositionCounts(db, request.query) }),
+    async (request) => {
+      const scope = currentScope(request);
+      return {
+        items: await dispositionCounts(db, {
+          ...request.query,
+          ...(scope.limited ? { queueIds: scope.queueIds } : {}),
+        }),
+      };
+    },
   );
 }

@@ -1,8 +1,10 @@
 /** Live metrics per queue and for the team, and the 15-minute intervals kept for reports (supervisors). */
 import { z } from "zod";
 import { AppError } from "../../cases/errors.ts";
+import { inViewersQueues } from "../../routing/scope-visibility.ts";
 import { liveMetrics } from "../../sla/metrics.ts";
 import { INTERVAL_FIELDS, listIntervals } from "../../sla/metrics-intervals.ts";
+import { currentActor, currentScope } from "../http/access.ts";
 import { isoDate, responses } from "../http/schemas.ts";
 import type { Services } from "../services.ts";
 import type { ZodApp } from "./zod-app.ts";
@@ -111,10 +113,13 @@ export function metricsRoutes(app: ZodApp, services: Pick<Services, "clock" | "c
         response: responses({ 200: liveMetricsSchema }),
       },
     },
-    async () =>
-      liveMetrics(services.database.reporting, services.clock(), {
+    async (request) => {
+      const scope = currentScope(request);
+      return liveMetrics(services.database.reporting, services.clock(), {
         timeZone: services.config.defaultTimeZone,
-      }),
+        ...(scope.limited ? { queueIds: scope.queueIds } : {}),
+      });
+    },
   );
 
   app.get(
@@ -141,7 +146,7 @@ export function metricsRoutes(app: ZodApp, services: Pick<Services, "clock" | "c
         throw new AppError("VALIDATION", `Ask for at most ${MAX_RANGE_DAYS} days of intervals at a time.`);
       const rows = await listIntervals(services.database.reporting, { queueId, from, to });
       return {
-        intervals: rows.map((row) => ({
+        intervals: inViewersQueues(currentActor(request), rows).map((row) => ({
           ...row,
           figures: Object.fromEntries(INTERVAL_FIELDS.map((field) => [field, row.figures[field] ?? null])),
         })),

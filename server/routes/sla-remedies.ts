@@ -3,8 +3,12 @@
  * staffing, and remedies, recommended, applied (each kind with its own params) and judged.
  */
 import { z } from "zod";
+import { type CaseActor, queueInScope, scopeOf } from "../../cases/case-permissions.ts";
+import { AppError } from "../../cases/errors.ts";
 import { PRIORITIES } from "../../db/schema/cases.ts";
 import { availableAgents } from "../../routing/agent-snapshot.ts";
+import { assertMaySeeCase } from "../../routing/case-permission.ts";
+import { queuesOfCases } from "../../routing/scope-visibility.ts";
 import {
   caseRemedies,
   flaggedCases,
@@ -15,7 +19,7 @@ import {
 } from "../../sla/remedies.ts";
 import { applyRemedy, recentRemedies } from "../../sla/remedy-apply.ts";
 import { queueLoads, staffOf, verdict } from "../../sla/staffing.ts";
-import { currentAgent } from "../http/access.ts";
+import { currentActor, currentAgent } from "../http/access.ts";
 import { idParam, isoDate, responses } from "../http/schemas.ts";
 import { caseSummarySchema } from "../http/views.ts";
 import { caseSummary } from "../realtime/publisher.ts";
@@ -115,7 +119,7 @@ export function slaBoardRoutes(app: ZodApp, services: SlaRemedyServices): void {
         }),
       },
     },
-    async () => slaBoard(services),
+    async (request) => slaBoard(services, currentActor(request)),
   );
   app.get(
     "/api/sla/staffing",
@@ -128,7 +132,7 @@ export function slaBoardRoutes(app: ZodApp, services: SlaRemedyServices): void {
         response: responses({ 200: z.object({ items: z.array(staffingSchema) }) }),
       },
     },
-    async () => ({ items: await staffing(services) }),
+    async (request) => ({ items: await staffing(services, currentActor(request)) }),
   );
 }
 
@@ -148,6 +152,7 @@ export function slaRemedyRoutes(app: ZodApp, services: SlaRemedyServices): void 
       },
     },
     async (request, reply) => {
+      await assertMaySeeRemedyTarget(services, currentActor(request), request.body);
       const applied = await applyRemedy(
         services.routing,
         services.router,
@@ -170,13 +175,13 @@ export function slaRemedyRoutes(app: ZodApp, services: SlaRemedyServices): void 
         response: responses({ 200: z.object({ items: z.array(appliedSchema) }) }),
       },
     },
-    async () => ({ items: await recentRemedies(services.db) }),
+    async (request) => ({ items: await remediesSeenBy(services, currentActor(request)) }),
   );
 
   app.get(
     "/api/cases/:id/remedies",
     {
-      config: { access: "supervisor" },
+      config: { access: "supervisor", seesCase: true },
       schema: {
         tags: ["sla"],
         summary: "What a supervisor can do now for one case, best first, with each action's predicted effect",
@@ -190,10 +195,38 @@ export function slaRemedyRoutes(app: ZodApp, services: SlaRemedyServices): void 
   );
 }
 
-async function staffing(services: SlaRemedyServices) {
+/** Applied remedies of the viewer's queues: by the remedy's queue, or its case's queue. */
+async function remediesSeenBy(services: SlaRemedyServices, viewer: CaseActor) {
+  const rows = await recentRemedies(services.db);
+  const scope = scopeOf(viewer);
+  if (!scope.limited) return rows;
+  const caseQueues = await queuesOfCases(
+    services.db,
+    rows.flatMap((row) => (row.caseId && !row.queueId ? [row.caseId] : [])),
+  );
+  return rows.filter((row) =>
+    queueInScope(scope, row.queueId ?? (row.caseId ? (caseQueues.get(row.caseId) ?? null) : null)),
+  );
+}
+
+/** A limited supervisor applies remedies to their queues' cases and queues only (404 otherwise). */
+async function assertMaySeeRemedyTarget(
+  services: SlaRemedyServices,
+  viewer: CaseActor,
+  target: { caseId?: string | null; queueId?: string | null },
+) {
+  const scope = scopeOf(viewer);
+  if (!scope.limited) return;
+  if (target.caseId) await assertMaySeeCase(services.routing, viewer, target.caseId);
+  if (target.queueId && !queueInScope(scope, target.queueId))
+    throw new AppError("NOT_FOUND", `Queue '${target.queueId}' does not exist.`);
+}
+
+async function staffing(services: SlaRemedyServices, viewer: CaseActor) {
   const now = services.clock();
   const config = await services.routing.config.get(services.db);
-  const queueRows = [...config.queues.values()];
+  const scope = scopeOf(viewer);
+  const queueRows = [...config.queues.values()].filter((queue) => queueInScope(scope, queue.id));
   const loads = await queueLoads(
     services.db,
     queueRows.map((q) => q.id),
@@ -203,19 +236,19 @@ async function staffing(services: SlaRemedyServices) {
   return queueRows.map((queue) => verdict(queue, loads.get(queue.id)!, staffOf(agents, queue).length));
 }
 
-async function slaBoard(services: SlaRemedyServices) {
+async function slaBoard(services: SlaRemedyServices, viewer: CaseActor) {
   const flagged = await flaggedCases(services.db);
   const caseItems = [];
   for (const row of flagged) {
     const summary = await caseSummary(services.db, row.id);
-    if (summary)
+    if (summary && queueInScope(scopeOf(viewer), summary.queueId))
       caseItems.push({
         case: { ...summary, slaStatus: row.slaStatus, slaDueAt: row.slaDueAt },
         remedies: await caseRemedies(services.routing, row.id, { callbacks: services.callbacks }),
       });
   }
   const queueItems = [];
-  for (const verdictRow of await staffing(services)) {
+  for (const verdictRow of await staffing(services, viewer)) {
     if (verdictRow.needed > verdictRow.staffed)
       queueItems.push({
         staffing: verdictRow,

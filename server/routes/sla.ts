@@ -267,7 +267,7 @@ function caseSlaRoutes(app: ZodApp, { db }: Pick<Services, "db">): void {
   app.get(
     "/api/cases/:id/sla",
     {
-      config: { access: "agent" },
+      config: { access: "agent", seesCase: true },
       schema: {
         tags: ["sla"],
         summary: "A case's SLA targets and where each stands",

@@ -5,9 +5,10 @@ import { AGENT_ROLES, PRESENCE } from "../../db/schema/agents.ts";
 import { CASE_STATES, CHANNELS, PRIORITIES } from "../../db/schema/cases.ts";
 import { AGENT_BOARD_STATES, agentBoard } from "../../routing/agent-board.ts";
 import { queueStats } from "../../routing/queue-stats.ts";
-import { agentView, findAgent, setAgentActive, updateAgent } from "../auth/accounts.ts";
+import { agentsVisibleTo, inViewersQueues } from "../../routing/scope-visibility.ts";
+import { agentViewOf, findAgent, setAgentActive, updateAgent } from "../auth/accounts.ts";
 import { recordAccountChanges } from "../auth/security-log.ts";
-import { currentAgent } from "../http/access.ts";
+import { currentActor, currentAgent } from "../http/access.ts";
 import { idParam, isoDate, responses } from "../http/schemas.ts";
 import { agentSchema, capacitySchema, caseSummarySchema } from "../http/views.ts";
 import { caseSummary, rooms } from "../realtime/publisher.ts";
@@ -56,6 +57,7 @@ export const agentBoardSchema = z.object({
       number: z.number().int(),
       subject: z.string(),
       channel: z.enum(CHANNELS),
+      queueId: z.uuid().nullable(),
       state: z.enum(CASE_STATES),
       priority: z.enum(PRIORITIES),
     }),
@@ -73,8 +75,18 @@ async function summaryOrThrow(db: Services["db"], caseId: string) {
   return summary;
 }
 
+/** A supervisor limited to some queues manages only the agents they see: another is 404. */
+async function assertSeesAgent(
+  services: Pick<Services, "db" | "routing">,
+  viewer: ReturnType<typeof currentActor>,
+  agentId: string,
+): Promise<void> {
+  const sees = await agentsVisibleTo({ db: services.db, config: services.routing.config }, viewer);
+  if (!sees(agentId)) throw new AppError("NOT_FOUND", `Agent '${agentId}' does not exist.`);
+}
+
 /** Moving a case to someone: get next, transfer, supervisor assignment. */
-function caseMoveRoutes(app: ZodApp, services: Pick<Services, "db" | "router">): void {
+function caseMoveRoutes(app: ZodApp, services: Pick<Services, "db" | "router" | "routing">): void {
   app.post(
     "/api/me/next",
     {
@@ -145,6 +157,8 @@ function caseMoveRoutes(app: ZodApp, services: Pick<Services, "db" | "router">):
     },
     async (request) => {
       const me = currentAgent(request);
+      if (request.body.toAgentId && me.role === "supervisor")
+        await assertSeesAgent(services, currentActor(request), request.body.toAgentId);
       const moved = await services.router.transfer({
         caseId: request.params.id,
         ...request.body,
@@ -157,7 +171,7 @@ function caseMoveRoutes(app: ZodApp, services: Pick<Services, "db" | "router">):
   app.post(
     "/api/cases/:id/assign",
     {
-      config: { access: "supervisor" },
+      config: { access: "supervisor", worksCase: true },
       schema: {
         tags: ["cases"],
         summary: "Assign a case to an agent (supervisors)",
@@ -167,6 +181,7 @@ function caseMoveRoutes(app: ZodApp, services: Pick<Services, "db" | "router">):
       },
     },
     async (request) => {
+      await assertSeesAgent(services, currentActor(request), request.body.agentId);
       const moved = await services.router.transfer({
         caseId: request.params.id,
         toAgentId: request.body.agentId,
@@ -181,7 +196,7 @@ function caseMoveRoutes(app: ZodApp, services: Pick<Services, "db" | "router">):
 /** Supervisors and admins changing an agent: presence, name, role, capacity, deactivation. */
 function agentControlRoutes(
   app: ZodApp,
-  services: Pick<Services, "agentNamespace" | "cases" | "db" | "router" | "routingRunner">,
+  services: Pick<Services, "agentNamespace" | "cases" | "db" | "router" | "routing" | "routingRunner">,
 ): void {
   app.post(
     "/api/agents/:id/presence",
@@ -197,12 +212,13 @@ function agentControlRoutes(
     },
     async (request) => {
       const supervisor = currentAgent(request);
+      await assertSeesAgent(services, currentActor(request), request.params.id);
       const agent = await services.router.setPresence({
         agentId: request.params.id,
         presence: request.body.status,
         reason: request.body.reason ?? `Set by ${supervisor.name}`,
       });
-      return agentView(agent);
+      return agentViewOf(services.db, agent);
     },
   );
 
@@ -253,13 +269,16 @@ function agentControlRoutes(
         });
       services.cases.events.publish([{ type: "agent.updated", agentId: agent.id }]);
       if (changes.capacity) services.routingRunner.request("all");
-      return agentView(agent);
+      return agentViewOf(services.db, agent);
     },
   );
 }
 
 /** Live figures for supervisors: the agent grid and per-queue counts. */
-function liveFigureRoutes(app: ZodApp, services: Pick<Services, "clock" | "database" | "routing">): void {
+function liveFigureRoutes(
+  app: ZodApp,
+  services: Pick<Services, "clock" | "database" | "db" | "routing">,
+): void {
   app.get(
     "/api/agents/board",
     {
@@ -270,7 +289,17 @@ function liveFigureRoutes(app: ZodApp, services: Pick<Services, "clock" | "datab
         response: responses({ 200: z.object({ items: z.array(agentBoardSchema) }) }),
       },
     },
-    async () => ({ items: await agentBoard(services.database.reporting, services.clock()) }),
+    async (request) => {
+      const viewer = currentActor(request);
+      const sees = await agentsVisibleTo({ db: services.db, config: services.routing.config }, viewer);
+      const board = await agentBoard(services.database.reporting, services.clock());
+      // A limited supervisor sees their queues' agents, and of each only the cases of those queues.
+      return {
+        items: board
+          .filter((row) => sees(row.id))
+          .map((row) => ({ ...row, cases: inViewersQueues(viewer, row.cases) })),
+      };
+    },
   );
 
   app.get(
@@ -285,11 +314,14 @@ function liveFigureRoutes(app: ZodApp, services: Pick<Services, "clock" | "datab
         response: responses({ 200: z.object({ queues: z.array(queueStatsSchema) }) }),
       },
     },
-    async () => ({
-      queues: await queueStats(
-        services.database.reporting,
-        services.clock(),
-        await services.routing.registry?.snapshot(),
+    async (request) => ({
+      queues: inViewersQueues(
+        currentActor(request),
+        await queueStats(
+          services.database.reporting,
+          services.clock(),
+          await services.routing.registry?.snapshot(),
+        ),
       ),
     }),
   );

@@ -1,4 +1,7 @@
-/** Admin → Agents: create accounts; change role, capacity per channel, skills and levels, active. */
+/**
+ * Admin → Agents: create accounts; change role, capacity per channel, skills and levels, the queues
+ * they may see, active.
+ */
 import {
   Badge,
   Group,
@@ -20,6 +23,7 @@ import { TitleCell } from "./data-table.tsx";
 import { NameInput, SkillLevelsEditor } from "./editors.tsx";
 import { send } from "./http.ts";
 import { resources, useAdminMutation, useAgentSkills, useSkills } from "./queries.ts";
+import { QueueScopeCell, QueueScopeField, type ScopeForm, sameScope, scopeOf } from "./queue-scope-field.tsx";
 import {
   type AdminAgent,
   type Capacity,
@@ -80,6 +84,7 @@ interface AgentForm {
   email: string;
   password: string;
   active: boolean;
+  scope: ScopeForm;
 }
 
 function toForm(agent: AdminAgent | null): AgentForm {
@@ -91,6 +96,7 @@ function toForm(agent: AdminAgent | null): AgentForm {
     email: "",
     password: "",
     active: agent?.active ?? true,
+    scope: scopeOf(agent),
   };
 }
 
@@ -119,6 +125,7 @@ function ProfileFields({
         value={form.levels}
         onChange={(value) => set("levels", value)}
       />
+      <QueueScopeField role={form.role} value={form.scope} onChange={(value) => set("scope", value)} />
     </>
   );
 }
@@ -129,6 +136,8 @@ async function createAgent(form: AgentForm): Promise<AdminAgent> {
   if (CHANNELS.some((channel) => capacity[channel] !== DEFAULT_CAPACITY[channel]))
     await send("PATCH", `/api/agents/${agent.id}`, { capacity });
   if (levels.length) await send("PUT", `/api/agents/${agent.id}/skills`, { items: levels });
+  if (form.scope.limited && role !== "admin")
+    await send("PUT", `/api/agents/${agent.id}/queue-scope`, form.scope);
   return agent;
 }
 
@@ -178,6 +187,8 @@ async function saveAgent({ target, form }: { target: AdminAgent; form: AgentForm
     ...(active !== target.active ? { active } : {}),
   });
   await send("PUT", `/api/agents/${target.id}/skills`, { items: levels });
+  if (role !== "admin" && !sameScope(form.scope, scopeOf(target)))
+    await send("PUT", `/api/agents/${target.id}/queue-scope`, form.scope);
 }
 
 function EditAgentDrawer({ editor }: { editor: Editor<AdminAgent> }) {
@@ -262,6 +273,7 @@ export function AgentsAdmin() {
             `${capacity.chat} / ${capacity.email} / ${capacity.sms} / ${capacity.voice}`,
         },
         { header: "Skills", cell: (agent) => <AgentSkillsCell agentId={agent.id} /> },
+        { header: "Queues they see", cell: (agent) => <QueueScopeCell agent={agent} /> },
         {
           header: "Status",
           cell: (agent) => (

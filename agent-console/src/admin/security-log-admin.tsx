@@ -22,6 +22,7 @@ const KIND_LABEL: Record<SecurityEvent["kind"], { label: string; color: string }
   role_changed: { label: "Role changed", color: "violet" },
   agent_deactivated: { label: "Account deactivated", color: "red" },
   agent_reactivated: { label: "Account reactivated", color: "teal" },
+  queue_scope_changed: { label: "Queues they may see changed", color: "violet" },
   two_factor_enabled: { label: "Two-factor sign-in on", color: "teal" },
   two_factor_disabled: { label: "Two-factor sign-in off", color: "orange" },
   invitation_created: { label: "Invitation sent", color: "blue" },

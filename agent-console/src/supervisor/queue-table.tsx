@@ -1,6 +1,7 @@
 /** One row per queue: what waits and how long (pushed every second), and today's service figures. */
 import { Badge, Group, Text, Tooltip } from "@mantine/core";
 import { type Column, DataTable } from "../admin/data-table.tsx";
+import { useMe } from "../api/queries.ts";
 import { formatPercent, formatSeconds, serviceLevelColor } from "./format.ts";
 import { WallPanel } from "./panel.tsx";
 import { useLiveMetrics, useQueueStats } from "./queries.ts";
@@ -76,6 +77,8 @@ const COLUMNS: Column<Row>[] = [
 ];
 
 export function QueueTable() {
+  const me = useMe().data;
+  const limited = me?.role === "supervisor" && me.queueScope.limited;
   const stats = useQueueStats();
   const metrics = useLiveMetrics();
   const figures = new Map((metrics.data?.queues ?? []).map((queue) => [queue.queueId, queue]));
@@ -102,7 +105,11 @@ export function QueueTable() {
         columns={COLUMNS}
         rowKey={(queue) => queue.queueId}
         rowProps={(queue) => ({ "data-testid": "queue-row", "data-queue": queue.name })}
-        empty="No queues yet. An admin creates them under Admin → Queues."
+        empty={
+          limited
+            ? "None of the queues you may see. An admin chooses them under Admin → Agents."
+            : "No queues yet. An admin creates them under Admin → Queues."
+        }
       />
     </WallPanel>
   );

@@ -10,6 +10,7 @@ import { AgentGrid } from "./agent-grid.tsx";
 import { DispositionMix } from "./disposition-mix.tsx";
 import { useSlaBoard } from "./queries.ts";
 import { QueueTable } from "./queue-table.tsx";
+import { ScopeNotice } from "./scope-notice.tsx";
 import { SlaBoard } from "./sla-board.tsx";
 import { TeamFigures } from "./team-figures.tsx";
 import { useWallLive } from "./use-wall-live.ts";
@@ -28,34 +29,37 @@ function Wall({ view }: { view: View }) {
   const flagged = (board?.cases.length ?? 0) + (board?.queues.length ?? 0);
 
   return (
-    <Tabs
-      value={view}
-      onChange={(next) => next && navigate({ name: "supervisor", section: next })}
-      keepMounted={false}
-      variant="outline"
-    >
-      <Tabs.List aria-label="Supervisor views">
-        <Tabs.Tab value="overview">Queues</Tabs.Tab>
-        <Tabs.Tab value="sla">SLA board{flagged ? ` (${flagged})` : ""}</Tabs.Tab>
-        <Tabs.Tab value="agents">Agents</Tabs.Tab>
-      </Tabs.List>
-      <Tabs.Panel value="overview" pt="md">
-        <Stack gap="md">
-          <TeamFigures />
-          <QueueTable />
-          <DispositionMix />
-          <Suspense fallback={<Skeleton h={260} />}>
-            <IntervalCharts />
-          </Suspense>
-        </Stack>
-      </Tabs.Panel>
-      <Tabs.Panel value="sla" pt="md">
-        <SlaBoard />
-      </Tabs.Panel>
-      <Tabs.Panel value="agents" pt="md">
-        <AgentGrid />
-      </Tabs.Panel>
-    </Tabs>
+    <Stack gap="sm">
+      <ScopeNotice />
+      <Tabs
+        value={view}
+        onChange={(next) => next && navigate({ name: "supervisor", section: next })}
+        keepMounted={false}
+        variant="outline"
+      >
+        <Tabs.List aria-label="Supervisor views">
+          <Tabs.Tab value="overview">Queues</Tabs.Tab>
+          <Tabs.Tab value="sla">SLA board{flagged ? ` (${flagged})` : ""}</Tabs.Tab>
+          <Tabs.Tab value="agents">Agents</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="overview" pt="md">
+          <Stack gap="md">
+            <TeamFigures />
+            <QueueTable />
+            <DispositionMix />
+            <Suspense fallback={<Skeleton h={260} />}>
+              <IntervalCharts />
+            </Suspense>
+          </Stack>
+        </Tabs.Panel>
+        <Tabs.Panel value="sla" pt="md">
+          <SlaBoard />
+        </Tabs.Panel>
+        <Tabs.Panel value="agents" pt="md">
+          <AgentGrid />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
   );
 }
 
