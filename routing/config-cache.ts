@@ -23,7 +23,7 @@ export interface RoutingConfig {
   scopes: Map<string, ReadonlySet<string>>;
 }
 
-/** The limited agents who may not see this queue: excluded from its cases like agents who missed them. */
+/** The limited agents who may not see this queue: barred from its cases. */
 export function outOfScopeAgents(config: Pick<RoutingConfig, "scopes">, queueId: string): string[] {
   const out: string[] = [];
   for (const [agentId, queueIds] of config.scopes) if (!queueIds.has(queueId)) out.push(agentId);

@@ -53,8 +53,9 @@ export function stickyActive(c: MatcherCase, q: MatcherQueue, now: number): bool
   return (
     c.stickyAgentId !== null &&
     now < c.enqueuedAt + q.stickySeconds * 1000 &&
-    // The sticky agent missed the case: waiting on for them would strand it.
-    !c.excludedAgentIds.includes(c.stickyAgentId)
+    // The sticky agent missed the case (or may not have it): waiting on for them would strand it.
+    !c.excludedAgentIds.includes(c.stickyAgentId) &&
+    !c.barredAgentIds?.includes(c.stickyAgentId)
   );
 }
 
@@ -153,7 +154,8 @@ export function isEligible(
   agents: readonly MatcherAgent[],
   now: number,
 ): boolean {
-  if (!agent.available || c.excludedAgentIds.includes(agent.id)) return false;
+  if (!agent.available || c.excludedAgentIds.includes(agent.id) || c.barredAgentIds?.includes(agent.id))
+    return false;
   const q = queues.get(c.queueId);
   if (!q) return false;
   if (stickyActive(c, q, now) && agent.id !== c.stickyAgentId) return false;

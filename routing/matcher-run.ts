@@ -270,6 +270,7 @@ export class MatchRun {
     }
     const agent = c.stickyAgentId === null ? undefined : this.agentIndex.get(c.stickyAgentId);
     if (agent === undefined || !this.agents[agent]!.available) return -1;
+    if (c.barredAgentIds?.includes(c.stickyAgentId!)) return -1;
     if (!this.hasRoom(agent, ch) || !this.meets(group, agent)) return -1;
     this.assign(agent, ch);
     return agent;
@@ -280,8 +281,12 @@ export class MatchRun {
     // Once a group's heap is empty it stays empty (room only shrinks during a run): O(1) from then on.
     if (heap.size === 0) return -1;
     const excluded = c.excludedAgentIds.length > 8 ? new Set(c.excludedAgentIds) : c.excludedAgentIds;
+    const barredIds = c.barredAgentIds ?? NONE;
+    const barred = barredIds.length > 8 ? new Set(barredIds) : barredIds;
     const setAside = this.setAside;
     let chosen = -1;
+    /** Where in `setAside` the best agent who missed the case is. */
+    let lastResort: number | undefined;
     while (heap.size > 0) {
       const agent = heap.topAgent();
       if (heap.topVersion() !== this.version[agent]) {
@@ -293,7 +298,14 @@ export class MatchRun {
         }
         continue;
       }
+      if (barredIds.length > 0 && isIn(barred, this.agents[agent]!.id)) {
+        // Never this case's: set aside for the cases after it, and no last resort either.
+        setAside.push(agent, heap.topPrimary(), heap.topIdle(), heap.topVersion());
+        heap.pop();
+        continue;
+      }
       if (c.excludedAgentIds.length > 0 && isIn(excluded, this.agents[agent]!.id)) {
+        lastResort ??= setAside.length;
         setAside.push(agent, heap.topPrimary(), heap.topIdle(), heap.topVersion());
         heap.pop();
         continue;
@@ -308,14 +320,15 @@ export class MatchRun {
       break;
     }
     // Nobody else has room: an agent who recently missed the case is better than a stranded case.
-    const fallback = chosen === -1 && setAside.length > 0 ? 0 : -1;
-    if (fallback === 0) {
-      chosen = setAside[0]!;
+    const fallback = chosen === -1 && lastResort !== undefined ? lastResort : -1;
+    if (fallback >= 0) {
+      chosen = setAside[fallback]!;
       this.assign(chosen, ch);
       if (this.hasRoom(chosen, ch))
         heap.push(chosen, this.primaryKey(plan, chosen, ch), this.idle[chosen]!, this.version[chosen]!);
     }
-    for (let i = fallback === 0 ? 4 : 0; i < setAside.length; i += 4) {
+    for (let i = 0; i < setAside.length; i += 4) {
+      if (i === fallback) continue;
       heap.push(setAside[i]!, setAside[i + 1]!, setAside[i + 2]!, setAside[i + 3]!);
     }
     setAside.length = 0;
@@ -353,6 +366,8 @@ function meetsAll(reqs: readonly BoundRequirement[], agent: number): boolean {
   for (const r of reqs) if (r.levels[agent]! < r.level) return false;
   return true;
 }
+
+const NONE: readonly string[] = [];
 
 function isIn(excluded: readonly string[] | ReadonlySet<string>, id: string): boolean {
   return excluded instanceof Set ? excluded.has(id) : (excluded as readonly string[]).includes(id);

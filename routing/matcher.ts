@@ -19,7 +19,8 @@
  *   `excludedAgentIds`, and meets the skill criteria of the case's current routing step. An excluded
  *   agent (who recently missed the case) is a last resort: when no eligible agent has room, the
  *   agents who would be eligible but for the exclusion are chosen from by the same rules, so a case
- *   is never stranded by a missed offer while someone who could take it has room:
+ *   is never stranded by a missed offer while someone who could take it has room. An agent in
+ *   `barredAgentIds` is never eligible, not even as a last resort:
  *   - The base criteria are the queue's required skills plus its preferred skills (preferred skills are
  *     required until a `drop_preferred` step applies). A requirement is met by level >= the required
  *     level; a missing skill is level 0.
@@ -113,8 +114,10 @@ export interface MatcherCase {
   /** Epoch ms. */
   enqueuedAt: number;
   stickyAgentId: string | null;
-  /** Agents who missed this case recently: never chosen. */
+  /** Agents who missed this case recently: chosen only when no other eligible agent has room. */
   excludedAgentIds: readonly string[];
+  /** Agents who may never be offered this case (limited to queues other than its own): never chosen. */
+  barredAgentIds?: readonly string[];
   /** Overflow steps applied ahead of their time, whatever the wait (0 when absent). */
   stepsApplied?: number;
 }

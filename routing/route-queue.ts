@@ -34,11 +34,11 @@ export interface RoutePassResult {
   nextChangeAt: number | null;
 }
 
-/** A case's excluded agents plus the limited agents who may not see its queue. */
-function withOutOfScope(excluded: string[], config: RoutingConfig, queueId: string): string[] {
-  if (!config.scopes.size) return excluded;
+/** The limited agents who may not see the queue: never offered its cases, not even as a last resort. */
+function outOfScope(config: RoutingConfig, queueId: string): string[] | undefined {
+  if (!config.scopes.size) return undefined;
   const out = outOfScopeAgents(config, queueId);
-  return out.length ? [...new Set([...excluded, ...out])] : excluded;
+  return out.length ? out : undefined;
 }
 
 /** The waiting cases of some queues in matcher shape (read, not locked: see `lockStillQueued`). */
@@ -76,7 +76,8 @@ export async function waitingCases(tx: Executor, deps: RoutingDeps, queueIds: st
     priority: row.priority,
     enqueuedAt: (row.enqueuedAt ?? row.createdAt).getTime(),
     stickyAgentId: row.stickyAgentId,
-    excludedAgentIds: withOutOfScope(excluded.get(row.id) ?? [], config, row.queueId!),
+    excludedAgentIds: excluded.get(row.id) ?? [],
+    barredAgentIds: outOfScope(config, row.queueId!),
     stepsApplied: row.routingStepsApplied,
   }));
   return { rows, matcherCases };
@@ -308,7 +309,8 @@ export async function routeArrival(
     priority: row.priority,
     enqueuedAt: (row.enqueuedAt ?? row.createdAt).getTime(),
     stickyAgentId: row.stickyAgentId,
-    excludedAgentIds: withOutOfScope(excluded, await deps.config.get(deps.db), row.queueId),
+    excludedAgentIds: excluded,
+    barredAgentIds: outOfScope(await deps.config.get(deps.db), row.queueId),
     stepsApplied: row.routingStepsApplied,
   };
   const matcherQueues = new Map([...queueRows.values()].map((q) => [q.id, toMatcherQueue(q)]));

@@ -109,7 +109,8 @@ function stickyOn(c: MatcherCase, q: MatcherQueue, now: number) {
   return (
     c.stickyAgentId !== null &&
     now < c.enqueuedAt + q.stickySeconds * 1000 &&
-    !c.excludedAgentIds.includes(c.stickyAgentId)
+    !c.excludedAgentIds.includes(c.stickyAgentId) &&
+    !c.barredAgentIds?.includes(c.stickyAgentId)
   );
 }
 
@@ -130,6 +131,7 @@ function refEligibility(
     (a) =>
       a.available &&
       (ignoreExclusions || !c.excludedAgentIds.includes(a.id)) &&
+      !c.barredAgentIds?.includes(a.id) &&
       (!sticky || a.id === c.stickyAgentId) &&
       meets(a),
   );
@@ -353,7 +355,9 @@ function situation(maxAgents: number, maxCases: number, size: "small" | "max"): 
           priority,
           enqueuedAt: NOW - ageSeconds * 1000,
           stickyAgentId: sticky === null ? null : agentId(sticky),
-          excludedAgentIds: [...new Set(excluded.map(agentId))],
+          // Every third case bars its first "excluded" agent instead (a limited agent's scope).
+          excludedAgentIds: [...new Set((i % 3 === 0 ? excluded.slice(1) : excluded).map(agentId))],
+          ...(i % 3 === 0 && excluded.length > 0 ? { barredAgentIds: [agentId(excluded[0]!)] } : {}),
         })),
         now,
       };

@@ -313,6 +313,20 @@ describe("exclusions", () => {
       c1: "a1",
     });
 
+    // A barred agent (limited to other queues) is never the last resort.
+    expect(
+      offered(agents, [waiting("c1", 10, { excludedAgentIds: ["a1"], barredAgentIds: ["a2"] })], [q]),
+    ).toEqual({
+      c1: "a1",
+    });
+    expect(offered(agents, [waiting("c1", 10, { barredAgentIds: ["a1", "a2"] })], [q])).toEqual({});
+    expect(
+      offered(
+        agents,
+        [waiting("c1", 10, { stickyAgentId: "a2", barredAgentIds: ["a2"] })],
+        [queue("q", { stickySeconds: 600 })],
+      ),
+    ).toEqual({ c1: "a1" });
     // The excluded agent stays available to the next case.
     const cases = [waiting("c1", 20, { excludedAgentIds: ["a1"] }), waiting("c2", 10)];
     expect(offered(agents, cases, [q])).toEqual({ c1: "a2", c2: "a1" });

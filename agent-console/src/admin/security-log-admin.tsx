@@ -30,7 +30,6 @@ const KIND_LABEL: Record<SecurityEvent["kind"], { label: string; color: string }
   password_reset_requested: { label: "Password reset asked for", color: "yellow" },
   password_reset: { label: "Password reset", color: "orange" },
   sso_settings_changed: { label: "Single sign-on changed", color: "violet" },
-  queue_scope_changed: { label: "Queue scope changed", color: "violet" },
   sessions_revoked: { label: "Other sessions signed out", color: "orange" },
 };
 
