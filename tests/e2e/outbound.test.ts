@@ -201,6 +201,10 @@ describe("outbound telesales in a browser", () => {
     await page.getByLabel(/^Call back at/).fill(`${callbackDay}T10:30`);
     await page.getByRole("button", { name: "Save disposition" }).click();
     await page.getByTestId("disposition-saved").waitFor(WAIT);
+    // The confirmation speaks the viewer's time, never a raw ISO timestamp.
+    const confirmation = (await page.getByTestId("disposition-saved").textContent()) ?? "";
+    expect(confirmation).toMatch(/callback at/i);
+    expect(confirmation).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
     await page
       .getByTestId("my-callbacks")
       .getByRole("row")

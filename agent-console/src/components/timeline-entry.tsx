@@ -2,7 +2,7 @@
 import { Anchor, Box, Group, Stack, Text } from "@mantine/core";
 import type { MouseEvent } from "react";
 import type { Interaction } from "../api/types.ts";
-import { CHANNEL_LABEL, DELIVERY_LABEL, formatDuration, formatTime } from "../lib/format.ts";
+import { CHANNEL_LABEL, DELIVERY_LABEL, formatDuration, formatTime, withLocalTimes } from "../lib/format.ts";
 import { navigate, pathOf } from "../lib/router.ts";
 import classes from "./timeline-entry.module.css";
 
@@ -16,7 +16,7 @@ function DeliveryStatus({ interaction }: { interaction: Interaction }) {
       data-testid="delivery-status"
     >
       {DELIVERY_LABEL[interaction.status]}
-      {failed && interaction.statusReason ? `: ${interaction.statusReason}` : ""}
+      {failed && interaction.statusReason ? `: ${withLocalTimes(interaction.statusReason)}` : ""}
     </Text>
   );
 }

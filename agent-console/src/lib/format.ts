@@ -83,3 +83,24 @@ export function formatTime(iso: string): string {
     minute: "2-digit",
   });
 }
+
+const ISO_INSTANT = /\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)/g;
+
+/**
+ * A server's sentence with the instants in it ("callback at 2026-12-03T15:30:00.000Z") shown in the
+ * viewer's zone, with the zone's name, as every time a person reads must be.
+ */
+export function withLocalTimes(text: string): string {
+  return text.replace(ISO_INSTANT, (instant) => {
+    const date = new Date(instant);
+    if (Number.isNaN(date.getTime())) return instant;
+    return date.toLocaleString(undefined, {
+      weekday: "short",
+      month: "short",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZoneName: "short",
+    });
+  });
+}

@@ -5,6 +5,7 @@
  */
 import { Alert, Badge, Button, Code, Group, NativeSelect, SimpleGrid, Stack, Text } from "@mantine/core";
 import { useState } from "react";
+import { withLocalTimes } from "../lib/format.ts";
 import { navigate } from "../lib/router.ts";
 import { useCallbacks, useCampaigns, useMyCampaignCall, useNextRecord, usePlaceCall } from "./api.ts";
 import { DispositionForm } from "./disposition-form.tsx";
@@ -55,7 +56,7 @@ function RecordCard({ view }: { view: RecordView }) {
           { header: "When", cell: (row) => formatDateTime(row.createdAt) },
           { header: "Status", cell: (row) => row.status },
           { header: "Disposition", cell: (row) => dispositionLabel(row.disposition) },
-          { header: "Why", cell: (row) => row.explanation },
+          { header: "Why", cell: (row) => withLocalTimes(row.explanation) },
           { header: "Note", cell: (row) => row.note ?? "" },
         ]}
       />
@@ -113,7 +114,7 @@ function Worksheet({ campaign }: { campaign: Campaign }) {
       <ErrorAlert error={next.error} title="No record for you" />
       {saved && (
         <Alert color="teal" title="Disposition saved" role="status" data-testid="disposition-saved">
-          {saved.explanation}
+          {withLocalTimes(saved.explanation)}
         </Alert>
       )}
       {next.data && !view && (
@@ -150,7 +151,7 @@ function CurrentCallPanel() {
             withCloseButton
             onClose={() => setSaved(null)}
           >
-            {saved.explanation}
+            {withLocalTimes(saved.explanation)}
           </Alert>
         )}
         {call && (
