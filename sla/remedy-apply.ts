@@ -3,7 +3,7 @@
  * the system it acts on, recorded with what it was expected to do and audited on the case; later,
  * whether it worked is judged and recorded.
  */
-import { and, desc, eq, lt, ne, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, lt, ne, sql } from "drizzle-orm";
 import { stateIn } from "../cases/case-states.ts";
 import { type Actor, type CaseRow, lockCase, writeAudit } from "../cases/case-workflow.ts";
 import type { CaseDeps } from "../cases/deps.ts";
@@ -249,6 +249,12 @@ export async function judgeRemedies(deps: RoutingDeps, afterMs = 10 * 60_000): P
 }
 
 /** The remedies applied most recently, newest first, with their outcome so far. */
+/** The latest applied remedies, each with its case's number so history can name the case. */
 export async function recentRemedies(db: Db, limit = 100) {
-  return db.select().from(remedies).orderBy(desc(remedies.appliedAt)).limit(limit);
+  return db
+    .select({ ...getTableColumns(remedies), caseNumber: cases.number })
+    .from(remedies)
+    .leftJoin(cases, eq(cases.id, remedies.caseId))
+    .orderBy(desc(remedies.appliedAt))
+    .limit(limit);
 }

@@ -84,6 +84,7 @@ const appliedSchema = z.object({
   id: z.uuid(),
   kind: z.string(),
   caseId: z.uuid().nullable(),
+  caseNumber: z.int().nullable().describe("The case's number, also once it has left the board"),
   queueId: z.uuid().nullable(),
   params: z.record(z.string(), z.unknown()),
   predicted: z.record(z.string(), z.unknown()),
@@ -162,7 +163,10 @@ export function slaRemedyRoutes(app: ZodApp, services: SlaRemedyServices): void 
         },
         { callbacks: services.callbacks },
       );
-      return reply.code(201).send(applied);
+      const caseNumber = applied.caseId
+        ? ((await caseSummary(services.db, applied.caseId))?.number ?? null)
+        : null;
+      return reply.code(201).send({ ...applied, caseNumber });
     },
   );
   app.get(

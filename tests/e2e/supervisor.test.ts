@@ -117,9 +117,17 @@ describe("supervisor wall in a browser", () => {
     expect(await applied.textContent()).toContain("Raise priority");
 
     const recorded = await app.admin.get("/api/sla/remedies");
+    const waitingNumber = (await app.admin.get(`/api/cases/${ids.waiting}`)).body.number as number;
     expect(recorded.body.items).toEqual([
-      expect.objectContaining({ kind: "raise_priority", caseId: ids.waiting, outcome: "pending" }),
+      expect.objectContaining({
+        kind: "raise_priority",
+        caseId: ids.waiting,
+        caseNumber: waitingNumber,
+        outcome: "pending",
+      }),
     ]);
+    // The history names the case by number, also once it has left the board.
+    expect(await applied.textContent()).toContain(`case #${waitingNumber}`);
     expect((await app.admin.get(`/api/cases/${ids.waiting}`)).body.priority).toBe("high");
 
     // Ten minutes on, the remedy is judged: the first response is still late, so it did not work.

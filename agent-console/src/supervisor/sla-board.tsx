@@ -157,9 +157,7 @@ function AppliedTable({
     remedy.queueId
       ? (queueNames.get(remedy.queueId) ?? "a queue")
       : remedy.caseId
-        ? caseNumbers.has(remedy.caseId)
-          ? `case #${caseNumbers.get(remedy.caseId)}`
-          : "a case no longer on the board"
+        ? `case #${remedy.caseNumber ?? caseNumbers.get(remedy.caseId) ?? "?"}`
         : "–";
   return (
     <DataTable

@@ -29,6 +29,8 @@ export interface AppliedRemedy {
   id: string;
   kind: RemedyKind;
   caseId: string | null;
+  /** The case's number, also once it has left the board. */
+  caseNumber: number | null;
   queueId: string | null;
   params: Record<string, unknown>;
   predicted: Record<string, unknown>;
