@@ -70,4 +70,40 @@ describe("the composer's mode", () => {
     expect(second.id).not.toBe(first.id);
     await browser.screenshot(page, "composer-reply-after-note.png");
   });
+
+  it("inserts a canned response by typing / and part of its code", { timeout: 120_000 }, async () => {
+    const canned = await app.admin.post("/api/canned-responses", {
+      shortCode: "refund-sent",
+      title: "Refund on its way",
+      body: "Hi {{contact.name}}, the refund for case #{{case.number}} is on its way.",
+      channels: ["sms"],
+    });
+    expect(canned.status).toBe(201);
+    await app.admin.post("/api/canned-responses", {
+      shortCode: "greeting",
+      title: "Hello",
+      body: "Hello {{contact.name}}!",
+      channels: ["sms"],
+    });
+    const third = await smsCaseFrom("Rita Refund", "+16285550103", "Did you send my refund?");
+    await page.goto(`${app.url}/cases/${third.id}`);
+    const reply = page.getByRole("textbox", { name: "Reply to Rita Refund" });
+    await reply.waitFor(WAIT);
+    await reply.fill("/rfd");
+    const list = page.getByTestId("slash-suggestions");
+    await list.getByRole("option", { name: /refund-sent/ }).waitFor(WAIT);
+    expect(await list.getByRole("option").count()).toBe(1);
+    await browser.screenshot(page, "composer-slash-canned.png");
+    await reply.press("Enter");
+    await expect
+      .poll(() => reply.inputValue(), WAIT)
+      .toBe(`Hi Rita Refund, the refund for case #${third.number} is on its way.`);
+    await list.waitFor({ ...WAIT, state: "detached" });
+    // Escape closes the list and leaves what was typed.
+    await reply.fill("/gr");
+    await list.getByRole("option", { name: /greeting/ }).waitFor(WAIT);
+    await reply.press("Escape");
+    await list.waitFor({ ...WAIT, state: "detached" });
+    expect(await reply.inputValue()).toBe("/gr");
+  });
 });

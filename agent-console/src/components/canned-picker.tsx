@@ -8,11 +8,30 @@ import { useState } from "react";
 import { api, errorMessage } from "../api/client.ts";
 import type { Channel } from "../api/types.ts";
 
-interface CannedResponse {
+export interface CannedResponse {
   id: string;
   shortCode: string;
   title: string;
   body: string;
+}
+
+/** The canned responses for a channel, shared by the picker and the composer's `/` suggestions. */
+export function useCannedList(channel: Channel) {
+  return useQuery({
+    queryKey: ["canned-responses", channel],
+    queryFn: () => api.get<{ items: CannedResponse[] }>(`/api/canned-responses?channel=${channel}`),
+    staleTime: 60_000,
+    select: (page) => page.items,
+  });
+}
+
+/** A canned response's body with the placeholders filled in by the server for this case. */
+export async function renderCanned(cannedId: string, caseId: string): Promise<string> {
+  const rendered = await api.post<{ body: string }>(
+    `/api/canned-responses/${encodeURIComponent(cannedId)}/render`,
+    { caseId },
+  );
+  return rendered.body;
 }
 
 export function CannedPicker({
@@ -27,25 +46,14 @@ export function CannedPicker({
   onError(message: string): void;
 }) {
   const [pending, setPending] = useState(false);
-  const canned = useQuery({
-    queryKey: ["canned-responses", channel],
-    queryFn: () => api.get<{ items: CannedResponse[] }>(`/api/canned-responses?channel=${channel}`),
-    staleTime: 60_000,
-    select: (page) => page.items,
-  });
+  const canned = useCannedList(channel);
   if (!canned.data?.length) return null;
 
   async function insert(id: string | null) {
     if (!id) return;
     setPending(true);
     try {
-      const rendered = await api.post<{ body: string }>(
-        `/api/canned-responses/${encodeURIComponent(id)}/render`,
-        {
-          caseId,
-        },
-      );
-      onInsert(rendered.body);
+      onInsert(await renderCanned(id, caseId));
     } catch (error) {
       onError(errorMessage(error));
     } finally {

@@ -16,11 +16,12 @@ import {
   Textarea,
 } from "@mantine/core";
 import { type KeyboardEvent, type RefObject, useRef } from "react";
+import { errorMessage } from "../api/client.ts";
 import type { Colleague } from "../api/queries.ts";
 import type { CaseDetail } from "../api/types.ts";
 import type { ComposerMode } from "../state/composer-store.ts";
 import { useTypingSignal } from "../state/use-typing-signal.ts";
-import { CannedPicker } from "./canned-picker.tsx";
+import { CannedPicker, type CannedResponse, renderCanned } from "./canned-picker.tsx";
 import {
   type ComposerDrafts,
   type EmailOptions,
@@ -30,6 +31,7 @@ import {
   useMentionable,
   useSend,
 } from "./reply-box-state.ts";
+import { SlashSuggestions, useSlashCanned } from "./slash-canned.tsx";
 import { SmsSegmentCounter } from "./sms-segment-counter.tsx";
 
 export function replySubject(detail: CaseDetail): string {
@@ -182,6 +184,8 @@ interface DraftInputProps {
   typing: Typing;
   enterSends: boolean;
   onSend(): void;
+  /** Keys a suggestion list above the draft takes first (true: taken). */
+  onListKey(event: KeyboardEvent<HTMLTextAreaElement>): boolean;
 }
 
 /** The draft itself: it signals typing, and Enter (chat) or Ctrl+Enter (elsewhere) sends it. */
@@ -193,12 +197,14 @@ function DraftInput({
   typing,
   enterSends,
   onSend,
+  onListKey,
 }: DraftInputProps) {
   const { mode, draft, updateDraft } = composer;
   const isNote = mode === "note";
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
-    if (event.key !== "Enter" || event.nativeEvent.isComposing) return;
+    if (event.nativeEvent.isComposing || onListKey(event)) return;
+    if (event.key !== "Enter") return;
     if (event.ctrlKey || event.metaKey || (enterSends && !event.shiftKey)) {
       event.preventDefault();
       onSend();
@@ -268,6 +274,18 @@ export function ReplyBox({ detail, customerName }: ReplyBoxProps) {
   );
   const blocked = !isNote && channel === "sms" && !!optedOut;
   const sending = useSend({ detail, customerName, composer, email, typing, blocked });
+  const slash = useSlashCanned(draft, channel, !isNote && !blocked);
+
+  async function insertTyped(item: CannedResponse) {
+    try {
+      const body = await renderCanned(item.id, detail.id);
+      updateDraft("reply", (reply) => slash.replaceTyped(reply, body));
+      typing.typed();
+      textarea.current?.focus();
+    } catch (error) {
+      composer.setError(errorMessage(error));
+    }
+  }
 
   function insertCanned(body: string) {
     updateDraft("reply", (reply) => (reply.trim() ? `${reply.trimEnd()}\n${body}` : body));
@@ -303,6 +321,13 @@ export function ReplyBox({ detail, customerName }: ReplyBoxProps) {
       {!isNote && channel === "email" && <EmailHeaderFields detail={detail} email={email} />}
       {blocked && <OptOutWarning customerName={customerName} optedOut={optedOut} />}
       {mentionable.length > 0 && <MentionSuggestions agents={mentionable} onMention={mention} />}
+      {slash.matches.length > 0 && (
+        <SlashSuggestions
+          matches={slash.matches}
+          highlighted={slash.highlighted}
+          onPick={(item) => void insertTyped(item)}
+        />
+      )}
       <DraftInput
         inputRef={textarea}
         composer={composer}
@@ -311,6 +336,7 @@ export function ReplyBox({ detail, customerName }: ReplyBoxProps) {
         typing={typing}
         enterSends={enterSends}
         onSend={sending.send}
+        onListKey={(event) => slash.onKey(event, (item) => void insertTyped(item))}
       />
       <ComposerFooter
         channel={channel}
