@@ -6,6 +6,7 @@ import type { Db, Executor } from "../../db/connect.ts";
 import { advisoryXactLock, LOCK_NAMESPACE } from "../../db/locks.ts";
 import { type AgentRole, agents, sessions } from "../../db/schema/agents.ts";
 import { assertPasswordPolicy } from "./password-policy.ts";
+import { hasPassword } from "./password-tokens.ts";
 import { hashPassword } from "./passwords.ts";
 
 export type AgentRow = typeof agents.$inferSelect;
@@ -21,6 +22,7 @@ export function agentView(agent: AgentRow) {
     presenceReason: agent.presenceReason,
     capacity: agent.capacity,
     active: agent.deactivatedAt === null,
+    invitationPending: !hasPassword(agent),
     createdAt: agent.createdAt,
   };
 }

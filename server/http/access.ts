@@ -19,7 +19,7 @@ declare module "fastify" {
      */
     worksCase?: boolean;
     /** What a public route requires instead of a session: Twilio's signature, or a signed status link. */
-    proof?: "twilio-signature" | "status-link";
+    proof?: "twilio-signature" | "status-link" | "mailed-link";
   }
   interface FastifyInstance {
     /** Every route's declared access, in registration order (the README's route × role matrix). */
@@ -116,7 +116,7 @@ export interface RouteAccess {
   url: string;
   access: Access;
   worksCase: boolean;
-  proof?: "twilio-signature" | "status-link";
+  proof?: "twilio-signature" | "status-link" | "mailed-link";
 }
 
 /** Throws FORBIDDEN when the agent may not work the case; a case that does not exist is the route's 404. */

@@ -24,6 +24,13 @@ const KIND_LABEL: Record<SecurityEvent["kind"], { label: string; color: string }
   agent_reactivated: { label: "Account reactivated", color: "teal" },
   two_factor_enabled: { label: "Two-factor sign-in on", color: "teal" },
   two_factor_disabled: { label: "Two-factor sign-in off", color: "orange" },
+  invitation_created: { label: "Invitation sent", color: "blue" },
+  invitation_accepted: { label: "Invitation accepted", color: "green" },
+  password_reset_requested: { label: "Password reset asked for", color: "yellow" },
+  password_reset: { label: "Password reset", color: "violet" },
+  sso_settings_changed: { label: "Single sign-on settings changed", color: "violet" },
+  queue_scope_changed: { label: "Queue scope changed", color: "violet" },
+  sessions_revoked: { label: "Sessions ended", color: "orange" },
 };
 
 /** Date and time in the viewer's zone, with the zone's name, so a shared screenshot is unambiguous. */
