@@ -37,7 +37,7 @@ export async function createEmailProof(
     .select()
     .from(contactIdentities)
     .where(eq(contactIdentities.id, input.identityId));
-  if (!identity || identity.kind !== "email" || identity.verifiedAt) return null;
+  if (identity?.kind !== "email" || identity.verifiedAt) return null;
   const [latest] = await tx
     .select({ createdAt: identityProofs.createdAt })
     .from(identityProofs)
