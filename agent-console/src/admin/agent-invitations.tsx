@@ -15,13 +15,16 @@ export interface Invited {
   invitation: { expiresAt: string; mailed: boolean; link?: string };
 }
 
-/** Date and time in the viewer's zone, with the zone's name. */
+/** Date and time in the viewer's zone, with the zone's name (Intl refuses dateStyle with timeZoneName). */
 const when = (iso: string) =>
   new Date(iso).toLocaleString(undefined, {
-    dateStyle: "medium",
-    timeStyle: "short",
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
     timeZoneName: "short",
-  } as Intl.DateTimeFormatOptions);
+  });
 
 /** Says the invitation was mailed; returns the result to show when it carries a link instead. */
 export function announceInvitation(result: Invited): Invited | null {

@@ -5,6 +5,7 @@
 import { Alert, Button, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useState } from "react";
 import { requestPasswordReset } from "../api/auth.ts";
+import { BrandMark } from "../components/brand-mark.tsx";
 import { useFormAction } from "../security/use-form-action.ts";
 
 export function ForgotPasswordForm({ email: initial, onBack }: { email: string; onBack: () => void }) {
@@ -17,6 +18,7 @@ export function ForgotPasswordForm({ email: initial, onBack }: { email: string; 
   return (
     <form onSubmit={submit} aria-labelledby="forgot-title" noValidate>
       <Stack gap="md">
+        <BrandMark size="lg" />
         <Title order={1} fz="h3" id="forgot-title">
           Reset your password
         </Title>
