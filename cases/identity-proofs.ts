@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { and, desc, eq, isNotNull, isNull, ne } from "drizzle-orm";
 import type { Executor, Tx } from "../db/connect.ts";
 import { advisoryXactLock, LOCK_NAMESPACE } from "../db/locks.ts";
-import { cases } from "../db/schema/cases.ts";
+import { cases, interactions } from "../db/schema/cases.ts";
 import { contactIdentities, identityProofs } from "../db/schema/contacts.ts";
 import { writeAudit } from "./case-workflow.ts";
 import { AppError } from "./errors.ts";
@@ -131,16 +131,47 @@ export async function proveEmail(
   return { outcome: "held-elsewhere", address };
 }
 
-/** Tells agents, on each of the claiming contact's cases, that the proven address is another contact's. */
+/**
+ * Tells agents that the proven address is another contact's: an audit row on each of the claiming
+ * contact's cases, and an internal note on the latest one, where the timeline shows it.
+ */
 async function noteHeldElsewhere(
   tx: Tx,
   uow: UnitOfWork,
   input: { identity: IdentityRow; ownerContactId: string; at: Date },
 ) {
   const touched = await tx
-    .select({ id: cases.id, state: cases.state, assigneeId: cases.assigneeId })
+    .select({ id: cases.id, state: cases.state, assigneeId: cases.assigneeId, channel: cases.channel })
     .from(cases)
-    .where(eq(cases.contactId, input.identity.contactId));
+    .where(eq(cases.contactId, input.identity.contactId))
+    .orderBy(desc(cases.createdAt));
+  const latest = touched[0];
+  if (latest) {
+    const [note] = await tx
+      .insert(interactions)
+      .values({
+        caseId: latest.id,
+        channel: latest.channel,
+        kind: "note",
+        direction: "internal",
+        body: `The customer followed the link mailed to ${input.identity.address}, which is already the verified address of another contact. It was not merged: if they are the same person, merge the two contacts.`,
+        status: "recorded",
+        metadata: { identityProof: { identityId: input.identity.id, ownerContactId: input.ownerContactId } },
+        createdAt: input.at,
+        statusChangedAt: input.at,
+      })
+      .returning();
+    uow.emit({
+      type: "interaction.created",
+      caseId: latest.id,
+      interactionId: note!.id,
+      channel: latest.channel,
+      kind: "note",
+      direction: "internal",
+      interaction: note!,
+      assigneeId: latest.assigneeId,
+    });
+  }
   for (const row of touched) {
     await writeAudit(tx, {
       caseId: row.id,
