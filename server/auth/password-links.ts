@@ -115,34 +115,36 @@ export async function describePasswordToken(services: PasswordLinkServices, toke
 export async function setPasswordWithLink(
   services: PasswordLinkServices,
   input: { token: string; password: string; ip: string },
-): Promise<LoginResult> {
+): Promise<{ agentId: string; signIn: LoginResult }> {
   const { db } = services;
   const found = await livePasswordToken(db, input.token, services.clock());
   await assertPasswordPolicy(input.password, [found.agent.email, found.agent.name]);
   const passwordHash = await hashPassword(input.password);
   const now = services.clock();
-  const agent = await db.transaction(async (tx) => {
+  const { agent, sessionsEnded } = await db.transaction(async (tx) => {
     // Checked again under the row lock: two tabs submitting one link set the password once.
     const live = await livePasswordToken(tx, input.token, now);
     await tx.select({ id: agents.id }).from(agents).where(eq(agents.id, live.agent.id)).for("update");
     await spendPasswordTokens(tx, live.row, now);
-    await tx
+    const ended = await tx
       .update(sessions)
       .set({ revokedAt: now })
-      .where(and(eq(sessions.agentId, live.agent.id), isNull(sessions.revokedAt)));
+      .where(and(eq(sessions.agentId, live.agent.id), isNull(sessions.revokedAt)))
+      .returning({ id: sessions.id });
     const [updated] = await tx
       .update(agents)
       .set({ passwordHash, updatedAt: now })
       .where(eq(agents.id, live.agent.id))
       .returning();
-    return updated!;
+    return { agent: updated!, sessionsEnded: ended.length };
   });
   await recordSecurityEvent(db, {
     kind: found.row.purpose === "invite" ? "invitation_accepted" : "password_reset",
     agentId: agent.id,
     ip: input.ip,
+    details: { sessionsEnded },
   });
-  return services.auth.signInProven(agent);
+  return { agentId: agent.id, signIn: await services.auth.signInProven(agent) };
 }
 
 /**

@@ -19,6 +19,7 @@ import { currentAgent } from "../http/access.ts";
 import { assertWithinLimit, perMinute } from "../http/rate-limits.ts";
 import { idParam, isoDate, responses } from "../http/schemas.ts";
 import { agentSchema } from "../http/views.ts";
+import { rooms } from "../realtime/publisher.ts";
 import type { Services } from "../services.ts";
 import { answerSignIn, challengeAnswerSchema, loginAnswerSchema } from "./auth.ts";
 import type { ZodApp } from "./zod-app.ts";
@@ -36,7 +37,7 @@ const invitedSchema = z.object({ agent: agentSchema, invitation: invitationSchem
 
 const tokenText = z.string().min(1).max(200);
 
-type LinkRouteServices = PasswordLinkServices & Pick<Services, "limits">;
+type LinkRouteServices = PasswordLinkServices & Pick<Services, "agentNamespace" | "limits">;
 
 const invitedAnswer = (result: { agent: Parameters<typeof agentView>[0]; invitation: Invitation }) => ({
   agent: agentView(result.agent),
@@ -137,7 +138,12 @@ function publicLinkRoutes(app: ZodApp, services: LinkRouteServices): void {
       },
     },
     async (request, reply) => {
-      const result = await setPasswordWithLink(services, { ...request.body, ip: request.ip });
+      const { agentId, signIn: result } = await setPasswordWithLink(services, {
+        ...request.body,
+        ip: request.ip,
+      });
+      // The sessions it ended stop working for sockets too; the new session has none yet.
+      services.agentNamespace().in(rooms.agent(agentId)).disconnectSockets(true);
       if (result.kind === "challenge") {
         const { token, expiresAt, enrolRequired } = result.challenge;
         return { challenge: { token, expiresAt: expiresAt.toISOString(), enrolRequired } };

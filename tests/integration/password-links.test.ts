@@ -186,6 +186,11 @@ describe("invitations and resets with a mailbox", () => {
     expect(await eventsOf(app, agent.id)).toEqual(
       expect.arrayContaining(["password_reset_requested", "password_reset"]),
     );
+    const [reset] = await app.services.db
+      .select()
+      .from(securityEvents)
+      .where(and(eq(securityEvents.agentId, agent.id), eq(securityEvents.kind, "password_reset")));
+    expect(reset!.details).toEqual({ sessionsEnded: 2 });
   });
 });
 
@@ -224,6 +229,34 @@ describe("invitations and resets without a mailbox", () => {
       role: "agent",
     });
     expect(duplicate.status).toBe(409);
+  });
+
+  it("answers a second-factor challenge instead of a session when the role requires one", async () => {
+    await app.admin.request("PUT", "/api/settings/2fa", { requiredFor: ["supervisor"] });
+    try {
+      const invited = await app.admin.post("/api/agents/invitations", {
+        email: "suri.super@example.com",
+        name: "Suri Super",
+        role: "supervisor",
+      });
+      const set = await createApi(app.url).post("/api/auth/password/set", {
+        token: tokenOf(invited.body.invitation.link),
+        password: STRONG,
+      });
+      expect(set.status).toBe(200);
+      expect(set.body).toEqual({
+        challenge: { token: expect.any(String), expiresAt: expect.any(String), enrolRequired: true },
+      });
+      expect(set.headers.get("set-cookie")).toBeNull();
+      // The password is set all the same: signing in with it reaches the same step.
+      const login = await createApi(app.url).post("/api/auth/login", {
+        email: "suri.super@example.com",
+        password: STRONG,
+      });
+      expect(login.body.challenge).toMatchObject({ enrolRequired: true });
+    } finally {
+      await app.admin.request("PUT", "/api/settings/2fa", { requiredFor: [] });
+    }
   });
 
   it("still provisions an agent with a password by POST /api/agents, refusing a weak one with the reason", async () => {
