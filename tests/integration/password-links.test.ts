@@ -12,6 +12,7 @@ import { createApi } from "../helpers/api.ts";
 import { startTestApp, type TestApp } from "../helpers/build-app.ts";
 import { type EmailTestApp, startEmailApp } from "../helpers/email-app.ts";
 import type { CapturedMail } from "../helpers/smtp-capture.ts";
+import { connectAgent } from "../helpers/sockets.ts";
 
 const STRONG = "Quiet-Lantern-Orbit-Mango-47";
 const STRONGER = "Velvet-Compass-Thunder-Pike-82";
@@ -165,6 +166,8 @@ describe("invitations and resets with a mailbox", () => {
     const otherDevice = createApi(app.url);
     await otherDevice.login(agent.email, "agent-password");
     expect((await otherDevice.get("/api/me")).status).toBe(200);
+    const agentSocket = await connectAgent(app.url, otherDevice.token!);
+    const dropped = new Promise<string>((resolve) => agentSocket.socket.once("disconnect", resolve));
 
     await createApi(app.url).post("/api/auth/password/reset", { email: agent.email });
     const token = linkToken(await mailTo(agent.email));
@@ -178,6 +181,7 @@ describe("invitations and resets with a mailbox", () => {
 
     expect((await agent.api.get("/api/me")).status).toBe(401);
     expect((await otherDevice.get("/api/me")).status).toBe(401);
+    expect(await dropped).toBe("io server disconnect");
     expect((await createApi(app.url, set.body.token).get("/api/me")).status).toBe(200);
     expect(
       (await createApi(app.url).post("/api/auth/login", { email: agent.email, password: "agent-password" }))
