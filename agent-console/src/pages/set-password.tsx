@@ -4,8 +4,7 @@
  * through the second-factor step when their account or role needs it.
  */
 import { Alert, Button, Center, Loader, Paper, PasswordInput, Stack, Text, Title } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { describePasswordLink, setPasswordWithLink } from "../api/auth.ts";
 import { errorMessage } from "../api/client.ts";
 import type { LoginChallenge } from "../api/types.ts";
@@ -65,15 +64,31 @@ function PasswordForm({ token, onChallenge }: { token: string; onChallenge: (c: 
   );
 }
 
+type LinkInfo = Awaited<ReturnType<typeof describePasswordLink>>;
+
+/**
+ * Who the link is for, read once. Not a cached query: the console clears its query cache when it
+ * learns nobody is signed in, which happens on this page while the link is being read.
+ */
+function usePasswordLink(token: string) {
+  const [link, setLink] = useState<{ data?: LinkInfo; error?: unknown }>({});
+  useEffect(() => {
+    if (!token) return;
+    let current = true;
+    describePasswordLink(token).then(
+      (data) => current && setLink({ data }),
+      (error: unknown) => current && setLink({ error }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [token]);
+  return link;
+}
+
 export function SetPasswordPage() {
   const token = new URLSearchParams(window.location.search).get("token") ?? "";
-  const link = useQuery({
-    queryKey: ["password-link", token],
-    queryFn: () => describePasswordLink(token),
-    enabled: token.length > 0,
-    retry: false,
-    staleTime: Number.POSITIVE_INFINITY,
-  });
+  const link = usePasswordLink(token);
   const [challenge, setChallenge] = useState<LoginChallenge | null>(null);
 
   let body: React.ReactNode;
