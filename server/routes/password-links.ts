@@ -152,7 +152,9 @@ function publicLinkRoutes(app: ZodApp, services: LinkRouteServices): void {
       return answerSignIn(reply, services.config, result);
     },
   );
+}
 
+function resetRequestRoute(app: ZodApp, services: LinkRouteServices): void {
   app.post(
     "/api/auth/password/reset",
     {
@@ -185,4 +187,5 @@ function publicLinkRoutes(app: ZodApp, services: LinkRouteServices): void {
 export function passwordLinkRoutes(app: ZodApp, services: LinkRouteServices): void {
   invitationRoutes(app, services);
   publicLinkRoutes(app, services);
+  resetRequestRoute(app, services);
 }
