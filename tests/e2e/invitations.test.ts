@@ -1,6 +1,7 @@
 /**
  * Invitations and password resets in a browser, with a mailbox that sends (a real SMTP capture):
- * an admin invites someone, the invitee opens the link from the captured mail, is greeted, has a
+ * an admin invites someone (and resends the invitation), the invitee opens the newest link from the
+ * captured mail, is greeted, has a
  * guessable password refused with the reason, sets a good one and lands signed in; someone who
  * forgot their password asks for a link on the sign-in page and sets a new one the same way.
  */
@@ -68,7 +69,17 @@ describe("invitations and password resets in a browser", () => {
     await row.getByText("Invitation pending").waitFor(WAIT);
     await browser.screenshot(page, "invite-mailed.png");
 
-    const mail = await email.smtp.waitFor((m) => m.recipients.includes("ivy@example.com"));
+    const first = await email.smtp.waitFor((m) => m.recipients.includes("ivy@example.com"));
+    // Resending from the edit drawer mails a new link; the first one stops working.
+    await row.getByRole("button", { name: "Edit" }).click();
+    const drawer = page.getByRole("dialog");
+    await drawer.getByText("Invitation pending").waitFor(WAIT);
+    await drawer.getByRole("button", { name: "Resend invitation" }).click();
+    await page.getByText("Invitation mailed to ivy@example.com").nth(0).waitFor(WAIT);
+    await browser.screenshot(page, "invite-resend.png");
+    const mail = await email.smtp.waitFor(
+      (m) => m.recipients.includes("ivy@example.com") && linkIn(m, app.url) !== linkIn(first, app.url),
+    );
     // The invitee's browser: no admin session in it.
     await browser.context.clearCookies();
     await page.goto(linkIn(mail, app.url));
