@@ -103,11 +103,13 @@ export const ENV_SCHEMA = z.object({
     .describe("Days the security log (sign-ins, failures, account changes) is kept"),
   RATE_LIMIT_SIGN_IN_PER_MINUTE: positiveInt
     .default(30)
-    .describe("Sign-in requests one address may send per minute, right or wrong"),
+    .describe(
+      "Sign-in requests one address may send per minute, right or wrong (and, counted apart, one-time password link checks and uses)",
+    ),
   RATE_LIMIT_PUBLIC_POSTS_PER_MINUTE: positiveInt
     .default(10)
     .describe(
-      "Status-page replies and ratings, and password-reset requests, one address may send per minute",
+      "Status-page replies and ratings one address may send per minute (and, counted apart, password-reset requests and email-proof pages)",
     ),
   RATE_LIMIT_CHAT_HELLOS_PER_MINUTE: positiveInt
     .default(30)

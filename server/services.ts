@@ -26,6 +26,8 @@ export interface Services
       | "pushToVisitor"
       | "limits"
       | "clientAddressOf"
+      | "secret"
+      | "systemMail"
     >,
     Pick<
       DomainServices,

@@ -5,7 +5,8 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { followOtherTabs, resumeSession } from "./api/auth.ts";
 import { ApiError, errorMessage } from "./api/client.ts";
-import { useRoute } from "./lib/router.ts";
+import { usePathname, useRoute } from "./lib/router.ts";
+import { SetPasswordPage } from "./pages/set-password.tsx";
 import { SignInPage } from "./pages/sign-in.tsx";
 import { WorkspacePage } from "./pages/workspace.tsx";
 import { useLive } from "./state/live-store.ts";
@@ -65,6 +66,8 @@ export function App() {
   const [queryClient] = useState(createQueryClient);
   const status = useSession((s) => s.status);
   const [failure, setFailure] = useState<string | null>(null);
+  // A one-time password link opens its own page, signed in or not: it signs its person in.
+  const settingPassword = usePathname() === "/set-password";
 
   // The cookie, if any, decides: a live session opens the console, none the sign-in page.
   const resume = useCallback(() => {
@@ -86,7 +89,9 @@ export function App() {
     <MantineProvider theme={theme} defaultColorScheme="light">
       <Notifications position="top-right" limit={4} />
       <QueryClientProvider client={queryClient}>
-        {status === "signedIn" ? (
+        {settingPassword ? (
+          <SetPasswordPage />
+        ) : status === "signedIn" ? (
           <SignedIn />
         ) : status === "signedOut" ? (
           <SignInPage />

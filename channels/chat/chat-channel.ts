@@ -11,12 +11,14 @@ import { resolveContact } from "../../cases/contacts.ts";
 import type { CaseDeps } from "../../cases/deps.ts";
 import { AppError } from "../../cases/errors.ts";
 import { normaliseIdentity } from "../../cases/identities.ts";
+import { createEmailProof } from "../../cases/identity-proofs.ts";
 import { ingest } from "../../cases/ingest.ts";
 import { recordDeliveryStatus } from "../../cases/outbox.ts";
 import { withUnitOfWork } from "../../cases/unit-of-work.ts";
 import { agents } from "../../db/schema/agents.ts";
 import { cases, interactions } from "../../db/schema/cases.ts";
 import { contactIdentities } from "../../db/schema/contacts.ts";
+import { systemMailJob } from "../email/system-mail.ts";
 import { newVisitorId, signVisitorToken, verifyVisitorToken } from "./visitor-token.ts";
 
 export interface ChatMessage {
@@ -39,6 +41,8 @@ export interface ChatChannelOptions {
   secret: string;
   /** Delivers an event to every open widget of one visitor, on any server process. */
   pushToVisitor(visitorId: string, event: "message", payload: ChatMessage): void;
+  /** Whether a claimed email can be sent a proof link now (a mailbox can send); none are sent without it. */
+  canMailProofs?: () => Promise<boolean>;
 }
 
 export const MAX_CHAT_MESSAGE_LENGTH = 5_000;
@@ -95,17 +99,41 @@ async function history(deps: CaseDeps, caseId: string): Promise<ChatMessage[]> {
 /**
  * Records the pre-chat name and email on the visitor's contact. Anyone can type any address, so the
  * email is kept as an unverified claim: it shows on the contact, but inbound mail from it neither
- * finds this contact nor threads onto its cases until an agent confirms it.
+ * finds this contact nor threads onto its cases until an agent confirms it or the customer follows
+ * the proof link mailed to it (cases/identity-proofs.ts).
  */
-async function identify(deps: CaseDeps, visitorId: string, name?: string, email?: string) {
-  await withUnitOfWork(deps, async (tx) => {
-    const { contactId } = await resolveContact(tx, { kind: "chat", address: visitorId }, name);
-    if (!email) return;
-    const address = normaliseIdentity("email", email);
+async function identify(
+  options: ChatChannelOptions,
+  visitorId: string,
+  claim: { name?: string; email?: string; canMail: boolean },
+) {
+  const { deps } = options;
+  await withUnitOfWork(deps, async (tx, uow) => {
+    const { contactId } = await resolveContact(tx, { kind: "chat", address: visitorId }, claim.name);
+    if (!claim.email) return;
+    const address = normaliseIdentity("email", claim.email);
     await tx
       .insert(contactIdentities)
       .values({ contactId, kind: "email", address, verifiedAt: null })
       .onConflictDoNothing();
+    if (!claim.canMail) return;
+    const [identity] = await tx
+      .select({ id: contactIdentities.id })
+      .from(contactIdentities)
+      .where(
+        and(
+          eq(contactIdentities.contactId, contactId),
+          eq(contactIdentities.kind, "email"),
+          eq(contactIdentities.address, address),
+        ),
+      );
+    const proofId =
+      identity &&
+      (await createEmailProof(tx, options.secret, { identityId: identity.id, now: deps.clock() }));
+    if (proofId) {
+      const job = systemMailJob("email-proof", proofId);
+      uow.schedule(job.name, job.data, job.options);
+    }
   });
 }
 
@@ -134,8 +162,14 @@ async function hello(
   // A visitor id minted just now has no conversation yet: nothing to read.
   const known = tokenVisitorId !== null;
   const visitorId = tokenVisitorId ?? newVisitorId();
-  if (input.name || input.email)
-    await identify(deps, visitorId, input.name?.trim() || undefined, input.email);
+  if (input.name || input.email) {
+    const canMail = Boolean(input.email && (await options.canMailProofs?.()));
+    await identify(options, visitorId, {
+      name: input.name?.trim() || undefined,
+      email: input.email,
+      canMail,
+    });
+  }
   const current = known ? await latestCase(deps, visitorId) : undefined;
   const messages = current ? await history(deps, current.id) : [];
   if (current) await markHistoryDelivered(deps, messages);

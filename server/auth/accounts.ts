@@ -8,6 +8,7 @@ import { advisoryXactLock, LOCK_NAMESPACE } from "../../db/locks.ts";
 import { type AgentRole, agents, sessions } from "../../db/schema/agents.ts";
 import { storedQueueScopes } from "../../routing/queue-scope.ts";
 import { assertPasswordPolicy } from "./password-policy.ts";
+import { hasPassword } from "./password-tokens.ts";
 import { hashPassword } from "./passwords.ts";
 
 export type AgentRow = typeof agents.$inferSelect;
@@ -26,6 +27,7 @@ export function agentView(agent: AgentRow, queueScope: QueueScope) {
     presenceReason: agent.presenceReason,
     capacity: agent.capacity,
     active: agent.deactivatedAt === null,
+    invitationPending: !hasPassword(agent),
     createdAt: agent.createdAt,
     queueScope: { limited: queueScope.limited, queueIds: [...queueScope.queueIds] },
   };

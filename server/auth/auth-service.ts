@@ -38,6 +38,11 @@ export type LoginResult = ({ kind: "session" } & SignedIn) | { kind: "challenge"
 
 export interface AuthService {
   login(input: { email: string; password: string; ip: string }): Promise<LoginResult>;
+  /**
+   * Signs in a person who just proved who they are another way (a one-time password link): a
+   * session, or the challenge their second factor (or their role's enrolment) asks for.
+   */
+  signInProven(agent: AgentRow): Promise<LoginResult>;
   /** Completes a challenged sign-in with a TOTP code or a recovery code. */
   completeSecondFactor(input: { challengeToken: string; code: string; ip: string }): Promise<SignedIn>;
   /** Enrolment a role requires, started with the challenge: a new secret for the agent's app. */
@@ -93,6 +98,13 @@ export function createAuthService(deps: {
   const signIn = (agent: AgentRow, now: Date) => signInAgent(deps, agent, now);
   const challenged = (token: string, now: Date) => challengedAgent(db, token, now);
   const enrolling = (token: string, now: Date) => enrollingAgent(db, token, now);
+  const sessionOrChallenge = async (agent: AgentRow, now: Date): Promise<LoginResult> => {
+    const enabled = await isTwoFactorEnabled(db, agent.id);
+    const required = !enabled && (await twoFactorRequiredFor(db)).includes(agent.role);
+    if (!enabled && !required) return { kind: "session", ...(await signIn(agent, now)) };
+    const challenge = await createLoginChallenge(db, { agentId: agent.id, enrolRequired: required, now });
+    return { kind: "challenge", challenge };
+  };
 
   return {
     async login(input) {
@@ -105,12 +117,10 @@ export function createAuthService(deps: {
       if (!agent || !valid || agent.deactivatedAt) {
         throw new AppError("UNAUTHENTICATED", "Email or password is wrong.");
       }
-      const enabled = await isTwoFactorEnabled(db, agent.id);
-      const required = !enabled && (await twoFactorRequiredFor(db)).includes(agent.role);
-      if (!enabled && !required) return { kind: "session", ...(await signIn(agent, now)) };
-      const challenge = await createLoginChallenge(db, { agentId: agent.id, enrolRequired: required, now });
-      return { kind: "challenge", challenge };
+      return sessionOrChallenge(agent, now);
     },
+
+    signInProven: (agent) => sessionOrChallenge(agent, clock()),
 
     async completeSecondFactor(input) {
       const now = clock();

@@ -25,7 +25,7 @@ declare module "fastify" {
      */
     seesCase?: boolean;
     /** What a public route requires instead of a session: Twilio's signature, or a signed status link. */
-    proof?: "twilio-signature" | "status-link";
+    proof?: "twilio-signature" | "status-link" | "mailed-link";
   }
   interface FastifyInstance {
     /** Every route's declared access, in registration order (the README's route × role matrix). */
@@ -135,7 +135,7 @@ export interface RouteAccess {
   url: string;
   access: Access;
   worksCase: boolean;
-  proof?: "twilio-signature" | "status-link";
+  proof?: "twilio-signature" | "status-link" | "mailed-link";
 }
 
 /**

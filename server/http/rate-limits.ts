@@ -53,8 +53,10 @@ export function createEventLimiter(options: {
   prefix: string;
   name: string;
   perMinute: number;
+  /** The window, when not a minute: `perMinute` is then the allowance per window. */
+  windowSeconds?: number;
 }): EventLimiter {
-  const settings = { points: options.perMinute, duration: MINUTE_MS / 1000 };
+  const settings = { points: options.perMinute, duration: options.windowSeconds ?? MINUTE_MS / 1000 };
   const limiter = options.redis
     ? new RateLimiterRedis({
         ...settings,
@@ -88,7 +90,12 @@ export interface PublicLimits {
   chatMessagesByVisitor: EventLimiter;
   chatMessagesByAddress: EventLimiter;
   statusPosts: EventLimiter;
+  /** Password-reset requests per email address asked about, whether or not it has an account. */
+  passwordResetsByEmail: EventLimiter;
 }
+
+/** Reset requests one email address may be the subject of in an hour, from anywhere. */
+export const PASSWORD_RESETS_PER_EMAIL_PER_HOUR = 5;
 
 export function createPublicLimits(
   limits: Config["rateLimits"],
@@ -100,5 +107,11 @@ export function createPublicLimits(
     chatMessagesByVisitor: limiter("chat-message-visitor", limits.chatMessagesPerVisitor),
     chatMessagesByAddress: limiter("chat-message-address", limits.chatMessagesPerAddress),
     statusPosts: limiter("status-post", limits.publicPostsPerAddress),
+    passwordResetsByEmail: createEventLimiter({
+      ...options,
+      name: "password-reset-email",
+      perMinute: PASSWORD_RESETS_PER_EMAIL_PER_HOUR,
+      windowSeconds: 3600,
+    }),
   };
 }

@@ -23,6 +23,7 @@ export const EVERY_ROUTE_ENV: Record<string, string> = {
 const PROOF_LABEL: Record<NonNullable<RouteAccess["proof"]>, string> = {
   "twilio-signature": "Twilio's signature",
   "status-link": "a signed status link",
+  "mailed-link": "a one-time mailed link",
 };
 
 /** The routes as the matrix lists them: no automatic HEAD twins, sorted by path then method. */

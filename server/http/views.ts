@@ -31,6 +31,9 @@ export const agentSchema = z.object({
   presenceReason: z.string().nullable(),
   capacity: capacitySchema,
   active: z.boolean(),
+  invitationPending: z
+    .boolean()
+    .describe("Invited and has not chosen a password yet: cannot sign in until they follow the link"),
   createdAt: isoDate,
   queueScope: z
     .object({ limited: z.boolean(), queueIds: z.array(z.uuid()) })

@@ -48,6 +48,7 @@ export const JOB_KIND_OF = {
   // Messages leaving for providers: retried with backoff, must not queue behind timers' bursts.
   "deliver-interaction": "delivery",
   "send-status-update": "delivery",
+  "send-system-mail": "delivery",
   // Repeating work, one run at a time per name; a late run is only a stale figure.
   "maintenance-sweep": "periodic",
   "push-live-stats": "periodic",

@@ -23,6 +23,7 @@ async function channelsPlugin(app: FastifyInstance): Promise<void> {
     deps: domain.cases,
     secret: clients.secret,
     pushToVisitor: clients.pushToVisitor,
+    canMailProofs: async () => (await clients.systemMail.mailbox()) !== null,
   });
   const email = await createEmail(clients, domain);
   const voice = createVoiceChannel(clients, domain);
@@ -40,6 +41,8 @@ async function channelsPlugin(app: FastifyInstance): Promise<void> {
     pushToVisitor: clients.pushToVisitor,
     limits: clients.limits,
     clientAddressOf: clients.clientAddressOf,
+    secret: clients.secret,
+    systemMail: clients.systemMail,
     agentNamespace: () => agentNamespaceOf(io),
     cases: domain.cases,
     routing: domain.routing,

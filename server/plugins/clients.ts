@@ -14,6 +14,7 @@ import type { ChannelSenders } from "../../cases/channel-sender.ts";
 import type { Clock } from "../../cases/ports.ts";
 import { createChatSender } from "../../channels/chat/chat-channel.ts";
 import { createEmailSender } from "../../channels/email/email-sender.ts";
+import { createSystemMailer, type SystemMailer } from "../../channels/email/system-mail.ts";
 import { createSmsSender } from "../../channels/sms/sms-sender.ts";
 import { type BlobStorage, createDiskStorage } from "../../channels/storage.ts";
 import { createTwilioApi, type TwilioApi } from "../../channels/twilio/twilio-client.ts";
@@ -75,6 +76,8 @@ export interface AppClients {
   /** Twilio's REST API, when TWILIO_* is set. */
   twilio: TwilioApi | null;
   emailSending: EmailSending;
+  /** Invitations, reset links and email proofs, through the mailbox chosen for system mail. */
+  systemMail: SystemMailer;
   /** One sender per channel that can send: chat always, SMS with Twilio, email while a mailbox can. */
   senders: ChannelSenders;
   /** Sends an event to every open widget of one web chat visitor, on any server process. */
@@ -191,6 +194,7 @@ async function clientsPlugin(app: FastifyInstance, options: ClientsOptions): Pro
     storage: createDiskStorage(join(resolve(config.dataDir), "files")),
     twilio,
     emailSending,
+    systemMail: createSystemMailer({ db, secret, env: config.email }),
     senders,
     pushToVisitor,
     lifecycle,

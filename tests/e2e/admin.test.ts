@@ -106,34 +106,30 @@ describe("admin pages in a browser", () => {
     });
   });
 
-  it("creates an agent with role, capacity and skills through the agent form", {
+  it("invites an agent with role, capacity and skills through the agent form", {
     timeout: 90_000,
   }, async () => {
     await section("Agents");
-    await page.getByRole("button", { name: "New agent" }).click();
+    await page.getByRole("button", { name: "Invite agent" }).click();
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel(/^Name/).fill("Rita Returns");
     await dialog.getByRole("textbox", { name: "Email", exact: true }).fill("rita@example.com");
-    // A guessable password is refused, saying why; nothing is created.
-    await dialog.getByLabel("Initial password").fill("password1234");
     await choose("Role", "Supervisor");
     await dialog.getByLabel("Chat capacity").fill("2");
     await choose("Add to skills", "returns");
     await dialog.getByRole("textbox", { name: "Skills: level of returns" }).fill("4");
-    await dialog.getByRole("button", { name: "Create agent" }).click();
-    await page
-      .getByText(/too easy to guess/)
-      .first()
-      .waitFor(WAIT);
-    await page.screenshot({ path: join(SCREENSHOTS, "admin-agent-weak-password.png") });
-    const listed = await app.admin.get("/api/agents");
-    expect(listed.body.items.some((a: { email: string }) => a.email === "rita@example.com")).toBe(false);
-    await dialog.getByLabel("Initial password").fill("kettle-lantern-rowing-42");
     await page.screenshot({ path: join(SCREENSHOTS, "admin-agent-form.png") });
-    await dialog.getByRole("button", { name: "Create agent" }).click();
-    await dialog.waitFor({ state: "detached", ...WAIT });
+    await dialog.getByRole("button", { name: "Send invitation" }).click();
+    // No mailbox here: the one-time link is shown to hand over.
+    const linkDialog = page.getByRole("dialog", { name: "Invitation link" });
+    const link = await linkDialog.getByRole("textbox", { name: "One-time link" }).inputValue();
+    expect(link).toMatch(/\/set-password\?token=[A-Za-z0-9_-]{43}$/);
+    await page.screenshot({ path: join(SCREENSHOTS, "admin-agent-invitation-link.png") });
+    await linkDialog.getByRole("button", { name: "Done" }).click();
+    await linkDialog.waitFor({ state: "detached", ...WAIT });
     const row = page.getByTestId("admin-agent-row").and(page.locator('[data-email="rita@example.com"]'));
     await row.getByText("returns 4").waitFor(WAIT);
+    await row.getByText("Invitation pending").waitFor(WAIT);
     await page.screenshot({ path: join(SCREENSHOTS, "admin-agents.png") });
 
     const agents = await app.admin.get("/api/agents");
@@ -143,10 +139,17 @@ describe("admin pages in a browser", () => {
       role: "supervisor",
       capacity: { chat: 2, email: 5, sms: 5, voice: 1 },
       active: true,
+      invitationPending: true,
     });
     const skills = await app.admin.get(`/api/agents/${rita.id}/skills`);
     expect(skills.body.items).toEqual([{ skillId: ids.skill, name: "returns", level: 4 }]);
-    // The new account signs in with the password given.
+    // The link is the only way in until it is followed.
+    const token = new URL(link).searchParams.get("token");
+    const set = await app.admin.post("/api/auth/password/set", {
+      token,
+      password: "kettle-lantern-rowing-42",
+    });
+    expect(set.status).toBe(200);
     expect(
       (
         await app.admin.post("/api/auth/login", {
@@ -330,7 +333,8 @@ describe("admin pages in a browser", () => {
     await page.goto(`${app.url}/admin/security-log`);
     await page.getByRole("heading", { level: 1, name: "Security log" }).waitFor(WAIT);
     const rows = page.getByTestId("security-event");
-    await rows.filter({ hasText: "Account created" }).filter({ hasText: "Rita Returns" }).waitFor(WAIT);
+    await rows.filter({ hasText: "Invitation sent" }).filter({ hasText: "Rita Returns" }).waitFor(WAIT);
+    await rows.filter({ hasText: "Invitation accepted" }).filter({ hasText: "Rita Returns" }).waitFor(WAIT);
     await page.getByRole("combobox", { name: "What happened" }).click();
     await page.getByRole("option", { name: "Sign-in failed" }).click();
     await rows.filter({ hasText: "rita@example.com" }).first().waitFor(WAIT);

@@ -1,12 +1,12 @@
 /**
- * Admin → Agents: create accounts; change role, capacity per channel, skills and levels, the queues
- * they may see, active.
+ * Admin → Agents: invite people (they choose their own password by a one-time link); change role,
+ * capacity per channel, skills and levels, the queues they may see, active; resend a pending
+ * invitation.
  */
 import {
   Badge,
   Group,
   NumberInput,
-  PasswordInput,
   Select,
   SimpleGrid,
   Skeleton,
@@ -15,8 +15,14 @@ import {
   TextInput,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { CHANNEL_LABEL } from "../lib/format.ts";
+import {
+  announceInvitation,
+  InvitationLinkModal,
+  type Invited,
+  PendingInvitation,
+} from "./agent-invitations.tsx";
 import { type Editor, FormShell, useForm } from "./crud.tsx";
 import { CrudSection } from "./crud-section.tsx";
 import { TitleCell } from "./data-table.tsx";
@@ -82,7 +88,6 @@ interface AgentForm {
   capacity: Capacity;
   levels: SkillRequirement[];
   email: string;
-  password: string;
   active: boolean;
   scope: ScopeForm;
 }
@@ -94,7 +99,6 @@ function toForm(agent: AdminAgent | null): AgentForm {
     capacity: agent?.capacity ?? DEFAULT_CAPACITY,
     levels: [],
     email: "",
-    password: "",
     active: agent?.active ?? true,
     scope: scopeOf(agent),
   };
@@ -130,51 +134,49 @@ function ProfileFields({
   );
 }
 
-async function createAgent(form: AgentForm): Promise<AdminAgent> {
-  const { name, email, password, role, capacity, levels } = form;
-  const agent = await send<AdminAgent>("POST", resources.agents.path, { name, email, password, role });
+async function inviteAgent(form: AgentForm): Promise<Invited> {
+  const { name, email, role, capacity, levels } = form;
+  const invited = await send<Invited>("POST", "/api/agents/invitations", { name, email, role });
+  const { id } = invited.agent;
   if (CHANNELS.some((channel) => capacity[channel] !== DEFAULT_CAPACITY[channel]))
-    await send("PATCH", `/api/agents/${agent.id}`, { capacity });
-  if (levels.length) await send("PUT", `/api/agents/${agent.id}/skills`, { items: levels });
-  if (form.scope.limited && role !== "admin")
-    await send("PUT", `/api/agents/${agent.id}/queue-scope`, form.scope);
-  return agent;
+    await send("PATCH", `/api/agents/${id}`, { capacity });
+  if (levels.length) await send("PUT", `/api/agents/${id}/skills`, { items: levels });
+  if (form.scope.limited && role !== "admin") await send("PUT", `/api/agents/${id}/queue-scope`, form.scope);
+  return invited;
 }
 
-function CreateAgentModal({ editor }: { editor: { opened: boolean; close: () => void } }) {
-  const create = useAdminMutation(createAgent, ALL_ADMIN);
-  const { form, set, text } = useForm(editor.opened, null, toForm, create.reset);
+/** Inviting: the person gets a link to choose their own password; nobody else ever knows it. */
+function InviteAgentModal({ editor }: { editor: { opened: boolean; close: () => void } }) {
+  const invite = useAdminMutation(inviteAgent, ALL_ADMIN);
+  const { form, set, text } = useForm(editor.opened, null, toForm, invite.reset);
+  const [shown, setShown] = useState<Invited | null>(null);
 
   return (
-    <FormShell
-      editor={editor}
-      title="New agent"
-      mutation={create}
-      submitLabel="Create agent"
-      onSubmit={() =>
-        create.mutate(form, {
-          onSuccess: (agent) => {
-            notifications.show({
-              color: "green",
-              title: "Agent created",
-              message: `${agent.name} can sign in now.`,
-            });
-            editor.close();
-          },
-        })
-      }
-    >
-      <NameInput value={form.name} onChange={(value) => set("name", value)} />
-      <TextInput label="Email" type="email" required {...text("email")} />
-      <PasswordInput
-        label="Initial password"
-        description="At least 12 characters and hard to guess (a phrase of unrelated words works); tell it to the agent"
-        required
-        minLength={12}
-        {...text("password")}
-      />
-      <ProfileFields form={form} set={set} />
-    </FormShell>
+    <>
+      <FormShell
+        editor={editor}
+        title="Invite agent"
+        mutation={invite}
+        submitLabel="Send invitation"
+        onSubmit={() =>
+          invite.mutate(form, {
+            onSuccess: (result) => {
+              setShown(announceInvitation(result));
+              editor.close();
+            },
+          })
+        }
+      >
+        <Text fz="sm" c="dimmed">
+          They get a link to choose their own password (valid for 7 days), mailed when a mailbox can send
+          mail, otherwise shown to you once to hand over.
+        </Text>
+        <NameInput value={form.name} onChange={(value) => set("name", value)} />
+        <TextInput label="Email" type="email" required {...text("email")} />
+        <ProfileFields form={form} set={set} />
+      </FormShell>
+      <InvitationLinkModal shown={shown} onClose={() => setShown(null)} />
+    </>
   );
 }
 
@@ -228,6 +230,7 @@ function EditAgentDrawer({ editor }: { editor: Editor<AdminAgent> }) {
       <Text fz="sm" c="dimmed">
         {agent?.email}
       </Text>
+      {agent?.invitationPending ? <PendingInvitation agent={agent} /> : null}
       <NameInput value={form.name} onChange={(value) => set("name", value)} />
       <ProfileFields form={form} set={set} />
       <Switch
@@ -243,7 +246,7 @@ function EditAgentDrawer({ editor }: { editor: Editor<AdminAgent> }) {
 function AgentForms({ editor }: { editor: Editor<AdminAgent> }) {
   return (
     <>
-      <CreateAgentModal editor={{ opened: editor.opened && !editor.item, close: editor.close }} />
+      <InviteAgentModal editor={{ opened: editor.opened && !editor.item, close: editor.close }} />
       <EditAgentDrawer editor={{ ...editor, opened: editor.opened && editor.item !== null }} />
     </>
   );
@@ -254,7 +257,7 @@ export function AgentsAdmin() {
     <CrudSection
       title="Agents"
       description="Accounts, roles, how many cases each may hold per channel, and the skills routing matches."
-      newLabel="New agent"
+      newLabel="Invite agent"
       resource={resources.agents}
       skeleton={160}
       minWidth={900}
@@ -277,9 +280,16 @@ export function AgentsAdmin() {
         {
           header: "Status",
           cell: (agent) => (
-            <Badge color={agent.active ? "green" : "gray"} variant="light">
-              {agent.active ? "Active" : "Deactivated"}
-            </Badge>
+            <Group gap={4}>
+              <Badge color={agent.active ? "green" : "gray"} variant="light">
+                {agent.active ? "Active" : "Deactivated"}
+              </Badge>
+              {agent.invitationPending ? (
+                <Badge color="yellow" variant="light">
+                  Invitation pending
+                </Badge>
+              ) : null}
+            </Group>
           ),
         },
       ]}

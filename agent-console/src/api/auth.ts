@@ -22,6 +22,32 @@ export async function signIn(email: string, password: string): Promise<LoginChal
   return null;
 }
 
+/**
+ * Chooses a password with a one-time link (an invitation or a reset) and signs in, or answers the
+ * second-factor challenge the account needs, as a sign-in with the password does.
+ */
+export async function setPasswordWithLink(token: string, password: string): Promise<LoginChallenge | null> {
+  const answer = await api.post<LoginResponse | ChallengeAnswer>("/api/auth/password/set", {
+    token,
+    password,
+  });
+  if ("challenge" in answer) return answer.challenge;
+  completeSignIn(answer);
+  return null;
+}
+
+/** Who a one-time password link is for; an ApiError saying to ask for a new one when it cannot be used. */
+export function describePasswordLink(token: string) {
+  return api.get<{ name: string; email: string; purpose: "invite" | "reset"; expiresAt: string }>(
+    `/api/auth/password/token?token=${encodeURIComponent(token)}`,
+  );
+}
+
+/** Asks for a reset link; the answer says the same whether or not the address has an account. */
+export async function requestPasswordReset(email: string): Promise<string> {
+  return (await api.post<{ message: string }>("/api/auth/password/reset", { email })).message;
+}
+
 /** Completes a challenged sign-in with a code from the authenticator app or a recovery code. */
 export async function signInWithCode(challengeToken: string, code: string): Promise<void> {
   completeSignIn(await api.post<LoginResponse>("/api/auth/login/2fa", { challengeToken, code }));

@@ -69,7 +69,7 @@ function ConsentBadge({ identity }: { identity: Identity }) {
         size="xs"
         color="yellow"
         variant="light"
-        title="Typed in by the customer, not proven: mail from this address does not reach this contact until an agent confirms it"
+        title="Typed in by the customer, not proven: mail from this address does not reach this contact until an agent confirms it or the customer follows the link mailed to it"
       >
         Unverified
       </Badge>

@@ -4,6 +4,7 @@ import { signIn } from "../api/auth.ts";
 import { errorMessage } from "../api/client.ts";
 import type { LoginChallenge } from "../api/types.ts";
 import { BrandMark } from "../components/brand-mark.tsx";
+import { ForgotPasswordForm } from "./forgot-password.tsx";
 import { CodeStep, EnrolStep } from "./sign-in-second-factor.tsx";
 import { SsoButton, takeSsoRefusal } from "./sign-in-sso.tsx";
 
@@ -30,6 +31,7 @@ export function SignInPage() {
   const [error, setError] = useState<string | null>(takeSsoRefusal);
   const [pending, setPending] = useState(false);
   const [challenge, setChallenge] = useState<LoginChallenge | null>(null);
+  const [forgot, setForgot] = useState(false);
   const restart = () => {
     setChallenge(null);
     setPassword("");
@@ -55,7 +57,9 @@ export function SignInPage() {
   return (
     <Center mih="100%" p="md">
       <Paper component="main" withBorder shadow="sm" p="xl" radius="lg" w={400} maw="100%">
-        {challenge ? (
+        {forgot ? (
+          <ForgotPasswordForm email={email} onBack={() => setForgot(false)} />
+        ) : challenge ? (
           <Stack gap="md">
             <SignInTitle />
             {challenge.enrolRequired ? (
@@ -95,6 +99,9 @@ export function SignInPage() {
               />
               <Button type="submit" loading={pending} disabled={!email.trim() || !password} fullWidth mt="xs">
                 Sign in
+              </Button>
+              <Button variant="subtle" size="xs" onClick={() => setForgot(true)}>
+                Forgot password?
               </Button>
               <SsoButton />
             </Stack>
