@@ -1,15 +1,16 @@
 /** Agent accounts: creating them, reading them, and the first admin. */
 import { randomBytes } from "node:crypto";
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import type { QueueScope } from "../../cases/case-permissions.ts";
 import { AppError, notFound } from "../../cases/errors.ts";
 import type { Db, Executor } from "../../db/connect.ts";
 import { advisoryXactLock, LOCK_NAMESPACE } from "../../db/locks.ts";
-import { type AgentRole, agents, sessions } from "../../db/schema/agents.ts";
+import { type AgentRole, agents } from "../../db/schema/agents.ts";
 import { storedQueueScopes } from "../../routing/queue-scope.ts";
 import { assertPasswordPolicy } from "./password-policy.ts";
 import { hasPassword } from "./password-tokens.ts";
 import { hashPassword } from "./passwords.ts";
+import { revokeAgentSessions } from "./sessions.ts";
 
 export type AgentRow = typeof agents.$inferSelect;
 
@@ -98,11 +99,7 @@ export async function setAgentActive(db: Db, agentId: string, active: boolean): 
       .where(eq(agents.id, agentId))
       .returning();
     if (!agent) throw notFound("Agent", agentId);
-    if (!active)
-      await tx
-        .update(sessions)
-        .set({ revokedAt: new Date() })
-        .where(and(eq(sessions.agentId, agentId), isNull(sessions.revokedAt)));
+    if (!active) await revokeAgentSessions(tx, agentId, new Date());
     return agent;
   });
 }

@@ -7,10 +7,10 @@
  * shown once to the admin, and a reset is logged as not sent. The answer to a reset request never
  * says whether the address has an account.
  */
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { AppError, notFound } from "../../cases/errors.ts";
 import { systemMailJob } from "../../channels/email/system-mail.ts";
-import { type AgentRole, agents, sessions } from "../../db/schema/agents.ts";
+import { type AgentRole, agents } from "../../db/schema/agents.ts";
 import type { Services } from "../services.ts";
 import { type AgentRow, findAgent } from "./accounts.ts";
 import type { LoginResult } from "./auth-service.ts";
@@ -25,6 +25,7 @@ import {
 } from "./password-tokens.ts";
 import { hashPassword } from "./passwords.ts";
 import { recordSecurityEvent } from "./security-log.ts";
+import { revokeAgentSessions } from "./sessions.ts";
 
 export type PasswordLinkServices = Pick<
   Services,
@@ -126,17 +127,13 @@ export async function setPasswordWithLink(
     const live = await livePasswordToken(tx, input.token, now);
     await tx.select({ id: agents.id }).from(agents).where(eq(agents.id, live.agent.id)).for("update");
     await spendPasswordTokens(tx, live.row, now);
-    const ended = await tx
-      .update(sessions)
-      .set({ revokedAt: now })
-      .where(and(eq(sessions.agentId, live.agent.id), isNull(sessions.revokedAt)))
-      .returning({ id: sessions.id });
+    const ended = await revokeAgentSessions(tx, live.agent.id, now);
     const [updated] = await tx
       .update(agents)
       .set({ passwordHash, updatedAt: now })
       .where(eq(agents.id, live.agent.id))
       .returning();
-    return { agent: updated!, sessionsEnded: ended.length };
+    return { agent: updated!, sessionsEnded: ended };
   });
   await recordSecurityEvent(db, {
     kind: found.row.purpose === "invite" ? "invitation_accepted" : "password_reset",

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
-import type { Db } from "../../db/connect.ts";
+import type { Db, Executor } from "../../db/connect.ts";
 import { agents, sessions } from "../../db/schema/agents.ts";
 import type { AgentRow } from "./accounts.ts";
 
@@ -70,7 +70,7 @@ export async function revokeSession(db: Db, sessionId: string, now: Date): Promi
  * Answers how many were ended.
  */
 export async function revokeAgentSessions(
-  db: Db,
+  db: Executor,
   agentId: string,
   now: Date,
   keepSessionId?: string,

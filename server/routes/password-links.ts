@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { AGENT_ROLES } from "../../db/schema/agents.ts";
-import { agentView } from "../auth/accounts.ts";
+import { agentViewOf } from "../auth/accounts.ts";
 import {
   describePasswordToken,
   type Invitation,
@@ -39,8 +39,11 @@ const tokenText = z.string().min(1).max(200);
 
 type LinkRouteServices = PasswordLinkServices & Pick<Services, "agentNamespace" | "limits">;
 
-const invitedAnswer = (result: { agent: Parameters<typeof agentView>[0]; invitation: Invitation }) => ({
-  agent: agentView(result.agent),
+const invitedAnswer = async (
+  db: Services["db"],
+  result: { agent: Parameters<typeof agentViewOf>[1]; invitation: Invitation },
+) => ({
+  agent: await agentViewOf(db, result.agent),
   invitation: result.invitation,
 });
 
@@ -68,7 +71,7 @@ function invitationRoutes(app: ZodApp, services: LinkRouteServices): void {
         actorId: currentAgent(request).id,
         ip: request.ip,
       });
-      return reply.code(201).send(invitedAnswer(result));
+      return reply.code(201).send(await invitedAnswer(services.db, result));
     },
   );
 
@@ -86,6 +89,7 @@ function invitationRoutes(app: ZodApp, services: LinkRouteServices): void {
     },
     async (request) =>
       invitedAnswer(
+        services.db,
         await resendInvitation(services, {
           agentId: request.params.id,
           actorId: currentAgent(request).id,
