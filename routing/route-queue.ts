@@ -34,11 +34,19 @@ export interface RoutePassResult {
   nextChangeAt: number | null;
 }
 
-/** The limited agents who may not see the queue: never offered its cases, not even as a last resort. */
-function outOfScope(config: RoutingConfig, queueId: string): string[] | undefined {
-  if (!config.scopes.size) return undefined;
-  const out = outOfScopeAgents(config, queueId);
-  return out.length ? out : undefined;
+/**
+ * Who may never be offered the case now, not even as a last resort: the limited agents who may not
+ * see its queue, and who turned it down within the cool-down (a rejection is deliberate; a lapse
+ * may be a moment away from the desk, so it only moves the agent to the back).
+ */
+function barredFrom(
+  config: RoutingConfig,
+  queueId: string,
+  rejectedBy: readonly string[],
+): string[] | undefined {
+  const out = config.scopes.size ? outOfScopeAgents(config, queueId) : [];
+  const barred = rejectedBy.length ? [...new Set([...out, ...rejectedBy])] : out;
+  return barred.length ? barred : undefined;
 }
 
 /** The waiting cases of some queues in matcher shape (read, not locked: see `lockStillQueued`). */
@@ -63,7 +71,7 @@ export async function waitingCases(tx: Executor, deps: RoutingDeps, queueIds: st
           .orderBy(asc(cases.enqueuedAt))
           .limit(CASES_PER_PASS / 5);
   const rows = [...new Map([...byPriority, ...oldest].map((row) => [row.id, row])).values()];
-  const excluded = await missedBy(
+  const missed = await missedBy(
     tx,
     rows.map((row) => row.id),
     new Date(now.getTime() - deps.settings.missedOfferCooldownMs),
@@ -76,8 +84,8 @@ export async function waitingCases(tx: Executor, deps: RoutingDeps, queueIds: st
     priority: row.priority,
     enqueuedAt: (row.enqueuedAt ?? row.createdAt).getTime(),
     stickyAgentId: row.stickyAgentId,
-    excludedAgentIds: excluded.get(row.id) ?? [],
-    barredAgentIds: outOfScope(config, row.queueId!),
+    excludedAgentIds: missed.get(row.id)?.lapsed ?? [],
+    barredAgentIds: barredFrom(config, row.queueId!, missed.get(row.id)?.rejected ?? []),
     stepsApplied: row.routingStepsApplied,
   }));
   return { rows, matcherCases };
@@ -95,12 +103,16 @@ export async function lockStillQueued(tx: Tx, caseIds: string[]): Promise<Map<st
   return new Map(rows.map((row) => [row.id, row]));
 }
 
-/** Agents who rejected or let lapse an offer of each case within the cool-down. */
-async function missedBy(tx: Executor, caseIds: string[], since: Date): Promise<Map<string, string[]>> {
-  const result = new Map<string, string[]>();
+/** Per case, the agents who let an offer of it lapse, and who rejected one, within the cool-down. */
+async function missedBy(
+  tx: Executor,
+  caseIds: string[],
+  since: Date,
+): Promise<Map<string, { lapsed: string[]; rejected: string[] }>> {
+  const result = new Map<string, { lapsed: string[]; rejected: string[] }>();
   if (!caseIds.length) return result;
   const rows = await tx
-    .select({ caseId: offers.caseId, agentId: offers.agentId })
+    .select({ caseId: offers.caseId, agentId: offers.agentId, status: offers.status })
     .from(offers)
     .where(
       and(
@@ -109,7 +121,11 @@ async function missedBy(tx: Executor, caseIds: string[], since: Date): Promise<M
         gt(offers.respondedAt, since),
       ),
     );
-  for (const row of rows) result.set(row.caseId, [...(result.get(row.caseId) ?? []), row.agentId]);
+  for (const row of rows) {
+    const entry = result.get(row.caseId) ?? { lapsed: [], rejected: [] };
+    (row.status === "rejected" ? entry.rejected : entry.lapsed).push(row.agentId);
+    result.set(row.caseId, entry);
+  }
   return result;
 }
 
@@ -297,11 +313,11 @@ export async function routeArrival(
   const queue = queueRows.get(row.queueId);
   if (!queue) return "waiting";
   // A case coming back from an offer is not offered again soon to whoever missed it.
-  const excluded = arrival.firstTime
-    ? []
-    : ((await missedBy(deps.db, [row.id], new Date(now.getTime() - deps.settings.missedOfferCooldownMs))).get(
+  const missed = arrival.firstTime
+    ? undefined
+    : (await missedBy(deps.db, [row.id], new Date(now.getTime() - deps.settings.missedOfferCooldownMs))).get(
         row.id,
-      ) ?? []);
+      );
   const matcherCase: MatcherCase = {
     id: row.id,
     queueId: row.queueId,
@@ -309,8 +325,8 @@ export async function routeArrival(
     priority: row.priority,
     enqueuedAt: (row.enqueuedAt ?? row.createdAt).getTime(),
     stickyAgentId: row.stickyAgentId,
-    excludedAgentIds: excluded,
-    barredAgentIds: outOfScope(await deps.config.get(deps.db), row.queueId),
+    excludedAgentIds: missed?.lapsed ?? [],
+    barredAgentIds: barredFrom(await deps.config.get(deps.db), row.queueId, missed?.rejected ?? []),
     stepsApplied: row.routingStepsApplied,
   };
   const matcherQueues = new Map([...queueRows.values()].map((q) => [q.id, toMatcherQueue(q)]));

@@ -129,6 +129,19 @@ describe("offers", () => {
     expect(detail.body).toMatchObject({ state: "assigned", assigneeId: firstOffer.other.id });
   });
 
+  it("does not offer a case back to the agent who rejected it, who can still take it from its page", async () => {
+    const only = await agentOnline("Rejects It");
+    await setAll("available", only);
+    const caseId = await newCase();
+    const offer = await only.socket.waitFor("offer", (o) => o.caseId === caseId);
+    expect(await only.socket.emitWithAck("offer.reject", { offerId: offer.offerId })).toEqual({ ok: true });
+    await routingSettled(app);
+    expect((await only.api.get("/api/me/offers")).body.items).toEqual([]);
+    expect((await only.api.get(`/api/cases/${caseId}`)).body.state).toBe("queued");
+    const taken = await only.api.post(`/api/cases/${caseId}/take`);
+    expect(taken.body).toMatchObject({ id: caseId, assigneeId: only.id });
+  });
+
   it("sets an agent away after three missed offers in a row and tells supervisors", async () => {
     const supervisor = await app.createAgent({ role: "supervisor" });
     const wall = await connectAgent(app.url, supervisor.token);
