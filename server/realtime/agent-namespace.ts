@@ -10,6 +10,7 @@ import { loadQueueScope } from "../../routing/queue-scope.ts";
 import { findAgent } from "../auth/accounts.ts";
 import { isOwnOrigin, SESSION_COOKIE } from "../http/access.ts";
 import type { Services } from "../services.ts";
+import { announceLeavingViewer, announceViewers, relayAgentTyping } from "./case-presence.ts";
 import { type AgentNamespace, type AgentSocket, ackError, readPayload } from "./namespaces.ts";
 import type { AckError, AgentAck } from "./protocol.ts";
 import { agentPayloads } from "./protocol.ts";
@@ -162,12 +163,17 @@ export function setupAgentNamespace(ns: AgentNamespace, services: AgentNamespace
           await socket.join(rooms.case(input.caseId));
         } else await socket.leave(rooms.case(input.caseId));
         ack?.({ ok: true });
+        await announceViewers(ns, input.caseId);
       };
+    announceLeavingViewer(ns, socket, (error) =>
+      services.logger.warn({ err: error }, "case viewers not announced"),
+    );
     socket.on("case.watch", watch("case.watch"));
     socket.on("case.unwatch", watch("case.unwatch"));
     socket.on("typing", async (payload: unknown) => {
       const input = readPayload(agentPayloads.typing, payload, refusal("typing", services, undefined));
       if (!input) return;
+      relayAgentTyping(socket, input.caseId, input.isTyping);
       const [row] = await services.db
         .select({ channel: cases.channel, customerAddress: cases.customerAddress })
         .from(cases)

@@ -74,6 +74,10 @@ export interface AgentServerToClientEvents {
     reason: string | null;
   }) => void;
   typing: (event: { caseId: string; from: "visitor"; isTyping: boolean }) => void;
+  /** Who has the case open now (each person once). */
+  "case.viewers": (event: { caseId: string; viewers: { id: string; name: string }[] }) => void;
+  /** A colleague started or stopped typing on a case this console watches. */
+  "case.typing": (event: { caseId: string; agent: { id: string; name: string }; isTyping: boolean }) => void;
   "sla.changed": (event: {
     caseId: string;
     status: string | null;

@@ -12,6 +12,7 @@ import { useComposer } from "../state/composer-store.ts";
 import { useCaseWatch } from "../state/use-case-watch.ts";
 import { CaseHeader } from "./case-header.tsx";
 import { CaseTimeline } from "./case-timeline.tsx";
+import { CollisionBar } from "./collision-bar.tsx";
 import { CustomerPanel } from "./customer-panel.tsx";
 import { ReplyBox } from "./reply-box.tsx";
 import { TransferDialog } from "./transfer-dialog.tsx";
@@ -139,6 +140,7 @@ export function CaseView({ caseId }: { caseId: string }) {
           channel={detail.data.channel}
         />
         {detail.data.channel === "chat" && <TypingIndicator caseId={caseId} customerName={customerName} />}
+        <CollisionBar caseId={caseId} />
         <ReplyBox key={caseId} detail={detail.data} customerName={customerName} />
       </Stack>
       <CustomerSide detail={detail.data} />

@@ -2,11 +2,12 @@
  * The reply box's state: the mode with a draft per mode, mentions in a note, an email reply's CC and
  * quote, and sending.
  */
-import { type RefObject, useEffect, useState } from "react";
+import { type RefObject, useEffect, useRef, useState } from "react";
 import { errorMessage } from "../api/client.ts";
 import { type Colleague, useAgentDirectory, usePostInteraction } from "../api/queries.ts";
 import type { CaseDetail } from "../api/types.ts";
 import { type ComposerMode, useComposer } from "../state/composer-store.ts";
+import { useSession } from "../state/session-store.ts";
 import type { useTypingSignal } from "../state/use-typing-signal.ts";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -95,6 +96,20 @@ interface SendInputs {
   blocked: boolean;
 }
 
+/** The replies a colleague sent since the reply draft was started: worth a look before sending. */
+function useRepliesMeanwhile(detail: CaseDetail, draft: string, mode: ComposerMode) {
+  const me = useSession((s) => s.agent?.id);
+  const seen = useRef<Set<string> | null>(null);
+  const outbound = detail.interactions.filter(
+    (item) =>
+      item.kind === "message" && item.direction === "outbound" && item.author && item.author.id !== me,
+  );
+  // The replies there were when the draft began; a cleared draft starts over.
+  if (mode === "reply" && !draft.trim()) seen.current = null;
+  else if (mode === "reply" && seen.current === null) seen.current = new Set(outbound.map((item) => item.id));
+  return () => (seen.current ? outbound.filter((item) => !seen.current!.has(item.id)) : []);
+}
+
 /** Posts the draft as a reply or a note; on success clears that draft (and a reply's CC). */
 export function useSend({ detail, customerName, composer, email, typing, blocked }: SendInputs) {
   const reply = usePostInteraction(detail.id, "reply");
@@ -102,10 +117,19 @@ export function useSend({ detail, customerName, composer, email, typing, blocked
   const { mode, draft, setError, updateDraft } = composer;
   const post = mode === "reply" ? reply : note;
   const isEmailReply = mode === "reply" && detail.channel === "email";
+  const repliesMeanwhile = useRepliesMeanwhile(detail, draft, mode);
+  const [meanwhile, setMeanwhile] = useState<string | null>(null);
 
-  function send() {
+  function send(confirmed = false) {
     let body = draft.trim();
     if (!body || post.isPending || blocked) return;
+    const others = mode === "reply" ? repliesMeanwhile() : [];
+    if (others.length && !confirmed) {
+      const names = [...new Set(others.map((item) => item.author!.name))].join(" and ");
+      setMeanwhile(`${names} replied to the customer while you were writing. Read it before you send yours?`);
+      return;
+    }
+    setMeanwhile(null);
     if (isEmailReply && email.badCc.length) {
       setError(`Not an email address: ${email.badCc.join(", ")}`);
       return;
@@ -126,5 +150,13 @@ export function useSend({ detail, customerName, composer, email, typing, blocked
     );
   }
 
-  return { send, pending: post.isPending };
+  return {
+    send: () => send(false),
+    /** Sends although a colleague replied meanwhile. */
+    sendAnyway: () => send(true),
+    /** Why sending waits for a confirmation, if it does. */
+    meanwhile,
+    dismissMeanwhile: () => setMeanwhile(null),
+    pending: post.isPending,
+  };
 }

@@ -266,7 +266,8 @@ export function ReplyBox({ detail, customerName }: ReplyBoxProps) {
   const { mode, draft, updateDraft } = composer;
   const isNote = mode === "note";
   const enterSends = channel === "chat" && mode === "reply";
-  const typing = useTypingSignal(detail.id, enterSends);
+  // Colleagues watching the case see a reply being written, on every channel; a chat's visitor too.
+  const typing = useTypingSignal(detail.id, mode === "reply");
   const mentionable = useMentionable(mode, draft);
   const email = useEmailOptions();
   const optedOut = detail.contact.identities.find(
@@ -321,6 +322,21 @@ export function ReplyBox({ detail, customerName }: ReplyBoxProps) {
       {!isNote && channel === "email" && <EmailHeaderFields detail={detail} email={email} />}
       {blocked && <OptOutWarning customerName={customerName} optedOut={optedOut} />}
       {mentionable.length > 0 && <MentionSuggestions agents={mentionable} onMention={mention} />}
+      {sending.meanwhile && (
+        <Alert color="orange" mb={8} p="xs" data-testid="replied-meanwhile" role="alert">
+          <Group justify="space-between" gap="xs">
+            <Text fz="sm">{sending.meanwhile}</Text>
+            <Group gap={6}>
+              <Button size="compact-xs" variant="default" onClick={sending.dismissMeanwhile}>
+                Review first
+              </Button>
+              <Button size="compact-xs" color="orange" onClick={sending.sendAnyway}>
+                Send anyway
+              </Button>
+            </Group>
+          </Group>
+        </Alert>
+      )}
       {slash.matches.length > 0 && (
         <SlashSuggestions
           matches={slash.matches}

@@ -17,6 +17,7 @@ import { queryKeys } from "../api/query-keys.ts";
 import { closeAgentSocket, openAgentSocket } from "../api/socket.ts";
 import type { Agent, Offer } from "../api/types.ts";
 import { navigate } from "../lib/router.ts";
+import { useCasePresence } from "./case-presence-store.ts";
 import { useLive } from "./live-store.ts";
 import { announceOffer } from "./offer-alert.ts";
 import { signedInAgentId, useSession } from "./session-store.ts";
@@ -90,6 +91,27 @@ function followTyping(socket: AgentSocket, live: Live): () => void {
   };
 }
 
+/** Colleagues on the cases this console watches: who has each open, who is typing on it. */
+function followColleagues(socket: AgentSocket): () => void {
+  const presence = useCasePresence.getState();
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  socket.on("case.viewers", (event) => presence.setViewers(event.caseId, event.viewers));
+  socket.on("case.typing", (event) => {
+    const key = `${event.caseId} ${event.agent.id}`;
+    clearTimeout(timers.get(key));
+    presence.setTyping(event.caseId, event.agent, event.isTyping);
+    if (event.isTyping)
+      timers.set(
+        key,
+        setTimeout(() => presence.setTyping(event.caseId, event.agent, false), TYPING_STALE_MS),
+      );
+  });
+  return () => {
+    for (const timer of timers.values()) clearTimeout(timer);
+    presence.reset();
+  };
+}
+
 /** An offer lapsed unanswered: the agent is told, so a missed case is not a mystery. */
 function tellMissed(offer: Offer): void {
   notifications.show({
@@ -119,6 +141,9 @@ function followPushes(socket: AgentSocket, live: Live, client: QueryClient): voi
   socket.on("interaction.created", (interaction) => {
     addInteraction(client, interaction);
     if (interaction.direction === "inbound") live.setCustomerTyping(interaction.caseId, false);
+    // A colleague's reply arrived: they have stopped typing it.
+    if (interaction.author)
+      useCasePresence.getState().setTyping(interaction.caseId, interaction.author, false);
   });
   socket.on("interaction.updated", (interaction) => applyInteractionUpdate(client, interaction));
   socket.on("interaction.status", (event) => applyInteractionStatus(client, event));
@@ -147,9 +172,11 @@ export function useLiveSync(): void {
     const stopConnection = followConnection(socket, live, client);
     followPushes(socket, live, client);
     const stopTyping = followTyping(socket, live);
+    const stopColleagues = followColleagues(socket);
     return () => {
       stopConnection();
       stopTyping();
+      stopColleagues();
       closeAgentSocket();
     };
   }, [agentId, client]);
