@@ -1,9 +1,11 @@
 /** What agents do to a case: reply, write a note, move it through its lifecycle. */
+
 import { and, eq, isNull } from "drizzle-orm";
 import type { Tx } from "../db/connect.ts";
 import { agents } from "../db/schema/agents.ts";
 import { cases, interactions } from "../db/schema/cases.ts";
 import { contactIdentities } from "../db/schema/contacts.ts";
+import { storeMentions } from "./agent-notifications.ts";
 import type { CaseEvent, CaseMachine } from "./case-machine.ts";
 import { canAccept } from "./case-machine.ts";
 import { CasePlan } from "./case-plan.ts";
@@ -206,6 +208,14 @@ export function addNote(deps: CaseDeps, input: ReplyInput): Promise<InteractionR
       direction: "internal",
       interaction: interaction!,
       assigneeId: row.assigneeId,
+    });
+    await storeMentions(tx, {
+      caseId: row.id,
+      interactionId: interaction!.id,
+      byAgentId: input.agentId,
+      agentIds: mentions,
+      excerpt: input.body.slice(0, 200),
+      at: now,
     });
     if (mentions.length)
       uow.emit({

@@ -218,3 +218,30 @@ export const caseEvents = pgTable(
   },
   (t) => [index("case_events_case_idx").on(t.caseId, t.id)],
 );
+
+export const AGENT_NOTIFICATION_KINDS = ["mention"] as const;
+export type AgentNotificationKind = (typeof AGENT_NOTIFICATION_KINDS)[number];
+
+/**
+ * What an agent is told that must not be lost while they are away (a colleague mentioned them in a
+ * note): kept until read, shown under the console's bell.
+ */
+export const agentNotifications = pgTable(
+  "agent_notifications",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<AgentNotificationKind>().notNull(),
+    caseId: uuid("case_id")
+      .notNull()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    interactionId: uuid("interaction_id").references(() => interactions.id, { onDelete: "cascade" }),
+    byAgentId: uuid("by_agent_id").references(() => agents.id, { onDelete: "set null" }),
+    excerpt: text("excerpt").notNull().default(""),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    readAt: timestamp("read_at", { withTimezone: true }),
+  },
+  (t) => [index("agent_notifications_agent_idx").on(t.agentId, t.createdAt)],
+);

@@ -18,6 +18,7 @@ import { healthRoutes } from "../routes/health.ts";
 import { jobsAdminRoutes } from "../routes/jobs-admin.ts";
 import { mailboxRoutes } from "../routes/mailboxes.ts";
 import { metricsRoutes } from "../routes/metrics.ts";
+import { notificationRoutes } from "../routes/notifications.ts";
 import { outboundRoutes } from "../routes/outbound.ts";
 import { passwordLinkRoutes } from "../routes/password-links.ts";
 import { phoneNumberRoutes } from "../routes/phone-numbers.ts";
@@ -62,6 +63,7 @@ async function routesPlugin(app: FastifyInstance): Promise<void> {
   outboundRoutes(zodApp, services);
   jobsAdminRoutes(zodApp, services);
   securityLogRoutes(zodApp, services);
+  notificationRoutes(zodApp, services);
   mailboxRoutes(zodApp, services.email);
   // The phone numbers admin API and the SMS segment counter are there without Twilio too, so
   // numbers can be set up before the credentials are.

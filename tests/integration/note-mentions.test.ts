@@ -52,4 +52,47 @@ describe("mentions in notes", () => {
     const none = await ana.api.post(`/api/cases/${row.id}/notes`, { body: "No one here, @nobody." });
     expect(none.body.metadata).toEqual({});
   });
+
+  it("keeps a mention for a colleague who was away, under their notifications until read", async () => {
+    const writer = await app.createAgent({ name: "Wes Writer" });
+    const away = await app.createAgent({ name: "Olga Offline" });
+    const row = await newCase(app.services);
+    await assignCase(app.services, row.id, writer.id);
+    // Nobody of Olga's is connected: the socket push reaches no one, the notification stays.
+    const note = await writer.api.post(`/api/cases/${row.id}/notes`, {
+      body: "@Olga Offline please call this one back",
+    });
+    expect(note.status).toBe(201);
+
+    const listed = await away.api.get("/api/me/notifications");
+    expect(listed.status).toBe(200);
+    expect(listed.body.unread).toBe(1);
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({
+        kind: "mention",
+        caseId: row.id,
+        caseNumber: row.number,
+        interactionId: note.body.id,
+        by: { id: writer.id, name: "Wes Writer" },
+        excerpt: "@Olga Offline please call this one back",
+        readAt: null,
+      }),
+    ]);
+    // Nobody else sees it; bad input writes nothing.
+    expect((await writer.api.get("/api/me/notifications")).body.unread).toBe(0);
+    expect(
+      (await writer.api.post("/api/me/notifications/read", { ids: [listed.body.items[0].id] })).body,
+    ).toEqual({
+      marked: 0,
+    });
+    const bad = await away.api.post("/api/me/notifications/read", { ids: ["not-a-uuid"] });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+    expect((await away.api.get("/api/me/notifications")).body.unread).toBe(1);
+
+    expect((await away.api.post("/api/me/notifications/read", {})).body).toEqual({ marked: 1 });
+    const after = await away.api.get("/api/me/notifications");
+    expect(after.body.unread).toBe(0);
+    expect(after.body.items[0].readAt).toEqual(expect.any(String));
+  });
 });

@@ -14,6 +14,8 @@ export interface InboxFilters {
 export const queryKeys = {
   me: ["me"] as const,
   myLoad: ["me", "load"] as const,
+  /** The bell: mentions kept until read. */
+  notifications: ["me", "notifications"] as const,
   cases: (scope: CaseListScope) => ["cases", scope] as const,
   /** Every inbox table page set starts with this, so live updates can patch them all. */
   inboxAll: ["inbox"] as const,

@@ -9,6 +9,7 @@ import { AreaNav } from "../supervisor/area-nav.tsx";
 import { BrandMark } from "./brand-mark.tsx";
 import { CapacityMeter } from "./capacity-meter.tsx";
 import { ConnectionBadge } from "./connection-badge.tsx";
+import { NotificationBell } from "./notification-bell.tsx";
 import { PresenceSwitch } from "./presence-switch.tsx";
 
 function initials(name: string): string {
@@ -37,6 +38,7 @@ export function AppHeader() {
         <SoftphoneWidget />
         <CapacityMeter />
         <PresenceSwitch />
+        <NotificationBell />
         <Divider orientation="vertical" visibleFrom="lg" />
         <Menu position="bottom-end" withinPortal>
           <Menu.Target>

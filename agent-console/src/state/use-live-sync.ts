@@ -147,7 +147,8 @@ function followPushes(socket: AgentSocket, live: Live, client: QueryClient): voi
   });
   socket.on("interaction.updated", (interaction) => applyInteractionUpdate(client, interaction));
   socket.on("interaction.status", (event) => applyInteractionStatus(client, event));
-  socket.on("mention", (event) =>
+  socket.on("mention", (event) => {
+    void client.invalidateQueries({ queryKey: queryKeys.notifications });
     notifications.show({
       id: `mention-${event.interactionId}`,
       title: `${event.by.name ?? "A colleague"} mentioned you on case #${event.caseNumber}`,
@@ -155,8 +156,8 @@ function followPushes(socket: AgentSocket, live: Live, client: QueryClient): voi
       autoClose: 10_000,
       style: { cursor: "pointer" },
       onClick: () => navigate({ name: "case", caseId: event.caseId }),
-    }),
-  );
+    });
+  });
 }
 
 export function useLiveSync(): void {
