@@ -7,14 +7,13 @@
  * one person.
  */
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, isNotNull, isNull, ne } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Executor, Tx } from "../db/connect.ts";
-import { advisoryXactLock, LOCK_NAMESPACE } from "../db/locks.ts";
 import { cases, interactions } from "../db/schema/cases.ts";
 import { contactIdentities, identityProofs } from "../db/schema/contacts.ts";
 import { writeAudit } from "./case-workflow.ts";
 import { AppError } from "./errors.ts";
-import { verifyIdentity } from "./identity-verification.ts";
+import { verifiedOwnerElsewhere, verifyIdentity } from "./identity-verification.ts";
 import { hashLinkToken, LINK_TOKEN_PATTERN, linkToken } from "./link-tokens.ts";
 import type { UnitOfWork } from "./unit-of-work.ts";
 
@@ -106,18 +105,7 @@ export async function proveEmail(
   if (!spent) throw new AppError("CONFLICT", "This link was already used.");
   const address = identity.address;
   if (identity.verifiedAt) return { outcome: "verified", address };
-  await advisoryXactLock(tx, LOCK_NAMESPACE.identity, `${identity.kind}:${address}`);
-  const [owner] = await tx
-    .select({ contactId: contactIdentities.contactId })
-    .from(contactIdentities)
-    .where(
-      and(
-        eq(contactIdentities.kind, identity.kind),
-        eq(contactIdentities.address, address),
-        isNotNull(contactIdentities.verifiedAt),
-        ne(contactIdentities.contactId, identity.contactId),
-      ),
-    );
+  const owner = await verifiedOwnerElsewhere(tx, identity);
   if (!owner) {
     await verifyIdentity(tx, uow, {
       contactId: identity.contactId,

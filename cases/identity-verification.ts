@@ -17,6 +17,29 @@ import type { UnitOfWork } from "./unit-of-work.ts";
  * Marks one of a contact's identities verified, with an audit row on each of the contact's cases
  * (as a merge leaves). Refused while another contact owns the address: merge the two instead.
  */
+/**
+ * The other contact that holds the identity's address verified, if any, under the lock ingest takes
+ * to create a contact for a new address (the two cannot both win it).
+ */
+export async function verifiedOwnerElsewhere(
+  tx: Tx,
+  identity: { kind: typeof contactIdentities.$inferSelect.kind; address: string; contactId: string },
+): Promise<{ contactId: string } | undefined> {
+  await advisoryXactLock(tx, LOCK_NAMESPACE.identity, `${identity.kind}:${identity.address}`);
+  const [owner] = await tx
+    .select({ contactId: contactIdentities.contactId })
+    .from(contactIdentities)
+    .where(
+      and(
+        eq(contactIdentities.kind, identity.kind),
+        eq(contactIdentities.address, identity.address),
+        isNotNull(contactIdentities.verifiedAt),
+        ne(contactIdentities.contactId, identity.contactId),
+      ),
+    );
+  return owner;
+}
+
 export async function verifyIdentity(
   tx: Tx,
   uow: UnitOfWork,
@@ -35,20 +58,7 @@ export async function verifyIdentity(
     .where(and(eq(contactIdentities.id, input.identityId), eq(contactIdentities.contactId, input.contactId)));
   if (!identity) throw notFound("Identity", input.identityId);
   if (identity.verifiedAt) return getContact(tx, input.contactId);
-  // The same lock ingest takes to create a contact for a new address: the two cannot both win it.
-  await advisoryXactLock(tx, LOCK_NAMESPACE.identity, `${identity.kind}:${identity.address}`);
-
-  const [owner] = await tx
-    .select({ contactId: contactIdentities.contactId })
-    .from(contactIdentities)
-    .where(
-      and(
-        eq(contactIdentities.kind, identity.kind),
-        eq(contactIdentities.address, identity.address),
-        isNotNull(contactIdentities.verifiedAt),
-        ne(contactIdentities.contactId, input.contactId),
-      ),
-    );
+  const owner = await verifiedOwnerElsewhere(tx, identity);
   if (owner)
     throw new AppError(
       "CONFLICT",

@@ -95,6 +95,19 @@ async function sendingMailbox(db: Db, from: string | null, envConfigured: boolea
   return chosen;
 }
 
+/** How Switchboard talks to a mailbox's SMTP server: its address and login, and patient timeouts. */
+export function smtpTransportOptions(smtp: MailServer) {
+  return {
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password } } : {}),
+    connectionTimeout: 20_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 60_000,
+  };
+}
+
 export function createEmailSender(deps: { db: Db; secret: string; env?: EnvEmailSettings }): EmailSender {
   const transports = new Map<string, { fingerprint: string; transport: Transport }>();
 
@@ -106,13 +119,7 @@ export function createEmailSender(deps: { db: Db; secret: string; env?: EnvEmail
     const transport = nodemailer.createTransport({
       pool: true,
       maxConnections: 2,
-      host: smtp.host,
-      port: smtp.port,
-      secure: smtp.secure,
-      ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password } } : {}),
-      connectionTimeout: 20_000,
-      greetingTimeout: 15_000,
-      socketTimeout: 60_000,
+      ...smtpTransportOptions(smtp),
     });
     transports.set(mailbox.id, { fingerprint, transport });
     return transport;

@@ -12,7 +12,7 @@
 import nodemailer from "nodemailer";
 import { AppError } from "../../cases/errors.ts";
 import type { Db } from "../../db/connect.ts";
-import { smtpFailure } from "./email-sender.ts";
+import { smtpFailure, smtpTransportOptions } from "./email-sender.ts";
 import { type EnvEmailSettings, listMailboxes, type MailboxRow, mailboxConnection } from "./mailboxes.ts";
 
 export const SYSTEM_MAIL_KINDS = ["invitation", "password-reset", "email-proof"] as const;
@@ -66,15 +66,7 @@ export function createSystemMailer(deps: { db: Db; secret: string; env?: EnvEmai
         throw new AppError("INVALID", "No mailbox can send system mail: add one with SMTP settings.");
       const { smtp } = mailboxConnection(from, { secret: deps.secret, env: deps.env });
       // System mail is rare: one connection per message, closed after it, rather than a pool.
-      const transport = nodemailer.createTransport({
-        host: smtp.host,
-        port: smtp.port,
-        secure: smtp.secure,
-        ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password } } : {}),
-        connectionTimeout: 20_000,
-        greetingTimeout: 15_000,
-        socketTimeout: 60_000,
-      });
+      const transport = nodemailer.createTransport(smtpTransportOptions(smtp));
       try {
         await transport.sendMail({
           from: from.fromName ? { name: from.fromName, address: from.address } : from.address,

@@ -2,11 +2,13 @@
  * "Forgot password?" on the sign-in page: asks for a reset link by mail. The answer is the same
  * whether or not the address has an account, so the page never tells who works here.
  */
-import { Alert, Button, Stack, Text, TextInput, Title } from "@mantine/core";
+
+import { Alert, Button, Stack, Text, Title } from "@mantine/core";
 import { useState } from "react";
 import { requestPasswordReset } from "../api/auth.ts";
 import { BrandMark } from "../components/brand-mark.tsx";
 import { useFormAction } from "../security/use-form-action.ts";
+import { SignInEmailField } from "./sign-in-email-field.tsx";
 
 export function ForgotPasswordForm({ email: initial, onBack }: { email: string; onBack: () => void }) {
   const [email, setEmail] = useState(initial);
@@ -36,17 +38,7 @@ export function ForgotPasswordForm({ email: initial, onBack }: { email: string; 
                 {error}
               </Alert>
             )}
-            <TextInput
-              label="Email"
-              type="email"
-              name="email"
-              autoComplete="username"
-              required
-              withAsterisk={false}
-              autoFocus
-              value={email}
-              onChange={(e) => setEmail(e.currentTarget.value)}
-            />
+            <SignInEmailField value={email} onChange={setEmail} />
             <Button type="submit" loading={pending} disabled={!email.trim()} fullWidth>
               Send reset link
             </Button>

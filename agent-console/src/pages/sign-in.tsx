@@ -1,10 +1,11 @@
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, Title } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { signIn } from "../api/auth.ts";
 import { errorMessage } from "../api/client.ts";
 import type { LoginChallenge } from "../api/types.ts";
 import { BrandMark } from "../components/brand-mark.tsx";
 import { ForgotPasswordForm } from "./forgot-password.tsx";
+import { SignInEmailField } from "./sign-in-email-field.tsx";
 import { CodeStep, EnrolStep } from "./sign-in-second-factor.tsx";
 import { SsoButton, takeSsoRefusal } from "./sign-in-sso.tsx";
 
@@ -77,17 +78,7 @@ export function SignInPage() {
                   {error}
                 </Alert>
               )}
-              <TextInput
-                label="Email"
-                type="email"
-                name="email"
-                autoComplete="username"
-                required
-                withAsterisk={false}
-                autoFocus
-                value={email}
-                onChange={(e) => setEmail(e.currentTarget.value)}
-              />
+              <SignInEmailField value={email} onChange={setEmail} />
               <PasswordInput
                 label="Password"
                 name="password"
