@@ -25,7 +25,7 @@ const offerView = z.object({
   expiresAt: z.string(),
 });
 
-/** Agents as admins manage them, and the directory every agent sees. */
+/** Agents as admins and supervisors see them. */
 function agentAdminRoutes(app: ZodApp, services: Pick<Services, "db" | "router" | "routing">): void {
   app.post(
     "/api/agents",
@@ -77,7 +77,10 @@ function agentAdminRoutes(app: ZodApp, services: Pick<Services, "db" | "router" 
       return { items: await agentViews(services.db, people) };
     },
   );
+}
 
+/** The directory every agent sees: colleagues' names and presence, for transfers and mentions. */
+function directoryRoutes(app: ZodApp, services: Pick<Services, "db" | "routing">): void {
   app.get(
     "/api/agents/directory",
     {
@@ -230,6 +233,7 @@ function offerRoutes(app: ZodApp, services: Pick<Services, "db" | "router">): vo
 
 export function agentRoutes(app: ZodApp, services: Pick<Services, "db" | "router" | "routing">): void {
   agentAdminRoutes(app, services);
+  directoryRoutes(app, services);
   myRoutes(app, services);
   offerRoutes(app, services);
 }

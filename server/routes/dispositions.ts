@@ -81,6 +81,12 @@ export function dispositionRoutes(app: ZodApp, services: Pick<Services, "clock" 
     async (request) => updateDisposition(db, request.params.id, request.body, services.clock()),
   );
 
+  dispositionReportRoutes(app, services);
+}
+
+/** How many cases were resolved per disposition code: the supervisors' report. */
+function dispositionReportRoutes(app: ZodApp, services: Pick<Services, "db">): void {
+  const { db } = services;
   app.get(
     "/api/reports/dispositions",
     {

@@ -85,7 +85,7 @@ async function assertSeesAgent(
   if (!sees(agentId)) throw new AppError("NOT_FOUND", `Agent '${agentId}' does not exist.`);
 }
 
-/** Moving a case to someone: get next, transfer, supervisor assignment. */
+/** An agent pulling work: the next case they may take, or a waiting case they opened. */
 function caseMoveRoutes(app: ZodApp, services: Pick<Services, "db" | "router" | "routing">): void {
   app.post(
     "/api/me/next",
@@ -140,7 +140,10 @@ function caseMoveRoutes(app: ZodApp, services: Pick<Services, "db" | "router" | 
       return summaryOrThrow(services.db, taken.id);
     },
   );
+}
 
+/** Transfer to an agent or a queue, and a supervisor's assignment. */
+function caseHandOverRoutes(app: ZodApp, services: Pick<Services, "db" | "router" | "routing">): void {
   app.post(
     "/api/cases/:id/transfer",
     {
@@ -329,6 +332,7 @@ function liveFigureRoutes(
 
 export function supervisionRoutes(app: ZodApp, services: SupervisionServices): void {
   caseMoveRoutes(app, services);
+  caseHandOverRoutes(app, services);
   agentControlRoutes(app, services);
   liveFigureRoutes(app, services);
 }

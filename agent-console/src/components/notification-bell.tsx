@@ -68,6 +68,39 @@ function BellGlyph() {
   );
 }
 
+/** One notification: who mentioned the agent on which case, when, and what they wrote. */
+function NotificationItem({ item, now, onOpen }: { item: AgentNotification; now: number; onOpen(): void }) {
+  return (
+    <UnstyledButton
+      p={6}
+      data-testid="notification-item"
+      data-unread={item.readAt ? undefined : "true"}
+      style={{
+        borderRadius: 6,
+        background: item.readAt ? undefined : "var(--mantine-color-indigo-0)",
+      }}
+      onClick={onOpen}
+    >
+      <Group justify="space-between" gap={4} wrap="nowrap">
+        <Text fz="sm" fw={item.readAt ? 400 : 600}>
+          {item.by?.name ?? "A colleague"} mentioned you on case #{item.caseNumber}
+        </Text>
+        <Text fz="xs" c="dimmed" title={new Date(item.createdAt).toLocaleString()} style={{ flexShrink: 0 }}>
+          {formatAgo(item.createdAt, now)}
+        </Text>
+      </Group>
+      <Text fz="xs" c="dimmed" lineClamp={2}>
+        {item.excerpt}
+      </Text>
+      {!item.readAt && (
+        <Badge size="xs" variant="light" mt={2}>
+          new
+        </Badge>
+      )}
+    </UnstyledButton>
+  );
+}
+
 export function NotificationBell() {
   const list = useNotifications().data;
   const markRead = useMarkRead();
@@ -109,42 +142,15 @@ export function NotificationBell() {
           <ScrollArea.Autosize mah={360}>
             <Stack gap={4}>
               {list.items.map((item) => (
-                <UnstyledButton
+                <NotificationItem
                   key={item.id}
-                  p={6}
-                  data-testid="notification-item"
-                  data-unread={item.readAt ? undefined : "true"}
-                  style={{
-                    borderRadius: 6,
-                    background: item.readAt ? undefined : "var(--mantine-color-indigo-0)",
-                  }}
-                  onClick={() => {
+                  item={item}
+                  now={now}
+                  onOpen={() => {
                     if (!item.readAt) markRead.mutate([item.id]);
                     navigate({ name: "case", caseId: item.caseId });
                   }}
-                >
-                  <Group justify="space-between" gap={4} wrap="nowrap">
-                    <Text fz="sm" fw={item.readAt ? 400 : 600}>
-                      {item.by?.name ?? "A colleague"} mentioned you on case #{item.caseNumber}
-                    </Text>
-                    <Text
-                      fz="xs"
-                      c="dimmed"
-                      title={new Date(item.createdAt).toLocaleString()}
-                      style={{ flexShrink: 0 }}
-                    >
-                      {formatAgo(item.createdAt, now)}
-                    </Text>
-                  </Group>
-                  <Text fz="xs" c="dimmed" lineClamp={2}>
-                    {item.excerpt}
-                  </Text>
-                  {!item.readAt && (
-                    <Badge size="xs" variant="light" mt={2}>
-                      new
-                    </Badge>
-                  )}
-                </UnstyledButton>
+                />
               ))}
             </Stack>
           </ScrollArea.Autosize>

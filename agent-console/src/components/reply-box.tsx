@@ -235,6 +235,60 @@ function DraftInput({
   );
 }
 
+/** What goes into the draft from elsewhere: a canned response (picked, or typed after `/`), a mention. */
+function useDraftInserts(input: {
+  detail: CaseDetail;
+  composer: ComposerDrafts;
+  typing: Typing;
+  textarea: RefObject<HTMLTextAreaElement | null>;
+  slash: ReturnType<typeof useSlashCanned>;
+}) {
+  const { detail, composer, typing, textarea, slash } = input;
+  const { updateDraft } = composer;
+  const insertTyped = (item: CannedResponse) => {
+    renderCanned(item.id, detail.id).then(
+      (body) => {
+        updateDraft("reply", (reply) => slash.replaceTyped(reply, body));
+        typing.typed();
+        textarea.current?.focus();
+      },
+      (error: unknown) => composer.setError(errorMessage(error)),
+    );
+  };
+
+  function insertCanned(body: string) {
+    updateDraft("reply", (reply) => (reply.trim() ? `${reply.trimEnd()}\n${body}` : body));
+    typing.typed();
+    requestAnimationFrame(() => textarea.current?.focus());
+  }
+
+  function mention(name: string) {
+    updateDraft("note", (note) => note.replace(/@([^\s@]*)$/, `@${name} `));
+    textarea.current?.focus();
+  }
+
+  return { insertTyped, insertCanned, mention };
+}
+
+/** A colleague replied while this reply was being written: read theirs first, or send anyway. */
+function RepliedMeanwhile({ sending }: { sending: ReturnType<typeof useSend> }) {
+  return (
+    <Alert color="orange" mb={8} p="xs" data-testid="replied-meanwhile" role="alert">
+      <Group justify="space-between" gap="xs">
+        <Text fz="sm">{sending.meanwhile}</Text>
+        <Group gap={6}>
+          <Button size="compact-xs" variant="default" onClick={sending.dismissMeanwhile}>
+            Review first
+          </Button>
+          <Button size="compact-xs" color="orange" onClick={sending.sendAnyway}>
+            Send anyway
+          </Button>
+        </Group>
+      </Group>
+    </Alert>
+  );
+}
+
 /** Says in words, above the draft, that a note is not a reply, with the way back to replying. */
 function NoteModeBanner({ customerName, onReply }: { customerName: string; onReply(): void }) {
   return (
@@ -263,7 +317,7 @@ export function ReplyBox({ detail, customerName }: ReplyBoxProps) {
   const channel = detail.channel;
   const textarea = useRef<HTMLTextAreaElement>(null);
   const composer = useComposerDrafts(textarea);
-  const { mode, draft, updateDraft } = composer;
+  const { mode, draft } = composer;
   const isNote = mode === "note";
   const enterSends = channel === "chat" && mode === "reply";
   // Colleagues watching the case see a reply being written, on every channel; a chat's visitor too.
@@ -276,28 +330,13 @@ export function ReplyBox({ detail, customerName }: ReplyBoxProps) {
   const blocked = !isNote && channel === "sms" && !!optedOut;
   const sending = useSend({ detail, customerName, composer, email, typing, blocked });
   const slash = useSlashCanned(draft, channel, !isNote && !blocked);
-
-  async function insertTyped(item: CannedResponse) {
-    try {
-      const body = await renderCanned(item.id, detail.id);
-      updateDraft("reply", (reply) => slash.replaceTyped(reply, body));
-      typing.typed();
-      textarea.current?.focus();
-    } catch (error) {
-      composer.setError(errorMessage(error));
-    }
-  }
-
-  function insertCanned(body: string) {
-    updateDraft("reply", (reply) => (reply.trim() ? `${reply.trimEnd()}\n${body}` : body));
-    typing.typed();
-    requestAnimationFrame(() => textarea.current?.focus());
-  }
-
-  function mention(name: string) {
-    updateDraft("note", (note) => note.replace(/@([^\s@]*)$/, `@${name} `));
-    textarea.current?.focus();
-  }
+  const { insertTyped, insertCanned, mention } = useDraftInserts({
+    detail,
+    composer,
+    typing,
+    textarea,
+    slash,
+  });
 
   return (
     <Paper
@@ -322,27 +361,9 @@ export function ReplyBox({ detail, customerName }: ReplyBoxProps) {
       {!isNote && channel === "email" && <EmailHeaderFields detail={detail} email={email} />}
       {blocked && <OptOutWarning customerName={customerName} optedOut={optedOut} />}
       {mentionable.length > 0 && <MentionSuggestions agents={mentionable} onMention={mention} />}
-      {sending.meanwhile && (
-        <Alert color="orange" mb={8} p="xs" data-testid="replied-meanwhile" role="alert">
-          <Group justify="space-between" gap="xs">
-            <Text fz="sm">{sending.meanwhile}</Text>
-            <Group gap={6}>
-              <Button size="compact-xs" variant="default" onClick={sending.dismissMeanwhile}>
-                Review first
-              </Button>
-              <Button size="compact-xs" color="orange" onClick={sending.sendAnyway}>
-                Send anyway
-              </Button>
-            </Group>
-          </Group>
-        </Alert>
-      )}
+      {sending.meanwhile && <RepliedMeanwhile sending={sending} />}
       {slash.matches.length > 0 && (
-        <SlashSuggestions
-          matches={slash.matches}
-          highlighted={slash.highlighted}
-          onPick={(item) => void insertTyped(item)}
-        />
+        <SlashSuggestions matches={slash.matches} highlighted={slash.highlighted} onPick={insertTyped} />
       )}
       <DraftInput
         inputRef={textarea}
@@ -352,7 +373,7 @@ export function ReplyBox({ detail, customerName }: ReplyBoxProps) {
         typing={typing}
         enterSends={enterSends}
         onSend={sending.send}
-        onListKey={(event) => slash.onKey(event, (item) => void insertTyped(item))}
+        onListKey={(event) => slash.onKey(event, insertTyped)}
       />
       <ComposerFooter
         channel={channel}
