@@ -34,7 +34,7 @@ export function AppHeader() {
         <ConnectionBadge />
         <AreaNav role={agent?.role} />
       </Group>
-      <Group gap="md" wrap="nowrap" style={{ flexShrink: 0 }}>
+      <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
         <SoftphoneWidget />
         <CapacityMeter />
         <PresenceSwitch />

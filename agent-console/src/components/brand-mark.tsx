@@ -1,7 +1,7 @@
 import { Group, Text, ThemeIcon } from "@mantine/core";
 
 /** The product's name and mark, used on the sign-in card and in the header. */
-/** `compact`: the name only from a laptop's width up, so a tablet's header keeps its controls. */
+/** `compact`: the name only on a wide screen, so a laptop's or tablet's header keeps its controls. */
 export function BrandMark({ size = "md", compact = false }: { size?: "md" | "lg"; compact?: boolean }) {
   return (
     <Group gap={8} wrap="nowrap">
@@ -26,7 +26,7 @@ export function BrandMark({ size = "md", compact = false }: { size?: "md" | "lg"
           <circle cx="15" cy="17" r="2" fill="currentColor" />
         </svg>
       </ThemeIcon>
-      <Text fw={700} fz={size === "lg" ? 22 : 17} lts={-0.2} visibleFrom={compact ? "lg" : undefined}>
+      <Text fw={700} fz={size === "lg" ? 22 : 17} lts={-0.2} visibleFrom={compact ? "xl" : undefined}>
         Switchboard
       </Text>
     </Group>
