@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getCaseDetail, listCases, OPEN_STATES } from "../../cases/case-queries.ts";
+import { CSAT_FILTERS, csatOf } from "../../cases/csat.ts";
 import { addNote, addReply, CASE_ACTIONS, performAction } from "../../cases/replies.ts";
 import { CASE_STATES, type CaseState, CHANNELS, PRIORITIES } from "../../db/schema/cases.ts";
 import { currentAgent, currentScope } from "../http/access.ts";
@@ -87,6 +88,9 @@ function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
           sla: listOf(SLA_FILTERS, "SLA state")
             .optional()
             .describe("SLA state of the running targets: active, at_risk, breached, or none"),
+          csat: listOf(CSAT_FILTERS, "CSAT value")
+            .optional()
+            .describe("Customer rating: 1–5, rated, unrated, or low (1–2); a case matching any is listed"),
           queue: z.uuid().optional().describe("Only cases in this queue"),
           contact: z.uuid().optional().describe("Only this contact's cases"),
           q: z
@@ -106,7 +110,8 @@ function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
       },
     },
     async (request) => {
-      const { status, assignee, channel, priority, sla, queue, contact, q, limit, cursor } = request.query;
+      const { status, assignee, channel, priority, sla, csat, queue, contact, q, limit, cursor } =
+        request.query;
       const scope = currentScope(request);
       return listCases(services.db, {
         ...(scope.limited
@@ -116,6 +121,7 @@ function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
         channels: channel,
         priorities: priority,
         slaStatuses: sla,
+        csat,
         queueId: queue,
         contactId: contact,
         assigneeId: assignee === "me" ? currentAgent(request).id : assignee === "none" ? null : assignee,
@@ -213,12 +219,14 @@ function caseWorkRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
         response: responses({ 200: caseSummarySchema.omit({ contact: true }) }, [404, 409]),
       },
     },
-    async (request) =>
-      performAction(services.cases, {
+    async (request) => {
+      const row = await performAction(services.cases, {
         caseId: request.params.id,
         action: request.body.action,
         actor: { type: "agent", id: currentAgent(request).id },
-      }),
+      });
+      return { ...row, csat: csatOf(row) };
+    },
   );
 }
 
