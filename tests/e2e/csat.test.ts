@@ -1,0 +1,108 @@
+/**
+ * Customer ratings where the team works, in a browser: a rating given while the agent has the case
+ * open appears in its header and on its timeline without a reload; the inbox shows a CSAT column and
+ * lists only low ratings when asked.
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { performAction } from "../../cases/replies.ts";
+import { signStatusToken } from "../../channels/status-updates/status-token.ts";
+import { createApi } from "../helpers/api.ts";
+import { launchBrowser, signInWithCookie, type TestBrowser } from "../helpers/browser.ts";
+import { startTestApp, type TestApp } from "../helpers/build-app.ts";
+import { assignCase, newCase } from "../helpers/factories.ts";
+
+const WAIT = { timeout: 15_000 };
+
+describe("CSAT in the console", () => {
+  let app: TestApp;
+  let browser: TestBrowser;
+  let page: Page;
+  let agent: Awaited<ReturnType<TestApp["createAgent"]>>;
+  let phone = 3000;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    agent = await app.createAgent({ name: "Cora Csat" });
+    browser = await launchBrowser({ timeoutMs: WAIT.timeout });
+    await signInWithCookie(browser.context, app.url, agent.token);
+    page = await browser.context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  const resolvedCase = async (name: string) => {
+    phone += 1;
+    const row = await newCase(app.services, {
+      from: { kind: "phone", address: `+1628555${phone}`, name },
+      body: `Help for ${name}`,
+    });
+    await assignCase(app.services, row.id, agent.id);
+    await performAction(app.services.cases, {
+      caseId: row.id,
+      action: "resolve",
+      actor: { type: "agent", id: agent.id },
+    });
+    return row;
+  };
+  const rate = async (caseId: string, rating: number, comment?: string) => {
+    const token = signStatusToken(app.services.statusUpdates.settings.secret, caseId);
+    const rated = await createApi(app.url).post(`/api/status/${token}/rating`, { rating, comment });
+    expect(rated.status).toBe(200);
+  };
+
+  it("shows a rating on the open case and its timeline as it arrives", { timeout: 60_000 }, async () => {
+    const row = await resolvedCase("Rosa Rater");
+    await page.goto(`${app.url}/cases/${row.id}`);
+    await page.getByText("Help for Rosa Rater").first().waitFor(WAIT);
+    expect(await page.getByTestId("case-csat").count()).toBe(0);
+
+    await rate(row.id, 4, "quick and kind");
+
+    const header = page.getByTestId("case-csat");
+    await header.waitFor(WAIT);
+    expect(await header.textContent()).toMatch(/★★★★☆\s*4\/5.*quick and kind.*rated just now/);
+    const entry = page.locator("[data-testid=timeline-entry][data-kind=csat]");
+    await entry.waitFor(WAIT);
+    expect(await entry.textContent()).toContain("Rosa Rater rated the case");
+    expect(await entry.textContent()).toContain("“quick and kind”");
+    await browser.screenshot(page, "csat-case-rated.png");
+  });
+
+  it("filters the inbox to low ratings and shows the CSAT column", { timeout: 60_000 }, async () => {
+    const low = await resolvedCase("Lou Low");
+    const high = await resolvedCase("Hana High");
+    await rate(low.id, 1, "nobody answered");
+    await rate(high.id, 5);
+
+    await page.goto(app.url);
+    await page.getByRole("search", { name: "Filter cases" }).waitFor(WAIT);
+    await page.getByRole("combobox", { name: "Status" }).click({ force: true });
+    await page.getByRole("option", { name: "Resolved" }).click();
+    await page.keyboard.press("Escape");
+    await page.getByTestId("inbox-row").filter({ hasText: "Hana High" }).waitFor(WAIT);
+    await page.getByTestId("inbox-row").filter({ hasText: "Lou Low" }).waitFor(WAIT);
+    expect(
+      await page
+        .getByTestId("inbox-row")
+        .filter({ hasText: "Hana High" })
+        .getByTestId("inbox-csat")
+        .textContent(),
+    ).toBe("★★★★★");
+
+    await page.getByPlaceholder("Any rating").click();
+    await page.getByRole("option", { name: /Low/ }).click();
+    await page.keyboard.press("Escape");
+    await page
+      .getByTestId("inbox-row")
+      .filter({ hasText: "Hana High" })
+      .waitFor({ state: "detached", ...WAIT });
+    const rows = page.getByTestId("inbox-row");
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain("Lou Low");
+    await browser.screenshot(page, "csat-inbox-low.png");
+  });
+});
