@@ -105,4 +105,48 @@ describe("CSAT in the console", () => {
     expect(await rows.first().textContent()).toContain("Lou Low");
     await browser.screenshot(page, "csat-inbox-low.png");
   });
+  it("shows CSAT per queue, for the team and per agent on the wall", { timeout: 90_000 }, async () => {
+    const skill = await app.admin.post("/api/skills", { name: "refunds" });
+    const queue = await app.admin.post("/api/queues", {
+      name: "Refunds",
+      requiredSkills: [{ skillId: skill.body.id, level: 1 }],
+    });
+    const worker = await app.createAgent({ name: "Wes Worker" });
+    for (const [rating, name] of [
+      [5, "Rae Refund"],
+      [3, "Ray Refund"],
+    ] as const) {
+      phone += 1;
+      const row = await newCase(app.services, { from: { kind: "phone", address: `+1628555${phone}`, name } });
+      const moved = await app.admin.post(`/api/cases/${row.id}/transfer`, {
+        toQueueId: queue.body.id,
+        note: "Refunds handles this",
+      });
+      expect(moved.status).toBe(200);
+      await assignCase(app.services, row.id, worker.id);
+      await performAction(app.services.cases, {
+        caseId: row.id,
+        action: "resolve",
+        actor: { type: "agent", id: worker.id },
+      });
+      await rate(row.id, rating);
+    }
+    const supervisor = await app.createAgent({ role: "supervisor", name: "Sia Supervisor" });
+    const wall = await browser.context.newPage();
+    await browser.context.addCookies([
+      { name: "sb_session", value: supervisor.token, url: app.url, httpOnly: true, sameSite: "Lax" },
+    ]);
+    await wall.goto(`${app.url}/supervisor`);
+    const refunds = wall.getByTestId("queue-row").and(wall.locator('[data-queue="Refunds"]'));
+    await refunds.getByTestId("queue-csat").filter({ hasText: "★ 4.0" }).waitFor(WAIT);
+    expect(await refunds.getByTestId("queue-csat").textContent()).toBe("★ 4.0 (2)");
+    await wall.getByTestId("team-csat").filter({ hasText: "★" }).waitFor(WAIT);
+    await browser.screenshot(wall, "csat-wall.png");
+    await wall.getByRole("tab", { name: "Agents" }).click();
+    const wes = wall.getByTestId("agent-row").and(wall.locator('[data-agent="Wes Worker"]'));
+    await wes.getByTestId("agent-csat").filter({ hasText: "★ 4.0" }).waitFor(WAIT);
+    expect(await wes.getByTestId("agent-csat").textContent()).toBe("★ 4.0 (2)");
+    await browser.screenshot(wall, "csat-agent-grid.png");
+    await wall.close();
+  });
 });

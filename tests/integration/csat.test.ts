@@ -120,7 +120,10 @@ describe("CSAT figures per queue and per agent", () => {
   const ratedCase = async (queueId: string, person: Person, rating: number) => {
     phone += 1;
     const row = await newCase(app.services, { from: { kind: "phone", address: `+1415777${phone}` } });
-    const moved = await app.admin.post(`/api/cases/${row.id}/transfer`, { toQueueId: queueId, note: "Moved to its queue" });
+    const moved = await app.admin.post(`/api/cases/${row.id}/transfer`, {
+      toQueueId: queueId,
+      note: "Moved to its queue",
+    });
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
     await assignCase(app.services, row.id, person.id);
     await performAction(app.services.cases, {
