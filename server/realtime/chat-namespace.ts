@@ -89,6 +89,19 @@ export function setupChatNamespace(ns: ChatNamespace, services: ChatServices): v
         );
     });
 
+    socket.on("rate", async (payload: unknown, ack?) => {
+      const id = visitorId();
+      if (!id) return ack?.({ error: "hello_first", message: "Send 'hello' before rating." });
+      const input = readPayload(chatPayloads.rate, payload, refusal("rate", ack));
+      if (!input) return;
+      try {
+        await assertWithinLimit(limits.statusPosts, address, "replies and ratings");
+        ack?.(await services.chat.rate(id, input));
+      } catch (error) {
+        ack?.(ackError(error, logger));
+      }
+    });
+
     socket.on("typing", async (payload: unknown) => {
       const input = readPayload(chatPayloads.typing, payload, refusal("typing"));
       const id = visitorId();

@@ -149,4 +149,54 @@ describe("CSAT in the console", () => {
     await browser.screenshot(wall, "csat-agent-grid.png");
     await wall.close();
   });
+  it("asks for the rating inline in the chat widget; the agent sees it on the case", {
+    timeout: 90_000,
+  }, async () => {
+    const widget = await browser.context.newPage();
+    await widget.goto(`${app.url}/chat-demo`);
+    await widget.locator("[data-testid=sb-chat-bubble]").click();
+    await widget.getByLabel("Name").fill("Wanda Widget");
+    await widget.getByRole("button", { name: "Start chat" }).click();
+    await widget.locator("[data-testid=sb-chat-input]").fill("Where is my refund?");
+    await widget.locator("[data-testid=sb-chat-send]").click();
+    await widget
+      .locator("[data-testid=sb-chat-message][data-from=visitor]")
+      .and(widget.locator("[data-status=sent]"))
+      .waitFor(WAIT);
+    const chats = await app.admin.get("/api/cases?channel=chat&assignee=none&status=open");
+    const chat = chats.body.items.find(
+      (item: { contact: { name: string } }) => item.contact.name === "Wanda Widget",
+    );
+    expect(chat).toBeDefined();
+    await assignCase(app.services, chat.id, agent.id);
+    await performAction(app.services.cases, {
+      caseId: chat.id,
+      action: "resolve",
+      actor: { type: "agent", id: agent.id },
+    });
+
+    // The resolving update carries a short link to the case, not its long address, and the stars.
+    const form = widget.getByTestId("sb-chat-rating");
+    await form.waitFor(WAIT);
+    await widget.getByRole("link", { name: "View your case" }).waitFor(WAIT);
+    expect(await widget.locator("[data-testid=sb-chat-message]").last().textContent()).not.toContain(
+      "/status/",
+    );
+    await widget.getByRole("button", { name: "4 of 5: Good" }).click();
+    await widget.getByLabel("Comment (optional)").fill("Sorted in minutes");
+    await widget.getByRole("button", { name: "Send rating" }).click();
+    await widget
+      .getByTestId("sb-chat-rating-note")
+      .filter({ hasText: "Thank you! You rated us 4 of 5." })
+      .waitFor(WAIT);
+    await browser.screenshot(widget, "csat-widget-rated.png");
+
+    await signInWithCookie(browser.context, app.url, agent.token);
+    await page.goto(`${app.url}/cases/${chat.id}`);
+    await page.getByTestId("case-csat").filter({ hasText: "Sorted in minutes" }).waitFor(WAIT);
+    expect(await page.getByTestId("case-csat").textContent()).toMatch(/★★★★☆\s*4\/5/);
+    await page.locator("[data-testid=timeline-entry][data-kind=csat]").waitFor(WAIT);
+    await browser.screenshot(page, "csat-case-from-widget.png");
+    await widget.close();
+  });
 });

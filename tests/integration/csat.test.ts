@@ -10,7 +10,7 @@ import { computeIntervals } from "../../sla/metrics-intervals.ts";
 import { createApi } from "../helpers/api.ts";
 import { startTestApp, type TestApp } from "../helpers/build-app.ts";
 import { assignCase, newCase } from "../helpers/factories.ts";
-import { connectAgent } from "../helpers/sockets.ts";
+import { connectAgent, connectVisitor } from "../helpers/sockets.ts";
 
 describe("CSAT on cases", () => {
   let app: TestApp;
@@ -65,6 +65,36 @@ describe("CSAT on cases", () => {
       expect(pushed.csat).toMatchObject({ rating: 2, comment: "slow" });
     } finally {
       socket.close();
+    }
+  });
+
+  it("takes the rating from the chat widget's socket once the chat is resolved", async () => {
+    const visitor = await connectVisitor(app.url);
+    try {
+      expect(await visitor.emitWithAck("rate", { rating: 5 })).toMatchObject({ error: "hello_first" });
+      await visitor.emitWithAck("hello", { name: "Vic Visitor" });
+      const sent = await visitor.emitWithAck("message", { body: "Is my order shipped?" });
+      expect(sent.caseId).toBeDefined();
+      const early = await visitor.emitWithAck("rate", { rating: 5 });
+      expect(early.error).toBeDefined();
+      await assignCase(app.services, sent.caseId, agent.id);
+      await performAction(app.services.cases, {
+        caseId: sent.caseId,
+        action: "resolve",
+        actor: { type: "agent", id: agent.id },
+      });
+      // The update that resolves the chat asks for the rating.
+      const update = await visitor.waitFor("message", (message) => message.askRating === true);
+      expect(update.from).toBe("agent");
+      expect((await visitor.emitWithAck("rate", { rating: 9 })).error).toBeDefined();
+      expect(await visitor.emitWithAck("rate", { rating: 3, comment: "ok" })).toEqual({
+        rating: 3,
+        comment: "ok",
+      });
+      const detail = await agent.api.get(`/api/cases/${sent.caseId}`);
+      expect(detail.body.csat).toMatchObject({ rating: 3, comment: "ok" });
+    } finally {
+      visitor.close();
     }
   });
 
