@@ -199,4 +199,33 @@ describe("CSAT in the console", () => {
     await browser.screenshot(page, "csat-case-from-widget.png");
     await widget.close();
   });
+  it("shows the status page's times in the customer's own zone", { timeout: 60_000 }, async () => {
+    const row = await resolvedCase("Tomas Timezone");
+    await rate(row.id, 5, "great");
+    const token = signStatusToken(app.services.statusUpdates.settings.secret, row.id);
+    const status = await browser.context.newPage();
+    const cdp = await browser.context.newCDPSession(status);
+    await cdp.send("Emulation.setTimezoneOverride", { timezoneId: "America/Los_Angeles" });
+    await status.goto(`${app.url}/status/${token}`);
+    const opened = status.locator("time").first();
+    await status.waitForFunction(() => !document.querySelector("time")?.textContent?.endsWith("UTC"));
+    const iso = await opened.getAttribute("datetime");
+    const expected = await status.evaluate(
+      (at) =>
+        new Date(at!).toLocaleString(undefined, {
+          year: "numeric",
+          month: "short",
+          day: "numeric",
+          hour: "2-digit",
+          minute: "2-digit",
+          timeZoneName: "short",
+        }),
+      iso,
+    );
+    expect(await opened.textContent()).toBe(expected);
+    expect(expected).toMatch(/P[SD]T|GMT-[78]/);
+    await status.getByText("You rated us 5 of 5.").waitFor(WAIT);
+    await browser.screenshot(status, "csat-status-page-local-times.png");
+    await status.close();
+  });
 });
