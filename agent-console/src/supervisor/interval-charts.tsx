@@ -124,6 +124,51 @@ export function csatOver(intervals: MetricsInterval[], queueId: string | null): 
   return { average: count ? Math.round((sum / count) * 100) / 100 : null, count };
 }
 
+/** The ratings of the hours shown, above the charts. */
+function IntervalCsat({ csat }: { csat: CsatFigure }) {
+  return (
+    <Text fz="sm" mb="xs">
+      CSAT over these hours: <CsatFigureText figure={csat} testId="interval-csat" />{" "}
+      <Text span c="dimmed" fz="xs">
+        {ratingsLabel(csat.count)}
+      </Text>
+    </Text>
+  );
+}
+
+/** Contacts per interval, and service level with ASA. */
+function IntervalChartGrid({ points }: { points: Point[] }) {
+  return (
+    <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+      <ChartFigure caption="Contacts per 15 minutes" testId="chart-volume">
+        <ComposedChart data={points} margin={MARGIN}>
+          {GRID_AND_TIME}
+          <YAxis allowDecimals={false} fontSize={11} />
+          {TOOLTIP_AND_LEGEND}
+          <Bar dataKey="answered" name="Answered" stackId="handled" fill="var(--mantine-color-indigo-5)" />
+          <Bar dataKey="abandoned" name="Abandoned" stackId="handled" fill="var(--mantine-color-red-5)" />
+          <Line dataKey="offered" name="Offered" stroke="var(--mantine-color-gray-7)" dot={false} />
+        </ComposedChart>
+      </ChartFigure>
+      <ChartFigure
+        caption="Service level (%) and ASA (s)"
+        label="Service level and ASA"
+        testId="chart-service"
+      >
+        <LineChart data={points} margin={MARGIN}>
+          {GRID_AND_TIME}
+          <YAxis yAxisId="sl" domain={[0, 100]} fontSize={11} />
+          <YAxis yAxisId="asa" orientation="right" fontSize={11} />
+          {TOOLTIP_AND_LEGEND}
+          {SERVICE_LINES.map((line) => (
+            <Line key={line.dataKey} {...line} connectNulls />
+          ))}
+        </LineChart>
+      </ChartFigure>
+    </SimpleGrid>
+  );
+}
+
 export function IntervalCharts() {
   const [hours, setHours] = useState("8");
   const [queueId, setQueueId] = useState<string | null>(null);
@@ -165,49 +210,8 @@ export function IntervalCharts() {
         </Text>
       ) : (
         <>
-          <Text fz="sm" mb="xs">
-            CSAT over these hours: <CsatFigureText figure={csat} testId="interval-csat" />{" "}
-            <Text span c="dimmed" fz="xs">
-              {ratingsLabel(csat.count)}
-            </Text>
-          </Text>
-          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-            <ChartFigure caption="Contacts per 15 minutes" testId="chart-volume">
-              <ComposedChart data={points} margin={MARGIN}>
-                {GRID_AND_TIME}
-                <YAxis allowDecimals={false} fontSize={11} />
-                {TOOLTIP_AND_LEGEND}
-                <Bar
-                  dataKey="answered"
-                  name="Answered"
-                  stackId="handled"
-                  fill="var(--mantine-color-indigo-5)"
-                />
-                <Bar
-                  dataKey="abandoned"
-                  name="Abandoned"
-                  stackId="handled"
-                  fill="var(--mantine-color-red-5)"
-                />
-                <Line dataKey="offered" name="Offered" stroke="var(--mantine-color-gray-7)" dot={false} />
-              </ComposedChart>
-            </ChartFigure>
-            <ChartFigure
-              caption="Service level (%) and ASA (s)"
-              label="Service level and ASA"
-              testId="chart-service"
-            >
-              <LineChart data={points} margin={MARGIN}>
-                {GRID_AND_TIME}
-                <YAxis yAxisId="sl" domain={[0, 100]} fontSize={11} />
-                <YAxis yAxisId="asa" orientation="right" fontSize={11} />
-                {TOOLTIP_AND_LEGEND}
-                {SERVICE_LINES.map((line) => (
-                  <Line key={line.dataKey} {...line} connectNulls />
-                ))}
-              </LineChart>
-            </ChartFigure>
-          </SimpleGrid>
+          <IntervalCsat csat={csat} />
+          <IntervalChartGrid points={points} />
         </>
       )}
     </WallPanel>
