@@ -16,6 +16,7 @@ import { linkedCases } from "./case-links.ts";
 import type { CaseMachine } from "./case-machine.ts";
 import { type SearchSource, type SearchStrategy, searchHits } from "./case-search.ts";
 import { statesTagged } from "./case-states.ts";
+import { csatCondition, csatOf } from "./csat.ts";
 import { AppError, notFound } from "./errors.ts";
 import { allowedActions } from "./replies.ts";
 
@@ -30,6 +31,8 @@ export interface CaseListFilter {
   priorities?: Priority[];
   /** SLA states of the case's running targets; `none` for cases without a running target. */
   slaStatuses?: string[];
+  /** CSAT: ratings `1`–`5`, `rated`, `unrated` or `low` (1–2); a case matching any of them is listed. */
+  csat?: string[];
   queueId?: string;
   contactId?: string;
   q?: string;
@@ -116,6 +119,7 @@ function listConditions(filter: CaseListFilter): SQL[] {
     if (named.length < filter.slaStatuses.length) either.push(isNull(cases.slaStatus));
     conditions.push(either.length === 1 ? either[0]! : or(...either)!);
   }
+  if (filter.csat?.length) conditions.push(csatCondition(filter.csat));
   if (filter.queueId) conditions.push(eq(cases.queueId, filter.queueId));
   if (filter.contactId) conditions.push(eq(cases.contactId, filter.contactId));
   if (filter.visibleTo) conditions.push(visibleToCondition(filter.visibleTo));
@@ -148,6 +152,9 @@ export const caseSummaryColumns = {
   slaDueAt: cases.slaDueAt,
   firstResponseAt: cases.firstResponseAt,
   resolvedAt: cases.resolvedAt,
+  csatRating: cases.csatRating,
+  csatComment: cases.csatComment,
+  csatAt: cases.csatAt,
   contactId: cases.contactId,
   contactName: contacts.name,
 };
@@ -189,10 +196,13 @@ export async function listCases(executor: Executor, filter: CaseListFilter) {
   const nextCursor =
     rows.length > filter.limit && last ? encodeCursor({ updatedAt: last.cursorAt, id: last.id }) : null;
   return {
-    items: page.map(({ contactId, contactName, cursorAt: _cursorAt, ...row }) => ({
-      ...row,
-      contact: { id: contactId, name: contactName },
-    })),
+    items: page.map(
+      ({ contactId, contactName, cursorAt: _cursorAt, csatRating, csatComment, csatAt, ...row }) => ({
+        ...row,
+        csat: csatOf({ csatRating, csatComment, csatAt }),
+        contact: { id: contactId, name: contactName },
+      }),
+    ),
     nextCursor,
   };
 }
@@ -227,6 +237,7 @@ export async function getCaseDetail(
   const { machineSnapshot: _snapshot, machineVersion: _version, ...caseFields } = row;
   return {
     ...caseFields,
+    csat: csatOf(row),
     allowedActions: allowedActions(lifecycle.machine, row, lifecycle.now.getTime()),
     contact: {
       id: contact!.id,

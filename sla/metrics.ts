@@ -25,10 +25,21 @@
  * - SLA met: among SLA targets met in the window (on time or late) plus those breached in it and
  *   not met since, the share met on time.
  * - backlog: waiting cases now, the oldest's and the median age (seconds since joining the queue).
+ * - CSAT: the mean customer rating (1–5) and the number of ratings given in the window, counted for
+ *   the case's queue (sla/csat-figures.ts).
  *
  * Every fact counts for the queue the case was in at that moment (metrics-facts.ts).
  */
 import type { Executor } from "../db/connect.ts";
+import {
+  type CsatFigure,
+  type CsatRating,
+  csatBy,
+  csatFigure,
+  inQueues,
+  noCsat,
+  ratingsBetween,
+} from "./csat-figures.ts";
 import {
   addTallies,
   agentTimes,
@@ -55,8 +66,12 @@ export interface WindowSet {
   last60m: WindowFigures;
 }
 
+/** CSAT per window: today, the last 15 and 60 minutes. */
+export type CsatWindows = Record<keyof WindowSet, CsatFigure>;
+
 export interface QueueLiveMetrics extends WindowSet {
   queueId: string;
+  csat: CsatWindows;
   name: string;
   /** The service-level goal, e.g. 80 % within 20 s. */
   goal: { percent: number; seconds: number };
@@ -66,7 +81,7 @@ export interface QueueLiveMetrics extends WindowSet {
 export interface LiveMetrics {
   at: string;
   queues: QueueLiveMetrics[];
-  team: WindowSet & { backlog: Backlog };
+  team: WindowSet & { backlog: Backlog; csat: CsatWindows };
 }
 
 export interface LiveMetricsOptions {
@@ -91,6 +106,32 @@ function factsOfQueues(facts: MetricsFacts, queueIds: ReadonlySet<string>): Metr
     resolutions: keep(facts.resolutions),
     sla: keep(facts.sla),
     agents: facts.agents,
+  };
+}
+
+/** The ratings of each window, by queue and for all of `ratings` together. */
+function csatWindows(
+  ratings: readonly CsatRating[],
+  windows: Record<keyof WindowSet, { start: number; end: number }>,
+) {
+  const pick = (window: { start: number; end: number }) =>
+    ratings.filter((entry) => entry.at >= window.start && entry.at < window.end);
+  const byQueue = {
+    today: csatBy(ratings, "queueId", windows.today),
+    last15m: csatBy(ratings, "queueId", windows.last15m),
+    last60m: csatBy(ratings, "queueId", windows.last60m),
+  };
+  return {
+    team: {
+      today: csatFigure(pick(windows.today)),
+      last15m: csatFigure(pick(windows.last15m)),
+      last60m: csatFigure(pick(windows.last60m)),
+    },
+    queue: (queueId: string): CsatWindows => ({
+      today: byQueue.today.get(queueId) ?? noCsat,
+      last15m: byQueue.last15m.get(queueId) ?? noCsat,
+      last60m: byQueue.last60m.get(queueId) ?? noCsat,
+    }),
   };
 }
 
@@ -125,6 +166,17 @@ export async function liveMetrics(
   const span = { start: Math.min(windows.rest.start, windows.last60m.start), end };
   const { facts, queues, agentsOf } = await gatherFacts(executor, span);
   const backlog = await backlogNow(executor, end);
+  const dayStart = startOfDay(options.timeZone, end);
+  const allRatings = await ratingsBetween(executor, {
+    start: Math.min(dayStart, windows.last60m.start),
+    end,
+  });
+  const scopeIds = options.queueIds ? new Set(options.queueIds) : undefined;
+  const csat = csatWindows(scopeIds ? inQueues(allRatings, scopeIds) : allRatings, {
+    today: { start: dayStart, end },
+    last15m: windows.last15m,
+    last60m: windows.last60m,
+  });
   const times = {
     rest: agentTimes(facts, windows.rest),
     last15m: agentTimes(facts, windows.last15m),
@@ -144,7 +196,7 @@ export async function liveMetrics(
     last60m: figuresOf(tallyWindow(scoped, windows.last60m, { agentIds, times: times.last60m })),
   });
   const none: Backlog = { waiting: 0, oldestAgeSeconds: null, medianAgeSeconds: null };
-  const scoped = options.queueIds ? new Set(options.queueIds) : undefined;
+  const scoped = scopeIds;
   const shown = scoped ? queues.filter((queue) => scoped.has(queue.id)) : queues;
   const perQueue = shown.map((queue) => ({
     queueId: queue.id,
@@ -152,12 +204,13 @@ export async function liveMetrics(
     goal: { percent: queue.serviceLevelPercent, seconds: queue.serviceLevelSeconds },
     ...figures(byQueue.get(queue.id)!, settled.byQueue.get(queue.id) ?? emptyTally(), agentsOf.get(queue.id)),
     backlog: backlog.byQueue.get(queue.id) ?? none,
+    csat: csat.queue(queue.id),
   }));
   if (!scoped)
     return {
       at: now.toISOString(),
       queues: perQueue,
-      team: { ...figures(facts, settled.team), backlog: backlog.total },
+      team: { ...figures(facts, settled.team), backlog: backlog.total, csat: csat.team },
     };
   const agentIds = new Set(shown.flatMap((queue) => [...(agentsOf.get(queue.id) ?? [])]));
   return {
@@ -173,6 +226,7 @@ export async function liveMetrics(
         agentIds,
       ),
       backlog: combinedBacklog(perQueue.map((queue) => queue.backlog)),
+      csat: csat.team,
     },
   };
 }

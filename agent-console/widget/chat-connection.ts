@@ -218,6 +218,19 @@ export function createChatConnection(origin: string, events: ChatConnectionEvent
     typing(isTyping: boolean): void {
       if (session.greeted) session.socket?.volatile.emit("typing", { isTyping });
     },
+    /** The visitor's rating of the resolved chat: null once stored, or the reason it was not. */
+    async rate(rating: number, comment: string): Promise<string | null> {
+      const socket = session.socket;
+      if (!socket || !session.greeted) return "not connected, try again in a moment";
+      try {
+        const ack = await socket
+          .timeout(ACK_TIMEOUT_MS)
+          .emitWithAck("rate", { rating, ...(comment ? { comment } : {}) });
+        return "error" in ack ? ack.message : null;
+      } catch {
+        return "no answer, try again";
+      }
+    },
   };
 }
 

@@ -2,6 +2,7 @@
 import { messageItem, queuePlaceText } from "./chat-messages.ts";
 import { buildBubble, buildPanel, type ChatPanel } from "./chat-parts.ts";
 import { el } from "./dom.ts";
+import { buildRatingForm, type SendRating } from "./rating-form.ts";
 import { WIDGET_CSS } from "./widget-styles.ts";
 
 export interface ViewMessage {
@@ -14,6 +15,8 @@ export interface ViewMessage {
   agentName?: string;
   status: "pending" | "sent" | "failed";
   error?: string;
+  /** The message that resolved the chat: the rating is asked under it. */
+  askRating?: true;
 }
 
 export interface ChatViewHandlers {
@@ -21,6 +24,8 @@ export interface ChatViewHandlers {
   send(body: string): void;
   introduce(details: { name?: string; email?: string }): void;
   typing(): void;
+  /** Sends the visitor's rating; resolves with an error to show, or null once stored. */
+  rate: SendRating;
 }
 
 /** The composer: Enter sends, Shift+Enter breaks the line, the box grows with its text. */
@@ -78,6 +83,12 @@ function wirePrechat(parts: ChatPanel, handlers: ChatViewHandlers): void {
   });
 }
 
+/** `findLastIndex`, which the older browsers the widget supports (ES2019) lack. */
+function lastIndex<T>(items: readonly T[], test: (item: T) => boolean): number {
+  for (let index = items.length - 1; index >= 0; index--) if (test(items[index]!)) return index;
+  return -1;
+}
+
 export function createChatView(host: HTMLElement, handlers: ChatViewHandlers) {
   const shadow = host.attachShadow({ mode: "open" });
   const { bubble, unread } = buildBubble();
@@ -87,6 +98,7 @@ export function createChatView(host: HTMLElement, handlers: ChatViewHandlers) {
 
   let isOpen = false;
   let unreadCount = 0;
+  let rating: HTMLFormElement | undefined;
 
   function setOpen(open: boolean): void {
     isOpen = open;
@@ -123,6 +135,13 @@ export function createChatView(host: HTMLElement, handlers: ChatViewHandlers) {
       list.replaceChildren(
         ...messages.map((message, index) => messageItem(message, messages[index - 1], messages[index + 1])),
       );
+      // Asked while the resolving message is the latest word: a new visitor message reopens the chat.
+      const asked = lastIndex(messages, (message) => message.askRating === true);
+      const wrote = lastIndex(messages, (message) => message.from === "visitor");
+      if (asked >= 0 && asked > wrote) {
+        rating ??= buildRatingForm(handlers.rate);
+        if (!rating.isConnected) list.after(rating);
+      } else rating?.remove();
       if (nearBottom) body.scrollTop = body.scrollHeight;
     },
     agentMessageArrived(): void {

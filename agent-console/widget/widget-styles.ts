@@ -92,6 +92,18 @@ button, input, textarea { font: inherit; color: inherit; }
 }
 .send:disabled { background: #c5cdf7; cursor: default; }
 .send svg { width: 18px; height: 18px; }
+.case-link { color: inherit; font-size: 12px; text-decoration: underline; opacity: .9; }
+.rating { margin: 8px 4px 4px; padding: 10px 12px; border: 1px solid var(--sb-border); border-radius: 12px; background: #fff; }
+.rating-title { margin: 0 0 4px; font-weight: 600; font-size: 13px; }
+.stars { display: flex; gap: 2px; }
+.star { border: 0; background: none; font-size: 26px; line-height: 1; color: #d1d5db; cursor: pointer; padding: 2px; }
+.star.on { color: #f59f00; }
+.star:focus-visible, .rating-send:focus-visible { outline: 2px solid var(--sb-accent); outline-offset: 2px; }
+.rating-comment { width: 100%; box-sizing: border-box; margin: 6px 0; resize: none; border: 1px solid #d1d5db; border-radius: 8px; padding: 6px 8px; font: inherit; font-size: 13px; }
+.rating-send { border: 0; border-radius: 8px; padding: 6px 12px; background: var(--sb-accent); color: #fff; cursor: pointer; font: inherit; font-size: 13px; }
+.rating-send:disabled { background: #c5cdf7; cursor: default; }
+.rating-note { margin: 6px 0 0; font-size: 12px; color: var(--sb-muted); }
+.rating-note:empty { display: none; }
 .brand { text-align: center; font-size: 11px; color: #9ca3af; padding: 0 0 8px; background: #fff; }
 @media (max-width: 480px) {
   .panel { right: 0; bottom: 0; width: 100vw; height: 100vh; border-radius: 0; }

@@ -119,6 +119,7 @@ function start(origin: string): void {
       connection.introduce(details);
     },
     typing: visitorTyping.typed,
+    rate: (rating, comment) => connection.rate(rating, comment),
   });
 
   if (started) connection.connect();

@@ -19,6 +19,7 @@ import { agents } from "../../db/schema/agents.ts";
 import { cases, interactions } from "../../db/schema/cases.ts";
 import { contactIdentities } from "../../db/schema/contacts.ts";
 import { systemMailJob } from "../email/system-mail.ts";
+import { rateCase } from "../status-updates/status-page.ts";
 import { newVisitorId, signVisitorToken, verifyVisitorToken } from "./visitor-token.ts";
 
 export interface ChatMessage {
@@ -27,6 +28,8 @@ export interface ChatMessage {
   from: "agent" | "visitor";
   at: string;
   agentName?: string;
+  /** The case was resolved with this message: the widget asks the visitor for a rating under it. */
+  askRating?: true;
 }
 
 export interface ChatHello {
@@ -60,6 +63,11 @@ export interface ChatChannel {
   markDelivered(visitorId: string, interactionId: string): Promise<boolean>;
   /** The visitor's current case and its assignee, for typing indicators. */
   currentCase(visitorId: string): Promise<{ caseId: string; assigneeId: string | null } | null>;
+  /** The visitor rates their latest chat, once it is resolved; rating again replaces it. */
+  rate(
+    visitorId: string,
+    input: { rating: number; comment?: string },
+  ): Promise<{ rating: number; comment: string | null }>;
 }
 
 /** The visitor's most recent chat case, open or not. */
@@ -93,6 +101,7 @@ async function history(deps: CaseDeps, caseId: string): Promise<ChatMessage[]> {
     from: interaction.direction === "inbound" ? "visitor" : "agent",
     at: interaction.createdAt.toISOString(),
     ...(agentName ? { agentName } : {}),
+    ...(asksRating(interaction.metadata) ? { askRating: true as const } : {}),
   }));
 }
 
@@ -242,6 +251,17 @@ async function currentCase(deps: CaseDeps, visitorId: string) {
   return row && !caseStateHas(row.state, "final") ? { caseId: row.id, assigneeId: row.assigneeId } : null;
 }
 
+/** The update telling the customer their case is resolved: the widget offers the rating with it. */
+function asksRating(metadata: Record<string, unknown> | undefined): boolean {
+  return metadata?.statusUpdate === "resolved";
+}
+
+async function rate(deps: CaseDeps, visitorId: string, input: { rating: number; comment?: string }) {
+  const latest = await latestCase(deps, visitorId);
+  if (!latest) throw new AppError("NOT_FOUND", "There is no chat to rate yet.");
+  return rateCase(deps, latest.id, input);
+}
+
 export function createChatChannel(options: ChatChannelOptions): ChatChannel {
   const { deps } = options;
   return {
@@ -250,6 +270,7 @@ export function createChatChannel(options: ChatChannelOptions): ChatChannel {
     stored: (visitorId, clientId) => stored(deps, visitorId, clientId),
     markDelivered: (visitorId, interactionId) => markDelivered(deps, visitorId, interactionId),
     currentCase: (visitorId) => currentCase(deps, visitorId),
+    rate: (visitorId, input) => rate(deps, visitorId, input),
   };
 }
 
@@ -266,6 +287,7 @@ export function createChatSender(pushToVisitor: ChatChannelOptions["pushToVisito
         from: "agent",
         at: new Date().toISOString(),
         ...(message.agent ? { agentName: message.agent.name } : {}),
+        ...(asksRating(message.metadata) ? { askRating: true as const } : {}),
       });
       return { externalId: `out.${message.interactionId}` };
     },

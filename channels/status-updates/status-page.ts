@@ -123,7 +123,7 @@ export function rateCase(deps: CaseDeps, caseId: string, input: { rating: number
   if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) {
     return Promise.reject(new AppError("VALIDATION", "A rating is a whole number from 1 to 5."));
   }
-  return withUnitOfWork(deps, async (tx) => {
+  return withUnitOfWork(deps, async (tx, uow) => {
     const [row] = await tx.select().from(cases).where(eq(cases.id, caseId)).for("update");
     if (!row) throw notFound("Case", caseId);
     if (!caseStateHas(row.state, "done")) {
@@ -134,10 +134,13 @@ export function rateCase(deps: CaseDeps, caseId: string, input: { rating: number
     }
     const at = deps.clock();
     const comment = input.comment?.trim() || null;
-    await tx
+    const [rated] = await tx
       .update(cases)
       .set({ csatRating: input.rating, csatComment: comment, csatAt: at })
-      .where(eq(cases.id, caseId));
+      .where(eq(cases.id, caseId))
+      .returning();
+    // An open case page and the inbox show the rating as it arrives.
+    uow.emit({ type: "case.updated", caseId, state: row.state, assigneeId: row.assigneeId, case: rated });
     await writeAudit(tx, {
       caseId,
       type: "csat",

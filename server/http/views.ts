@@ -40,6 +40,12 @@ export const agentSchema = z.object({
     .describe("Limited: they see only these queues beyond their own work (never applied to admins)"),
 });
 
+export const csatSchema = z.object({
+  rating: z.number().int().min(1).max(5),
+  comment: z.string().nullable(),
+  at: isoDate.describe("When the customer rated the case"),
+});
+
 export const caseSummarySchema = z.object({
   id: z.uuid(),
   number: z.number().int(),
@@ -64,6 +70,7 @@ export const caseSummarySchema = z.object({
   slaDueAt: isoDate.nullable().optional().describe("The nearest due time of its running SLA targets"),
   firstResponseAt: isoDate.nullable(),
   resolvedAt: isoDate.nullable(),
+  csat: csatSchema.nullable().describe("The customer's satisfaction rating, once they gave one"),
   contact: z.object({ id: z.uuid(), name: z.string().nullable() }),
 });
 

@@ -36,6 +36,31 @@ async function storeWithinLimits(
   return { id: stored.id, caseId: stored.caseId };
 }
 
+type RateAck = (response: { rating: number; comment: string | null } | AckError) => void;
+
+/** The visitor's rating of their resolved chat, limited per address like the status page's ratings. */
+async function rateChat(
+  services: ChatServices,
+  from: { visitorId: string | undefined; address: string },
+  payload: unknown,
+  ack?: RateAck,
+): Promise<void> {
+  const { logger } = services;
+  if (!from.visitorId) return ack?.({ error: "hello_first", message: "Send 'hello' before rating." });
+  const input = readPayload(chatPayloads.rate, payload, {
+    event: "rate",
+    logger,
+    ...(ack ? { refuse: ack } : {}),
+  });
+  if (!input) return;
+  try {
+    await assertWithinLimit(services.limits.statusPosts, from.address, "replies and ratings");
+    ack?.(await services.chat.rate(from.visitorId, input));
+  } catch (error) {
+    ack?.(ackError(error, logger));
+  }
+}
+
 export function setupChatNamespace(ns: ChatNamespace, services: ChatServices): void {
   const { logger, limits } = services;
   ns.on("connection", (socket) => {
@@ -88,6 +113,10 @@ export function setupChatNamespace(ns: ChatNamespace, services: ChatServices): v
           logger.error({ err: error, interactionId: input.id }, "chat delivery receipt not recorded"),
         );
     });
+
+    socket.on("rate", (payload: unknown, ack?) =>
+      rateChat(services, { visitorId: visitorId(), address }, payload, ack),
+    );
 
     socket.on("typing", async (payload: unknown) => {
       const input = readPayload(chatPayloads.typing, payload, refusal("typing"));

@@ -140,6 +140,10 @@ export const chatPayloads = {
   }),
   delivered: z.object({ id: z.uuid() }),
   typing: z.object({ isTyping: z.boolean() }),
+  rate: z.object({
+    rating: z.number().int().min(1).max(5),
+    comment: z.string().max(2000).optional(),
+  }),
 };
 type ChatPayload<E extends keyof typeof chatPayloads> = z.input<(typeof chatPayloads)[E]>;
 
@@ -172,6 +176,11 @@ export interface ChatClientToServerEvents {
   /** The widget shows an agent's message; a bad payload is dropped. */
   delivered: (payload: ChatPayload<"delivered">) => void;
   typing: (payload: ChatPayload<"typing">) => void;
+  /** The visitor rates their resolved chat (1–5, optional comment); limited per address like the status page's. */
+  rate: (
+    payload: ChatPayload<"rate">,
+    ack: (response: { rating: number; comment: string | null } | AckError) => void,
+  ) => void;
 }
 
 export interface ChatSocketData {

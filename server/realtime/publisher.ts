@@ -7,6 +7,7 @@
  */
 import { eq } from "drizzle-orm";
 import { caseSummaryColumns } from "../../cases/case-queries.ts";
+import { csatOf } from "../../cases/csat.ts";
 import type { DomainEvent, DomainEventType } from "../../cases/events.ts";
 import type { EventSink } from "../../cases/ports.ts";
 import type { Db } from "../../db/connect.ts";
@@ -54,6 +55,7 @@ export function summaryOf(row: CaseRow, contactName: string | null): CaseSummary
     slaDueAt: row.slaDueAt,
     firstResponseAt: row.firstResponseAt,
     resolvedAt: row.resolvedAt,
+    csat: csatOf(row),
     contact: { id: row.contactId, name: contactName },
   };
 }
@@ -65,8 +67,12 @@ export async function caseSummary(db: Db, caseId: string) {
     .innerJoin(contacts, eq(contacts.id, cases.contactId))
     .where(eq(cases.id, caseId));
   if (!row) return null;
-  const { contactId, contactName, ...rest } = row;
-  return { ...rest, contact: { id: contactId, name: contactName } };
+  const { contactId, contactName, csatRating, csatComment, csatAt, ...rest } = row;
+  return {
+    ...rest,
+    csat: csatOf({ csatRating, csatComment, csatAt }),
+    contact: { id: contactId, name: contactName },
+  };
 }
 
 export function offerPayloadOf(offer: { offerId: string; expiresAt: Date }, summary: CaseSummaryPayload) {

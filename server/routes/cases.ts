@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getCaseDetail, listCases, OPEN_STATES } from "../../cases/case-queries.ts";
+import { CSAT_FILTERS, csatOf } from "../../cases/csat.ts";
 import { addNote, addReply, CASE_ACTIONS, performAction } from "../../cases/replies.ts";
 import { CASE_STATES, type CaseState, CHANNELS, PRIORITIES } from "../../db/schema/cases.ts";
 import { currentAgent, currentScope } from "../http/access.ts";
@@ -67,6 +68,35 @@ const messageBody = z.object({
     .max(MAX_MESSAGE_LENGTH, `can be at most ${MAX_MESSAGE_LENGTH} characters`),
 });
 
+/** The inbox list's filters, search and paging. */
+const caseListQuery = z.object({
+  status: stateList.optional(),
+  assignee: z
+    .union([z.uuid(), z.enum(["me", "none"])])
+    .optional()
+    .describe("An agent id, `me` or `none` (unassigned)"),
+  channel: listOf(CHANNELS, "channel").optional(),
+  priority: listOf(PRIORITIES, "priority").optional(),
+  sla: listOf(SLA_FILTERS, "SLA state")
+    .optional()
+    .describe("SLA state of the running targets: active, at_risk, breached, or none"),
+  csat: listOf(CSAT_FILTERS, "CSAT value")
+    .optional()
+    .describe("Customer rating: 1–5, rated, unrated, or low (1–2); a case matching any is listed"),
+  queue: z.uuid().optional().describe("Only cases in this queue"),
+  contact: z.uuid().optional().describe("Only this contact's cases"),
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .describe(
+      "Searches subject, contact name and addresses, message text, #number; addresses and message text once it has 3 letters or digits in a row",
+    ),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(500).optional().describe("`nextCursor` of the previous page"),
+});
+
 /** Reading cases: the inbox lists and one case with its timeline. */
 function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" | "db">): void {
   app.get(
@@ -76,37 +106,15 @@ function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
       schema: {
         tags: ["cases"],
         summary: "List cases, most recently active first",
-        querystring: z.object({
-          status: stateList.optional(),
-          assignee: z
-            .union([z.uuid(), z.enum(["me", "none"])])
-            .optional()
-            .describe("An agent id, `me` or `none` (unassigned)"),
-          channel: listOf(CHANNELS, "channel").optional(),
-          priority: listOf(PRIORITIES, "priority").optional(),
-          sla: listOf(SLA_FILTERS, "SLA state")
-            .optional()
-            .describe("SLA state of the running targets: active, at_risk, breached, or none"),
-          queue: z.uuid().optional().describe("Only cases in this queue"),
-          contact: z.uuid().optional().describe("Only this contact's cases"),
-          q: z
-            .string()
-            .trim()
-            .max(200)
-            .optional()
-            .describe(
-              "Searches subject, contact name and addresses, message text, #number; addresses and message text once it has 3 letters or digits in a row",
-            ),
-          limit: z.coerce.number().int().min(1).max(100).default(25),
-          cursor: z.string().max(500).optional().describe("`nextCursor` of the previous page"),
-        }),
+        querystring: caseListQuery,
         response: responses({
           200: casePageSchema,
         }),
       },
     },
     async (request) => {
-      const { status, assignee, channel, priority, sla, queue, contact, q, limit, cursor } = request.query;
+      const { status, assignee, channel, priority, sla, csat, queue, contact, q, limit, cursor } =
+        request.query;
       const scope = currentScope(request);
       return listCases(services.db, {
         ...(scope.limited
@@ -116,6 +124,7 @@ function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
         channels: channel,
         priorities: priority,
         slaStatuses: sla,
+        csat,
         queueId: queue,
         contactId: contact,
         assigneeId: assignee === "me" ? currentAgent(request).id : assignee === "none" ? null : assignee,
@@ -213,12 +222,14 @@ function caseWorkRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
         response: responses({ 200: caseSummarySchema.omit({ contact: true }) }, [404, 409]),
       },
     },
-    async (request) =>
-      performAction(services.cases, {
+    async (request) => {
+      const row = await performAction(services.cases, {
         caseId: request.params.id,
         action: request.body.action,
         actor: { type: "agent", id: currentAgent(request).id },
-      }),
+      });
+      return { ...row, csat: csatOf(row) };
+    },
   );
 }
 

@@ -2,8 +2,9 @@
 import { z } from "zod";
 import { AppError } from "../../cases/errors.ts";
 import { inViewersQueues } from "../../routing/scope-visibility.ts";
+import { csatByInterval, noCsat, ratingsBetween } from "../../sla/csat-figures.ts";
 import { liveMetrics } from "../../sla/metrics.ts";
-import { INTERVAL_FIELDS, listIntervals } from "../../sla/metrics-intervals.ts";
+import { INTERVAL_FIELDS, INTERVAL_MS, listIntervals } from "../../sla/metrics-intervals.ts";
 import { currentActor, currentScope } from "../http/access.ts";
 import { isoDate, responses } from "../http/schemas.ts";
 import type { Services } from "../services.ts";
@@ -39,11 +40,19 @@ const backlogSchema = z.object({
   medianAgeSeconds: z.number().int().nullable(),
 });
 
+export const csatFigureSchema = z
+  .object({
+    average: z.number().min(1).max(5).nullable().describe("Mean rating, 1–5; null when nobody rated"),
+    count: z.number().int().min(0).describe("Ratings given"),
+  })
+  .describe("Customer satisfaction: ratings customers gave in the window, counted for the case's queue");
+
 const windowsSchema = {
   today: windowSchema.describe("Since midnight in DEFAULT_TIME_ZONE"),
   last15m: windowSchema,
   last60m: windowSchema,
   backlog: backlogSchema,
+  csat: z.object({ today: csatFigureSchema, last15m: csatFigureSchema, last60m: csatFigureSchema }),
 };
 
 export const liveMetricsSchema = z.object({
@@ -72,6 +81,9 @@ const intervalSchema = z.object({
         "the interval's figures, the goal in force, and the whole team's agent time (the same on every " +
         "queue's row: team occupancy = teamOccupiedSeconds ÷ teamAvailableSeconds)",
     ),
+  csat: csatFigureSchema.describe(
+    "Ratings given in the interval on the queue's cases, read from the cases when asked (a later re-rating moves)",
+  ),
 });
 
 const intervalQuery = z
@@ -145,10 +157,17 @@ export function metricsRoutes(app: ZodApp, services: Pick<Services, "clock" | "c
       if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS)
         throw new AppError("VALIDATION", `Ask for at most ${MAX_RANGE_DAYS} days of intervals at a time.`);
       const rows = await listIntervals(services.database.reporting, { queueId, from, to });
+      const ratings = await ratingsBetween(
+        services.database.reporting,
+        { start: from.getTime(), end: to.getTime() + INTERVAL_MS },
+        queueId,
+      );
+      const csat = csatByInterval(ratings, INTERVAL_MS);
       return {
         intervals: inViewersQueues(currentActor(request), rows).map((row) => ({
           ...row,
           figures: Object.fromEntries(INTERVAL_FIELDS.map((field) => [field, row.figures[field] ?? null])),
+          csat: csat.get(`${row.queueId}|${row.intervalStart.getTime()}`) ?? noCsat,
         })),
       };
     },

@@ -26,14 +26,33 @@ const escapeHtml = (text: string) =>
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
   );
 
-const when = (at: Date) => `${at.toISOString().replace("T", " ").slice(0, 16)} UTC`;
+/**
+ * An instant as `<time>`: in UTC as the server writes it, then in the reader's own zone once
+ * `/status-times.js` has run (the page works without it).
+ */
+const when = (at: Date) =>
+  `<time datetime="${at.toISOString()}">${at.toISOString().replace("T", " ").slice(0, 16)} UTC</time>`;
+
+/**
+ * Rewrites every `<time datetime>` of the status page in the reader's zone, with the zone's name.
+ * A file of its own: the page's Content-Security-Policy runs scripts from this origin only.
+ */
+const STATUS_TIMES_JS = `(function () {
+  var format = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
+  var times = document.querySelectorAll("time[datetime]");
+  for (var i = 0; i < times.length; i++) {
+    var at = new Date(times[i].getAttribute("datetime"));
+    if (!isNaN(at.getTime())) times[i].textContent = at.toLocaleString(undefined, format);
+  }
+})();
+`;
 
 function page(token: string, view: StatusView, notice: Notice | null): string {
   const c = view.case;
   const messages = view.messages
     .map(
       (m) =>
-        `<li class="msg ${m.from}"><div class="who">${m.from === "customer" ? "You" : escapeHtml(m.author ?? "Support")} · <time>${when(m.at)}</time></div><div class="text">${escapeHtml(m.body)}</div></li>`,
+        `<li class="msg ${m.from}"><div class="who">${m.from === "customer" ? "You" : escapeHtml(m.author ?? "Support")} · ${when(m.at)}</div><div class="text">${escapeHtml(m.body)}</div></li>`,
     )
     .join("");
   const stars = [1, 2, 3, 4, 5]
@@ -53,7 +72,7 @@ ol{list-style:none;padding:0}.msg{border:1px solid #e5e7eb;border-radius:10px;pa
 button{font:inherit;padding:.45rem 1rem;border-radius:8px;border:0;background:#4f46e5;color:#fff;cursor:pointer}
 .notice{padding:.5rem .8rem;border-radius:8px}.notice.ok{background:#ecfdf5;color:#065f46}.notice.error{background:#fef2f2;color:#991b1b}
 fieldset{border:1px solid #e5e7eb;border-radius:10px}.star{margin-right:.8rem}
-</style></head><body>
+</style><script src="/status-times.js" defer></script></head><body>
 <p class="state" aria-label="Status">${escapeHtml(c.stateLabel)}</p>
 <h1>Request #${c.number}: ${escapeHtml(c.subject)}</h1>
 <p><small>Opened ${when(c.createdAt)}${c.resolvedAt ? ` · resolved ${when(c.resolvedAt)}` : ""}</small></p>
@@ -113,6 +132,13 @@ async function sendPage(
 function statusHtmlRoutes(app: ZodApp, services: StatusPageServices): void {
   const html = (reply: FastifyReply, token: string, notice: Notice | null, status?: number) =>
     sendPage(services, reply, token, notice, status);
+
+  app.get(
+    "/status-times.js",
+    { config: { access: "public" }, schema: { hide: true } },
+    async (_request, reply) =>
+      reply.type("text/javascript").header("cache-control", "public, max-age=300").send(STATUS_TIMES_JS),
+  );
 
   app.get(
     "/status/:token",

@@ -6,13 +6,15 @@ import { CASE_STATES, CHANNELS, PRIORITIES } from "../../db/schema/cases.ts";
 import { AGENT_BOARD_STATES, agentBoard } from "../../routing/agent-board.ts";
 import { queueStats } from "../../routing/queue-stats.ts";
 import { agentsVisibleTo, inViewersQueues } from "../../routing/scope-visibility.ts";
+import { agentCsatToday, noCsat } from "../../sla/csat-figures.ts";
 import { agentViewOf, findAgent, setAgentActive, updateAgent } from "../auth/accounts.ts";
 import { recordAccountChanges } from "../auth/security-log.ts";
-import { currentActor, currentAgent } from "../http/access.ts";
+import { currentActor, currentAgent, currentScope } from "../http/access.ts";
 import { idParam, isoDate, responses } from "../http/schemas.ts";
 import { agentSchema, capacitySchema, caseSummarySchema } from "../http/views.ts";
 import { caseSummary, rooms } from "../realtime/publisher.ts";
 import type { Services } from "../services.ts";
+import { csatFigureSchema } from "./metrics.ts";
 import type { ZodApp } from "./zod-app.ts";
 
 const note = z
@@ -62,11 +64,14 @@ export const agentBoardSchema = z.object({
       priority: z.enum(PRIORITIES),
     }),
   ),
+  csat: csatFigureSchema.describe(
+    "Ratings customers gave today (since midnight in DEFAULT_TIME_ZONE) on the cases this agent holds; a limited supervisor counts their queues' cases only",
+  ),
 });
 
 type SupervisionServices = Pick<
   Services,
-  "agentNamespace" | "cases" | "clock" | "database" | "db" | "router" | "routing" | "routingRunner"
+  "agentNamespace" | "cases" | "clock" | "config" | "database" | "db" | "router" | "routing" | "routingRunner"
 >;
 
 async function summaryOrThrow(db: Services["db"], caseId: string) {
@@ -280,7 +285,7 @@ function agentControlRoutes(
 /** Live figures for supervisors: the agent grid and per-queue counts. */
 function liveFigureRoutes(
   app: ZodApp,
-  services: Pick<Services, "clock" | "database" | "db" | "routing">,
+  services: Pick<Services, "clock" | "config" | "database" | "db" | "routing">,
 ): void {
   app.get(
     "/api/agents/board",
@@ -295,12 +300,22 @@ function liveFigureRoutes(
     async (request) => {
       const viewer = currentActor(request);
       const sees = await agentsVisibleTo({ db: services.db, config: services.routing.config }, viewer);
-      const board = await agentBoard(services.database.reporting, services.clock());
+      const now = services.clock();
+      const board = await agentBoard(services.database.reporting, now);
+      const scope = currentScope(request);
+      const csat = await agentCsatToday(services.database.reporting, now, {
+        timeZone: services.config.defaultTimeZone,
+        ...(scope.limited ? { queueIds: scope.queueIds } : {}),
+      });
       // A limited supervisor sees their queues' agents, and of each only the cases of those queues.
       return {
         items: board
           .filter((row) => sees(row.id))
-          .map((row) => ({ ...row, cases: inViewersQueues(viewer, row.cases) })),
+          .map((row) => ({
+            ...row,
+            cases: inViewersQueues(viewer, row.cases),
+            csat: csat.get(row.id) ?? noCsat,
+          })),
       };
     },
   );

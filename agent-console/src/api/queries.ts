@@ -143,6 +143,7 @@ export function inboxPath(filters: InboxFilters, cursor: string | null): string 
   if (filters.channel.length) params.set("channel", filters.channel.join(","));
   if (filters.priority.length) params.set("priority", filters.priority.join(","));
   if (filters.sla.length) params.set("sla", filters.sla.join(","));
+  if (filters.csat.length) params.set("csat", filters.csat.join(","));
   if (filters.q.trim()) params.set("q", filters.q.trim());
   if (cursor) params.set("cursor", cursor);
   return `/api/cases?${params}`;

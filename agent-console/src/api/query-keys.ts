@@ -8,6 +8,8 @@ export interface InboxFilters {
   channel: string[];
   priority: string[];
   sla: string[];
+  /** Customer ratings: `1`–`5`, `rated`, `unrated`, `low`. */
+  csat: string[];
   q: string;
 }
 

@@ -12,6 +12,7 @@ import { useNow } from "../lib/use-now.ts";
 import { CallButton } from "../softphone/call-button.tsx";
 import { CaseActions } from "./case-actions.tsx";
 import { ChannelBadge } from "./channel-badge.tsx";
+import { CsatSummary } from "./csat-rating.tsx";
 import { SlaBadge } from "./sla-badge.tsx";
 import { TakeCaseButton } from "./take-case-button.tsx";
 
@@ -46,6 +47,7 @@ function CaseTitle({ detail }: { detail: CaseDetail }) {
           {contactName(detail.contact)}
         </Text>
       </Group>
+      {detail.csat && <CsatSummary csat={detail.csat} />}
     </>
   );
 }

@@ -3,6 +3,7 @@ import { Stack, Text } from "@mantine/core";
 import { useLayoutEffect, useRef } from "react";
 import type { HistoryInteraction } from "../api/queries.ts";
 import type { Channel } from "../api/types.ts";
+import { type Csat, CsatTimelineEntry } from "./csat-rating.tsx";
 import { TimelineEntry } from "./timeline-entry.tsx";
 
 const NEAR_BOTTOM_PX = 120;
@@ -11,10 +12,13 @@ export function CaseTimeline({
   interactions,
   customerName,
   channel,
+  csat = null,
 }: {
   interactions: HistoryInteraction[];
   customerName: string;
   channel: Channel;
+  /** The case's rating, shown among the entries at the time it was given. */
+  csat?: Csat | null;
 }) {
   const viewport = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -23,7 +27,21 @@ export function CaseTimeline({
   useLayoutEffect(() => {
     const element = viewport.current;
     if (element && atBottom.current) element.scrollTop = element.scrollHeight;
-  }, [interactions.length]);
+  }, [interactions.length, csat?.at]);
+
+  // The rating goes after the last entry older than it (ISO instants in UTC compare as strings).
+  const ratedAfter = csat ? interactions.filter((entry) => entry.createdAt <= csat.at).length : 0;
+  const rating = csat && <CsatTimelineEntry key="csat" csat={csat} customerName={customerName} />;
+
+  const entryOf = (interaction: HistoryInteraction) => (
+    <TimelineEntry
+      key={interaction.id}
+      interaction={interaction}
+      customerName={customerName}
+      showChannel={interaction.channel !== channel}
+      fromCase={interaction.fromCase}
+    />
+  );
 
   return (
     <div
@@ -38,21 +56,15 @@ export function CaseTimeline({
       }}
       style={{ flex: 1, overflowY: "auto", padding: "20px 24px", outlineOffset: -2 }}
     >
-      {interactions.length === 0 ? (
+      {interactions.length === 0 && !csat ? (
         <Text c="dimmed" ta="center" fz="sm" py="xl">
           No messages yet.
         </Text>
       ) : (
         <Stack gap="md">
-          {interactions.map((interaction) => (
-            <TimelineEntry
-              key={interaction.id}
-              interaction={interaction}
-              customerName={customerName}
-              showChannel={interaction.channel !== channel}
-              fromCase={interaction.fromCase}
-            />
-          ))}
+          {interactions.slice(0, ratedAfter).map(entryOf)}
+          {rating}
+          {interactions.slice(ratedAfter).map(entryOf)}
         </Stack>
       )}
     </div>

@@ -138,6 +138,7 @@ export function CaseView({ caseId }: { caseId: string }) {
           interactions={history.interactions}
           customerName={customerName}
           channel={detail.data.channel}
+          csat={detail.data.csat}
         />
         {detail.data.channel === "chat" && <TypingIndicator caseId={caseId} customerName={customerName} />}
         <CollisionBar caseId={caseId} />

@@ -8,6 +8,7 @@ import { type Channel, PRESENCE, type Presence } from "../api/types.ts";
 import { CHANNEL_LABEL, formatDuration } from "../lib/format.ts";
 import { navigate } from "../lib/router.ts";
 import { useNow } from "../lib/use-now.ts";
+import { CsatFigureText } from "./csat-figure.tsx";
 import { AGENT_STATE_COLOR, AGENT_STATE_LABEL } from "./format.ts";
 import { WallPanel } from "./panel.tsx";
 import { useAgentBoard, useSetAgentPresence } from "./queries.ts";
@@ -170,6 +171,11 @@ export function AgentGrid() {
           },
           { header: "In state", cell: (agent) => formatDuration(now - Date.parse(agent.presenceChangedAt)) },
           { header: "Load per channel", cell: (agent) => <LoadCells agent={agent} /> },
+          {
+            header: "CSAT today",
+            align: "right",
+            cell: (agent) => <CsatFigureText figure={agent.csat} testId="agent-csat" />,
+          },
           {
             header: "Current cases",
             cell: (agent) => <CurrentCases agent={agent} onReassign={setReassign} />,

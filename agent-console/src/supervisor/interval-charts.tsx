@@ -16,6 +16,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { type CsatFigure, CsatFigureText, ratingsLabel } from "./csat-figure.tsx";
 import { WallPanel } from "./panel.tsx";
 import { useIntervals, useQueueNames } from "./queries.ts";
 import type { MetricsInterval } from "./types.ts";
@@ -111,12 +112,70 @@ function ChartFigure({
   );
 }
 
+/** The ratings of the shown intervals together: the mean of all ratings, not of the intervals' means. */
+export function csatOver(intervals: MetricsInterval[], queueId: string | null): CsatFigure {
+  let sum = 0;
+  let count = 0;
+  for (const interval of intervals) {
+    if ((queueId && interval.queueId !== queueId) || !interval.csat?.count) continue;
+    sum += (interval.csat.average ?? 0) * interval.csat.count;
+    count += interval.csat.count;
+  }
+  return { average: count ? Math.round((sum / count) * 100) / 100 : null, count };
+}
+
+/** The ratings of the hours shown, above the charts. */
+function IntervalCsat({ csat }: { csat: CsatFigure }) {
+  return (
+    <Text fz="sm" mb="xs">
+      CSAT over these hours: <CsatFigureText figure={csat} testId="interval-csat" />{" "}
+      <Text span c="dimmed" fz="xs">
+        {ratingsLabel(csat.count)}
+      </Text>
+    </Text>
+  );
+}
+
+/** Contacts per interval, and service level with ASA. */
+function IntervalChartGrid({ points }: { points: Point[] }) {
+  return (
+    <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+      <ChartFigure caption="Contacts per 15 minutes" testId="chart-volume">
+        <ComposedChart data={points} margin={MARGIN}>
+          {GRID_AND_TIME}
+          <YAxis allowDecimals={false} fontSize={11} />
+          {TOOLTIP_AND_LEGEND}
+          <Bar dataKey="answered" name="Answered" stackId="handled" fill="var(--mantine-color-indigo-5)" />
+          <Bar dataKey="abandoned" name="Abandoned" stackId="handled" fill="var(--mantine-color-red-5)" />
+          <Line dataKey="offered" name="Offered" stroke="var(--mantine-color-gray-7)" dot={false} />
+        </ComposedChart>
+      </ChartFigure>
+      <ChartFigure
+        caption="Service level (%) and ASA (s)"
+        label="Service level and ASA"
+        testId="chart-service"
+      >
+        <LineChart data={points} margin={MARGIN}>
+          {GRID_AND_TIME}
+          <YAxis yAxisId="sl" domain={[0, 100]} fontSize={11} />
+          <YAxis yAxisId="asa" orientation="right" fontSize={11} />
+          {TOOLTIP_AND_LEGEND}
+          {SERVICE_LINES.map((line) => (
+            <Line key={line.dataKey} {...line} connectNulls />
+          ))}
+        </LineChart>
+      </ChartFigure>
+    </SimpleGrid>
+  );
+}
+
 export function IntervalCharts() {
   const [hours, setHours] = useState("8");
   const [queueId, setQueueId] = useState<string | null>(null);
   const intervals = useIntervals(Number(hours));
   const queues = useQueueNames().data ?? [];
   const points = useMemo(() => summarise(intervals.data ?? [], queueId), [intervals.data, queueId]);
+  const csat = useMemo(() => csatOver(intervals.data ?? [], queueId), [intervals.data, queueId]);
 
   return (
     <WallPanel
@@ -150,38 +209,10 @@ export function IntervalCharts() {
           No intervals recorded in these hours yet: figures are stored every 15 minutes.
         </Text>
       ) : (
-        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-          <ChartFigure caption="Contacts per 15 minutes" testId="chart-volume">
-            <ComposedChart data={points} margin={MARGIN}>
-              {GRID_AND_TIME}
-              <YAxis allowDecimals={false} fontSize={11} />
-              {TOOLTIP_AND_LEGEND}
-              <Bar
-                dataKey="answered"
-                name="Answered"
-                stackId="handled"
-                fill="var(--mantine-color-indigo-5)"
-              />
-              <Bar dataKey="abandoned" name="Abandoned" stackId="handled" fill="var(--mantine-color-red-5)" />
-              <Line dataKey="offered" name="Offered" stroke="var(--mantine-color-gray-7)" dot={false} />
-            </ComposedChart>
-          </ChartFigure>
-          <ChartFigure
-            caption="Service level (%) and ASA (s)"
-            label="Service level and ASA"
-            testId="chart-service"
-          >
-            <LineChart data={points} margin={MARGIN}>
-              {GRID_AND_TIME}
-              <YAxis yAxisId="sl" domain={[0, 100]} fontSize={11} />
-              <YAxis yAxisId="asa" orientation="right" fontSize={11} />
-              {TOOLTIP_AND_LEGEND}
-              {SERVICE_LINES.map((line) => (
-                <Line key={line.dataKey} {...line} connectNulls />
-              ))}
-            </LineChart>
-          </ChartFigure>
-        </SimpleGrid>
+        <>
+          <IntervalCsat csat={csat} />
+          <IntervalChartGrid points={points} />
+        </>
       )}
     </WallPanel>
   );

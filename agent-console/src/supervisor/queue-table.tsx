@@ -2,6 +2,7 @@
 import { Badge, Group, Text, Tooltip } from "@mantine/core";
 import { type Column, DataTable } from "../admin/data-table.tsx";
 import { useMe } from "../api/queries.ts";
+import { CsatFigureText } from "./csat-figure.tsx";
 import { formatPercent, formatSeconds, serviceLevelColor } from "./format.ts";
 import { WallPanel } from "./panel.tsx";
 import { useLiveMetrics, useQueueStats } from "./queries.ts";
@@ -63,6 +64,11 @@ const COLUMNS: Column<Row>[] = [
     ),
   },
   {
+    header: "CSAT",
+    align: "right",
+    cell: ({ live }) => <CsatFigureText figure={live?.csat.today} testId="queue-csat" />,
+  },
+  {
     header: "Agents with the skills",
     cell: (queue) => (
       <Group gap={4} wrap="nowrap">
@@ -93,7 +99,7 @@ export function QueueTable() {
     <WallPanel
       title="Queues"
       headingId="queues-heading"
-      aside="Waiting and longest wait update every second · service level, ASA and abandonment today"
+      aside="Waiting and longest wait update every second · service level, ASA, abandonment and CSAT today"
     >
       <DataTable
         items={rows}

@@ -1,6 +1,7 @@
 /** The team at a glance: what waits, today's service level, ASA and abandonment, and agents by state. */
 import { Badge, Group, Paper, SimpleGrid, Text } from "@mantine/core";
 import type { ReactNode } from "react";
+import { CsatFigureText, formatCsat, ratingsLabel } from "./csat-figure.tsx";
 import { AGENT_STATE_COLOR, AGENT_STATE_LABEL, formatPercent, formatSeconds } from "./format.ts";
 import { useAgentBoard, useLiveMetrics, useQueueStats } from "./queries.ts";
 import type { AgentBoardRow } from "./types.ts";
@@ -45,7 +46,7 @@ export function TeamFigures() {
   for (const agent of agents) byState.set(agent.state, (byState.get(agent.state) ?? 0) + 1);
 
   return (
-    <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm">
+    <SimpleGrid cols={{ base: 2, sm: 4, lg: 7 }} spacing="sm">
       <Figure
         label="Waiting"
         value={waiting}
@@ -71,6 +72,11 @@ export function TeamFigures() {
         label="Occupancy"
         value={formatPercent(team?.today.occupancy)}
         hint={`SLA met ${formatPercent(team?.today.slaMet)}`}
+      />
+      <Figure
+        label="CSAT"
+        value={<CsatFigureText figure={team?.csat.today} testId="team-csat" />}
+        hint={`${ratingsLabel(team?.csat.today.count ?? 0)} today · last hour ${formatCsat(team?.csat.last60m)}`}
       />
       <Paper withBorder p="sm" radius="md">
         <Text fz="xs" c="dimmed" tt="uppercase" fw={600} id="agents-by-state">

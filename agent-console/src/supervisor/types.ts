@@ -51,6 +51,8 @@ export interface MetricsInterval {
   intervalEnd: string;
   provisional: boolean;
   figures: Record<string, number | null>;
+  /** Ratings given in the interval on the queue's cases. */
+  csat?: { average: number | null; count: number };
 }
 
 export interface QueueRef {

@@ -32,6 +32,12 @@ const SLA_OPTIONS = [
   { value: "active", label: "On track" },
   { value: "none", label: "No target" },
 ];
+const CSAT_OPTIONS = [
+  { value: "low", label: "Low (1–2 ★)" },
+  { value: "rated", label: "Rated" },
+  { value: "unrated", label: "Not rated" },
+  ...[5, 4, 3, 2, 1].map((n) => ({ value: String(n), label: `${"★".repeat(n)} ${n}` })),
+];
 
 export const DEFAULT_FILTERS: InboxFilters = {
   scope: "mine",
@@ -40,12 +46,13 @@ export const DEFAULT_FILTERS: InboxFilters = {
   channel: [],
   priority: [],
   sla: [],
+  csat: [],
   q: "",
 };
 
 /** The list filters, each a multi-select of its options. */
 const MULTI_FILTERS: {
-  key: "status" | "channel" | "priority" | "sla";
+  key: "status" | "channel" | "priority" | "sla" | "csat";
   label: string;
   any: string;
   options: { value: string; label: string }[];
@@ -57,6 +64,7 @@ const MULTI_FILTERS: {
   { key: "channel", label: "Channel", any: "Any channel", options: CHANNEL_OPTIONS, width: 150 },
   { key: "priority", label: "Priority", any: "Any priority", options: PRIORITY_OPTIONS, width: 150 },
   { key: "sla", label: "SLA", any: "Any SLA state", options: SLA_OPTIONS, width: 150 },
+  { key: "csat", label: "CSAT", any: "Any rating", options: CSAT_OPTIONS, width: 150 },
 ];
 
 export function InboxFilterBar({

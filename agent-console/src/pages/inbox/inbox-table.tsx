@@ -19,6 +19,7 @@ import {
 } from "react";
 import type { CaseSummary } from "../../api/types.ts";
 import { ChannelBadge } from "../../components/channel-badge.tsx";
+import { csatColor, stars } from "../../components/csat-rating.tsx";
 import { SlaBadge } from "../../components/sla-badge.tsx";
 import { contactName, formatAgo, PRIORITY_COLOR, STATE_COLOR, STATE_LABEL } from "../../lib/format.ts";
 import { navigate, pathOf } from "../../lib/router.ts";
@@ -26,14 +27,38 @@ import { useNow } from "../../lib/use-now.ts";
 import classes from "./inbox-table.module.css";
 
 const ROW_HEIGHT = 44;
-/** SLA, #, customer, subject, channel, status, priority, last activity. */
-const COLUMNS_CSS = "150px 64px minmax(120px, 1.2fr) minmax(160px, 2fr) 70px 150px 72px 90px";
+/** SLA, #, customer, subject, channel, status, priority, CSAT, last activity. */
+const COLUMNS_CSS = "150px 64px minmax(120px, 1.2fr) minmax(160px, 2fr) 70px 150px 72px 96px 90px";
 
 const NowContext = createContext(Date.now());
 
 function SlaCell({ summary }: { summary: CaseSummary }) {
   const now = useContext(NowContext);
   return <SlaBadge status={summary.slaStatus} dueAt={summary.slaDueAt} now={now} size="xs" />;
+}
+
+/** The customer's rating as stars, the comment on hover; a dash while unrated. */
+function CsatCell({ summary }: { summary: CaseSummary }) {
+  const csat = summary.csat;
+  if (!csat)
+    return (
+      <Text component="span" fz="xs" c="dimmed" aria-label="Not rated">
+        –
+      </Text>
+    );
+  return (
+    <Text
+      component="span"
+      fz="xs"
+      c={csatColor(csat.rating)}
+      title={csat.comment ?? undefined}
+      aria-label={`Rated ${csat.rating} of 5`}
+      data-testid="inbox-csat"
+      style={{ whiteSpace: "nowrap" }}
+    >
+      {stars(csat.rating)}
+    </Text>
+  );
 }
 
 function UpdatedCell({ iso }: { iso: string }) {
@@ -85,6 +110,7 @@ const columns = helper.columns([
       </Badge>
     ),
   }),
+  helper.display({ id: "csat", header: "CSAT", cell: ({ row }) => <CsatCell summary={row.original} /> }),
   helper.accessor("updatedAt", {
     header: "Activity",
     cell: ({ getValue }) => <UpdatedCell iso={getValue()} />,
