@@ -2,10 +2,12 @@
  * Invitations in Admin → Agents: the result of inviting (mailed, or the one-time link to hand over
  * with a copy button), and resending an invitation to someone who has not chosen a password yet.
  */
+
 import { Alert, Button, CopyButton, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { errorMessage } from "../api/client.ts";
+import { formatDateTimeWithZone } from "../lib/format.ts";
 import { send } from "./http.ts";
 import { useAdminMutation } from "./queries.ts";
 import type { AdminAgent } from "./types.ts";
@@ -15,16 +17,7 @@ export interface Invited {
   invitation: { expiresAt: string; mailed: boolean; link?: string };
 }
 
-/** Date and time in the viewer's zone, with the zone's name (Intl refuses dateStyle with timeZoneName). */
-const when = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZoneName: "short",
-  });
+const when = (iso: string) => formatDateTimeWithZone(iso);
 
 /** Says the invitation was mailed; returns the result to show when it carries a link instead. */
 export function announceInvitation(result: Invited): Invited | null {

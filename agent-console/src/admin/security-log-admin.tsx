@@ -3,10 +3,12 @@
  * changed, accounts deactivated — newest first, in the viewer's time zone, filtered by what happened
  * and by person, fifty at a time with "Show older".
  */
+
 import { Badge, Button, Code, Group, Paper, Select, Stack, Text } from "@mantine/core";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage } from "../api/client.ts";
+import { formatDateTimeWithZone } from "../lib/format.ts";
 import { DataTable } from "./data-table.tsx";
 import { SectionHeader } from "./editors.tsx";
 import { send } from "./http.ts";
@@ -33,17 +35,7 @@ const KIND_LABEL: Record<SecurityEvent["kind"], { label: string; color: string }
   sessions_revoked: { label: "Other sessions signed out", color: "orange" },
 };
 
-/** Date and time in the viewer's zone, with the zone's name, so a shared screenshot is unambiguous. */
-const when = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    timeZoneName: "short",
-  });
+const when = (iso: string) => formatDateTimeWithZone(iso, { seconds: true });
 
 function useSecurityLog(kind: string | null, agentId: string | null) {
   return useInfiniteQuery({

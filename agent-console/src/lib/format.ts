@@ -104,3 +104,19 @@ export function withLocalTimes(text: string): string {
     });
   });
 }
+
+/**
+ * Date and time in the viewer's zone with the zone's name, so a shared screenshot is unambiguous
+ * (Intl refuses dateStyle together with timeZoneName, hence the parts).
+ */
+export function formatDateTimeWithZone(iso: string, options: { seconds?: boolean } = {}): string {
+  return new Date(iso).toLocaleString(undefined, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    ...(options.seconds ? { second: "2-digit" as const } : {}),
+    timeZoneName: "short",
+  });
+}
