@@ -89,7 +89,9 @@ export async function signInWithCookie(
 
 /** Signs in on the console's sign-in form, which `page` shows. */
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.getByLabel("Email").fill(email);
+  // The sign-in form first: right after signing out, the page before it may still be showing.
+  await page.getByRole("button", { name: "Sign in" }).waitFor();
+  await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
