@@ -157,6 +157,8 @@ export const cases = pgTable(
     index("cases_open_sla_flagged_updated_idx")
       .on(t.updatedAt, t.id)
       .where(sql`sla_status in ('at_risk', 'breached') and ${openCase}`),
+    // CSAT figures read the ratings given in a window (sla/csat-figures.ts): only rated cases.
+    index("cases_csat_at_idx").on(t.csatAt).where(sql`csat_rating is not null`),
     // Search: `ilike '%word%'` on the subject is answered from trigrams (pg_trgm).
     index("cases_subject_trgm_idx").using("gin", t.subject.op("gin_trgm_ops")),
     // The machine snapshot is the authority on the case's state, assignee and resolution time; the

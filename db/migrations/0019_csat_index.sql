@@ -1,0 +1,1 @@
+CREATE INDEX "cases_csat_at_idx" ON "cases" USING btree ("csat_at") WHERE csat_rating is not null;
