@@ -50,6 +50,8 @@ export const agents = pgTable("agents", {
    * `agent_queue_scopes`, beyond the cases assigned or offered to them. False: every queue.
    */
   queueScopeLimited: boolean("queue_scope_limited").notNull().default(false),
+  /** IANA zone the console shows this person's times in; null: the browser's own zone. */
+  timeZone: text("time_zone"),
 });
 
 export const sessions = pgTable(

@@ -247,3 +247,22 @@ export const agentNotifications = pgTable(
   },
   (t) => [index("agent_notifications_agent_idx").on(t.agentId, t.createdAt)],
 );
+
+/**
+ * A named inbox view: the list's filters as its URL query string. Personal (owner set) or shared
+ * with the whole team (owner null, made by a supervisor or admin).
+ */
+export const savedViews = pgTable(
+  "saved_views",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ownerAgentId: uuid("owner_agent_id").references(() => agents.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** The inbox filters as a URL query string, e.g. `status=open&queue=…&csat=low`. */
+    query: text("query").notNull().default(""),
+    createdById: uuid("created_by_id").references(() => agents.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("saved_views_owner_idx").on(t.ownerAgentId, t.name)],
+);

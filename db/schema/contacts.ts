@@ -79,3 +79,29 @@ export const identityProofs = pgTable(
   },
   (t) => [index("identity_proofs_identity_idx").on(t.identityId)],
 );
+
+/**
+ * One merge of a contact into another, with what it moved, so it can be undone: the identities and
+ * cases that changed owner go back to the merged contact.
+ */
+export const contactMerges = pgTable(
+  "contact_merges",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    survivorId: uuid("survivor_id")
+      .notNull()
+      .references(() => contacts.id),
+    mergedId: uuid("merged_id")
+      .notNull()
+      .references(() => contacts.id),
+    /** Ids of the identities and cases the merge moved to the survivor. */
+    moved: jsonb("moved").$type<{ identityIds: string[]; caseIds: string[] }>().notNull(),
+    mergedById: uuid("merged_by_id"),
+    mergedAt: timestamp("merged_at", { withTimezone: true }).notNull().defaultNow(),
+    undoneAt: timestamp("undone_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("contact_merges_merged_idx").on(t.mergedId),
+    index("contact_merges_survivor_idx").on(t.survivorId),
+  ],
+);
