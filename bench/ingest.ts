@@ -8,6 +8,7 @@
  *   npm run bench:ingest                       # both backends (PostgreSQL if reachable)
  *   BENCH_MESSAGES=5000 BENCH_SENDERS=500 npm run bench:ingest
  *   BENCH_DATABASE_URL=postgres://... npm run bench:ingest
+ *   BENCH_PARTS=pg npm run bench:ingest          # one database only (pglite or pg)
  *
  * The last line is `key=value` figures: `*_share_of_bare` is ingest rate / bare insert rate (one after
  * another), `*_concurrent_vs_bare` the concurrent ingest rate / the bare rate.
@@ -28,6 +29,8 @@ import { postgresReachable } from "./postgres-reachable.ts";
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000);
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+/** Which databases to measure: `pglite`, `pg` or both (the default). */
+const PARTS = new Set((process.env.BENCH_PARTS ?? "pglite,pg").split(","));
 const SERVER_URL =
   process.env.BENCH_DATABASE_URL ??
   process.env.TEST_DATABASE_URL ??
@@ -41,6 +44,8 @@ interface Figures {
   ratioToBare: number;
   concurrentMsgsPerS: number;
   statementsPerMsg: number;
+  /** This process's CPU per message, one after another (PGlite's includes the database). */
+  cpuMsPerMsg: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -77,6 +82,7 @@ async function measure(database: Database, label: string): Promise<Figures> {
 
   const latencies: number[] = [];
   const statementsBefore = database.statementCount();
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   for (const message of batch) {
     const t0 = performance.now();
@@ -84,6 +90,8 @@ async function measure(database: Database, label: string): Promise<Figures> {
     latencies.push(performance.now() - t0);
   }
   const ingestSeconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMsPerMsg = (cpu.user + cpu.system) / 1000 / MESSAGES;
   const statementsPerMsg = (database.statementCount() - statementsBefore) / MESSAGES;
 
   // The same number of messages again, `CONCURRENCY` in flight at a time.
@@ -117,10 +125,11 @@ async function measure(database: Database, label: string): Promise<Figures> {
     ratioToBare: ingestSeconds / bareSeconds,
     concurrentMsgsPerS: MESSAGES / concurrentSeconds,
     statementsPerMsg,
+    cpuMsPerMsg,
   };
   console.log(
     `${label}: ${MESSAGES} messages from ${SENDERS} senders in ${ingestSeconds.toFixed(2)} s = ${figures.msgsPerS.toFixed(0)} msgs/s ` +
-      `(${statementsPerMsg.toFixed(1)} statements each); latency p50 ${figures.p50Ms.toFixed(2)} ms, p99 ${figures.p99Ms.toFixed(2)} ms; ` +
+      `(${statementsPerMsg.toFixed(1)} statements, ${cpuMsPerMsg.toFixed(2)} ms CPU each); latency p50 ${figures.p50Ms.toFixed(2)} ms, p99 ${figures.p99Ms.toFixed(2)} ms; ` +
       `${CONCURRENCY} at a time: ${figures.concurrentMsgsPerS.toFixed(0)} msgs/s; ` +
       `bare insert ${figures.bareRowsPerS.toFixed(0)} rows/s: one after another ${((figures.msgsPerS / figures.bareRowsPerS) * 100).toFixed(0)} % of it, ` +
       `concurrent ${(figures.concurrentMsgsPerS / figures.bareRowsPerS).toFixed(2)}x it`,
@@ -131,16 +140,20 @@ async function measure(database: Database, label: string): Promise<Figures> {
 async function main(): Promise<void> {
   const results: Record<string, Figures> = {};
 
-  const folder = mkdtempSync(join(tmpdir(), "switchboard-bench-"));
-  const pglite = await connect({ dataDir: folder });
-  try {
-    results.pglite = await measure(pglite, "pglite (data folder on disk)");
-  } finally {
-    await pglite.close();
-    rmSync(folder, { recursive: true, force: true });
+  if (PARTS.has("pglite")) {
+    const folder = mkdtempSync(join(tmpdir(), "switchboard-bench-"));
+    const pglite = await connect({ dataDir: folder });
+    try {
+      results.pglite = await measure(pglite, "pglite (data folder on disk)");
+    } finally {
+      await pglite.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
   }
 
-  if (await postgresReachable(SERVER_URL)) {
+  if (!PARTS.has("pg")) {
+    // PostgreSQL not asked for.
+  } else if (await postgresReachable(SERVER_URL)) {
     const name = `sb_bench_${randomBytes(4).toString("hex")}`;
     const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
     await admin.unsafe(`create database ${name}`);
@@ -169,6 +182,7 @@ async function main(): Promise<void> {
     `${prefix}_concurrent_msgs_per_s=${f.concurrentMsgsPerS.toFixed(0)}`,
     `${prefix}_concurrent_vs_bare=${(f.concurrentMsgsPerS / f.bareRowsPerS).toFixed(2)}`,
     `${prefix}_statements_per_msg=${f.statementsPerMsg.toFixed(1)}`,
+    `${prefix}_cpu_ms_per_msg=${f.cpuMsPerMsg.toFixed(2)}`,
   ]);
   console.log(`messages=${MESSAGES} senders=${SENDERS} concurrency=${CONCURRENCY} ${line.join(" ")}`);
 }

@@ -8,6 +8,7 @@
 import { eq } from "drizzle-orm";
 import { caseSummaryColumns } from "../../cases/case-queries.ts";
 import { csatOf } from "../../cases/csat.ts";
+import { customerWaitingSince } from "../../cases/customer-wait.ts";
 import type { DomainEvent, DomainEventType } from "../../cases/events.ts";
 import type { EventSink } from "../../cases/ports.ts";
 import type { Db } from "../../db/connect.ts";
@@ -85,7 +86,7 @@ export function offerPayloadOf(offer: { offerId: string; expiresAt: Date }, summ
     priority: summary.priority,
     queueId: summary.queueId,
     contact: summary.contact,
-    waitingSince: (summary.enqueuedAt ?? summary.createdAt).toISOString(),
+    waitingSince: customerWaitingSince(summary).toISOString(),
     expiresAt: offer.expiresAt.toISOString(),
   };
 }

@@ -290,7 +290,9 @@ describe("skill-based routing", () => {
     // Routing runs right after the transfer commits, so the case may already be offered.
     expect(toQueue.body).toMatchObject({ queueId: billingQueue, assigneeId: null });
     expect(["queued", "offered"]).toContain(toQueue.body.state);
-    await biller.socket.waitFor("offer", (o) => o.caseId === row.id);
+    const billerOffer = await biller.socket.waitFor("offer", (o) => o.caseId === row.id);
+    // Nobody answered the customer yet: they have waited since their first message, not since the transfer.
+    expect(billerOffer.waitingSince).toBe(new Date(row.createdAt).toISOString());
     const trail = await app.services.db.select().from(caseEvents).where(eq(caseEvents.caseId, row.id));
     expect(trail.filter((e) => (e.details as { transfer?: boolean }).transfer)).toHaveLength(2);
   });
