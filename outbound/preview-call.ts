@@ -10,6 +10,10 @@ import { finishAttempt, UNANSWERED, webhook } from "./dialer.ts";
 import type { OutboundDeps } from "./ports.ts";
 import { escapeXml, twiml } from "./twiml.ts";
 
+/** Why nobody can call: said before a campaign starts, and when an agent tries. */
+export const CALLS_NEED_TWILIO =
+  "Calls need Twilio: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and restart. Until then agents see records but cannot call them.";
+
 export async function callPreviewRecord(deps: OutboundDeps, input: { recordId: string; agentId: string }) {
   const [attempt] = await deps.db
     .select()
@@ -28,8 +32,7 @@ export async function callPreviewRecord(deps: OutboundDeps, input: { recordId: s
       "CONFLICT",
       "This record is not waiting for your call: ask for it with GET /api/outbound/campaigns/:id/next.",
     );
-  if (!deps.calls)
-    throw new AppError("CONFLICT", "Calls need Twilio: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN.");
+  if (!deps.calls) throw new AppError("CONFLICT", CALLS_NEED_TWILIO);
   const [campaign] = await deps.db.select().from(campaigns).where(eq(campaigns.id, attempt.campaignId));
   const { sid } = await deps.calls.placeCall({
     to: `client:agent-${input.agentId}`,

@@ -11,6 +11,7 @@ import {
 } from "../../outbound/campaigns.ts";
 import { campaignDashboard } from "../../outbound/dashboard.ts";
 import type { OutboundDeps } from "../../outbound/ports.ts";
+import { CALLS_NEED_TWILIO } from "../../outbound/preview-call.ts";
 import { DEFAULT_RETRY_RULES, OUTCOMES } from "../../outbound/retry-rules.ts";
 import { currentAgent } from "../http/access.ts";
 import { idParam, responses } from "../http/schemas.ts";
@@ -76,6 +77,18 @@ function campaignAdminRoutes(app: ZodApp, context: OutboundRouteContext): void {
       },
     },
     async () => ({ ...DEFAULTS, retryRules: DEFAULT_RETRY_RULES }),
+  );
+  app.get(
+    "/api/outbound/readiness",
+    {
+      config: agent,
+      schema: {
+        tags,
+        summary: "Whether calls can be placed (Twilio set up), and what to do when not",
+        response: responses({ 200: z.object({ calls: z.boolean(), message: z.string().nullable() }) }),
+      },
+    },
+    async () => ({ calls: Boolean(deps.calls), message: deps.calls ? null : CALLS_NEED_TWILIO }),
   );
   app.get(
     "/api/outbound/campaigns",

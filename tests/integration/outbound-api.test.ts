@@ -48,6 +48,12 @@ describe("outbound API", () => {
     await app?.close();
   });
 
+  it("says that calls need Twilio before anyone starts a campaign without it", async () => {
+    const readiness = await agent.api.get("/api/outbound/readiness");
+    expect(readiness.status).toBe(200);
+    expect(readiness.body).toEqual({ calls: false, message: expect.stringContaining("TWILIO_ACCOUNT_SID") });
+  });
+
   it("gives a preview agent the next record with its script, keeps it for them, and turns interest into a lead", async () => {
     const campaign = await app.admin.post("/api/outbound/campaigns", {
       name: "Preview campaign",

@@ -72,6 +72,14 @@ export const useCampaignDefaults = () =>
     staleTime: Number.POSITIVE_INFINITY,
   });
 
+/** Whether calls can be placed here (Twilio set up), and what to do when not. */
+export const useOutboundReadiness = () =>
+  useQuery({
+    queryKey: ["outbound", "readiness"],
+    queryFn: () => api.get<{ calls: boolean; message: string | null }>(`${BASE}/readiness`),
+    staleTime: 60_000,
+  });
+
 export const useCampaigns = () =>
   useQuery({ queryKey: outboundKeys.campaigns, queryFn: itemsOf<Campaign>(`${BASE}/campaigns`) });
 export const useCallLists = () =>

@@ -7,10 +7,25 @@ import { Alert, Badge, Button, Code, Group, NativeSelect, SimpleGrid, Stack, Tex
 import { useState } from "react";
 import { withLocalTimes } from "../lib/format.ts";
 import { navigate } from "../lib/router.ts";
-import { useCallbacks, useCampaigns, useMyCampaignCall, useNextRecord, usePlaceCall } from "./api.ts";
+import {
+  useCallbacks,
+  useCampaigns,
+  useMyCampaignCall,
+  useNextRecord,
+  useOutboundReadiness,
+  usePlaceCall,
+} from "./api.ts";
 import { DispositionForm } from "./disposition-form.tsx";
 import type { Campaign, DispositionResult, HistoryEntry, RecordView } from "./types.ts";
-import { DISPOSITION_LABEL, ErrorAlert, Figure, formatDateTime, Panel, SimpleTable } from "./ui.tsx";
+import {
+  CallsNotReady,
+  DISPOSITION_LABEL,
+  ErrorAlert,
+  Figure,
+  formatDateTime,
+  Panel,
+  SimpleTable,
+} from "./ui.tsx";
 
 const dispositionLabel = (value: string | null) =>
   value ? (DISPOSITION_LABEL[value as keyof typeof DISPOSITION_LABEL] ?? value) : "—";
@@ -91,6 +106,7 @@ function CallButton({ view }: { view: RecordView }) {
 
 function Worksheet({ campaign }: { campaign: Campaign }) {
   const next = useNextRecord();
+  const readiness = useOutboundReadiness();
   const [saved, setSaved] = useState<DispositionResult | null>(null);
   const view = next.data?.next;
   const askNext = () => {
@@ -111,6 +127,7 @@ function Worksheet({ campaign }: { campaign: Campaign }) {
           {view && !saved ? "Show my record again" : "Next record"}
         </Button>
       </Group>
+      <CallsNotReady message={readiness.data?.message} />
       <ErrorAlert error={next.error} title="No record for you" />
       {saved && (
         <Alert color="teal" title="Disposition saved" role="status" data-testid="disposition-saved">

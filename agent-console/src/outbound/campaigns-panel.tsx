@@ -1,11 +1,17 @@
 /** Campaigns: the table with start, pause and recycle, the form to create or change one, and a campaign's dashboard. */
 import { Badge, Button, Group, Stack, Text } from "@mantine/core";
 import { useState } from "react";
-import { type CampaignAction, useCallLists, useCampaignAction, useCampaigns } from "./api.ts";
+import {
+  type CampaignAction,
+  useCallLists,
+  useCampaignAction,
+  useCampaigns,
+  useOutboundReadiness,
+} from "./api.ts";
 import { CampaignDashboard } from "./campaign-dashboard.tsx";
 import { CampaignForm } from "./campaign-form.tsx";
 import type { Campaign } from "./types.ts";
-import { ErrorAlert, Panel, SimpleTable, STATUS_COLOR } from "./ui.tsx";
+import { CallsNotReady, ErrorAlert, Panel, SimpleTable, STATUS_COLOR } from "./ui.tsx";
 
 const ACTIONS: { action: CampaignAction; label: string; shown: (campaign: Campaign) => boolean }[] = [
   { action: "start", label: "Start", shown: (c) => c.status !== "running" },
@@ -72,6 +78,7 @@ export function CampaignsPanel() {
   const shown = rows.find((item) => item.id === shownId);
   const listName = (listId: string) => lists.find((list) => list.id === listId)?.name ?? "—";
   const act = useCampaignAction();
+  const readiness = useOutboundReadiness();
   const acted = rows.find((item) => item.id === act.variables?.campaignId);
 
   return (
@@ -79,6 +86,7 @@ export function CampaignsPanel() {
       <Panel title="Campaigns" testId="campaigns">
         <Stack gap="sm">
           <ErrorAlert error={campaigns.error} title="Campaigns are not available" />
+          <CallsNotReady message={readiness.data?.message} />
           <Group>
             <Button onClick={() => setEditing("new")} disabled={editing === "new"}>
               New campaign

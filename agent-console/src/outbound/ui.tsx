@@ -121,3 +121,13 @@ export function Figure({ label, value, testId }: { label: string; value: ReactNo
 
 export const readFileText = (file: File | null): Promise<string> =>
   file ? file.text() : Promise.resolve("");
+
+/** A warning while calls cannot be placed: a campaign can be set up and started, but nobody can call. */
+export function CallsNotReady({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <Alert color="yellow" title="Calls are not set up" role="status" data-testid="calls-not-ready">
+      {message}
+    </Alert>
+  );
+}
