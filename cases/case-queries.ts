@@ -179,10 +179,13 @@ export async function caseListQuery(executor: Executor, filter: CaseListFilter) 
   const query = executor
     .select({
       ...caseSummaryColumns,
+      assigneeName: agents.name,
       cursorAt: sql<string>`to_char(${cases.updatedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
     })
     .from(cases)
     .innerJoin(contacts, eq(contacts.id, cases.contactId))
+    // The page's assignees by primary key: at most one row each, read for the page's rows only.
+    .leftJoin(agents, eq(agents.id, cases.assigneeId))
     .where(sql`${cases.id} in (${ids})`)
     .orderBy(desc(cases.updatedAt), desc(cases.id))
     .limit(limit);
@@ -197,10 +200,20 @@ export async function listCases(executor: Executor, filter: CaseListFilter) {
     rows.length > filter.limit && last ? encodeCursor({ updatedAt: last.cursorAt, id: last.id }) : null;
   return {
     items: page.map(
-      ({ contactId, contactName, cursorAt: _cursorAt, csatRating, csatComment, csatAt, ...row }) => ({
+      ({
+        contactId,
+        contactName,
+        assigneeName,
+        cursorAt: _cursorAt,
+        csatRating,
+        csatComment,
+        csatAt,
+        ...row
+      }) => ({
         ...row,
         csat: csatOf({ csatRating, csatComment, csatAt }),
         contact: { id: contactId, name: contactName },
+        assignee: row.assigneeId ? { id: row.assigneeId, name: assigneeName ?? "" } : null,
       }),
     ),
     nextCursor,

@@ -74,9 +74,17 @@ export const caseSummarySchema = z.object({
   contact: z.object({ id: z.uuid(), name: z.string().nullable() }),
 });
 
+/** A case as the inbox lists it: its summary and who holds it. */
+export const caseListItemSchema = caseSummarySchema.extend({
+  assignee: z
+    .object({ id: z.uuid(), name: z.string() })
+    .nullable()
+    .describe("The agent the case is assigned to; null while unassigned"),
+});
+
 /** A page of case summaries; `nextCursor` reads the next one. */
 export const casePageSchema = z.object({
-  items: z.array(caseSummarySchema),
+  items: z.array(caseListItemSchema),
   nextCursor: z.string().nullable(),
 });
 

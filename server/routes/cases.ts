@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { getCaseDetail, listCases, OPEN_STATES } from "../../cases/case-queries.ts";
-import { CSAT_FILTERS, csatOf } from "../../cases/csat.ts";
+import { getCaseDetail, listCases } from "../../cases/case-queries.ts";
+import { csatOf } from "../../cases/csat.ts";
 import { addNote, addReply, CASE_ACTIONS, performAction } from "../../cases/replies.ts";
-import { CASE_STATES, type CaseState, CHANNELS, PRIORITIES } from "../../db/schema/cases.ts";
 import { currentAgent, currentScope } from "../http/access.ts";
+import { caseListQuerystring } from "../http/case-list-query.ts";
 import { idParam, responses } from "../http/schemas.ts";
 import {
   authoredInteractionSchema,
@@ -14,51 +14,6 @@ import {
 import type { Services } from "../services.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-const stateList = z
-  .string()
-  .transform((value, ctx) => {
-    const states = new Set<CaseState>();
-    for (const part of value
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean)) {
-      if (part === "open") for (const state of OPEN_STATES) states.add(state);
-      else if ((CASE_STATES as readonly string[]).includes(part)) states.add(part as CaseState);
-      else {
-        ctx.addIssue({
-          code: "custom",
-          message: `unknown status '${part}'; use open or ${CASE_STATES.join(", ")}`,
-        });
-        return z.NEVER;
-      }
-    }
-    return [...states];
-  })
-  .describe("Comma-separated states, or `open` for every state before resolved");
-
-/** A comma-separated list of values from a closed set, e.g. `chat,sms`. */
-const listOf = <T extends string>(allowed: readonly T[], what: string) =>
-  z
-    .string()
-    .transform((value, ctx) => {
-      const parts = value
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean);
-      const unknown = parts.filter((part) => !(allowed as readonly string[]).includes(part));
-      if (unknown.length) {
-        ctx.addIssue({
-          code: "custom",
-          message: `unknown ${what} '${unknown[0]}'; use ${allowed.join(", ")}`,
-        });
-        return z.NEVER;
-      }
-      return [...new Set(parts)] as T[];
-    })
-    .describe(`Comma-separated: ${allowed.join(", ")}`);
-
-const SLA_FILTERS = ["active", "at_risk", "breached", "none"] as const;
-
 const MAX_MESSAGE_LENGTH = 20_000;
 const messageBody = z.object({
   body: z
@@ -68,34 +23,13 @@ const messageBody = z.object({
     .max(MAX_MESSAGE_LENGTH, `can be at most ${MAX_MESSAGE_LENGTH} characters`),
 });
 
-/** The inbox list's filters, search and paging. */
-const caseListQuery = z.object({
-  status: stateList.optional(),
-  assignee: z
-    .union([z.uuid(), z.enum(["me", "none"])])
-    .optional()
-    .describe("An agent id, `me` or `none` (unassigned)"),
-  channel: listOf(CHANNELS, "channel").optional(),
-  priority: listOf(PRIORITIES, "priority").optional(),
-  sla: listOf(SLA_FILTERS, "SLA state")
-    .optional()
-    .describe("SLA state of the running targets: active, at_risk, breached, or none"),
-  csat: listOf(CSAT_FILTERS, "CSAT value")
-    .optional()
-    .describe("Customer rating: 1–5, rated, unrated, or low (1–2); a case matching any is listed"),
-  queue: z.uuid().optional().describe("Only cases in this queue"),
-  contact: z.uuid().optional().describe("Only this contact's cases"),
-  q: z
-    .string()
-    .trim()
-    .max(200)
-    .optional()
-    .describe(
-      "Searches subject, contact name and addresses, message text, #number; addresses and message text once it has 3 letters or digits in a row",
-    ),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(500).optional().describe("`nextCursor` of the previous page"),
-});
+/** The list's assignee filter: `me` is the caller, `none` unassigned, `any` (or nothing) everyone. */
+function assigneeFilter(assignee: string | undefined, me: string): string | null | undefined {
+  if (assignee === "me") return me;
+  if (assignee === "none") return null;
+  if (assignee === "any") return undefined;
+  return assignee;
+}
 
 /** Reading cases: the inbox lists and one case with its timeline. */
 function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" | "db">): void {
@@ -106,7 +40,7 @@ function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
       schema: {
         tags: ["cases"],
         summary: "List cases, most recently active first",
-        querystring: caseListQuery,
+        querystring: caseListQuerystring,
         response: responses({
           200: casePageSchema,
         }),
@@ -127,7 +61,7 @@ function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
         csat,
         queueId: queue,
         contactId: contact,
-        assigneeId: assignee === "me" ? currentAgent(request).id : assignee === "none" ? null : assignee,
+        assigneeId: assigneeFilter(assignee, currentAgent(request).id),
         q,
         limit,
         cursor,

@@ -78,6 +78,13 @@ describe("case list", () => {
     expect(unassigned.body.items).toHaveLength(6);
     const assigned = await agent.api.get("/api/cases?status=assigned,resolved");
     expect(assigned.body.items.map((c: { state: string }) => c.state)).toEqual(["assigned"]);
+    // Each listed case names its assignee; `any` lists everyone's, as leaving the filter out does.
+    expect(mine.body.items[0].assignee).toEqual({ id: agent.id, name: "Lister" });
+    const anyone = await agent.api.get("/api/cases?assignee=any");
+    expect(anyone.body.items).toHaveLength(ids.length);
+    const others = anyone.body.items.filter((c: { id: string }) => c.id !== ids[2]);
+    expect(others.every((c: { assignee: unknown }) => c.assignee === null)).toBe(true);
+    expect((await agent.api.get(`/api/cases?assignee=${agent.id}`)).body.items).toHaveLength(1);
   });
 
   it("filters by channel, priority, SLA state, queue and contact, and shows the SLA state", async () => {

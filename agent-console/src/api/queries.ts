@@ -136,8 +136,7 @@ const INBOX_PAGE = 100;
 
 export function inboxPath(filters: InboxFilters, cursor: string | null): string {
   const params = new URLSearchParams({ limit: String(INBOX_PAGE) });
-  if (filters.scope === "mine") params.set("assignee", "me");
-  if (filters.scope === "unassigned") params.set("assignee", "none");
+  if (filters.assignee !== "any") params.set("assignee", filters.assignee);
   if (filters.queueId) params.set("queue", filters.queueId);
   if (filters.status.length) params.set("status", filters.status.join(","));
   if (filters.channel.length) params.set("channel", filters.channel.join(","));

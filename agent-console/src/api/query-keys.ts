@@ -1,8 +1,10 @@
 /** Every query key in one place, so live updates patch exactly what the screens read. */
 export type CaseListScope = "mine" | "open";
 
+/** The inbox's filters, as its URL holds them (pages/inbox/inbox-url.ts). */
 export interface InboxFilters {
-  scope: "mine" | "unassigned" | "all";
+  /** `me`, `none` (unassigned), `any`, or one agent's id. */
+  assignee: string;
   queueId: string | null;
   status: string[];
   channel: string[];

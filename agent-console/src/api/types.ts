@@ -14,6 +14,7 @@ import type {
   agentSchema,
   authoredInteractionSchema,
   caseDetailSchema,
+  caseListItemSchema,
   casePageSchema,
   caseSummarySchema,
   contactSchema,
@@ -70,7 +71,12 @@ export type ChallengeAnswer = Wire<typeof challengeAnswerSchema>;
 export type LoginChallenge = ChallengeAnswer["challenge"];
 export type CaseSummary = Wire<typeof caseSummarySchema>;
 export type ContactRef = CaseSummary["contact"];
-export type CasePage = Wire<typeof casePageSchema>;
+/**
+ * A listed case. Live pushes patch rows with a summary that does not name the assignee, so the name
+ * may be missing or belong to an earlier assignee: compare its id with `assigneeId`.
+ */
+export type CaseListItem = CaseSummary & Partial<Pick<Wire<typeof caseListItemSchema>, "assignee">>;
+export type CasePage = Omit<Wire<typeof casePageSchema>, "items"> & { items: CaseListItem[] };
 export type Interaction = Wire<typeof authoredInteractionSchema>;
 export type Identity = Wire<typeof identitySchema>;
 export type CaseDetail = Wire<typeof caseDetailSchema>;

@@ -55,16 +55,28 @@ export function pathOf(route: Route): string {
   }
 }
 
-export function navigate(route: Route, options: { replace?: boolean } = {}): void {
-  const path = pathOf(route);
-  if (path === window.location.pathname) return;
+/** Goes to a path, with a query string if it has one (`/?status=open`). */
+export function navigateTo(path: string, options: { replace?: boolean } = {}): void {
+  if (path === `${window.location.pathname}${window.location.search}`) return;
   if (options.replace) window.history.replaceState(null, "", path);
   else window.history.pushState(null, "", path);
   for (const listener of listeners) listener();
 }
 
+export function navigate(route: Route, options: { replace?: boolean } = {}): void {
+  const path = pathOf(route);
+  // The same screen: its query string (the inbox's filters) is its own business.
+  if (path === window.location.pathname) return;
+  navigateTo(path, options);
+}
+
 export function usePathname(): string {
   return useSyncExternalStore(subscribe, () => window.location.pathname);
+}
+
+/** The page's query string without its `?`: the inbox keeps its filters there, so a link reproduces them. */
+export function useSearch(): string {
+  return useSyncExternalStore(subscribe, () => window.location.search.replace(/^\?/, ""));
 }
 
 export function useRoute(): Route {

@@ -1,8 +1,8 @@
 /** The inbox's scope, queue, filters and search; every change is a new server query. */
 import { Group, MultiSelect, SegmentedControl, Select, TextInput } from "@mantine/core";
 import { useDebouncedCallback } from "@mantine/hooks";
-import { useState } from "react";
-import { useQueues } from "../../api/queries.ts";
+import { useEffect, useState } from "react";
+import { useAgentDirectory, useQueues } from "../../api/queries.ts";
 import type { InboxFilters } from "../../api/query-keys.ts";
 
 const STATUS_OPTIONS = [
@@ -39,16 +39,8 @@ const CSAT_OPTIONS = [
   ...[5, 4, 3, 2, 1].map((n) => ({ value: String(n), label: `${"★".repeat(n)} ${n}` })),
 ];
 
-export const DEFAULT_FILTERS: InboxFilters = {
-  scope: "mine",
-  queueId: null,
-  status: ["open"],
-  channel: [],
-  priority: [],
-  sla: [],
-  csat: [],
-  q: "",
-};
+/** The three common answers to "whose cases"; a single colleague is picked in the select beside it. */
+const WHOSE = ["me", "none", "any"];
 
 /** The list filters, each a multi-select of its options. */
 const MULTI_FILTERS: {
@@ -76,8 +68,13 @@ export function InboxFilterBar({
   onChange(patch: Partial<InboxFilters>): void;
 }) {
   const queues = useQueues().data ?? [];
+  const colleagues = useAgentDirectory().data ?? [];
   const [search, setSearch] = useState(filters.q);
   const commitSearch = useDebouncedCallback((q: string) => onChange({ q }), 300);
+  // Another view or a link changed the search: show it (but never trim what is being typed).
+  useEffect(() => {
+    setSearch((typed) => (typed.trim() === filters.q ? typed : filters.q));
+  }, [filters.q]);
   const set = onChange;
 
   return (
@@ -85,13 +82,24 @@ export function InboxFilterBar({
       <SegmentedControl
         aria-label="Whose cases"
         size="xs"
-        value={filters.scope}
-        onChange={(scope) => set({ scope: scope as InboxFilters["scope"] })}
+        value={WHOSE.includes(filters.assignee) ? filters.assignee : ""}
+        onChange={(assignee) => set({ assignee })}
         data={[
-          { value: "mine", label: "My cases" },
-          { value: "unassigned", label: "Unassigned" },
-          { value: "all", label: "All" },
+          { value: "me", label: "My cases" },
+          { value: "none", label: "Unassigned" },
+          { value: "any", label: "All" },
         ]}
+      />
+      <Select
+        size="xs"
+        w={160}
+        aria-label="Assigned to"
+        placeholder="Assigned to…"
+        clearable
+        searchable
+        data={colleagues.map((colleague) => ({ value: colleague.id, label: colleague.name }))}
+        value={WHOSE.includes(filters.assignee) ? null : filters.assignee}
+        onChange={(agentId) => set({ assignee: agentId ?? "any" })}
       />
       <Select
         size="xs"

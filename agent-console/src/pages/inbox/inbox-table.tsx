@@ -7,72 +7,49 @@ import { Badge, Center, Loader, Text } from "@mantine/core";
 import { createColumnHelper, tableFeatures, useTable } from "@tanstack/react-table";
 import { defaultRangeExtractor, type Range, useVirtualizer, type VirtualItem } from "@tanstack/react-virtual";
 import {
-  createContext,
   type KeyboardEvent,
   type MouseEvent,
   type ReactNode,
   type RefObject,
-  useContext,
   useEffect,
   useRef,
   useState,
 } from "react";
-import type { CaseSummary } from "../../api/types.ts";
+import type { CaseListItem } from "../../api/types.ts";
 import { ChannelBadge } from "../../components/channel-badge.tsx";
-import { csatColor, stars } from "../../components/csat-rating.tsx";
-import { SlaBadge } from "../../components/sla-badge.tsx";
-import { contactName, formatAgo, PRIORITY_COLOR, STATE_COLOR, STATE_LABEL } from "../../lib/format.ts";
+import { contactName, PRIORITY_COLOR, STATE_COLOR, STATE_LABEL } from "../../lib/format.ts";
 import { navigate, pathOf } from "../../lib/router.ts";
 import { useNow } from "../../lib/use-now.ts";
+import {
+  AssigneeCell,
+  CsatCell,
+  type InboxSelection,
+  NowContext,
+  SelectAllBox,
+  SelectBox,
+  SelectionContext,
+  SlaCell,
+  UpdatedCell,
+} from "./inbox-cells.tsx";
 import classes from "./inbox-table.module.css";
 
+export type { InboxSelection };
+
+type CaseSummary = CaseListItem;
+
 const ROW_HEIGHT = 44;
-/** SLA, #, customer, subject, channel, status, priority, CSAT, last activity. */
-const COLUMNS_CSS = "150px 64px minmax(120px, 1.2fr) minmax(160px, 2fr) 70px 150px 72px 96px 90px";
-
-const NowContext = createContext(Date.now());
-
-function SlaCell({ summary }: { summary: CaseSummary }) {
-  const now = useContext(NowContext);
-  return <SlaBadge status={summary.slaStatus} dueAt={summary.slaDueAt} now={now} size="xs" />;
-}
-
-/** The customer's rating as stars, the comment on hover; a dash while unrated. */
-function CsatCell({ summary }: { summary: CaseSummary }) {
-  const csat = summary.csat;
-  if (!csat)
-    return (
-      <Text component="span" fz="xs" c="dimmed" aria-label="Not rated">
-        –
-      </Text>
-    );
-  return (
-    <Text
-      component="span"
-      fz="xs"
-      c={csatColor(csat.rating)}
-      title={csat.comment ?? undefined}
-      aria-label={`Rated ${csat.rating} of 5`}
-      data-testid="inbox-csat"
-      style={{ whiteSpace: "nowrap" }}
-    >
-      {stars(csat.rating)}
-    </Text>
-  );
-}
-
-function UpdatedCell({ iso }: { iso: string }) {
-  const now = useContext(NowContext);
-  return (
-    <Text component="span" fz="xs" c="dimmed">
-      {formatAgo(iso, now)}
-    </Text>
-  );
-}
+/** Select, SLA, #, customer, subject, assignee, channel, status, priority, CSAT, last activity. */
+const COLUMNS_CSS =
+  "24px 130px 64px minmax(110px, 1.2fr) minmax(150px, 2fr) minmax(96px, 1fr) 70px 130px 72px 80px 84px";
 
 const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, CaseSummary>();
 const columns = helper.columns([
+  helper.display({
+    id: "select",
+    header: () => <SelectAllBox />,
+    cell: ({ row }) => <SelectBox summary={row.original} />,
+  }),
   helper.display({ id: "sla", header: "SLA", cell: ({ row }) => <SlaCell summary={row.original} /> }),
   helper.accessor("number", { header: "Case", cell: ({ getValue }) => `#${getValue()}` }),
   helper.accessor((row) => contactName(row.contact), {
@@ -85,6 +62,11 @@ const columns = helper.columns([
     ),
   }),
   helper.accessor("subject", { header: "Subject", cell: ({ getValue }) => getValue() || "(no subject)" }),
+  helper.display({
+    id: "assignee",
+    header: "Assignee",
+    cell: ({ row }) => <AssigneeCell summary={row.original} />,
+  }),
   helper.accessor("channel", {
     header: "Channel",
     cell: ({ getValue }) => <ChannelBadge channel={getValue()} size="xs" />,
@@ -124,6 +106,7 @@ interface InboxTableProps {
   loadingMore: boolean;
   onLoadMore(): void;
   emptyText: string;
+  selection?: InboxSelection;
 }
 
 function useInboxTable(cases: CaseSummary[]) {
@@ -296,7 +279,15 @@ function InboxRows({ table, rows, items, loading, emptyText }: InboxRowsProps) {
   });
 }
 
-export function InboxTable({ cases, loading, hasMore, loadingMore, onLoadMore, emptyText }: InboxTableProps) {
+export function InboxTable({
+  cases,
+  loading,
+  hasMore,
+  loadingMore,
+  onLoadMore,
+  emptyText,
+  selection,
+}: InboxTableProps) {
   const now = useNow(1_000);
   const table = useInboxTable(cases);
   const rows = table.getRowModel().rows;
@@ -309,38 +300,40 @@ export function InboxTable({ cases, loading, hasMore, loadingMore, onLoadMore, e
 
   return (
     <NowContext.Provider value={now}>
-      <table
-        className={classes.table}
-        aria-label="Cases"
-        aria-rowcount={rows.length + 1}
-        data-testid="inbox-table"
-        style={{ ["--inbox-columns" as string]: COLUMNS_CSS }}
-      >
-        <InboxHead table={table} />
-        <tbody
-          ref={scrollRef}
-          className={classes.body}
-          data-testid="inbox-scroll"
-          onKeyDown={onKeyDown}
-          onFocus={(event) => {
-            const index = Number((event.target as HTMLElement).closest("tr")?.dataset.index);
-            focusedRow.current = Number.isNaN(index) ? null : index;
-          }}
-          onBlur={() => {
-            focusedRow.current = null;
-          }}
-          style={{ ["--inbox-height" as string]: `${virtualizer.getTotalSize()}px` }}
+      <SelectionContext.Provider value={selection ?? null}>
+        <table
+          className={classes.table}
+          aria-label="Cases"
+          aria-rowcount={rows.length + 1}
+          data-testid="inbox-table"
+          style={{ ["--inbox-columns" as string]: COLUMNS_CSS }}
         >
-          <InboxRows table={table} rows={rows} items={items} loading={loading} emptyText={emptyText} />
-          {loadingMore && (
-            <MessageRow offset={virtualizer.getTotalSize()}>
-              <Center py="xs">
-                <Loader size="xs" aria-label="Loading more cases" />
-              </Center>
-            </MessageRow>
-          )}
-        </tbody>
-      </table>
+          <InboxHead table={table} />
+          <tbody
+            ref={scrollRef}
+            className={classes.body}
+            data-testid="inbox-scroll"
+            onKeyDown={onKeyDown}
+            onFocus={(event) => {
+              const index = Number((event.target as HTMLElement).closest("tr")?.dataset.index);
+              focusedRow.current = Number.isNaN(index) ? null : index;
+            }}
+            onBlur={() => {
+              focusedRow.current = null;
+            }}
+            style={{ ["--inbox-height" as string]: `${virtualizer.getTotalSize()}px` }}
+          >
+            <InboxRows table={table} rows={rows} items={items} loading={loading} emptyText={emptyText} />
+            {loadingMore && (
+              <MessageRow offset={virtualizer.getTotalSize()}>
+                <Center py="xs">
+                  <Loader size="xs" aria-label="Loading more cases" />
+                </Center>
+              </MessageRow>
+            )}
+          </tbody>
+        </table>
+      </SelectionContext.Provider>
     </NowContext.Provider>
   );
 }

@@ -1,0 +1,54 @@
+/**
+ * The inbox's filters live in its URL, in the list API's own words (`assignee=me&status=open&…`), so
+ * a link — or a saved view, which is that query string — reproduces what the inbox shows. The
+ * assignee is always written (`any` for anyone), so a URL with filters is never mistaken for the
+ * bare `/`, which opens the tab's last filters (or the defaults).
+ */
+import type { InboxFilters } from "../../api/query-keys.ts";
+
+export const DEFAULT_FILTERS: InboxFilters = {
+  assignee: "me",
+  queueId: null,
+  status: ["open"],
+  channel: [],
+  priority: [],
+  sla: [],
+  csat: [],
+  q: "",
+};
+
+const LISTS = ["status", "channel", "priority", "sla", "csat"] as const;
+
+const list = (value: string | null) =>
+  (value ?? "")
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+
+/** The filters a query string names; what it leaves out is "any". An empty string is the defaults. */
+export function filtersFromSearch(search: string): InboxFilters {
+  const params = new URLSearchParams(search);
+  if (![...params.keys()].length) return DEFAULT_FILTERS;
+  const filters: InboxFilters = {
+    assignee: params.get("assignee") || "any",
+    queueId: params.get("queue") || null,
+    status: [],
+    channel: [],
+    priority: [],
+    sla: [],
+    csat: [],
+    q: params.get("q") ?? "",
+  };
+  for (const key of LISTS) filters[key] = list(params.get(key));
+  return filters;
+}
+
+/** The query string of the filters, keys in one order so equal filters give equal strings. */
+export function searchOfFilters(filters: InboxFilters): string {
+  const params = new URLSearchParams({ assignee: filters.assignee || "any" });
+  if (filters.queueId) params.set("queue", filters.queueId);
+  for (const key of LISTS) if (filters[key].length) params.set(key, filters[key].join(","));
+  if (filters.q.trim()) params.set("q", filters.q.trim());
+  // Commas read better in a link than %2C, and URLSearchParams reads them back either way.
+  return params.toString().replaceAll("%2C", ",");
+}
