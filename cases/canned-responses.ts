@@ -9,11 +9,22 @@ import { cannedResponses } from "../db/schema/canned-responses.ts";
 import { type Channel, cases } from "../db/schema/cases.ts";
 import { contacts } from "../db/schema/contacts.ts";
 import { AppError, notFound } from "./errors.ts";
-import { assertKnownPlaceholders, fillPlaceholders } from "./placeholders.ts";
+import {
+  agentFirstName,
+  assertKnownPlaceholders,
+  contactNameValues,
+  fillPlaceholders,
+} from "./placeholders.ts";
 
 export type CannedResponseRow = typeof cannedResponses.$inferSelect;
 
-export const CANNED_PLACEHOLDERS = ["contact.name", "agent.name", "case.number", "case.subject"] as const;
+export const CANNED_PLACEHOLDERS = [
+  "contact.name",
+  "contact.first_name",
+  "agent.name",
+  "case.number",
+  "case.subject",
+] as const;
 export interface CannedInput {
   shortCode: string;
   title: string;
@@ -116,8 +127,8 @@ export async function renderCannedResponse(
   if (!found) throw notFound("Case", input.caseId);
   const [agent] = await db.select({ name: agents.name }).from(agents).where(eq(agents.id, input.agentId));
   const values: Record<(typeof CANNED_PLACEHOLDERS)[number], string> = {
-    "contact.name": found.contactName?.trim() || "there",
-    "agent.name": agent?.name.trim().split(/\s+/)[0] ?? "",
+    ...contactNameValues(found.contactName),
+    "agent.name": agentFirstName(agent?.name),
     "case.number": String(found.number),
     "case.subject": found.subject,
   };

@@ -5,7 +5,7 @@
  */
 import { AppError } from "./errors.ts";
 
-const PLACEHOLDER = /\{\{\s*([a-zA-Z.]+)\s*\}\}/g;
+const PLACEHOLDER = /\{\{\s*([a-zA-Z_.]+)\s*\}\}/g;
 
 /** The text with each known placeholder replaced; unknown ones are left as written. */
 export function fillPlaceholders(text: string, values: Readonly<Record<string, string>>): string {
@@ -36,3 +36,15 @@ export function assertKnownPlaceholders(
     details,
   );
 }
+
+/** `{{contact.name}}` and `{{contact.first_name}}`: a name, or "there" ("Hi there") when there is none. */
+export function contactNameValues(name: string | null | undefined): {
+  "contact.name": string;
+  "contact.first_name": string;
+} {
+  const full = name?.trim() || "";
+  return { "contact.name": full || "there", "contact.first_name": full.split(/\s+/)[0] || "there" };
+}
+
+/** `{{agent.name}}`: the agent's first name, as customers are addressed by one person. */
+export const agentFirstName = (name: string | null | undefined): string => name?.trim().split(/\s+/)[0] ?? "";

@@ -4,7 +4,9 @@
  */
 import { and, asc, desc, eq, gte, inArray, isNull, or, sql } from "drizzle-orm";
 import { AppError, notFound } from "../cases/errors.ts";
+import { agentFirstName, contactNameValues, fillPlaceholders } from "../cases/placeholders.ts";
 import type { Executor, Tx } from "../db/connect.ts";
+import { agents } from "../db/schema/agents.ts";
 import { campaigns, dialAttempts, listRecords, outboundCallbacks } from "../db/schema/outbound.ts";
 import { freeAgentsFor } from "./campaign-agents.ts";
 import { checkBeforeDial, recordSkip } from "./compliance.ts";
@@ -35,16 +37,40 @@ export async function recordHistory(executor: Executor, recordId: string) {
     .limit(50);
 }
 
-export async function recordView(deps: OutboundDeps, recordId: string, campaignId?: string) {
+/** The campaign's script for this record, its placeholders filled (SCRIPT_PLACEHOLDERS). */
+async function filledScript(
+  deps: OutboundDeps,
+  campaign: { name: string; script: string } | undefined,
+  record: { name: string | null; phone: string },
+  agentId: string | undefined,
+): Promise<string> {
+  if (!campaign?.script) return "";
+  const [agent] = agentId
+    ? await deps.db.select({ name: agents.name }).from(agents).where(eq(agents.id, agentId))
+    : [];
+  return fillPlaceholders(campaign.script, {
+    ...contactNameValues(record.name),
+    "contact.phone": record.phone,
+    "agent.name": agentFirstName(agent?.name),
+    "campaign.name": campaign.name,
+  });
+}
+
+export async function recordView(
+  deps: OutboundDeps,
+  recordId: string,
+  options: { campaignId?: string; agentId?: string } = {},
+) {
   const [record] = await deps.db.select().from(listRecords).where(eq(listRecords.id, recordId));
   if (!record) throw notFound("Record", recordId);
+  const { campaignId } = options;
   const [campaign] = campaignId
     ? await deps.db.select().from(campaigns).where(eq(campaigns.id, campaignId))
     : await deps.db.select().from(campaigns).where(eq(campaigns.listId, record.listId)).limit(1);
   return {
     record,
     localTime: contactClock(record.timeZones, deps.clock()),
-    script: campaign?.script ?? "",
+    script: await filledScript(deps, campaign, record, options.agentId ?? record.agentId ?? undefined),
     dispositions: campaign?.dispositions ?? [],
     history: await recordHistory(deps.db, record.id),
   };
@@ -127,7 +153,7 @@ export async function nextPreviewRecord(deps: OutboundDeps, input: { campaignId:
     }
     return null;
   });
-  return reserved ? recordView(deps, reserved, input.campaignId) : null;
+  return reserved ? recordView(deps, reserved, input) : null;
 }
 
 /**
@@ -164,7 +190,7 @@ export async function currentCampaignCall(deps: OutboundDeps, agentId: string) {
     campaign: { id: attempt.campaignId, name: attempt.campaignName, mode: attempt.mode },
     live: attempt.status === "connected",
     answeredAt: attempt.answeredAt,
-    ...(await recordView(deps, attempt.recordId, attempt.campaignId)),
+    ...(await recordView(deps, attempt.recordId, { campaignId: attempt.campaignId, agentId })),
   };
 }
 

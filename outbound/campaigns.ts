@@ -1,6 +1,7 @@
 /** Campaigns: a list worked by a queue's agents in a dialing mode, with a script, dispositions and windows. */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { AppError, notFound } from "../cases/errors.ts";
+import { assertKnownPlaceholders } from "../cases/placeholders.ts";
 import type { Executor, Tx } from "../db/connect.ts";
 import {
   type CampaignMode,
@@ -75,10 +76,23 @@ async function checkReferences(executor: Executor, fields: Partial<CampaignField
   }
 }
 
+/** What a campaign script may say, filled for each record the agent is given (outbound/agent-work.ts). */
+export const SCRIPT_PLACEHOLDERS = [
+  "contact.name",
+  "contact.first_name",
+  "contact.phone",
+  "agent.name",
+  "campaign.name",
+] as const;
+
+const checkScript = (script: string | undefined) =>
+  script && assertKnownPlaceholders([script], SCRIPT_PLACEHOLDERS, { script: "unknown placeholder" });
+
 export async function createCampaign(
   deps: OutboundDeps,
   fields: CampaignFields,
 ): Promise<WithRuleDefaults<CampaignRow>> {
+  checkScript(fields.script);
   await checkReferences(deps.db, fields);
   const [existing] = await deps.db
     .select({ id: campaigns.id })
@@ -113,6 +127,7 @@ export async function updateCampaign(
   campaignId: string,
   fields: Partial<CampaignFields>,
 ): Promise<WithRuleDefaults<CampaignRow>> {
+  checkScript(fields.script);
   const current = await getCampaign(deps.db, campaignId);
   if (current.status === "running" && (fields.listId || fields.mode))
     throw new AppError("CONFLICT", "Pause the campaign before changing its list or its mode.");

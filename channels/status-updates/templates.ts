@@ -1,9 +1,10 @@
 import {
+  contactNameValues,
   fillPlaceholders,
   unknownPlaceholders as unknownTemplatePlaceholders,
 } from "../../cases/placeholders.ts";
 
-/** Fills update templates: `{{case.number}}`, `{{case.subject}}`, `{{contact.name}}`, `{{statusUrl}}`. Pure. */
+/** Fills update templates: `{{case.number}}`, `{{case.subject}}`, `{{contact.name}}`, `{{contact.first_name}}`, `{{statusUrl}}`. Pure. */
 export interface TemplateValues {
   case: { number: number; subject: string; state: string };
   contact: { name: string | null };
@@ -15,6 +16,7 @@ export const TEMPLATE_PLACEHOLDERS = [
   "case.subject",
   "case.state",
   "contact.name",
+  "contact.first_name",
   "statusUrl",
 ] as const;
 
@@ -23,7 +25,7 @@ export function renderTemplate(template: string, values: TemplateValues): string
     "case.number": String(values.case.number),
     "case.subject": values.case.subject,
     "case.state": values.case.state.replaceAll("_", " "),
-    "contact.name": values.contact.name?.trim() || "there",
+    ...contactNameValues(values.contact.name),
     statusUrl: values.statusUrl,
   });
 }

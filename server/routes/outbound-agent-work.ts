@@ -72,7 +72,7 @@ function previewRoutes(app: ZodApp, context: OutboundRouteContext): void {
         response: responses({ 200: recordViewSchema }, [404]),
       },
     },
-    async (request) => recordView(deps, request.params.id),
+    async (request) => recordView(deps, request.params.id, { agentId: me(request) }),
   );
   app.post(
     "/api/outbound/records/:id/call",

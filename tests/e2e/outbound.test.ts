@@ -16,7 +16,8 @@ import { type FakeTwilio, startFakeTwilio } from "../helpers/fake-twilio.ts";
 
 const WAIT = { timeout: 15_000 };
 const CAMPAIGN = "Spring renewals";
-const SCRIPT = "Hello, this is Switchboard about your plan renewal.";
+const SCRIPT =
+  "Hello {{contact.first_name}}, this is {{agent.name}} from Switchboard about your plan renewal.";
 const CALLER_ID = "+14155550100";
 const CSV = [
   "Telephone,Full name,Time zone,Plan",
@@ -124,6 +125,11 @@ describe("outbound telesales in a browser", () => {
     expect(await form.getByLabel("Dialing mode").inputValue()).toBe("preview");
     await form.getByLabel("Caller ID").fill(CALLER_ID);
     await form.getByLabel("Script").fill(SCRIPT);
+    // The placeholders are listed beside the script and previewed with a sample record.
+    await form
+      .getByTestId("script-preview")
+      .filter({ hasText: "Hello Grace, this is Sam from Switchboard" })
+      .waitFor(WAIT);
     await form.getByLabel("Calling hours from").fill("09:00");
     await form.getByLabel("Calling hours until").fill("20:00");
     // Retry rules start at the server's defaults and can be changed per outcome.
@@ -173,7 +179,11 @@ describe("outbound telesales in a browser", () => {
     await page.getByLabel("Campaign", { exact: true }).selectOption({ label: `${CAMPAIGN} (preview)` });
     await page.waitForURL(/\/outbound\/[0-9a-f-]{36}$/);
     await page.getByRole("button", { name: "Next record" }).click();
-    await page.getByTestId("record-script").filter({ hasText: SCRIPT }).waitFor(WAIT);
+    // The script reads as said to this record, by this agent.
+    await page
+      .getByTestId("record-script")
+      .filter({ hasText: "Hello Grace, this is Ada from Switchboard about your plan renewal." })
+      .waitFor(WAIT);
     expect(await page.getByTestId("record-name").textContent()).toBe("Grace Hopper");
     expect(await page.getByTestId("record-phone").textContent()).toBe("+12125550101");
     expect(await page.getByTestId("record-local-time").textContent()).toMatch(/America\/New_York/);

@@ -25,13 +25,14 @@ describe("outbound API", () => {
   let listId: string;
   let previewCampaignId: string;
   let agent: Awaited<ReturnType<TestApp["createAgent"]>>;
+  const agentName = "Pat Preview";
 
   const rows = async (table: typeof campaigns | typeof doNotCall | typeof leads | typeof listImports) =>
     Number((await app.services.db.select({ n: count() }).from(table))[0]!.n);
 
   beforeAll(async () => {
     app = await startTestApp({ env: { STATUS_UPDATES: "false" }, clock: () => now });
-    agent = await app.createAgent();
+    agent = await app.createAgent({ name: agentName });
     const list = await app.admin.post("/api/outbound/lists", { name: "Preview list" });
     listId = list.body.id;
     const started = await app.admin.post(`/api/outbound/lists/${listId}/imports`, {
@@ -60,7 +61,7 @@ describe("outbound API", () => {
       listId,
       mode: "preview",
       callerId: "+14155550100",
-      script: "Ask about the renewal.",
+      script: "Hi {{contact.first_name}}, {{agent.name}} from {{campaign.name}}. Ask about the renewal.",
       dispositions: ["sale", "interested", "not_interested", "no_answer", "callback"],
     });
     expect(campaign.status).toBe(201);
@@ -76,7 +77,7 @@ describe("outbound API", () => {
     expect(first.status).toBe(200);
     expect(first.body.next).toMatchObject({
       record: { phone: "+12125550201", name: "First", status: "in_progress", agentId: agent.id },
-      script: "Ask about the renewal.",
+      script: `Hi First, ${agentName.split(" ")[0]} from Preview campaign. Ask about the renewal.`,
       localTime: "12:00 America/New_York",
     });
     expect(first.body.next.history[0].explanation).toBe(
@@ -205,6 +206,16 @@ describe("outbound API", () => {
   });
 
   it("refuses bad campaigns and writes nothing", async () => {
+    const typo = await app.admin.post("/api/outbound/campaigns", {
+      name: "Typo campaign",
+      listId,
+      mode: "preview",
+      callerId: "+14155550100",
+      script: "Hello {{contact.frist_name}}",
+    });
+    expectError(typo, 400, "validation_failed");
+    expect(typo.body.message).toContain("{{contact.frist_name}}");
+    expect(typo.body.message).toContain("{{contact.first_name}}");
     const before = await rows(campaigns);
     const valid = { name: "Bad input", listId, mode: "progressive", callerId: "+14155550100" };
     for (const body of [

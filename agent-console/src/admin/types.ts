@@ -80,6 +80,7 @@ export type Disposition = Wire<typeof dispositionSchema>;
 /** The placeholders a canned response may use, filled from the case when an agent picks it. */
 export const CANNED_PLACEHOLDERS = [
   "{{contact.name}}",
+  "{{contact.first_name}}",
   "{{agent.name}}",
   "{{case.number}}",
   "{{case.subject}}",
