@@ -1,9 +1,10 @@
 /** SLA configuration: policies (first match wins, in order) and escalation rules. */
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { asc, eq, gte, inArray, sql } from "drizzle-orm";
 import { AppError, notFound } from "../cases/errors.ts";
 import type { Db } from "../db/connect.ts";
 import { queues } from "../db/schema/routing.ts";
 import { caseSlaTargets, escalationRules, slaPolicies } from "../db/schema/sla.ts";
+import { newPolicyPosition, withReach } from "./policy-reach.ts";
 
 export type PolicyInput = Omit<
   typeof slaPolicies.$inferInsert,
@@ -21,7 +22,18 @@ async function assertQueues(db: Db, ids: (string | null | undefined)[]) {
   if (missing) throw new AppError("VALIDATION", `Queue '${missing}' does not exist.`, { queueId: missing });
 }
 
-export const listPolicies = (db: Db) => db.select().from(slaPolicies).orderBy(asc(slaPolicies.position));
+type Executor = Pick<Db, "select">;
+
+/** Every policy in the order they are tried, each saying whether it can ever apply. */
+export const listPolicies = async (db: Executor) =>
+  withReach(await db.select().from(slaPolicies).orderBy(asc(slaPolicies.position)));
+
+/** One policy as the list shows it: with whether it can ever apply, given the others. */
+async function inList(db: Executor, id: string) {
+  const found = (await listPolicies(db)).find((policy) => policy.id === id);
+  if (!found) throw notFound("SLA policy", id);
+  return found;
+}
 
 export async function createPolicy(db: Db, input: PolicyInput) {
   await assertQueues(db, input.conditions?.queueIds ?? []);
@@ -32,14 +44,18 @@ export async function createPolicy(db: Db, input: PolicyInput) {
       .where(eq(slaPolicies.name, input.name));
     if (clash)
       throw new AppError("CONFLICT", `A policy named '${input.name}' already exists.`, { field: "name" });
-    const [{ next }] = (await tx
-      .select({ next: sql<number>`coalesce(max(${slaPolicies.position}), 0) + 1` })
-      .from(slaPolicies)) as [{ next: number }];
+    const existing = await tx.select().from(slaPolicies).for("update");
+    const position = newPolicyPosition(existing, input.conditions ?? {});
+    // Room for it: the policies from there on move down one.
+    await tx
+      .update(slaPolicies)
+      .set({ position: sql`${slaPolicies.position} + 1` })
+      .where(gte(slaPolicies.position, position));
     const [row] = await tx
       .insert(slaPolicies)
-      .values({ ...input, position: Number(next) })
+      .values({ ...input, position })
       .returning();
-    return row!;
+    return inList(tx, row!.id);
   });
 }
 
@@ -51,7 +67,7 @@ export async function updatePolicy(db: Db, id: string, input: Partial<PolicyInpu
     .where(eq(slaPolicies.id, id))
     .returning();
   if (!row) throw notFound("SLA policy", id);
-  return row;
+  return inList(db, row.id);
 }
 
 export async function deletePolicy(db: Db, id: string) {
@@ -79,7 +95,7 @@ export async function reorderPolicies(db: Db, ids: string[]) {
         .update(slaPolicies)
         .set({ position: index + 1 })
         .where(eq(slaPolicies.id, id));
-    return tx.select().from(slaPolicies).orderBy(asc(slaPolicies.position));
+    return listPolicies(tx);
   });
 }
 

@@ -64,6 +64,8 @@ export const policySchema = z.object({
   id: z.uuid(),
   position: z.number().int(),
   ...policyFields,
+  /** Why the policy can never apply (an earlier enabled one takes all its cases); null when it can. */
+  neverApplies: z.string().nullable(),
   createdAt: isoDate,
   updatedAt: isoDate,
 });
@@ -128,7 +130,7 @@ function slaPolicyRoutes(app: ZodApp, services: Pick<Services, "db" | "slaPolici
       config: admin,
       schema: {
         tags: ["sla"],
-        summary: "Add an SLA policy at the end",
+        summary: "Add an SLA policy: above the first catch-all unless it is one, so it can apply",
         description:
           "Targets per priority for first_response, next_response, periodic_update, resolution and answer (voice and chat), each in business or calendar minutes. The first enabled policy whose conditions all hold applies.",
         body: z.object({

@@ -169,10 +169,24 @@ describe("admin pages in a browser", () => {
     await page.getByTestId("rule-row").filter({ hasText: "Spanish speakers" }).waitFor(WAIT);
     await page.screenshot({ path: join(SCREENSHOTS, "admin-assignment-rules.png") });
 
+    // A narrower policy below one that takes all its cases is flagged; moving it up clears that.
+    const targets = { normal: { first_response: { minutes: 5, business: false } } };
+    for (const [name, conditions] of [
+      ["Chats", { channels: ["chat"] }],
+      ["VIP chats", { channels: ["chat"], tags: ["vip"] }],
+    ] as const)
+      expect((await app.admin.post("/api/sla/policies", { name, conditions, targets })).status).toBe(201);
     await section("SLA policies");
     await page.getByTestId("policy-row").filter({ hasText: "Standard" }).waitFor(WAIT);
     await page.getByText("Tell supervisors of breaches").waitFor(WAIT);
+    const vipRow = page.getByTestId("policy-row").filter({ hasText: "VIP chats" });
+    await vipRow
+      .getByTestId("policy-never-applies")
+      .filter({ hasText: "Never applies: 'Chats' comes first" })
+      .waitFor(WAIT);
     await page.screenshot({ path: join(SCREENSHOTS, "admin-sla-policies.png") });
+    await page.getByRole("button", { name: "Move VIP chats up" }).click();
+    await vipRow.getByTestId("policy-never-applies").waitFor({ state: "detached", ...WAIT });
     await page.getByRole("button", { name: "Edit Standard" }).click();
     await page.getByRole("dialog").getByLabel("First response for normal priority, minutes").waitFor(WAIT);
     // The drawer has finished sliding in (its CSS transitions are done) before the picture.

@@ -249,4 +249,37 @@ describe("SLA", () => {
     expect(refused.status).toBe(400);
     expect(refused.body.message).toMatch(/timeZone: must be an IANA time zone such as Europe\/Berlin/);
   });
+
+  it("adds a specific policy above the catch-all and says when one can never apply", async () => {
+    const targets = { normal: { first_response: { minutes: 5, business: false } } };
+    const vip = await app.admin.post("/api/sla/policies", {
+      name: "VIP",
+      conditions: { tags: ["vip"] },
+      targets,
+    });
+    expect(vip.status, JSON.stringify(vip.body)).toBe(201);
+    expect(vip.body.neverApplies).toBeNull();
+    const order = async () =>
+      ((await app.admin.get("/api/sla/policies")).body.items as { name: string }[]).map((p) => p.name);
+    // The seeded catch-all comes after the new, narrower policy: otherwise it would never apply.
+    const names = await order();
+    expect(names.indexOf("VIP")).toBeLessThan(names.findIndex((name) => name !== "VIP"));
+
+    const vipChats = await app.admin.post("/api/sla/policies", {
+      name: "VIP chats",
+      conditions: { tags: ["vip"], channels: ["chat"] },
+      targets,
+    });
+    expect(vipChats.status).toBe(201);
+    expect(vipChats.body.neverApplies).toContain("'VIP' comes first");
+
+    const items = (await app.admin.get("/api/sla/policies")).body.items as { id: string; name: string }[];
+    const ids = items.map((p) => p.id);
+    const moved = [vipChats.body.id, ...ids.filter((id) => id !== vipChats.body.id)];
+    const reordered = await app.admin.post("/api/sla/policies/order", { ids: moved });
+    expect(reordered.status).toBe(200);
+    for (const policy of reordered.body.items) expect(policy.neverApplies, policy.name).toBeNull();
+    for (const id of [vip.body.id, vipChats.body.id])
+      expect((await app.admin.request("DELETE", `/api/sla/policies/${id}`)).status).toBe(204);
+  });
 });

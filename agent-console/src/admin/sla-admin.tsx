@@ -275,7 +275,7 @@ export function SlaAdmin() {
     <>
       <CrudSection
         title="SLA policies"
-        description="Tried top to bottom for each case; the first enabled policy whose conditions hold sets its targets."
+        description="Tried top to bottom for each case; the first enabled policy whose conditions hold sets its targets. A new policy goes above the catch-all; one that can never apply says so."
         newLabel="New policy"
         resource={resources.policies}
         skeleton={120}
@@ -287,7 +287,16 @@ export function SlaAdmin() {
           {
             header: "Policy",
             rowHeader: true,
-            cell: (policy) => <TitleCell title={policy.name} off={!policy.enabled} />,
+            cell: (policy) => (
+              <>
+                <TitleCell title={policy.name} off={!policy.enabled} />
+                {policy.neverApplies && (
+                  <Text fz="xs" c="red.8" maw={360} data-testid="policy-never-applies">
+                    {policy.neverApplies}
+                  </Text>
+                )}
+              </>
+            ),
           },
           { header: "Applies to", cell: (policy) => conditionSummary(policy.conditions, queueName) },
           {
