@@ -62,6 +62,19 @@ export interface StoredCalendar {
   holidays: string[];
 }
 
+/**
+ * Business hours defined once, by name ("Berlin office", with its holidays), and chosen by queues
+ * and SLA policies. A queue or policy that uses one keeps a copy of it in its own hours column,
+ * rewritten whenever the calendar changes, so readers see one set of hours either way.
+ */
+export const businessCalendars = pgTable("business_calendars", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull().unique(),
+  calendar: jsonb("calendar").$type<StoredCalendar>().notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 export const queues = pgTable(
   "queues",
   {
@@ -82,6 +95,8 @@ export const queues = pgTable(
     /** Overrides the server-wide offer timeout for this queue. */
     offerTimeoutSeconds: integer("offer_timeout_seconds"),
     businessHours: jsonb("business_hours").$type<StoredCalendar | null>(),
+    /** The named calendar `businessHours` is a copy of; null: hours of its own (or none). */
+    calendarId: uuid("calendar_id").references(() => businessCalendars.id),
     /** Its cases can only be resolved or closed once the agent gave a disposition code. */
     dispositionRequired: boolean("disposition_required").notNull().default(false),
     /** The service-level goal the live metrics measure, e.g. 80 % answered within 20 s. */

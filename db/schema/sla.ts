@@ -19,7 +19,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { agents, type Presence } from "./agents.ts";
 import { type Channel, cases, type Priority } from "./cases.ts";
-import { queues, type StoredCalendar } from "./routing.ts";
+import { businessCalendars, queues, type StoredCalendar } from "./routing.ts";
 
 export const SLA_METRICS = [
   "first_response",
@@ -66,6 +66,8 @@ export const slaPolicies = pgTable(
     atRiskPercent: integer("at_risk_percent").notNull().default(25),
     /** Business hours for business-time targets; null means the case's queue's hours (24/7 without). */
     calendar: jsonb("calendar").$type<StoredCalendar | null>(),
+    /** The named calendar `calendar` is a copy of; null: hours of its own (or the queue's). */
+    calendarId: uuid("calendar_id").references(() => businessCalendars.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
