@@ -41,7 +41,7 @@ const agentTimeZone = z.string().superRefine((zone, context) => {
   if (!isTimeZone(zone, { regionOnly: true }))
     context.addIssue({
       code: "custom",
-      message: `'${zone.slice(0, 100)}' is not a time zone; use an IANA name such as Europe/Paris, or null for the browser's zone`,
+      message: `'${String(zone).slice(0, 100)}' is not a time zone; use an IANA name such as Europe/Paris, or null for the browser's zone`,
     });
 });
 
