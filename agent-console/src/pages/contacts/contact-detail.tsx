@@ -221,7 +221,7 @@ function useMergePick(contactId: string) {
   }
   const pick = (contact: Contact) => {
     setPicked(contact);
-    requestAnimationFrame(() => panel.current?.scrollIntoView({ block: "nearest", behavior: "smooth" }));
+    requestAnimationFrame(() => panel.current?.scrollIntoView({ block: "start", behavior: "smooth" }));
   };
   return { picked, setPicked, pick, panel };
 }

@@ -18,10 +18,13 @@ function UndoNotice({ text, onUndo }: { text: string; onUndo(): Promise<void> })
   const [busy, setBusy] = useState(false);
   return (
     <Group gap="sm" wrap="nowrap" justify="space-between" data-testid="merge-notice">
-      <Text fz="sm">{text}</Text>
+      <Text fz="sm" style={{ flex: 1, minWidth: 0 }}>
+        {text}
+      </Text>
       <Button
         size="compact-sm"
         variant="light"
+        style={{ flexShrink: 0 }}
         loading={busy}
         onClick={() => {
           setBusy(true);
@@ -80,7 +83,7 @@ function MergeLine({ merge, mayUndo }: { merge: ContactMerge; mayUndo: boolean }
   const undo = useUndoMerge();
   return (
     <Group gap="xs" wrap="nowrap" justify="space-between" data-testid="merge-history-item">
-      <Text fz="sm">
+      <Text fz="sm" style={{ flex: 1, minWidth: 0 }}>
         {contactName(merge.merged)} merged into {contactName(merge.survivor)}
         <Text component="span" fz="xs" c="dimmed">
           {" "}
@@ -90,13 +93,19 @@ function MergeLine({ merge, mayUndo }: { merge: ContactMerge; mayUndo: boolean }
         </Text>
       </Text>
       {merge.undoneAt ? (
-        <Badge variant="light" color="gray" title={`Undone ${formatDateTime(merge.undoneAt)}`}>
+        <Badge
+          variant="light"
+          color="gray"
+          style={{ flexShrink: 0 }}
+          title={`Undone ${formatDateTime(merge.undoneAt)}`}
+        >
           Undone
         </Badge>
       ) : mayUndo ? (
         <Button
           size="compact-sm"
           variant="default"
+          style={{ flexShrink: 0 }}
           loading={undo.isPending}
           onClick={() =>
             undo.mutate(merge.id, {
