@@ -299,6 +299,11 @@ export async function undoMerge(
 
 /** The merges a contact took part in (as survivor or as the merged one), newest first. */
 export async function listContactMerges(executor: Executor, contactId: string, limit = 20) {
+  const [contact] = await executor
+    .select({ id: contacts.id })
+    .from(contacts)
+    .where(eq(contacts.id, contactId));
+  if (!contact) throw notFound("Contact", contactId);
   const survivor = alias(contacts, "survivor");
   const merged = alias(contacts, "merged");
   const rows = await executor

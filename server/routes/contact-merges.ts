@@ -156,7 +156,7 @@ export function contactMergeRoutes(app: ZodApp, services: ContactServices): void
         tags: ["contacts"],
         summary: "Merges this contact took part in, newest first",
         params: idParam,
-        response: responses({ 200: z.object({ items: z.array(contactMergeSchema) }) }),
+        response: responses({ 200: z.object({ items: z.array(contactMergeSchema) }) }, [404]),
       },
     },
     async (request) => ({ items: await listContactMerges(services.db, request.params.id) }),

@@ -41,13 +41,9 @@ export function effectiveTimeZone(): string {
   return viewerTimeZone() ?? browserTimeZone();
 }
 
-/**
- * The instant the current day began in the viewer's zone: "today" on the supervisor's wall is the
- * agent's today, not the browser's.
- */
-export function startOfTodayInViewerZone(now = new Date()): Date {
-  const zone = effectiveTimeZone();
-  const parts = Object.fromEntries(
+/** The zone's wall clock at `instant`, as numbers. */
+function wallClock(instant: Date, zone: string): Record<string, number> {
+  return Object.fromEntries(
     new Intl.DateTimeFormat("en-US", {
       timeZone: zone,
       hourCycle: "h23",
@@ -58,18 +54,27 @@ export function startOfTodayInViewerZone(now = new Date()): Date {
       minute: "numeric",
       second: "numeric",
     })
-      .formatToParts(now)
+      .formatToParts(instant)
       .map((part) => [part.type, Number(part.value)]),
-  ) as Record<string, number>;
-  // The zone's wall clock read as if it were UTC, minus the real instant: the zone's offset now.
-  const wallAsUtc = Date.UTC(
-    parts.year!,
-    parts.month! - 1,
-    parts.day!,
-    parts.hour!,
-    parts.minute!,
-    parts.second!,
   );
-  const offset = wallAsUtc - Math.floor(now.getTime() / 1000) * 1000;
-  return new Date(Date.UTC(parts.year!, parts.month! - 1, parts.day!) - offset);
+}
+
+/** How far the zone's wall clock is ahead of UTC at `instant`, in ms. */
+function offsetAt(instant: Date, zone: string): number {
+  const wall = wallClock(instant, zone);
+  const wallAsUtc = Date.UTC(wall.year!, wall.month! - 1, wall.day!, wall.hour!, wall.minute!, wall.second!);
+  return wallAsUtc - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/**
+ * The instant the current day began in the viewer's zone: "today" on the supervisor's wall is the
+ * agent's today, not the browser's. The offset is the one at midnight, which on a daylight-saving
+ * day differs from the one now.
+ */
+export function startOfTodayInViewerZone(now = new Date()): Date {
+  const zone = effectiveTimeZone();
+  const today = wallClock(now, zone);
+  const midnightAsUtc = Date.UTC(today.year!, today.month! - 1, today.day!);
+  const guess = new Date(midnightAsUtc - offsetAt(now, zone));
+  return new Date(midnightAsUtc - offsetAt(guess, zone));
 }
