@@ -256,6 +256,8 @@ describe("contact duplicates, merge and undo", () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body.error).toBe("not_found");
     expect((await supervisor.api.post("/api/contacts/merges/not-a-uuid/undo")).status).toBe(400);
-    expect((await agent.api.get("/api/contacts/00000000-0000-4000-8000-000000000000/merges")).status).toBe(404);
+    expect((await agent.api.get("/api/contacts/00000000-0000-4000-8000-000000000000/merges")).status).toBe(
+      404,
+    );
   });
 });
