@@ -4,9 +4,7 @@ import type { Executor, Tx } from "../db/connect.ts";
 import { advisoryXactLock, LOCK_NAMESPACE } from "../db/locks.ts";
 import { cases } from "../db/schema/cases.ts";
 import { contactIdentities, contacts, type IdentityKind } from "../db/schema/contacts.ts";
-import { type Actor, writeAudit } from "./case-workflow.ts";
 import { AppError, notFound } from "./errors.ts";
-import type { UnitOfWork } from "./unit-of-work.ts";
 
 export type ContactRow = typeof contacts.$inferSelect;
 export type IdentityRow = typeof contactIdentities.$inferSelect;
@@ -154,81 +152,6 @@ export async function previewMerge(
     .where(eq(cases.contactId, mergedId))
     .orderBy(asc(cases.number));
   return { survivor, merged, identitiesMoving: identitiesMoving.map(identityView), casesMoving };
-}
-
-/**
- * An address both contacts hold stays once, on the survivor, verified if either copy was: a claim
- * on one and the proven address on the other become the proven address.
- */
-async function foldSharedAddresses(tx: Tx, survivorId: string, mergedId: string): Promise<void> {
-  await tx.execute(sql`
-    update ${contactIdentities} s set verified_at = coalesce(s.verified_at, m.verified_at)
-    from ${contactIdentities} m
-    where s.contact_id = ${survivorId} and m.contact_id = ${mergedId}
-      and m.kind = s.kind and m.address = s.address`);
-  await tx.execute(sql`
-    delete from ${contactIdentities} m using ${contactIdentities} s
-    where m.contact_id = ${mergedId} and s.contact_id = ${survivorId}
-      and m.kind = s.kind and m.address = s.address`);
-}
-
-/**
- * Merges `mergedId` into `survivorId`: identities and cases move to the survivor, the merged contact
- * keeps a pointer to it, and each moved case gets an audit row.
- */
-export async function mergeContacts(
-  tx: Tx,
-  uow: UnitOfWork,
-  input: { survivorId: string; mergedId: string; actor: Actor; at: Date },
-): Promise<MergePreview> {
-  // Lock both rows in a fixed order so two opposite merges cannot deadlock.
-  await tx
-    .select({ id: contacts.id })
-    .from(contacts)
-    .where(inArray(contacts.id, [input.survivorId, input.mergedId]))
-    .orderBy(asc(contacts.id))
-    .for("update");
-  const preview = await previewMerge(tx, input.survivorId, input.mergedId);
-  const { survivor, merged } = preview;
-
-  await foldSharedAddresses(tx, survivor.id, merged.id);
-  await tx
-    .update(contactIdentities)
-    .set({ contactId: survivor.id })
-    .where(eq(contactIdentities.contactId, merged.id));
-  const moved = await tx
-    .update(cases)
-    .set({ contactId: survivor.id, updatedAt: input.at })
-    .where(eq(cases.contactId, merged.id))
-    .returning({ id: cases.id, state: cases.state, assigneeId: cases.assigneeId });
-  // Anything merged into the loser earlier now points straight at the survivor.
-  await tx
-    .update(contacts)
-    .set({ mergedIntoId: survivor.id })
-    .where(and(eq(contacts.mergedIntoId, merged.id)));
-  await tx
-    .update(contacts)
-    .set({ mergedIntoId: survivor.id, updatedAt: input.at })
-    .where(eq(contacts.id, merged.id));
-  await tx
-    .update(contacts)
-    .set({
-      name: survivor.name ?? merged.name,
-      attributes: sql`${JSON.stringify(merged.attributes)}::jsonb || ${contacts.attributes}`,
-      updatedAt: input.at,
-    })
-    .where(eq(contacts.id, survivor.id));
-  for (const row of moved) {
-    await writeAudit(tx, {
-      caseId: row.id,
-      type: "contact_merged",
-      actor: input.actor,
-      details: { fromContactId: merged.id, toContactId: survivor.id },
-      at: input.at,
-    });
-    uow.emit({ type: "case.updated", caseId: row.id, state: row.state, assigneeId: row.assigneeId });
-  }
-  return preview;
 }
 
 /** Contacts that are not merged away, matching a name or address. */

@@ -18,7 +18,8 @@ export {
 } from "./case-queries.ts";
 export { type Actor, applyCaseEvent, type CaseRow, lockCase, writeAudit } from "./case-workflow.ts";
 export type { ChannelSender, ChannelSenders, OutboundMessage, SendResult } from "./channel-sender.ts";
-export { getContact, mergeContacts, previewMerge, resolveContact, searchContacts } from "./contacts.ts";
+export { mergeContacts, undoMerge } from "./contact-merges.ts";
+export { getContact, previewMerge, resolveContact, searchContacts } from "./contacts.ts";
 export type { CaseDeps } from "./deps.ts";
 export { AppError, type ErrorCode, isAppError, notFound } from "./errors.ts";
 export type { DomainEvent } from "./events.ts";

@@ -6,6 +6,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { followOtherTabs, resumeSession } from "./api/auth.ts";
 import { ApiError, errorMessage } from "./api/client.ts";
 import { usePathname, useRoute } from "./lib/router.ts";
+import { useViewerZone } from "./lib/viewer-zone.ts";
 import { SetPasswordPage } from "./pages/set-password.tsx";
 import { SignInPage } from "./pages/sign-in.tsx";
 import { WorkspacePage } from "./pages/workspace.tsx";
@@ -20,6 +21,8 @@ const OutboundPage = lazy(() => import("./outbound/outbound-page.tsx"));
 
 function SignedIn() {
   const route = useRoute();
+  // Every time on screen is formatted in this zone: a new one re-renders the whole signed-in tree.
+  useViewerZone((state) => state.zone);
   if (route.name !== "supervisor" && route.name !== "admin" && route.name !== "outbound")
     return <WorkspacePage />;
   const Page =

@@ -80,6 +80,32 @@ export const identityProofs = pgTable(
   (t) => [index("identity_proofs_identity_idx").on(t.identityId)],
 );
 
+/** An identity row as JSON: its timestamps as ISO strings. */
+export interface StoredIdentity {
+  id: string;
+  kind: IdentityKind;
+  address: string;
+  verifiedAt: string | null;
+  optedOutAt: string | null;
+  optOutMethod: string | null;
+  createdAt: string;
+}
+
+/** What a merge changed beyond its own two rows, so an undo can put each thing back. */
+export interface MergeMoves {
+  identityIds: string[];
+  caseIds: string[];
+  /**
+   * Addresses both contacts held: the merged contact's copy was deleted and the survivor's may have
+   * become verified through it. Absent on merges recorded before undo existed.
+   */
+  folded?: { identity: StoredIdentity; survivorIdentityId: string; survivorVerifiedAt: string | null }[];
+  /** Contacts merged into the merged one earlier, pointed straight at the survivor by this merge. */
+  repointedContactIds?: string[];
+  /** The survivor's name and attributes before the merge filled them in from the merged contact. */
+  survivorBefore?: { name: string | null; attributes: Record<string, unknown> };
+}
+
 /**
  * One merge of a contact into another, with what it moved, so it can be undone: the identities and
  * cases that changed owner go back to the merged contact.
@@ -94,8 +120,8 @@ export const contactMerges = pgTable(
     mergedId: uuid("merged_id")
       .notNull()
       .references(() => contacts.id),
-    /** Ids of the identities and cases the merge moved to the survivor. */
-    moved: jsonb("moved").$type<{ identityIds: string[]; caseIds: string[] }>().notNull(),
+    /** Ids of the identities and cases the merge moved to the survivor, and what undoing needs besides. */
+    moved: jsonb("moved").$type<MergeMoves>().notNull(),
     mergedById: uuid("merged_by_id"),
     mergedAt: timestamp("merged_at", { withTimezone: true }).notNull().defaultNow(),
     undoneAt: timestamp("undone_at", { withTimezone: true }),

@@ -31,6 +31,7 @@ export function agentView(agent: AgentRow, queueScope: QueueScope) {
     invitationPending: !hasPassword(agent),
     createdAt: agent.createdAt,
     queueScope: { limited: queueScope.limited, queueIds: [...queueScope.queueIds] },
+    timeZone: agent.timeZone,
   };
 }
 
@@ -71,11 +72,11 @@ export async function findAgent(db: Db, agentId: string): Promise<AgentRow | und
   return agent;
 }
 
-/** Changes an agent's name, role or per-channel capacity. */
+/** Changes an agent's name, role, per-channel capacity or the zone their console shows times in. */
 export async function updateAgent(
   db: Db,
   agentId: string,
-  input: { name?: string; role?: AgentRole; capacity?: AgentRow["capacity"] },
+  input: { name?: string; role?: AgentRole; capacity?: AgentRow["capacity"]; timeZone?: string | null },
 ): Promise<AgentRow> {
   const [agent] = await db
     .update(agents)

@@ -38,6 +38,10 @@ export const agentSchema = z.object({
   queueScope: z
     .object({ limited: z.boolean(), queueIds: z.array(z.uuid()) })
     .describe("Limited: they see only these queues beyond their own work (never applied to admins)"),
+  timeZone: z
+    .string()
+    .nullable()
+    .describe("IANA zone the console shows this person's times in; null: their browser's zone"),
 });
 
 export const csatSchema = z.object({

@@ -1,8 +1,16 @@
 import { z } from "zod";
+import { isTimeZone } from "../../cases/time-zone.ts";
 import { AGENT_ROLES, PRESENCE } from "../../db/schema/agents.ts";
 import { loadsFor } from "../../routing/agent-load.ts";
 import { agentsVisibleTo } from "../../routing/scope-visibility.ts";
-import { agentView, agentViewOf, agentViews, createAgent, listAgents } from "../auth/accounts.ts";
+import {
+  agentView,
+  agentViewOf,
+  agentViews,
+  createAgent,
+  listAgents,
+  updateAgent,
+} from "../auth/accounts.ts";
 import { PASSWORD_MIN_LENGTH } from "../auth/password-policy.ts";
 import { recordSecurityEvent } from "../auth/security-log.ts";
 import { currentActor, currentAgent } from "../http/access.ts";
@@ -23,6 +31,18 @@ const offerView = z.object({
   contact: z.object({ id: z.uuid(), name: z.string().nullable() }),
   waitingSince: z.string(),
   expiresAt: z.string(),
+});
+
+/**
+ * A person's own zone: a region name ("America/Chicago") or UTC, as browsers report them, and the
+ * refusal names the value sent so the person sees which one was wrong.
+ */
+const agentTimeZone = z.string().superRefine((zone, context) => {
+  if (!isTimeZone(zone, { regionOnly: true }))
+    context.addIssue({
+      code: "custom",
+      message: `'${String(zone).slice(0, 100)}' is not a time zone; use an IANA name such as Europe/Paris, or null for the browser's zone`,
+    });
 });
 
 /** Agents as admins and supervisors see them. */
@@ -120,6 +140,27 @@ function myRoutes(app: ZodApp, services: Pick<Services, "db" | "router">): void 
       schema: { tags: ["me"], summary: "The signed-in agent", response: responses({ 200: agentSchema }) },
     },
     async (request) => agentViewOf(services.db, currentAgent(request)),
+  );
+
+  app.put(
+    "/api/me/time-zone",
+    {
+      config: { access: "agent" },
+      schema: {
+        tags: ["me"],
+        summary: "Set the zone my console shows times in",
+        description:
+          "An IANA zone name such as Europe/Paris, or null to follow the browser's own zone. Every time the console shows (cases, timelines, notifications, server sentences with instants) follows it.",
+        body: z.object({ timeZone: agentTimeZone.nullable() }),
+        response: responses({ 200: agentSchema }),
+      },
+    },
+    async (request) => {
+      const agent = await updateAgent(services.db, currentAgent(request).id, {
+        timeZone: request.body.timeZone,
+      });
+      return agentViewOf(services.db, agent);
+    },
   );
 
   app.get(

@@ -15,7 +15,7 @@ import type { ZodApp } from "./zod-app.ts";
 export const loginAnswerSchema = z.object({
   token: z.string(),
   expiresAt: z.iso.datetime(),
-  agent: agentSchema.pick({ id: true, email: true, name: true, role: true }),
+  agent: agentSchema.pick({ id: true, email: true, name: true, role: true, timeZone: true }),
 });
 
 /** Who a session belongs to and when it ends: what the console needs to know, never the token. */
@@ -144,6 +144,6 @@ export function authRoutes(
 export function sessionAnswer(agent: AgentRow, expiresAt: Date): z.infer<typeof sessionAnswerSchema> {
   return {
     expiresAt: expiresAt.toISOString(),
-    agent: { id: agent.id, email: agent.email, name: agent.name, role: agent.role },
+    agent: { id: agent.id, email: agent.email, name: agent.name, role: agent.role, timeZone: agent.timeZone },
   };
 }

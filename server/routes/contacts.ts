@@ -1,29 +1,15 @@
 import { z } from "zod";
-import {
-  getContact,
-  mergeContacts,
-  previewMerge,
-  searchContacts,
-  updateContact,
-} from "../../cases/contacts.ts";
+import { getContact, searchContacts, updateContact } from "../../cases/contacts.ts";
 import { verifyIdentity } from "../../cases/identity-verification.ts";
 import { withUnitOfWork } from "../../cases/unit-of-work.ts";
 import { currentAgent } from "../http/access.ts";
 import { idParam, responses, timeZoneName } from "../http/schemas.ts";
 import { contactSchema, identitySchema } from "../http/views.ts";
 import type { Services } from "../services.ts";
+import { contactDuplicateRoutes, contactMergeRoutes } from "./contact-merges.ts";
 import type { ZodApp } from "./zod-app.ts";
 
-export const mergePreviewSchema = z.object({
-  survivor: contactSchema,
-  merged: contactSchema,
-  identitiesMoving: z.array(identitySchema),
-  casesMoving: z.array(
-    z.object({ id: z.uuid(), number: z.number().int(), subject: z.string(), state: z.string() }),
-  ),
-});
-
-type ContactServices = Pick<Services, "cases" | "clock" | "db">;
+export type ContactServices = Pick<Services, "cases" | "clock" | "db">;
 
 /** Contacts themselves: search, read, edit. */
 function contactRecordRoutes(app: ZodApp, services: ContactServices): void {
@@ -89,51 +75,6 @@ function contactRecordRoutes(app: ZodApp, services: ContactServices): void {
   );
 }
 
-const mergeBody = z.object({
-  mergedId: z.uuid().describe("The duplicate; it is folded into the contact in the path"),
-});
-
-/** Folding a duplicate into a contact: what it would move, then the merge. */
-function contactMergeRoutes(app: ZodApp, services: ContactServices): void {
-  app.post(
-    "/api/contacts/:id/merge-preview",
-    {
-      config: { access: "supervisor" },
-      schema: {
-        tags: ["contacts"],
-        summary: "What merging a duplicate into this contact would move",
-        params: idParam,
-        body: mergeBody,
-        response: responses({ 200: mergePreviewSchema }, [404, 409]),
-      },
-    },
-    async (request) => previewMerge(services.db, request.params.id, request.body.mergedId),
-  );
-
-  app.post(
-    "/api/contacts/:id/merge",
-    {
-      config: { access: "supervisor" },
-      schema: {
-        tags: ["contacts"],
-        summary: "Merge a duplicate into this contact: its identities and cases move here (supervisors)",
-        params: idParam,
-        body: mergeBody,
-        response: responses({ 200: mergePreviewSchema }, [404, 409]),
-      },
-    },
-    async (request) =>
-      withUnitOfWork(services.cases, (tx, uow) =>
-        mergeContacts(tx, uow, {
-          survivorId: request.params.id,
-          mergedId: request.body.mergedId,
-          actor: { type: "agent", id: currentAgent(request).id },
-          at: services.clock(),
-        }),
-      ),
-  );
-}
-
 /** Confirming an address the customer only claimed (typed into the web chat's pre-chat form). */
 function identityRoutes(app: ZodApp, services: ContactServices): void {
   app.post(
@@ -165,5 +106,6 @@ function identityRoutes(app: ZodApp, services: ContactServices): void {
 export function contactRoutes(app: ZodApp, services: ContactServices): void {
   contactRecordRoutes(app, services);
   identityRoutes(app, services);
+  contactDuplicateRoutes(app, services);
   contactMergeRoutes(app, services);
 }

@@ -335,7 +335,7 @@ describe("agent inbox, case workspace and contacts in a browser", () => {
     expect(await preview.textContent()).toContain(`#${second.case.number} Email question`);
     await page.screenshot({ path: join(SCREENSHOTS, "contacts-merge-preview.png") });
     await preview.getByRole("button", { name: "Merge" }).click();
-    await page.getByText("Contacts merged.").waitFor(WAIT);
+    await page.getByTestId("merge-notice").waitFor(WAIT);
     await detail.getByText("dana@example.org").waitFor(WAIT);
     await detail.getByText("Email question").waitFor(WAIT);
     const merged = await agent.api.get(`/api/cases/${second.case.id}`);

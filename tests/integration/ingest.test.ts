@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { asc, eq, ne, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { closeOverdueResolved } from "../../cases/auto-close.ts";
-import { mergeContacts } from "../../cases/contacts.ts";
+import { mergeContacts } from "../../cases/contact-merges.ts";
 import { type InboundMessage, ingest } from "../../cases/ingest.ts";
 import { addReply, performAction } from "../../cases/replies.ts";
 import { withUnitOfWork } from "../../cases/unit-of-work.ts";

@@ -190,7 +190,7 @@ describe("softphone line", () => {
     ensureSoftphone();
     expect(api.fetchVoiceToken).not.toHaveBeenCalled();
     useSession.getState().signedIn({
-      agent: { id: "agent-1", email: "sol@example.com", name: "Sol", role: "agent" },
+      agent: { id: "agent-1", email: "sol@example.com", name: "Sol", role: "agent", timeZone: null },
       expiresAt: new Date(T0 + HOUR).toISOString(),
     });
     api.fetchVoiceToken.mockResolvedValue(token("t1", T0 + HOUR));

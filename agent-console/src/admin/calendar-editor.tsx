@@ -1,5 +1,6 @@
 /** A business-hours calendar editor: weekly hours (one interval a day) in an IANA time zone, and holidays. */
 import { Checkbox, Group, Stack, TagsInput, Text, TextInput } from "@mantine/core";
+import { effectiveTimeZone } from "../lib/viewer-zone.ts";
 import type { Calendar } from "./types.ts";
 
 type DayHours = Calendar["weekly"][number];
@@ -92,7 +93,7 @@ export function CalendarEditor({
   value: Calendar | null;
   onChange: (next: Calendar | null) => void;
 }) {
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const zone = effectiveTimeZone();
   return (
     <Stack gap={6} role="group" aria-label={label}>
       <Checkbox

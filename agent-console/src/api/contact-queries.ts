@@ -2,7 +2,14 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "./client.ts";
 import { queryKeys } from "./query-keys.ts";
-import type { Contact, ContactDetail, MergePreview } from "./types.ts";
+import type {
+  Contact,
+  ContactDetail,
+  ContactMerge,
+  DuplicateCandidate,
+  MergePreview,
+  MergeResult,
+} from "./types.ts";
 
 export function useContactSearch(q: string) {
   return useQuery({
@@ -46,17 +53,56 @@ export function useMergePreview(survivorId: string, mergedId: string | null) {
   });
 }
 
+/** After a merge or its undo: every contact, case list and suggestion may have changed. */
+export function refreshAfterMerge(client: ReturnType<typeof useQueryClient>): void {
+  void client.invalidateQueries({ queryKey: ["contacts"] });
+  void client.invalidateQueries({ queryKey: ["contact"] });
+  void client.invalidateQueries({ queryKey: ["contact-cases"] });
+  void client.invalidateQueries({ queryKey: ["contact-duplicates"] });
+  void client.invalidateQueries({ queryKey: ["contact-merges"] });
+  void client.invalidateQueries({ queryKey: ["case"] });
+  void client.invalidateQueries({ queryKey: queryKeys.inboxAll });
+}
+
 export function useMergeContacts(survivorId: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (mergedId: string) =>
-      api.post<MergePreview>(`/api/contacts/${encodeURIComponent(survivorId)}/merge`, { mergedId }),
-    onSuccess: () => {
-      void client.invalidateQueries({ queryKey: ["contacts"] });
-      void client.invalidateQueries({ queryKey: queryKeys.contact(survivorId) });
-      void client.invalidateQueries({ queryKey: ["contact-cases"] });
-      void client.invalidateQueries({ queryKey: queryKeys.inboxAll });
-    },
+      api.post<MergeResult>(`/api/contacts/${encodeURIComponent(survivorId)}/merge`, { mergedId }),
+    onSuccess: () => refreshAfterMerge(client),
+  });
+}
+
+/** Undoes a merge: what it moved goes back to the merged contact (supervisors). */
+export function useUndoMerge() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (mergeId: string) =>
+      api.post<{ mergeId: string; mergedId: string; casesMovedBack: number; identitiesMovedBack: number }>(
+        `/api/contacts/merges/${encodeURIComponent(mergeId)}/undo`,
+      ),
+    onSuccess: () => refreshAfterMerge(client),
+  });
+}
+
+/** Contacts that may be this one's duplicates, with why, best first. */
+export function useDuplicates(contactId: string, enabled = true) {
+  return useQuery({
+    queryKey: ["contact-duplicates", contactId],
+    queryFn: () =>
+      api.get<{ items: DuplicateCandidate[] }>(`/api/contacts/${encodeURIComponent(contactId)}/duplicates`),
+    select: (page) => page.items,
+    enabled,
+  });
+}
+
+/** The merges this contact took part in, newest first. */
+export function useContactMerges(contactId: string) {
+  return useQuery({
+    queryKey: ["contact-merges", contactId],
+    queryFn: () =>
+      api.get<{ items: ContactMerge[] }>(`/api/contacts/${encodeURIComponent(contactId)}/merges`),
+    select: (page) => page.items,
   });
 }
 

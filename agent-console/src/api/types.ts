@@ -26,7 +26,13 @@ import type {
   loginAnswerSchema,
   sessionAnswerSchema,
 } from "../../../server/routes/auth.ts";
-import type { mergePreviewSchema } from "../../../server/routes/contacts.ts";
+import type {
+  contactMergeSchema,
+  duplicateCandidateSchema,
+  duplicateReasonSchema,
+  mergePreviewSchema,
+  mergeResultSchema,
+} from "../../../server/routes/contact-merges.ts";
 import type { queueSchema } from "../../../server/routes/routing-admin.ts";
 import type { targetView } from "../../../server/routes/sla.ts";
 
@@ -99,6 +105,10 @@ export type ApiErrorBody = Wire<typeof errorBody>;
 export type Contact = Wire<typeof contactSchema>;
 export type ContactDetail = Contact & { identities: Identity[] };
 export type MergePreview = Wire<typeof mergePreviewSchema>;
+export type MergeResult = Wire<typeof mergeResultSchema>;
+export type ContactMerge = Wire<typeof contactMergeSchema>;
+export type DuplicateCandidate = Wire<typeof duplicateCandidateSchema>;
+export type DuplicateReason = Wire<typeof duplicateReasonSchema>;
 
 /** A queue as the case views name it (the admin pages read the whole of it). */
 export type Queue = Pick<Wire<typeof queueSchema>, "id" | "name">;

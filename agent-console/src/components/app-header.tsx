@@ -11,6 +11,7 @@ import { CapacityMeter } from "./capacity-meter.tsx";
 import { ConnectionBadge } from "./connection-badge.tsx";
 import { NotificationBell } from "./notification-bell.tsx";
 import { PresenceSwitch } from "./presence-switch.tsx";
+import { TimeZoneDialog } from "./time-zone-dialog.tsx";
 
 function initials(name: string): string {
   return name
@@ -26,6 +27,7 @@ export function AppHeader() {
   const fallback = useSession((s) => s.agent);
   const agent = me ?? fallback;
   const [securityOpen, setSecurityOpen] = useState(false);
+  const [zoneOpen, setZoneOpen] = useState(false);
 
   return (
     <Group h="100%" px="md" justify="space-between" wrap="nowrap">
@@ -59,10 +61,17 @@ export function AppHeader() {
           </Menu.Target>
           <Menu.Dropdown>
             <Menu.Label>{agent?.email}</Menu.Label>
+            <Menu.Item onClick={() => setZoneOpen(true)}>
+              Time zone
+              <Text component="span" fz="xs" c="dimmed" ml={6}>
+                {agent?.timeZone ?? "this browser's"}
+              </Text>
+            </Menu.Item>
             <Menu.Item onClick={() => setSecurityOpen(true)}>Two-factor sign-in</Menu.Item>
           </Menu.Dropdown>
         </Menu>
         <TwoFactorDialog opened={securityOpen} onClose={() => setSecurityOpen(false)} />
+        <TimeZoneDialog opened={zoneOpen} onClose={() => setZoneOpen(false)} />
         <Button variant="subtle" color="gray" size="xs" onClick={() => void signOut()}>
           Sign out
         </Button>

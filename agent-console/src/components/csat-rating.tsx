@@ -1,7 +1,7 @@
 /** The customer's satisfaction rating as the team reads it: stars, the comment, and when. */
 import { Group, Text, Tooltip } from "@mantine/core";
 import type { CaseSummary } from "../api/types.ts";
-import { formatAgo, formatTime } from "../lib/format.ts";
+import { formatAgo, formatDateTime, formatTime } from "../lib/format.ts";
 import { useNow } from "../lib/use-now.ts";
 import classes from "./timeline-entry.module.css";
 
@@ -17,10 +17,8 @@ export function csatColor(rating: number): string {
   return rating <= 2 ? "red.7" : rating === 3 ? "yellow.8" : "teal.7";
 }
 
-/** The full local date and time of the rating, for a tooltip. */
-function localInstant(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-}
+/** The full date and time of the rating in the viewer's zone, for a tooltip. */
+const localInstant = formatDateTime;
 
 /** "★★★★☆ 4/5 · 'quick and kind' · rated 3 min ago", for the case header. */
 export function CsatSummary({ csat }: { csat: Csat }) {

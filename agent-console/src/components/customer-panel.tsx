@@ -8,7 +8,14 @@ import type { MouseEvent } from "react";
 import { useVerifyIdentity } from "../api/contact-queries.ts";
 import { useCaseSla, useContactCases } from "../api/queries.ts";
 import type { CaseDetail, Identity } from "../api/types.ts";
-import { contactName, formatAgo, formatDuration, STATE_COLOR, STATE_LABEL } from "../lib/format.ts";
+import {
+  contactName,
+  formatAgo,
+  formatDateTime,
+  formatDuration,
+  STATE_COLOR,
+  STATE_LABEL,
+} from "../lib/format.ts";
 import { navigate, pathOf, type Route } from "../lib/router.ts";
 import { useNow } from "../lib/use-now.ts";
 import { ChannelBadge } from "./channel-badge.tsx";
@@ -76,12 +83,7 @@ function ConsentBadge({ identity }: { identity: Identity }) {
     );
   if (identity.optedOutAt)
     return (
-      <Badge
-        size="xs"
-        color="red"
-        variant="light"
-        title={`Opted out ${new Date(identity.optedOutAt).toLocaleString()}`}
-      >
+      <Badge size="xs" color="red" variant="light" title={`Opted out ${formatDateTime(identity.optedOutAt)}`}>
         Opted out{identity.optOutMethod ? ` (${identity.optOutMethod})` : ""}
       </Badge>
     );

@@ -17,7 +17,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client.ts";
 import { queryKeys } from "../api/query-keys.ts";
-import { formatAgo } from "../lib/format.ts";
+import { formatAgo, formatDateTime } from "../lib/format.ts";
 import { navigate } from "../lib/router.ts";
 import { useNow } from "../lib/use-now.ts";
 
@@ -85,7 +85,7 @@ function NotificationItem({ item, now, onOpen }: { item: AgentNotification; now:
         <Text fz="sm" fw={item.readAt ? 400 : 600}>
           {item.by?.name ?? "A colleague"} mentioned you on case #{item.caseNumber}
         </Text>
-        <Text fz="xs" c="dimmed" title={new Date(item.createdAt).toLocaleString()} style={{ flexShrink: 0 }}>
+        <Text fz="xs" c="dimmed" title={formatDateTime(item.createdAt)} style={{ flexShrink: 0 }}>
           {formatAgo(item.createdAt, now)}
         </Text>
       </Group>

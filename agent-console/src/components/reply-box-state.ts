@@ -6,6 +6,7 @@ import { type RefObject, useEffect, useRef, useState } from "react";
 import { errorMessage } from "../api/client.ts";
 import { type Colleague, useAgentDirectory, usePostInteraction } from "../api/queries.ts";
 import type { CaseDetail } from "../api/types.ts";
+import { formatDateTime } from "../lib/format.ts";
 import { type ComposerMode, useComposer } from "../state/composer-store.ts";
 import { useSession } from "../state/session-store.ts";
 import type { useTypingSignal } from "../state/use-typing-signal.ts";
@@ -18,7 +19,7 @@ function quotedHistory(detail: CaseDetail, customerName: string): string {
     .reverse()
     .find((item) => item.kind === "message" && item.direction === "inbound");
   if (!last) return "";
-  const when = new Date(last.createdAt).toLocaleString();
+  const when = formatDateTime(last.createdAt);
   const quoted = last.body
     .split("\n")
     .map((line) => `> ${line}`)

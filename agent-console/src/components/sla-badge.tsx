@@ -3,7 +3,7 @@
  * breached (with the time since). The status comes from the server's monitor; the clock only counts.
  */
 import { Badge } from "@mantine/core";
-import { formatDuration } from "../lib/format.ts";
+import { formatDateTime, formatDuration } from "../lib/format.ts";
 
 export function SlaBadge({
   status,
@@ -29,7 +29,7 @@ export function SlaBadge({
       variant={breached ? "filled" : "light"}
       data-testid="sla-badge"
       data-sla={breached ? "breached" : status}
-      title={`SLA ${breached ? "breached" : status === "at_risk" ? "at risk" : "running"}: due ${new Date(dueAt).toLocaleString()}`}
+      title={`SLA ${breached ? "breached" : status === "at_risk" ? "at risk" : "running"}: due ${formatDateTime(dueAt)}`}
       style={{ fontVariantNumeric: "tabular-nums", flexShrink: 0 }}
     >
       {text}

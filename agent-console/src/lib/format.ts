@@ -1,5 +1,6 @@
 /** Words and numbers as agents read them. */
 import type { CaseState, Channel, DeliveryStatus, Priority } from "../api/types.ts";
+import { viewerTimeZone } from "./viewer-zone.ts";
 
 export const CHANNEL_LABEL: Record<Channel, string> = {
   chat: "Chat",
@@ -71,16 +72,46 @@ export function formatAgo(iso: string, now: number): string {
   if (ms < 45_000) return "just now";
   if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min ago`;
   if (ms < 86_400_000) return `${Math.round(ms / 3_600_000)} h ago`;
-  return new Date(iso).toLocaleDateString(undefined, { month: "short", day: "numeric" });
+  return new Date(iso).toLocaleDateString(undefined, {
+    month: "short",
+    day: "numeric",
+    timeZone: viewerTimeZone(),
+  });
 }
 
+/** The calendar day of an instant in the viewer's zone, e.g. "2026-05-01". */
+function dayIn(date: Date, timeZone: string | undefined): string {
+  return date.toLocaleDateString("en-CA", { timeZone });
+}
+
+/** "14:05" today, "May 1, 14:05" on another day: in the viewer's zone, as every time here. */
 export function formatTime(iso: string): string {
   const date = new Date(iso);
-  const sameDay = date.toDateString() === new Date().toDateString();
+  const timeZone = viewerTimeZone();
+  const sameDay = dayIn(date, timeZone) === dayIn(new Date(), timeZone);
   return date.toLocaleString(undefined, {
     ...(sameDay ? {} : { month: "short", day: "numeric" }),
     hour: "2-digit",
     minute: "2-digit",
+    timeZone,
+  });
+}
+
+/** "May 1, 2026, 2:05 PM": date and time in the viewer's zone, for tooltips and lists. */
+export function formatDateTime(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: viewerTimeZone(),
+  });
+}
+
+/** "14:05": the time of day only, in the viewer's zone (chart axes). */
+export function formatClock(iso: string): string {
+  return new Date(iso).toLocaleTimeString(undefined, {
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: viewerTimeZone(),
   });
 }
 
@@ -101,6 +132,7 @@ export function withLocalTimes(text: string): string {
       hour: "2-digit",
       minute: "2-digit",
       timeZoneName: "short",
+      timeZone: viewerTimeZone(),
     });
   });
 }
@@ -118,5 +150,6 @@ export function formatDateTimeWithZone(iso: string, options: { seconds?: boolean
     minute: "2-digit",
     ...(options.seconds ? { second: "2-digit" as const } : {}),
     timeZoneName: "short",
+    timeZone: viewerTimeZone(),
   });
 }

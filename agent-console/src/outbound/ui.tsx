@@ -28,8 +28,7 @@ export const STATUS_COLOR: Record<string, string> = {
 
 export const percent = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
 
-export const formatDateTime = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+export { formatDateTime } from "../lib/format.ts";
 
 /** A failed request as an alert carrying the server's message (and its status, which tells a refusal from a fault). */
 export function ErrorAlert({ error, title }: { error: unknown; title: string }) {

@@ -5,6 +5,7 @@
  */
 import { create } from "zustand";
 import type { SessionAnswer } from "../api/types.ts";
+import { setViewerZone } from "../lib/viewer-zone.ts";
 
 export type SessionStatus = "checking" | "signedIn" | "signedOut";
 
@@ -15,6 +16,8 @@ interface SessionState {
   agent: SessionAnswer["agent"] | null;
   expiresAt: string | null;
   signedIn(session: SessionAnswer): void;
+  /** The agent chose another zone for their times (null: the browser's); every page follows. */
+  timeZoneChanged(timeZone: string | null): void;
   /** Forgets the session locally: after sign-out, or when the server answers 401. */
   clear(): void;
 }
@@ -24,9 +27,15 @@ export const useSession = create<SessionState>((set) => ({
   agent: null,
   expiresAt: null,
   signedIn(session) {
+    setViewerZone(session.agent.timeZone);
     set({ status: "signedIn", agent: session.agent, expiresAt: session.expiresAt });
   },
+  timeZoneChanged(timeZone) {
+    setViewerZone(timeZone);
+    set((state) => (state.agent ? { agent: { ...state.agent, timeZone } } : {}));
+  },
   clear() {
+    setViewerZone(null);
     set({ status: "signedOut", agent: null, expiresAt: null });
   },
 }));

@@ -16,6 +16,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { formatClock } from "../lib/format.ts";
 import { type CsatFigure, CsatFigureText, ratingsLabel } from "./csat-figure.tsx";
 import { WallPanel } from "./panel.tsx";
 import { useIntervals, useQueueNames } from "./queries.ts";
@@ -60,7 +61,7 @@ export function summarise(intervals: MetricsInterval[], queueId: string | null):
       const settled = sum.answered + sum.abandoned;
       return {
         start,
-        label: new Date(start).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" }),
+        label: formatClock(start),
         offered: sum.offered,
         answered: sum.answered,
         abandoned: sum.abandoned,

@@ -2,6 +2,7 @@
 import { type QueryClient, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client.ts";
 import type { Presence } from "../api/types.ts";
+import { startOfTodayInViewerZone } from "../lib/viewer-zone.ts";
 import type {
   AgentBoardRow,
   AppliedRemedy,
@@ -73,13 +74,12 @@ export interface DispositionCount {
   cases: number;
 }
 
-/** Cases resolved since local midnight, per disposition code. */
+/** Cases resolved since midnight in the viewer's zone, per disposition code. */
 export function useDispositionsToday() {
   return useQuery({
     queryKey: wallKeys.dispositions,
     queryFn: async () => {
-      const midnight = new Date();
-      midnight.setHours(0, 0, 0, 0);
+      const midnight = startOfTodayInViewerZone();
       const query = new URLSearchParams({
         from: midnight.toISOString(),
         to: new Date(Date.now() + 60_000).toISOString(),

@@ -15,17 +15,19 @@ import {
   Title,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { type FormEvent, type MouseEvent, useState } from "react";
+import { type FormEvent, type MouseEvent, useRef, useState } from "react";
 import { errorMessage } from "../../api/client.ts";
 import { useContact, useUpdateContact } from "../../api/contact-queries.ts";
 import { useContactCases } from "../../api/queries.ts";
-import type { CaseSummary, ContactDetail } from "../../api/types.ts";
+import type { CaseSummary, Contact, ContactDetail } from "../../api/types.ts";
 import { ChannelBadge } from "../../components/channel-badge.tsx";
 import { IdentityLine } from "../../components/customer-panel.tsx";
 import { contactName, STATE_COLOR, STATE_LABEL } from "../../lib/format.ts";
 import { navigate, pathOf } from "../../lib/router.ts";
 import { useSession } from "../../state/session-store.ts";
+import { DuplicatesCard } from "./duplicates-card.tsx";
 import { MergePanel } from "./merge-panel.tsx";
+import { MergeHistory } from "./merge-undo.tsx";
 
 type Row = { key: string; value: string };
 
@@ -207,12 +209,30 @@ function ContactCases({ cases }: { cases: CaseSummary[] | undefined }) {
   );
 }
 
+/** The duplicate chosen for the merge preview, and bringing the preview into view when one is chosen. */
+function useMergePick(contactId: string) {
+  const [picked, setPicked] = useState<Contact | null>(null);
+  const panel = useRef<HTMLDivElement>(null);
+  // Another contact's page starts with nothing picked.
+  const [pickedFor, setPickedFor] = useState(contactId);
+  if (pickedFor !== contactId) {
+    setPickedFor(contactId);
+    setPicked(null);
+  }
+  const pick = (contact: Contact) => {
+    setPicked(contact);
+    requestAnimationFrame(() => panel.current?.scrollIntoView({ block: "start", behavior: "smooth" }));
+  };
+  return { picked, setPicked, pick, panel };
+}
+
 export function ContactDetailView({ contactId }: { contactId: string }) {
   const contact = useContact(contactId);
   const cases = useContactCases(contactId);
   const role = useSession((s) => s.agent?.role);
   // Merging moves another customer's cases and identities: supervisors and admins only.
   const mayMerge = role === "supervisor" || role === "admin";
+  const { picked, setPicked, pick, panel } = useMergePick(contactId);
 
   if (contact.isPending) return <Loader m="xl" aria-label="Loading contact" />;
   if (contact.isError)
@@ -240,14 +260,18 @@ export function ContactDetailView({ contactId }: { contactId: string }) {
           </Paper>
         </Group>
         <ContactCases cases={cases.data?.items} />
+        {!detail.mergedIntoId && <DuplicatesCard contactId={detail.id} onMerge={mayMerge ? pick : null} />}
         {!detail.mergedIntoId &&
           (mayMerge ? (
-            <MergePanel survivor={detail} />
+            <div ref={panel}>
+              <MergePanel survivor={detail} picked={picked} onPick={setPicked} />
+            </div>
           ) : (
             <Text fz="sm" c="dimmed" data-testid="merge-needs-supervisor">
               Found a duplicate of this customer? Ask a supervisor to merge the two contacts.
             </Text>
           ))}
+        <MergeHistory contactId={detail.id} mayUndo={mayMerge} />
       </Stack>
     </ScrollArea>
   );

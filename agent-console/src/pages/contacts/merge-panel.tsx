@@ -5,11 +5,13 @@
 import { Alert, Badge, Button, Group, List, Loader, Paper, Select, Stack, Text } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage } from "../../api/client.ts";
 import { useContactSearch, useMergeContacts, useMergePreview } from "../../api/contact-queries.ts";
-import type { ContactDetail, MergePreview } from "../../api/types.ts";
+import type { Contact, ContactDetail, MergePreview } from "../../api/types.ts";
 import { contactName, STATE_LABEL } from "../../lib/format.ts";
+import { showMergedNotice } from "./merge-undo.tsx";
 
 /** What would move: the duplicate's identities and its cases. */
 function MovingLists({ preview }: { preview: MergePreview }) {
@@ -77,28 +79,41 @@ function ConfirmMerge({ preview, merging, onCancel, onMerge }: ConfirmMergeProps
   );
 }
 
+const optionOf = (contact: Contact) => ({
+  value: contact.id,
+  label: `${contactName(contact)} · ${contact.id.slice(0, 8)}`,
+});
+
 /** Searching for the duplicate: the typed text, debounced, and the other contacts it matches. */
-function useDuplicateSearch(survivorId: string) {
+function useDuplicateSearch(survivorId: string, picked: Contact | null) {
   const [search, setSearch] = useState("");
   const [q] = useDebouncedValue(search.trim(), 250);
   const candidates = useContactSearch(q);
-  const options = (candidates.data ?? [])
-    .filter((contact) => contact.id !== survivorId)
-    .map((contact) => ({ value: contact.id, label: `${contactName(contact)} · ${contact.id.slice(0, 8)}` }));
-  return { search, setSearch, q, options };
+  const found = (candidates.data ?? []).filter((contact) => contact.id !== survivorId);
+  // A duplicate picked from the suggestions is an option even when the search does not list it.
+  const contacts = picked && !found.some((c) => c.id === picked.id) ? [picked, ...found] : found;
+  return { search, setSearch, q, contacts, options: contacts.map(optionOf) };
 }
 
-export function MergePanel({ survivor }: { survivor: ContactDetail }) {
-  const { search, setSearch, q, options } = useDuplicateSearch(survivor.id);
-  const [mergedId, setMergedId] = useState<string | null>(null);
+interface MergePanelProps {
+  survivor: ContactDetail;
+  /** The duplicate chosen for the preview: from the search here or a suggestion's "Merge…". */
+  picked: Contact | null;
+  onPick(contact: Contact | null): void;
+}
+
+export function MergePanel({ survivor, picked, onPick }: MergePanelProps) {
+  const { search, setSearch, q, contacts, options } = useDuplicateSearch(survivor.id, picked);
+  const mergedId = picked?.id ?? null;
   const preview = useMergePreview(survivor.id, mergedId);
   const merge = useMergeContacts(survivor.id);
+  const client = useQueryClient();
 
   function confirm(merged: string) {
     merge.mutate(merged, {
-      onSuccess: () => {
-        notifications.show({ color: "green", message: "Contacts merged." });
-        setMergedId(null);
+      onSuccess: (result) => {
+        showMergedNotice(client, result);
+        onPick(null);
         setSearch("");
       },
       onError: (error) =>
@@ -119,7 +134,7 @@ export function MergePanel({ survivor }: { survivor: ContactDetail }) {
         onSearchChange={setSearch}
         data={options}
         value={mergedId}
-        onChange={setMergedId}
+        onChange={(id) => onPick(contacts.find((contact) => contact.id === id) ?? null)}
         nothingFoundMessage={q ? "No other contact matches" : "Type to search"}
         clearable
         filter={({ options: all }) => all}
@@ -134,7 +149,7 @@ export function MergePanel({ survivor }: { survivor: ContactDetail }) {
         <ConfirmMerge
           preview={preview.data}
           merging={merge.isPending}
-          onCancel={() => setMergedId(null)}
+          onCancel={() => onPick(null)}
           onMerge={() => confirm(mergedId)}
         />
       )}
