@@ -103,6 +103,8 @@ interface WalkState {
   state: CaseState;
   assignee: string | null;
   lastJoin: number | null;
+  /** Every time the case joined a queue, in order. */
+  joins: number[];
   hold: Hold | null;
   assignees: Set<string>;
   reopened: boolean;
@@ -155,6 +157,7 @@ function queueEventFacts(
   if ((caseStateHas(to, "routable") && !isWaiting(from)) || (event.queueChanged && isWaiting(to))) {
     facts.arrivals.push({ caseId, queueId: queueAfter, at });
     walk.lastJoin = at;
+    walk.joins.push(at);
   }
   if (isWaiting(from) && isHeld(to)) {
     const waitMs = Math.max(0, at - (walk.lastJoin ?? history.createdAt));
@@ -163,7 +166,13 @@ function queueEventFacts(
   }
   // An agent closing a waiting case (spam, a duplicate) did not lose a customer.
   if (isWaiting(from) && isEnded(to) && event.actorType !== "agent")
-    facts.abandons.push({ caseId, queueId: queueBefore, at, source: "queue" });
+    facts.abandons.push({
+      caseId,
+      queueId: queueBefore,
+      at,
+      source: "queue",
+      joinedAt: walk.lastJoin ?? history.createdAt,
+    });
   if (isHeld(from) && isEnded(to)) walk.resolutions.push({ at, queueId: queueBefore });
   if (caseStateHas(from, "resolved") && !isEnded(to)) walk.reopened = true;
   if (event.transfer) walk.transferred = true;
@@ -214,6 +223,7 @@ export function addCaseFacts(
     state: INITIAL_CASE_STATE,
     assignee: null,
     lastJoin: null,
+    joins: [],
     hold: null,
     assignees: new Set<string>(),
     reopened: false,
@@ -230,8 +240,10 @@ export function addCaseFacts(
 
   const firstContact = !walk.reopened && !walk.transferred && walk.assignees.size === 1;
   for (const resolution of walk.resolutions) facts.resolutions.push({ caseId, ...resolution, firstContact });
-  for (const at of history.abandonedCalls)
-    facts.abandons.push({ caseId, queueId: queueAt(history, at), at, source: "call" });
+  for (const at of history.abandonedCalls) {
+    const joinedAt = Math.max(history.createdAt, ...walk.joins.filter((join) => join <= at));
+    facts.abandons.push({ caseId, queueId: queueAt(history, at), at, source: "call", joinedAt });
+  }
 }
 
 /**

@@ -36,6 +36,8 @@ export interface AbandonFact {
   queueId: string | null;
   at: number;
   source: "queue" | "call";
+  /** When the case last joined the queue before giving up (absent: taken as inside the window). */
+  joinedAt?: number;
 }
 
 /** A case left its agent: the time it was worked on (waiting on the customer excluded) and the wrap-up after it. */
@@ -118,6 +120,11 @@ export function factsByQueue(
 /** Counts and sums of one window: what the rates are made of, and what reports add up across intervals. */
 export interface WindowTally {
   offered: number;
+  /**
+   * Contacts that joined the queue before the window and were answered or abandoned in it: with
+   * `offered`, everything the window's answers and abandonments can come from.
+   */
+  carriedIn: number;
   answered: number;
   answeredWithinTarget: number;
   answerSeconds: number;
@@ -224,6 +231,19 @@ export interface TallyScope {
   times?: AgentTimes;
 }
 
+/** Abandonments, once per case and source: a caller who hangs up may also take their case out of the queue. */
+function countAbandons(abandons: readonly AbandonFact[]): number {
+  const byCase = new Map<string, { queue: number; call: number }>();
+  for (const fact of abandons) {
+    const counts = byCase.get(fact.caseId) ?? { queue: 0, call: 0 };
+    counts[fact.source] += 1;
+    byCase.set(fact.caseId, counts);
+  }
+  let total = 0;
+  for (const counts of byCase.values()) total += Math.max(counts.queue, counts.call);
+  return total;
+}
+
 /** Counts one window. Each figure is recomputed over the facts in scope, never averaged over queues. */
 export function tallyWindow(facts: MetricsFacts, window: Span, scope: TallyScope = {}): WindowTally {
   const inScope = (fact: { queueId: string | null; at: number }) =>
@@ -233,15 +253,12 @@ export function tallyWindow(facts: MetricsFacts, window: Span, scope: TallyScope
   const handles = facts.handles.filter((h) => inScope({ queueId: h.queueId, at: h.releasedAt }));
   const sla = facts.sla.filter(inScope);
 
-  // A caller who hangs up may also take their case out of the queue: one abandonment, not two.
-  const abandonsByCase = new Map<string, { queue: number; call: number }>();
-  for (const fact of facts.abandons.filter(inScope)) {
-    const counts = abandonsByCase.get(fact.caseId) ?? { queue: 0, call: 0 };
-    counts[fact.source] += 1;
-    abandonsByCase.set(fact.caseId, counts);
-  }
-  let abandoned = 0;
-  for (const counts of abandonsByCase.values()) abandoned += Math.max(counts.queue, counts.call);
+  const abandons = facts.abandons.filter(inScope);
+  const joinedBefore = (joinedAt: number | undefined) => joinedAt !== undefined && joinedAt < window.start;
+  const abandoned = countAbandons(abandons);
+  const carriedIn =
+    answers.filter((a) => joinedBefore(a.at - a.waitMs)).length +
+    countAbandons(abandons.filter((a) => joinedBefore(a.joinedAt)));
 
   // Cases, not resolutions: a case resolved twice in the window counts once.
   const resolved = new Map<string, boolean>();
@@ -258,6 +275,7 @@ export function tallyWindow(facts: MetricsFacts, window: Span, scope: TallyScope
 
   return {
     offered: facts.arrivals.filter(inScope).length,
+    carriedIn,
     answered: answers.length,
     answeredWithinTarget: answers.filter((a) => a.withinTarget).length,
     answerSeconds: seconds(answers.reduce((sum, a) => sum + a.waitMs, 0)),
@@ -275,6 +293,7 @@ export function tallyWindow(facts: MetricsFacts, window: Span, scope: TallyScope
 
 export const TALLY_FIELDS = [
   "offered",
+  "carriedIn",
   "answered",
   "answeredWithinTarget",
   "answerSeconds",

@@ -5,6 +5,8 @@
  *
  * - offered: cases that joined the queue (new, reopened, returned by an agent, transferred in); an
  *   offer coming back to the queue is not a new arrival.
+ * - carried in: cases that joined the queue before the window and were answered or abandoned in it.
+ *   Answered + abandoned never exceeds offered + carried in, which the interval charts draw.
  * - answered: an agent took a waiting (queued or offered) case; answer time = from the case's last
  *   queue join to that moment.
  * - abandoned: a waiting case left the queue unanswered (resolved or closed by the system or the

@@ -181,6 +181,7 @@ describe("supervisor wall in a browser", () => {
     await page.getByRole("combobox", { name: "Queue shown in the charts" }).click();
     await page.getByRole("option", { name: "Billing" }).click();
     await page.getByTestId("chart-volume").locator(".recharts-bar-rectangle").first().waitFor(WAIT);
+    await page.getByTestId("chart-volume").getByText("In queue (new + carried over)").waitFor(WAIT);
     await page.getByTestId("chart-service").scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOTS, "supervisor-charts.png"), fullPage: true });
   });

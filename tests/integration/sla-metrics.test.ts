@@ -246,6 +246,9 @@ describe("live metrics", () => {
       provisional: false,
       figures: { offered: 4, serviceLevel: 0.3333, occupancy: 0.3667 },
     });
+    // What was answered or abandoned in an interval arrived in it or was carried over into it.
+    for (const { figures } of answer.body.intervals)
+      expect(figures.answered + figures.abandoned).toBeLessThanOrEqual(figures.offered + figures.carriedIn);
     // Today now reads the settled 09:00 interval from its row and counts only 09:15–09:20 live.
     const live = await support();
     expect(live.queue.today).toEqual({ ...firstTenMinutes, occupancy: 0.275 });

@@ -217,7 +217,9 @@ describe("facts from a case's audit trail", () => {
     const gone = factsOf({
       events: [ev(0, "enqueue", "new", "queued"), ev(45, "close", "queued", "closed")],
     });
-    expect(gone.abandons).toEqual([{ caseId: "c1", queueId: "q1", at: s(45), source: "queue" }]);
+    expect(gone.abandons).toEqual([
+      { caseId: "c1", queueId: "q1", at: s(45), source: "queue", joinedAt: s(0) },
+    ]);
     expect(gone.resolutions).toEqual([]);
     const spam = factsOf({
       events: [
@@ -242,7 +244,9 @@ describe("facts from a case's audit trail", () => {
         }),
       ],
     });
-    expect(facts.abandons).toEqual([{ caseId: "c1", queueId: "q1", at: s(30), source: "call" }]);
+    expect(facts.abandons).toEqual([
+      { caseId: "c1", queueId: "q1", at: s(30), source: "call", joinedAt: s(0) },
+    ]);
   });
 });
 

@@ -98,6 +98,21 @@ describe("live metrics figures", () => {
     });
   });
 
+  it("counts the contacts carried over from earlier windows that ended in this one, so answered never exceeds what was in the queue", () => {
+    const f = facts((f) => {
+      f.arrivals.push({ caseId: "new", queueId: "q", at: s(10) });
+      f.answers.push({ caseId: "new", queueId: "q", at: s(20), waitMs: 10_000, withinTarget: true });
+      // Joined the queue in the previous window, answered in this one.
+      f.answers.push({ caseId: "early", queueId: "q", at: s(30), waitMs: 60_000, withinTarget: false });
+      // Joined earlier too, gave up in this one.
+      f.abandons.push({ caseId: "gone", queueId: "q", at: s(40), source: "queue", joinedAt: s(-120) });
+      f.abandons.push({ caseId: "gone", queueId: "q", at: s(40), source: "call", joinedAt: s(-120) });
+    });
+    const tally = tallyWindow(f, window);
+    expect(tally).toMatchObject({ offered: 1, carriedIn: 2, answered: 2, abandoned: 1 });
+    expect(tally.answered + tally.abandoned).toBeLessThanOrEqual(tally.offered + tally.carriedIn);
+  });
+
   it("rates everything abandoned as service level 0 and abandonment 1", () => {
     const f = facts((f) => {
       f.arrivals.push({ caseId: "a", queueId: "q", at: s(1) }, { caseId: "b", queueId: "q", at: s(2) });

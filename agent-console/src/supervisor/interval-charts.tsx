@@ -26,6 +26,8 @@ interface Point {
   start: string;
   label: string;
   offered: number;
+  /** Offered plus the contacts carried over from earlier intervals that were answered or abandoned in this one. */
+  inQueue: number;
   answered: number;
   abandoned: number;
   serviceLevel: number | null;
@@ -37,18 +39,27 @@ const field = (interval: MetricsInterval, name: string) => interval.figures[name
 export function summarise(intervals: MetricsInterval[], queueId: string | null): Point[] {
   const sums = new Map<
     string,
-    { offered: number; answered: number; abandoned: number; within: number; answerSeconds: number }
+    {
+      offered: number;
+      carriedIn: number;
+      answered: number;
+      abandoned: number;
+      within: number;
+      answerSeconds: number;
+    }
   >();
   for (const interval of intervals) {
     if (queueId && interval.queueId !== queueId) continue;
     const sum = sums.get(interval.intervalStart) ?? {
       offered: 0,
+      carriedIn: 0,
       answered: 0,
       abandoned: 0,
       within: 0,
       answerSeconds: 0,
     };
     sum.offered += field(interval, "offered");
+    sum.carriedIn += field(interval, "carriedIn");
     sum.answered += field(interval, "answered");
     sum.abandoned += field(interval, "abandoned");
     sum.within += field(interval, "answeredWithinTarget");
@@ -63,6 +74,7 @@ export function summarise(intervals: MetricsInterval[], queueId: string | null):
         start,
         label: formatClock(start),
         offered: sum.offered,
+        inQueue: sum.offered + sum.carriedIn,
         answered: sum.answered,
         abandoned: sum.abandoned,
         serviceLevel: settled ? Math.round((sum.within / settled) * 1000) / 10 : null,
@@ -148,7 +160,19 @@ function IntervalChartGrid({ points }: { points: Point[] }) {
           {TOOLTIP_AND_LEGEND}
           <Bar dataKey="answered" name="Answered" stackId="handled" fill="var(--mantine-color-indigo-5)" />
           <Bar dataKey="abandoned" name="Abandoned" stackId="handled" fill="var(--mantine-color-red-5)" />
-          <Line dataKey="offered" name="Offered" stroke="var(--mantine-color-gray-7)" dot={false} />
+          <Line
+            dataKey="inQueue"
+            name="In queue (new + carried over)"
+            stroke="var(--mantine-color-gray-7)"
+            dot={false}
+          />
+          <Line
+            dataKey="offered"
+            name="New"
+            stroke="var(--mantine-color-gray-5)"
+            strokeDasharray="4 3"
+            dot={false}
+          />
         </ComposedChart>
       </ChartFigure>
       <ChartFigure
