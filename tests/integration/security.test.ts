@@ -318,7 +318,7 @@ describe("behind a proxy (TRUST_PROXY), default body limits", () => {
       expect(byCookie.status).toBe(200);
       const answer = await byCookie.json();
       expect(answer).toEqual({
-        agent: { id: agent.id, email: agent.email, name: "Cora Cookie", role: "agent" },
+        agent: { id: agent.id, email: agent.email, name: "Cora Cookie", role: "agent", timeZone: null },
         expiresAt,
       });
       // Who and until when; never the token itself.

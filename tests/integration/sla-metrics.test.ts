@@ -209,6 +209,7 @@ describe("live metrics", () => {
     ]);
     expect(rows[0]!.figures).toEqual({
       ...firstTenMinutes,
+      carriedIn: 0,
       answeredWithinTarget: 1,
       answerSeconds: 40,
       handled: 3,
