@@ -43,6 +43,9 @@ describe("the console on a phone", () => {
     const page = await browser.context.newPage();
     await page.setViewportSize(PHONE);
     await page.goto(app.url);
+    await page.getByRole("button", { name: "Sign in" }).waitFor(WAIT);
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    await browser.screenshot(page, "phone-sign-in.png");
     await signIn(page, agent.email, "agent-password");
     await page.locator("[data-testid=inbox-page]").waitFor(WAIT);
     expect(await overflow(page)).toBeLessThanOrEqual(0);
