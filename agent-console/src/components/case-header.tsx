@@ -110,7 +110,14 @@ function CaseFields({ detail }: { detail: CaseDetail }) {
   );
 }
 
-export function CaseHeader({ detail, onTransfer }: { detail: CaseDetail; onTransfer(): void }) {
+interface CaseHeaderProps {
+  detail: CaseDetail;
+  onTransfer(): void;
+  /** On a screen too narrow for the customer panel beside the case: opens it as a drawer. */
+  onShowCustomer?: () => void;
+}
+
+export function CaseHeader({ detail, onTransfer, onShowCustomer }: CaseHeaderProps) {
   return (
     <Paper
       component="header"
@@ -134,6 +141,11 @@ export function CaseHeader({ detail, onTransfer }: { detail: CaseDetail; onTrans
             dispositionId={detail.dispositionId}
           />
           <Group gap={6} wrap="nowrap">
+            {onShowCustomer && (
+              <Button size="xs" variant="light" onClick={onShowCustomer} aria-haspopup="dialog">
+                Customer & SLA
+              </Button>
+            )}
             <CallButton detail={detail} />
             <Button
               size="xs"

@@ -1,5 +1,6 @@
 /** One case: header with actions, the live timeline and the composer, and the customer beside them. */
-import { Alert, Box, Button, Center, Group, Loader, Stack, Switch, Text } from "@mantine/core";
+import { Alert, Box, Button, Center, Drawer, Group, Loader, Stack, Switch, Text } from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { ApiError, errorMessage } from "../api/client.ts";
@@ -19,6 +20,15 @@ import { TransferDialog } from "./transfer-dialog.tsx";
 import { TypingIndicator } from "./typing-indicator.tsx";
 
 const PANEL_WIDTH = 300;
+/** Below this the customer panel is a drawer: the conversation needs the width more. */
+const PANEL_BESIDE_QUERY = "(min-width: 1100px)";
+
+interface CustomerSideProps {
+  detail: CaseDetail;
+  beside: boolean;
+  opened: boolean;
+  onClose(): void;
+}
 
 /** Shortcuts on a case: r reply, n note, e resolve, w wait on customer, t transfer, p priority. */
 function useCaseShortcuts(caseId: string, detail: CaseDetail | undefined, openTransfer: () => void) {
@@ -86,12 +96,28 @@ function HistorySwitch({ customerName, otherCount, loading, checked, onChange }:
   );
 }
 
-/** The customer beside the conversation, on a wide screen. */
-function CustomerSide({ detail }: { detail: CaseDetail }) {
+/**
+ * The customer beside the conversation on a wide screen; below that the conversation keeps the
+ * room and the same panel opens as a drawer from the case header's "Customer & SLA".
+ */
+function CustomerSide({ detail, beside, opened, onClose }: CustomerSideProps) {
+  if (!beside)
+    return (
+      <Drawer
+        opened={opened}
+        onClose={onClose}
+        position="right"
+        size={PANEL_WIDTH + 60}
+        title="Customer & SLA"
+        styles={{ content: { maxWidth: "100vw" }, body: { padding: 0 } }}
+        data-testid="customer-drawer"
+      >
+        <CustomerPanel detail={detail} />
+      </Drawer>
+    );
   return (
-    // On a narrow screen (a tablet) the conversation keeps the room; the contact page has the rest.
     <Box
-      visibleFrom="lg"
+      data-testid="customer-side"
       w={PANEL_WIDTH}
       style={{
         flexShrink: 0,
@@ -108,6 +134,8 @@ export function CaseView({ caseId }: { caseId: string }) {
   const detail = useCaseDetail(caseId);
   const [transferOpen, setTransferOpen] = useState(false);
   const [withHistory, setWithHistory] = useState(false);
+  const beside = useMediaQuery(PANEL_BESIDE_QUERY, true, { getInitialValueInEffect: false }) ?? true;
+  const [customerOpen, setCustomerOpen] = useState(false);
   const history = useCustomerHistory(detail.data, withHistory);
   useCaseWatch(caseId);
   useCaseShortcuts(caseId, detail.data, () => setTransferOpen(true));
@@ -124,7 +152,11 @@ export function CaseView({ caseId }: { caseId: string }) {
   return (
     <div style={{ display: "flex", height: "100%", minHeight: 0 }}>
       <Stack gap={0} h="100%" style={{ flex: 1, minWidth: 0 }} data-testid="case-view">
-        <CaseHeader detail={detail.data} onTransfer={() => setTransferOpen(true)} />
+        <CaseHeader
+          detail={detail.data}
+          onTransfer={() => setTransferOpen(true)}
+          onShowCustomer={beside ? undefined : () => setCustomerOpen(true)}
+        />
         {history.otherCount > 0 && (
           <HistorySwitch
             customerName={customerName}
@@ -144,7 +176,12 @@ export function CaseView({ caseId }: { caseId: string }) {
         <CollisionBar caseId={caseId} />
         <ReplyBox key={caseId} detail={detail.data} customerName={customerName} />
       </Stack>
-      <CustomerSide detail={detail.data} />
+      <CustomerSide
+        detail={detail.data}
+        beside={beside}
+        opened={customerOpen && !beside}
+        onClose={() => setCustomerOpen(false)}
+      />
       <TransferDialog caseId={caseId} opened={transferOpen} onClose={() => setTransferOpen(false)} />
     </div>
   );

@@ -1,7 +1,7 @@
 /**
- * Offers on the pages outside the workspace (supervisor wall, outbound, admin): the same cards,
- * countdown and sound as in the workspace's sidebar, in a corner above the page, so an offer is
- * never missed because the agent was elsewhere in the console.
+ * Offers on the pages outside the workspace (supervisor wall, outbound, admin), and in the workspace
+ * while its sidebar is shut (a tablet, a phone): the same cards, countdown and sound as in the
+ * sidebar, in a corner above the page, so an offer is never missed.
  */
 import { Affix, Paper, ScrollArea } from "@mantine/core";
 import { useLive } from "../state/live-store.ts";
@@ -18,6 +18,7 @@ export function OfferDock() {
         radius="md"
         p={count ? "sm" : 0}
         w={340}
+        maw="calc(100vw - 32px)"
         data-testid="offer-dock"
         style={count ? undefined : { pointerEvents: "none" }}
       >

@@ -1,6 +1,5 @@
 /** Available / away / offline, with the reason an agent is away (break, lunch, …) sent to the server. */
-import { Box, Group, SegmentedControl, Select, VisuallyHidden } from "@mantine/core";
-import { useMediaQuery } from "@mantine/hooks";
+import { Box, Button, Group, Menu, SegmentedControl, Select } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { errorMessage } from "../api/client.ts";
@@ -11,30 +10,41 @@ const PRESENCE_LABEL: Record<Presence, string> = { available: "Available", away:
 const PRESENCE_COLOR: Record<Presence, string> = { available: "green", away: "orange", offline: "gray" };
 export const AWAY_REASONS = ["Break", "Lunch", "Meeting", "Training", "Coaching", "After-call work"];
 
-/** `compact` (a tablet's header): the coloured dot shows, the word is for screen readers and the tooltip. */
-function PresenceOption({ presence, compact }: { presence: Presence; compact: boolean }) {
+function PresenceDot({ presence }: { presence: Presence }) {
   return (
-    <Group gap={6} wrap="nowrap" justify="center" title={compact ? PRESENCE_LABEL[presence] : undefined}>
-      <Box
-        aria-hidden
-        w={8}
-        h={8}
-        style={{ borderRadius: "50%", background: `var(--mantine-color-${PRESENCE_COLOR[presence]}-6)` }}
-      />
-      {compact ? <VisuallyHidden>{PRESENCE_LABEL[presence]}</VisuallyHidden> : PRESENCE_LABEL[presence]}
+    <Box
+      aria-hidden
+      w={8}
+      h={8}
+      style={{
+        flexShrink: 0,
+        borderRadius: "50%",
+        background: `var(--mantine-color-${PRESENCE_COLOR[presence]}-6)`,
+      }}
+    />
+  );
+}
+
+/** Each choice keeps its word beside its colour, down to a tablet held upright. */
+function PresenceOption({ presence }: { presence: Presence }) {
+  return (
+    <Group gap={6} wrap="nowrap" justify="center">
+      <PresenceDot presence={presence} />
+      {PRESENCE_LABEL[presence]}
     </Group>
   );
 }
 
-export function PresenceSwitch() {
+/** The agent's presence as the server has it (or as just asked for), and a way to change it. */
+function usePresence() {
   const me = useMe().data;
   const setPresence = useSetPresence();
-  const compact = useMediaQuery("(max-width: 62em)") ?? false;
   const [reason, setReason] = useState<string>(AWAY_REASONS[0]!);
   const value = setPresence.isPending ? setPresence.variables.status : me?.presence;
   const shownReason = me?.presence === "away" && me.presenceReason ? me.presenceReason : reason;
 
   function change(status: Presence, withReason?: string) {
+    if (withReason) setReason(withReason);
     setPresence.mutate(
       { status, ...(status === "away" ? { reason: withReason ?? shownReason } : {}) },
       {
@@ -43,7 +53,63 @@ export function PresenceSwitch() {
       },
     );
   }
+  return { me, value, shownReason, change };
+}
 
+/**
+ * On a phone: one button saying the current status in words, opening a menu of the choices
+ * (being away is chosen with its reason).
+ */
+function PresenceMenu() {
+  const { me, value, shownReason, change } = usePresence();
+  const current = value ?? "offline";
+  const said = current === "away" ? `Away (${shownReason})` : PRESENCE_LABEL[current];
+  return (
+    <Menu position="bottom-end" withinPortal>
+      <Menu.Target>
+        <Button
+          size="xs"
+          variant="default"
+          radius="xl"
+          disabled={!me}
+          aria-label={`Presence: ${said}`}
+          title={said}
+          leftSection={<PresenceDot presence={current} />}
+          data-testid="presence-menu"
+        >
+          {PRESENCE_LABEL[current]}
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Item leftSection={<PresenceDot presence="available" />} onClick={() => change("available")}>
+          Available
+        </Menu.Item>
+        <Menu.Label>Away</Menu.Label>
+        {AWAY_REASONS.map((reason) => (
+          <Menu.Item
+            key={reason}
+            leftSection={<PresenceDot presence="away" />}
+            aria-label={`Away: ${reason}`}
+            onClick={() => change("away", reason)}
+          >
+            {reason}
+          </Menu.Item>
+        ))}
+        <Menu.Item leftSection={<PresenceDot presence="offline" />} onClick={() => change("offline")}>
+          Offline
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+export function PresenceSwitch({ asMenu = false }: { asMenu?: boolean }) {
+  if (asMenu) return <PresenceMenu />;
+  return <PresenceSegments />;
+}
+
+function PresenceSegments() {
+  const { me, value, shownReason, change } = usePresence();
   return (
     <Group gap={6} wrap="nowrap">
       <SegmentedControl
@@ -57,22 +123,20 @@ export function PresenceSwitch() {
         onChange={(next) => change(next as Presence)}
         data={PRESENCE.map((presence) => ({
           value: presence,
-          label: <PresenceOption presence={presence} compact={compact} />,
+          label: <PresenceOption presence={presence} />,
         }))}
       />
       {value === "away" && (
         <Select
           size="xs"
-          w={compact ? 110 : 130}
+          w={120}
           aria-label="Reason for being away"
           data-testid="away-reason"
           data={AWAY_REASONS.includes(shownReason) ? AWAY_REASONS : [shownReason, ...AWAY_REASONS]}
           value={shownReason}
           allowDeselect={false}
           onChange={(next) => {
-            if (!next) return;
-            setReason(next);
-            change("away", next);
+            if (next) change("away", next);
           }}
         />
       )}

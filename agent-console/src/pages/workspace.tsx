@@ -1,16 +1,18 @@
 /** The agent's workspace: offers and their own cases on the left; the inbox, a case or contacts on the right. */
 import { AppShell, Center, Loader } from "@mantine/core";
-import { lazy, Suspense, useRef, useState } from "react";
+import { useMediaQuery } from "@mantine/hooks";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { useMe } from "../api/queries.ts";
 import { answerOffer } from "../api/socket.ts";
-import { AppHeader } from "../components/app-header.tsx";
+import { AppHeader, PHONE_QUERY, type SidebarToggle } from "../components/app-header.tsx";
 import { CaseView } from "../components/case-view.tsx";
 import { ConnectionBanner } from "../components/connection-banner.tsx";
 import { InboxTabs } from "../components/inbox-tabs.tsx";
+import { OfferDock } from "../components/offer-dock.tsx";
 import { OfferList } from "../components/offer-list.tsx";
 import { ShortcutHelp } from "../components/shortcut-help.tsx";
 import { WorkspaceNav } from "../components/workspace-nav.tsx";
-import { navigate, useRoute } from "../lib/router.ts";
+import { navigate, usePathname, useRoute } from "../lib/router.ts";
 import { useShortcuts } from "../lib/shortcuts.ts";
 import { sortedOffers, useLive } from "../state/live-store.ts";
 import { useLiveSync } from "../state/use-live-sync.ts";
@@ -21,6 +23,8 @@ import { InboxPage } from "./inbox/inbox-page.tsx";
 const ContactsPage = lazy(() => import("./contacts/contacts-page.tsx"));
 
 const HEADER_HEIGHT = 56;
+const SIDEBAR_WIDTH = 280;
+const SIDEBAR_OPEN_QUERY = "(min-width: 64em)";
 const G_SEQUENCE_MS = 1_500;
 
 function useGlobalShortcuts(openHelp: () => void) {
@@ -68,6 +72,24 @@ function Main() {
   return <InboxPage />;
 }
 
+/**
+ * The sidebar is open on a wide screen and shut below 1024 px, where the agent opens it with the
+ * header's button; crossing that width sets it back. On a phone it covers the page, so choosing a
+ * screen or a case in it shuts it again.
+ */
+function useSidebar(): SidebarToggle & { phone: boolean } {
+  const wide = useMediaQuery(SIDEBAR_OPEN_QUERY, true, { getInitialValueInEffect: false }) ?? true;
+  const phone = useMediaQuery(PHONE_QUERY, false, { getInitialValueInEffect: false }) ?? false;
+  const [opened, setOpened] = useState(wide);
+  useEffect(() => setOpened(wide), [wide]);
+  const path = usePathname();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new path is what shuts it.
+  useEffect(() => {
+    if (phone) setOpened(false);
+  }, [path, phone]);
+  return { opened, toggle: () => setOpened((open) => !open), phone };
+}
+
 export function WorkspacePage() {
   useLiveSync();
   useMe();
@@ -76,22 +98,36 @@ export function WorkspacePage() {
   useGlobalShortcuts(() => setHelpOpen(true));
   const route = useRoute();
   const caseId = route.name === "case" ? route.caseId : undefined;
+  const sidebar = useSidebar();
 
   return (
-    <AppShell header={{ height: HEADER_HEIGHT }} navbar={{ width: 280, breakpoint: 0 }} padding={0}>
+    <AppShell
+      header={{ height: HEADER_HEIGHT }}
+      navbar={{
+        width: SIDEBAR_WIDTH,
+        breakpoint: "sm",
+        collapsed: { mobile: !sidebar.opened, desktop: !sidebar.opened },
+      }}
+      padding={0}
+    >
       <a href="#main" className="skip-link">
         Skip to the work area
       </a>
       <AppShell.Header>
-        <AppHeader />
+        <AppHeader sidebar={sidebar} />
       </AppShell.Header>
-      <AppShell.Navbar aria-label="Offers and my cases">
-        <AppShell.Section grow p="sm" style={{ overflowY: "auto" }}>
-          <WorkspaceNav />
-          <OfferList />
-          <InboxTabs selectedCaseId={caseId} />
-        </AppShell.Section>
-      </AppShell.Navbar>
+      {/* Shut, the sidebar is not rendered at all, and offers come in the corner dock instead. */}
+      {sidebar.opened ? (
+        <AppShell.Navbar aria-label="Offers and my cases" id="workspace-sidebar">
+          <AppShell.Section grow p="sm" style={{ overflowY: "auto" }}>
+            <WorkspaceNav />
+            <OfferList />
+            <InboxTabs selectedCaseId={caseId} />
+          </AppShell.Section>
+        </AppShell.Navbar>
+      ) : (
+        <OfferDock />
+      )}
       <AppShell.Main id="main" tabIndex={-1} h="100dvh" style={{ display: "flex", flexDirection: "column" }}>
         <ConnectionBanner />
         <div style={{ flex: 1, minHeight: 0 }}>

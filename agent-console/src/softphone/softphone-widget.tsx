@@ -103,7 +103,8 @@ function NotConfigured({ reason }: { reason: string }) {
   );
 }
 
-export function SoftphoneWidget() {
+/** `compact` (a phone's header): a smaller button, and no note about a line that cannot take calls. */
+export function SoftphoneWidget({ compact = false }: { compact?: boolean }) {
   const { status, line } = useSoftphone();
   const [opened, setOpened] = useState(false);
 
@@ -118,12 +119,12 @@ export function SoftphoneWidget() {
     if (status === "ringing") setOpened(true);
   }, [status]);
 
-  if (line.status === "unconfigured") return <NotConfigured reason={line.reason} />;
+  if (line.status === "unconfigured") return compact ? null : <NotConfigured reason={line.reason} />;
 
   return (
     <>
       <Button
-        size="xs"
+        size={compact ? "compact-xs" : "xs"}
         variant={status === "ringing" ? "filled" : "light"}
         color={COLOR[status]}
         onClick={() => setOpened(true)}

@@ -1,9 +1,10 @@
 /** The inbox's scope, queue, filters and search; every change is a new server query. */
-import { Group, MultiSelect, SegmentedControl, Select, TextInput } from "@mantine/core";
-import { useDebouncedCallback } from "@mantine/hooks";
+import { Button, Group, MultiSelect, SegmentedControl, Select, TextInput } from "@mantine/core";
+import { useDebouncedCallback, useMediaQuery } from "@mantine/hooks";
 import { useEffect, useState } from "react";
 import { useAgentDirectory, useQueues } from "../../api/queries.ts";
 import type { InboxFilters } from "../../api/query-keys.ts";
+import { PHONE_QUERY } from "../../components/app-header.tsx";
 
 const STATUS_OPTIONS = [
   { value: "open", label: "Open (any)" },
@@ -67,8 +68,6 @@ export function InboxFilterBar({
   /** Merged into the current filters by the owner, so a late (debounced) change never undoes another. */
   onChange(patch: Partial<InboxFilters>): void;
 }) {
-  const queues = useQueues().data ?? [];
-  const colleagues = useAgentDirectory().data ?? [];
   const [search, setSearch] = useState(filters.q);
   const commitSearch = useDebouncedCallback((q: string) => onChange({ q }), 300);
   // Another view or a link changed the search: show it (but never trim what is being typed).
@@ -76,6 +75,14 @@ export function InboxFilterBar({
     setSearch((typed) => (typed.trim() === filters.q ? typed : filters.q));
   }, [filters.q]);
   const set = onChange;
+  // On a phone the filters would fill the screen: the search and "whose" stay, the rest fold.
+  const phone = useMediaQuery(PHONE_QUERY, false, { getInitialValueInEffect: false }) ?? false;
+  const [unfolded, setUnfolded] = useState(false);
+  const folded = phone && !unfolded;
+  const active =
+    MULTI_FILTERS.filter(({ key }) => filters[key].length > 0).length +
+    (filters.queueId ? 1 : 0) +
+    (WHOSE.includes(filters.assignee) ? 0 : 1);
 
   return (
     <Group gap="xs" align="flex-end" wrap="wrap" role="search" aria-label="Filter cases">
@@ -90,6 +97,46 @@ export function InboxFilterBar({
           { value: "any", label: "All" },
         ]}
       />
+      {phone && (
+        <Button
+          size="xs"
+          variant={active ? "light" : "default"}
+          aria-expanded={unfolded}
+          aria-controls="inbox-more-filters"
+          onClick={() => setUnfolded((open) => !open)}
+        >
+          {unfolded ? "Fewer filters" : active ? `Filters · ${active}` : "Filters"}
+        </Button>
+      )}
+      <TextInput
+        id="inbox-search"
+        size="xs"
+        w={phone ? "100%" : 220}
+        aria-label="Search cases"
+        placeholder="Search subject, customer, text, #number  ( / )"
+        value={search}
+        onChange={(event) => {
+          setSearch(event.currentTarget.value);
+          commitSearch(event.currentTarget.value);
+        }}
+      />
+      {!folded && <MoreFilters filters={filters} onChange={set} />}
+    </Group>
+  );
+}
+
+/** Who it is assigned to, the queue, and the multi-select filters. */
+function MoreFilters({
+  filters,
+  onChange: set,
+}: {
+  filters: InboxFilters;
+  onChange(patch: Partial<InboxFilters>): void;
+}) {
+  const queues = useQueues().data ?? [];
+  const colleagues = useAgentDirectory().data ?? [];
+  return (
+    <Group gap="xs" align="flex-end" wrap="wrap" id="inbox-more-filters" style={{ display: "contents" }}>
       <Select
         size="xs"
         w={160}
@@ -110,18 +157,6 @@ export function InboxFilterBar({
         data={queues.map((queue) => ({ value: queue.id, label: queue.name }))}
         value={filters.queueId}
         onChange={(queueId) => set({ queueId })}
-      />
-      <TextInput
-        id="inbox-search"
-        size="xs"
-        w={220}
-        aria-label="Search cases"
-        placeholder="Search subject, customer, text, #number  ( / )"
-        value={search}
-        onChange={(event) => {
-          setSearch(event.currentTarget.value);
-          commitSearch(event.currentTarget.value);
-        }}
       />
       {MULTI_FILTERS.map(({ key, label, any, options, width, max }) => (
         <MultiSelect

@@ -3,7 +3,7 @@
  * the rows on screen, and the next page of 100 is read when the agent scrolls near the end, so ten
  * thousand cases cost what forty do.
  */
-import { Badge, Center, Loader, Text } from "@mantine/core";
+import { Center, Loader, Text } from "@mantine/core";
 import { createColumnHelper, tableFeatures, useTable } from "@tanstack/react-table";
 import { defaultRangeExtractor, type Range, useVirtualizer, type VirtualItem } from "@tanstack/react-virtual";
 import {
@@ -12,12 +12,13 @@ import {
   type ReactNode,
   type RefObject,
   useEffect,
+  useLayoutEffect,
   useRef,
   useState,
 } from "react";
 import type { CaseListItem } from "../../api/types.ts";
 import { ChannelBadge } from "../../components/channel-badge.tsx";
-import { contactName, PRIORITY_COLOR, STATE_COLOR, STATE_LABEL } from "../../lib/format.ts";
+import { contactName } from "../../lib/format.ts";
 import { navigate, pathOf } from "../../lib/router.ts";
 import { useNow } from "../../lib/use-now.ts";
 import {
@@ -31,16 +32,13 @@ import {
   SlaCell,
   UpdatedCell,
 } from "./inbox-cells.tsx";
+import { type InboxLayout, inboxLayout } from "./inbox-layout.ts";
+import { LayoutContext, PriorityBadge, StateBadge, SubjectCell } from "./inbox-subject.tsx";
 import classes from "./inbox-table.module.css";
 
 export type { InboxSelection };
 
 type CaseSummary = CaseListItem;
-
-const ROW_HEIGHT = 44;
-/** Select, SLA, #, customer, subject, assignee, channel, status, priority, CSAT, last activity. */
-const COLUMNS_CSS =
-  "24px 130px 64px minmax(110px, 1.2fr) minmax(150px, 2fr) minmax(96px, 1fr) 70px 130px 72px 80px 84px";
 
 const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, CaseSummary>();
@@ -61,7 +59,10 @@ const columns = helper.columns([
       </Text>
     ),
   }),
-  helper.accessor("subject", { header: "Subject", cell: ({ getValue }) => getValue() || "(no subject)" }),
+  helper.accessor("subject", {
+    header: "Subject",
+    cell: ({ row }) => <SubjectCell summary={row.original} />,
+  }),
   helper.display({
     id: "assignee",
     header: "Assignee",
@@ -71,26 +72,10 @@ const columns = helper.columns([
     header: "Channel",
     cell: ({ getValue }) => <ChannelBadge channel={getValue()} size="xs" />,
   }),
-  helper.accessor("state", {
-    header: "Status",
-    cell: ({ getValue }) => (
-      <Badge size="xs" variant="outline" radius="sm" color={STATE_COLOR[getValue()]}>
-        {STATE_LABEL[getValue()]}
-      </Badge>
-    ),
-  }),
+  helper.accessor("state", { header: "Status", cell: ({ row }) => <StateBadge summary={row.original} /> }),
   helper.accessor("priority", {
     header: "Priority",
-    cell: ({ getValue }) => (
-      <Badge
-        size="xs"
-        radius="sm"
-        variant={getValue() === "urgent" || getValue() === "high" ? "filled" : "light"}
-        color={PRIORITY_COLOR[getValue()]}
-      >
-        {getValue()}
-      </Badge>
-    ),
+    cell: ({ row }) => <PriorityBadge summary={row.original} />,
   }),
   helper.display({ id: "csat", header: "CSAT", cell: ({ row }) => <CsatCell summary={row.original} /> }),
   helper.accessor("updatedAt", {
@@ -117,13 +102,17 @@ type InboxTableInstance = ReturnType<typeof useInboxTable>;
 type InboxRowModel = ReturnType<InboxTableInstance["getRowModel"]>["rows"][number];
 
 /** Only the rows on screen are rendered, plus the row holding the keyboard focus. */
-function useInboxVirtualizer(count: number, scrollRef: RefObject<HTMLTableSectionElement | null>) {
+function useInboxVirtualizer(
+  count: number,
+  rowHeight: number,
+  scrollRef: RefObject<HTMLTableSectionElement | null>,
+) {
   // The row holding the keyboard focus stays rendered when scrolled away, so focus is never lost.
   const focusedRow = useRef<number | null>(null);
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => rowHeight,
     overscan: 10,
     rangeExtractor: (range: Range) => {
       const indexes = defaultRangeExtractor(range);
@@ -132,7 +121,24 @@ function useInboxVirtualizer(count: number, scrollRef: RefObject<HTMLTableSectio
       return [...indexes, focused].sort((a, b) => a - b);
     },
   });
+  // Cards are taller than table rows: place every row again when the layout changes.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new row height is what invalidates the sizes.
+  useEffect(() => virtualizer.measure(), [virtualizer, rowHeight]);
   return { virtualizer, focusedRow };
+}
+
+/** The width the rows have (the scrolling body's, less its scrollbar), measured before paint. */
+function useRowWidth(scrollRef: RefObject<HTMLTableSectionElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const body = scrollRef.current;
+    if (!body) return;
+    setWidth(body.clientWidth);
+    const observer = new ResizeObserver(() => setWidth(body.clientWidth));
+    observer.observe(body);
+    return () => observer.disconnect();
+  }, [scrollRef]);
+  return width;
 }
 
 type InboxVirtualizer = ReturnType<typeof useInboxVirtualizer>["virtualizer"];
@@ -183,30 +189,43 @@ function open(event: MouseEvent, caseId: string) {
   navigate({ name: "case", caseId });
 }
 
-function InboxHead({ table }: { table: InboxTableInstance }) {
+function InboxHead({ table, layout }: { table: InboxTableInstance; layout: InboxLayout }) {
   return (
     <thead className={classes.thead}>
       {table.getHeaderGroups().map((group) => (
         <tr key={group.id} className={classes.head} aria-rowindex={1}>
-          {group.headers.map((header) => (
-            <th key={header.id} scope="col" className={classes.cell}>
-              {header.isPlaceholder ? null : <table.FlexRender header={header} />}
-            </th>
-          ))}
+          {group.headers
+            .filter((header) => shown(layout, header.column.id))
+            .map((header) => (
+              <th key={header.id} scope="col" className={classes.cell}>
+                {header.isPlaceholder ? null : layout.kind === "cards" && header.column.id === "subject" ? (
+                  "Cases"
+                ) : (
+                  <table.FlexRender header={header} />
+                )}
+              </th>
+            ))}
         </tr>
       ))}
     </thead>
   );
 }
 
+/** Whether the layout shows this column (TanStack's ids are plain strings). */
+function shown(layout: InboxLayout, columnId: string): boolean {
+  return (layout.columns as readonly string[]).includes(columnId);
+}
+
 function InboxRow({
   table,
   row,
   item,
+  layout,
 }: {
   table: InboxTableInstance;
   row: InboxRowModel;
   item: VirtualItem;
+  layout: InboxLayout;
 }) {
   return (
     <tr
@@ -216,22 +235,26 @@ function InboxRow({
       data-testid="inbox-row"
       style={{ transform: `translateY(${item.start}px)` }}
     >
-      {row.getAllCells().map((cell) => (
-        <td key={cell.id} className={classes.cell}>
-          {cell.column.id === "subject" ? (
-            // The subject is the row's link; its ::after stretches over the whole row.
-            <a
-              href={pathOf({ name: "case", caseId: row.id })}
-              onClick={(event) => open(event, row.id)}
-              className={classes.link}
-            >
+      {row.getAllCells().flatMap((cell) =>
+        !shown(layout, cell.column.id) ? (
+          []
+        ) : (
+          <td key={cell.id} className={classes.cell}>
+            {cell.column.id === "subject" ? (
+              // The subject is the row's link; its ::after stretches over the whole row.
+              <a
+                href={pathOf({ name: "case", caseId: row.id })}
+                onClick={(event) => open(event, row.id)}
+                className={classes.link}
+              >
+                <table.FlexRender cell={cell} />
+              </a>
+            ) : (
               <table.FlexRender cell={cell} />
-            </a>
-          ) : (
-            <table.FlexRender cell={cell} />
-          )}
-        </td>
-      ))}
+            )}
+          </td>
+        ),
+      )}
     </tr>
   );
 }
@@ -250,13 +273,14 @@ function MessageRow({ children, offset }: { children: ReactNode; offset?: number
 
 interface InboxRowsProps {
   table: InboxTableInstance;
+  layout: InboxLayout;
   rows: InboxRowModel[];
   items: VirtualItem[];
   loading: boolean;
   emptyText: string;
 }
 
-function InboxRows({ table, rows, items, loading, emptyText }: InboxRowsProps) {
+function InboxRows({ table, layout, rows, items, loading, emptyText }: InboxRowsProps) {
   if (loading)
     return (
       <MessageRow>
@@ -275,7 +299,7 @@ function InboxRows({ table, rows, items, loading, emptyText }: InboxRowsProps) {
     );
   return items.map((item) => {
     const row = rows[item.index]!;
-    return <InboxRow key={row.id} table={table} row={row} item={item} />;
+    return <InboxRow key={row.id} table={table} row={row} item={item} layout={layout} />;
   });
 }
 
@@ -292,7 +316,8 @@ export function InboxTable({
   const table = useInboxTable(cases);
   const rows = table.getRowModel().rows;
   const scrollRef = useRef<HTMLTableSectionElement>(null);
-  const { virtualizer, focusedRow } = useInboxVirtualizer(rows.length, scrollRef);
+  const layout = inboxLayout(useRowWidth(scrollRef));
+  const { virtualizer, focusedRow } = useInboxVirtualizer(rows.length, layout.rowHeight, scrollRef);
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.at(-1)?.index ?? -1;
   useLoadMoreNearEnd({ lastIndex, count: rows.length, hasMore, loadingMore, onLoadMore });
@@ -301,38 +326,51 @@ export function InboxTable({
   return (
     <NowContext.Provider value={now}>
       <SelectionContext.Provider value={selection ?? null}>
-        <table
-          className={classes.table}
-          aria-label="Cases"
-          aria-rowcount={rows.length + 1}
-          data-testid="inbox-table"
-          style={{ ["--inbox-columns" as string]: COLUMNS_CSS }}
-        >
-          <InboxHead table={table} />
-          <tbody
-            ref={scrollRef}
-            className={classes.body}
-            data-testid="inbox-scroll"
-            onKeyDown={onKeyDown}
-            onFocus={(event) => {
-              const index = Number((event.target as HTMLElement).closest("tr")?.dataset.index);
-              focusedRow.current = Number.isNaN(index) ? null : index;
+        <LayoutContext.Provider value={layout}>
+          <table
+            className={layout.kind === "cards" ? `${classes.table} ${classes.cards}` : classes.table}
+            data-layout={layout.kind}
+            aria-label="Cases"
+            aria-rowcount={rows.length + 1}
+            data-testid="inbox-table"
+            style={{
+              ["--inbox-columns" as string]: layout.template,
+              ["--inbox-row-height" as string]: `${layout.rowHeight}px`,
             }}
-            onBlur={() => {
-              focusedRow.current = null;
-            }}
-            style={{ ["--inbox-height" as string]: `${virtualizer.getTotalSize()}px` }}
           >
-            <InboxRows table={table} rows={rows} items={items} loading={loading} emptyText={emptyText} />
-            {loadingMore && (
-              <MessageRow offset={virtualizer.getTotalSize()}>
-                <Center py="xs">
-                  <Loader size="xs" aria-label="Loading more cases" />
-                </Center>
-              </MessageRow>
-            )}
-          </tbody>
-        </table>
+            <InboxHead table={table} layout={layout} />
+            <tbody
+              ref={scrollRef}
+              className={classes.body}
+              data-testid="inbox-scroll"
+              onKeyDown={onKeyDown}
+              onFocus={(event) => {
+                const index = Number((event.target as HTMLElement).closest("tr")?.dataset.index);
+                focusedRow.current = Number.isNaN(index) ? null : index;
+              }}
+              onBlur={() => {
+                focusedRow.current = null;
+              }}
+              style={{ ["--inbox-height" as string]: `${virtualizer.getTotalSize()}px` }}
+            >
+              <InboxRows
+                table={table}
+                layout={layout}
+                rows={rows}
+                items={items}
+                loading={loading}
+                emptyText={emptyText}
+              />
+              {loadingMore && (
+                <MessageRow offset={virtualizer.getTotalSize()}>
+                  <Center py="xs">
+                    <Loader size="xs" aria-label="Loading more cases" />
+                  </Center>
+                </MessageRow>
+              )}
+            </tbody>
+          </table>
+        </LayoutContext.Provider>
       </SelectionContext.Provider>
     </NowContext.Provider>
   );
