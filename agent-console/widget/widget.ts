@@ -1,12 +1,16 @@
 /**
  * Switchboard web chat. Any site adds it with one tag:
  *   <script src="https://support.example.com/widget.js" async></script>
- * The server is wherever this script came from. A visitor with a stored token is reconnected at
- * once and sees the conversation so far; everyone else connects on first opening the chat.
+ * The server is wherever this script came from. The widget reads its look (colour, corner, greeting,
+ * pre-chat fields) before showing the bubble. A visitor with a stored token is reconnected at once,
+ * and the panel reopens on a chat still under way; everyone else connects on first opening the chat.
+ * When a new chat would not be answered (closed, nobody available) it offers "leave a message".
  */
 import { createChatConnection, hasConversation } from "./chat-connection.ts";
 import { createChatView, type ViewMessage } from "./chat-view.ts";
 import { fromServer, withHistory, withSendResult } from "./message-list.ts";
+import { type WaitState, waitText } from "./wait-line.ts";
+import { fetchSettings } from "./widget-settings.ts";
 
 const TYPING_IDLE_MS = 3_000;
 /** An agent whose "stopped typing" never arrives stops counting as typing after this. */
@@ -61,34 +65,92 @@ function agentTypingLine(show: (isTyping: boolean) => void) {
   };
 }
 
-function start(origin: string): void {
+const CLOSED_KEY = "switchboard.chatClosed";
+
+/** Whether the visitor closed the panel during this browsing session: a reload then keeps it closed. */
+const closedByVisitor = {
+  get(): boolean {
+    try {
+      return sessionStorage.getItem(CLOSED_KEY) === "1";
+    } catch {
+      return false;
+    }
+  },
+  set(closed: boolean): void {
+    try {
+      if (closed) sessionStorage.setItem(CLOSED_KEY, "1");
+      else sessionStorage.removeItem(CLOSED_KEY);
+    } catch {
+      // Storage blocked: the panel reopens on every reload while the chat is live.
+    }
+  },
+};
+
+async function start(origin: string): Promise<void> {
+  // The look first, so the bubble appears in the team's colour and corner.
+  const settings = await fetchSettings(origin);
   const host = document.createElement("switchboard-chat");
   document.body.append(host);
 
   let messages: ViewMessage[] = [];
   let started = hasConversation();
+  let greeted = false;
+  let prechatOffered = false;
+  const wait: WaitState = { availability: null, live: false, place: null, agentName: null };
   const render = () => view.render(messages);
+  const showWait = () => view.setWait(waitText(wait));
   const setAgentTyping = agentTypingLine((isTyping) => view.setAgentTyping(isTyping));
+
+  /** Chat, or "leave a message" when a new chat would not be answered and none is under way. */
+  function decideMode(): void {
+    if (!greeted) return;
+    const leave = !wait.live && wait.availability !== "open";
+    view.setMode(leave ? "leave" : "chat");
+    if (!leave && !prechatOffered) {
+      prechatOffered = true;
+      view.showPrechat(!started);
+    }
+    showWait();
+  }
 
   const connection = createChatConnection(origin, {
     history(history) {
       messages = withHistory(messages, history);
       if (history.length) started = true;
+      const lastAgent = [...history].reverse().find((message) => message.from === "agent");
+      wait.agentName = lastAgent ? (lastAgent.agentName ?? "Support") : null;
       render();
+    },
+    greeted(greeting) {
+      greeted = true;
+      wait.live = greeting.live || wait.live;
+      wait.availability = greeting.availability;
+      if (!wait.live) wait.agentName = null;
+      view.applySettings(greeting.widget);
+      if (greeting.live && !closedByVisitor.get()) view.reopen();
+      decideMode();
     },
     message(message) {
       if (messages.some((m) => m.id === message.id)) return;
       messages = [...messages, fromServer(message)];
       setAgentTyping(false);
-      view.setQueuePlace(null);
+      wait.place = null;
+      wait.agentName = message.agentName ?? "Support";
+      showWait();
       view.agentMessageArrived();
       render();
     },
     agentTyping(isTyping) {
-      if (isTyping) view.setQueuePlace(null);
+      if (isTyping) {
+        wait.place = null;
+        showWait();
+      }
       setAgentTyping(isTyping);
     },
-    queuePosition: (place) => view.setQueuePlace(place),
+    queuePosition(place) {
+      wait.place = place;
+      showWait();
+    },
     status(status) {
       view.setStatus(status === "offline" && started ? "Connection lost. Reconnecting…" : "");
     },
@@ -102,10 +164,14 @@ function start(origin: string): void {
   const view = createChatView(host, {
     opened() {
       connection.connect();
-      view.showPrechat(!started);
+      decideMode();
+    },
+    toggled(open, byVisitor) {
+      if (byVisitor) closedByVisitor.set(!open);
     },
     send(body) {
       started = true;
+      wait.live = true;
       visitorTyping.stop();
       const clientId = connection.send(body);
       messages = [
@@ -120,7 +186,10 @@ function start(origin: string): void {
     },
     typing: visitorTyping.typed,
     rate: (rating, comment) => connection.rate(rating, comment),
+    leaveMessage: (input) => connection.leaveMessage(input),
   });
+  view.applySettings(settings);
+  showWait();
 
   if (started) connection.connect();
 }
@@ -128,6 +197,6 @@ function start(origin: string): void {
 if (!window.__switchboardChat) {
   window.__switchboardChat = true;
   const origin = scriptOrigin();
-  if (document.body) start(origin);
-  else document.addEventListener("DOMContentLoaded", () => start(origin), { once: true });
+  if (document.body) void start(origin);
+  else document.addEventListener("DOMContentLoaded", () => void start(origin), { once: true });
 }

@@ -65,7 +65,7 @@ function widgetRoutes(app: ZodApp, services: WidgetRouteServices): void {
         tags: ["chat"],
         summary: "The chat widget's look and pre-chat fields",
         description:
-          "Read by the widget script on any site that embeds it (open to every origin, cached for a minute).",
+          "Read by the widget script on any site that embeds it (open to every origin). Not cached by browsers, so a change shows on the next page view.",
         response: responses({ 200: publicWidgetSchema }),
       },
     },
@@ -74,7 +74,7 @@ function widgetRoutes(app: ZodApp, services: WidgetRouteServices): void {
       return reply
         .header("access-control-allow-origin", "*")
         .header("cross-origin-resource-policy", "cross-origin")
-        .header("cache-control", "public, max-age=60")
+        .header("cache-control", "no-cache")
         .send(shown);
     },
   );
