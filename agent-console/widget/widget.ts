@@ -6,8 +6,8 @@
  * and the panel reopens on a chat still under way; everyone else connects on first opening the chat.
  * When a new chat would not be answered (closed, nobody available) it offers "leave a message".
  */
-import { createChatConnection, hasConversation } from "./chat-connection.ts";
-import { createChatView, type ViewMessage } from "./chat-view.ts";
+import { type ChatConnectionEvents, createChatConnection, hasConversation } from "./chat-connection.ts";
+import { type ChatView, createChatView, type ViewMessage } from "./chat-view.ts";
 import { fromServer, withHistory, withSendResult } from "./message-list.ts";
 import { type WaitState, waitText } from "./wait-line.ts";
 import { fetchSettings } from "./widget-settings.ts";
@@ -86,58 +86,47 @@ const closedByVisitor = {
   },
 };
 
-async function start(origin: string): Promise<void> {
-  // The look first, so the bubble appears in the team's colour and corner.
-  const settings = await fetchSettings(origin);
-  const host = document.createElement("switchboard-chat");
-  document.body.append(host);
+/** What the widget knows about the conversation, shared by the connection's events and the view's. */
+interface WidgetState {
+  messages: ViewMessage[];
+  /** The visitor has a conversation (a stored token) or introduced themselves on this page. */
+  started: boolean;
+  greeted: boolean;
+  prechatOffered: boolean;
+  wait: WaitState;
+}
 
-  let messages: ViewMessage[] = [];
-  let started = hasConversation();
-  let greeted = false;
-  let prechatOffered = false;
-  const wait: WaitState = { availability: null, live: false, place: null, agentName: null };
-  const render = () => view.render(messages);
-  const showWait = () => view.setWait(waitText(wait));
-  const setAgentTyping = agentTypingLine((isTyping) => view.setAgentTyping(isTyping));
-
-  /** Chat, or "leave a message" when a new chat would not be answered and none is under way. */
-  function decideMode(): void {
-    if (!greeted) return;
-    const leave = !wait.live && wait.availability !== "open";
-    view.setMode(leave ? "leave" : "chat");
-    if (!leave && !prechatOffered) {
-      prechatOffered = true;
-      view.showPrechat(!started);
-    }
-    showWait();
-  }
-
-  const connection = createChatConnection(origin, {
+/** How the widget answers what the server says. `view` is read late: it is built after the connection. */
+function connectionEvents(state: WidgetState, view: () => ChatView): ChatConnectionEvents {
+  const { wait } = state;
+  const render = () => view().render(state.messages);
+  const showWait = () => view().setWait(waitText(wait));
+  const setAgentTyping = agentTypingLine((isTyping) => view().setAgentTyping(isTyping));
+  return {
     history(history) {
-      messages = withHistory(messages, history);
-      if (history.length) started = true;
+      state.messages = withHistory(state.messages, history);
+      if (history.length) state.started = true;
       const lastAgent = [...history].reverse().find((message) => message.from === "agent");
       wait.agentName = lastAgent ? (lastAgent.agentName ?? "Support") : null;
       render();
     },
     greeted(greeting) {
-      greeted = true;
+      state.greeted = true;
       wait.live = greeting.live || wait.live;
       wait.availability = greeting.availability;
       if (!wait.live) wait.agentName = null;
-      view.applySettings(greeting.widget);
-      if (greeting.live && !closedByVisitor.get()) view.reopen();
-      decideMode();
+      view().applySettings(greeting.widget);
+      if (greeting.live && !closedByVisitor.get()) view().reopen();
+      decideMode(state, view());
     },
     message(message) {
-      if (messages.some((m) => m.id === message.id)) return;
-      messages = [...messages, fromServer(message)];
+      if (state.messages.some((m) => m.id === message.id)) return;
+      state.messages = [...state.messages, fromServer(message)];
       setAgentTyping(false);
       wait.place = null;
       wait.agentName = message.agentName ?? "Support";
       showWait();
-      view.agentMessageArrived();
+      view().agentMessageArrived();
       render();
     },
     agentTyping(isTyping) {
@@ -152,36 +141,67 @@ async function start(origin: string): Promise<void> {
       showWait();
     },
     status(status) {
-      view.setStatus(status === "offline" && started ? "Connection lost. Reconnecting…" : "");
+      view().setStatus(status === "offline" && state.started ? "Connection lost. Reconnecting…" : "");
     },
     sendResult(clientId, result) {
-      messages = withSendResult(messages, clientId, result);
+      state.messages = withSendResult(state.messages, clientId, result);
       render();
     },
-  });
+  };
+}
+
+/** Chat, or "leave a message" when a new chat would not be answered and none is under way. */
+function decideMode(state: WidgetState, view: ChatView): void {
+  if (!state.greeted) return;
+  const leave = !state.wait.live && state.wait.availability !== "open";
+  view.setMode(leave ? "leave" : "chat");
+  if (!leave && !state.prechatOffered) {
+    state.prechatOffered = true;
+    view.showPrechat(!state.started);
+  }
+  view.setWait(waitText(state.wait));
+}
+
+async function start(origin: string): Promise<void> {
+  // The look first, so the bubble appears in the team's colour and corner.
+  const settings = await fetchSettings(origin);
+  const host = document.createElement("switchboard-chat");
+  document.body.append(host);
+
+  const state: WidgetState = {
+    messages: [],
+    started: hasConversation(),
+    greeted: false,
+    prechatOffered: false,
+    wait: { availability: null, live: false, place: null, agentName: null },
+  };
+  const connection = createChatConnection(
+    origin,
+    connectionEvents(state, () => view),
+  );
   const visitorTyping = visitorTypingSignal((isTyping) => connection.typing(isTyping));
 
   const view = createChatView(host, {
     opened() {
       connection.connect();
-      decideMode();
+      decideMode(state, view);
     },
     toggled(open, byVisitor) {
       if (byVisitor) closedByVisitor.set(!open);
     },
     send(body) {
-      started = true;
-      wait.live = true;
+      state.started = true;
+      state.wait.live = true;
       visitorTyping.stop();
       const clientId = connection.send(body);
-      messages = [
-        ...messages,
+      state.messages = [
+        ...state.messages,
         { key: clientId, body, from: "visitor", at: new Date().toISOString(), status: "pending" },
       ];
-      render();
+      view.render(state.messages);
     },
     introduce(details) {
-      started = true;
+      state.started = true;
       connection.introduce(details);
     },
     typing: visitorTyping.typed,
@@ -189,9 +209,9 @@ async function start(origin: string): Promise<void> {
     leaveMessage: (input) => connection.leaveMessage(input),
   });
   view.applySettings(settings);
-  showWait();
+  view.setWait(waitText(state.wait));
 
-  if (started) connection.connect();
+  if (state.started) connection.connect();
 }
 
 if (!window.__switchboardChat) {

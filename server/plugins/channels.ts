@@ -29,9 +29,9 @@ async function channelsPlugin(app: FastifyInstance): Promise<void> {
     availability: () =>
       chatAvailability(clients.db, {
         config: domain.routing.config,
-        // This process's routing view when it has one; a read of everyone otherwise.
-        agents: async () =>
-          (await domain.routing.registry?.snapshot()) ?? agentSnapshots(clients.db, clients.clock()),
+        // Read, not this process's routing view: that may lag a presence change made elsewhere by
+        // seconds, and a visitor told "nobody is there" would leave instead of chatting.
+        agents: () => agentSnapshots(clients.db, clients.clock(), { presence: "available" }),
         at: clients.clock(),
       }),
   });

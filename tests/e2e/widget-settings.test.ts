@@ -41,12 +41,13 @@ describe("widget settings and branding in a browser", () => {
   /** The demo page as a first-time visitor sees it (no visitor token left by an earlier test). */
   const openWidget = async () => {
     const page = await browser.context.newPage();
-    await page.goto(`${app.url}/chat-demo`);
+    // Cleared on a page of the same origin without the widget, which could save its token back.
+    await page.goto(`${app.url}/api/chat/widget`);
     await page.evaluate(() => {
       localStorage.clear();
       sessionStorage.clear();
     });
-    await page.reload();
+    await page.goto(`${app.url}/chat-demo`);
     await page.locator("[data-testid=sb-chat-bubble]").click();
     return page;
   };
