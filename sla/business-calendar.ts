@@ -192,3 +192,17 @@ function dateOf(ms: number): Date {
   if (Math.abs(ms) > MAX_INSTANT_MS) throw new RangeError("the business time reaches past the range of Date");
   return new Date(ms);
 }
+
+/**
+ * Open at `at` when no business time has to pass before it: `addBusinessTime(at, 0)` is `at` itself.
+ * Used to decide whether a live channel (a call, a chat) can be answered now.
+ */
+export function isOpenAt(calendar: Calendar, at: Date): boolean {
+  if (!calendar.weekly.length) return false;
+  try {
+    return addBusinessTime(at, 0, calendar).getTime() === at.getTime();
+  } catch {
+    // A calendar we cannot read (validated on input, so only ever a stored oddity) turns nobody away.
+    return true;
+  }
+}

@@ -9,8 +9,10 @@ import type {
   ChatClientToServerEvents,
   ChatPush,
   ChatServerToClientEvents,
+  HelloAnswer,
   Received,
 } from "../../server/realtime/protocol.ts";
+import type { LeftMessageInput } from "./leave-message.ts";
 
 /** The `/chat` protocol as the server declares it (server/realtime/protocol.ts). */
 type ChatSocket = Socket<Received<ChatServerToClientEvents>, ChatClientToServerEvents>;
@@ -19,8 +21,13 @@ export type ChatMessage = ChatPush<"message">;
 export type ConnectionStatus = "idle" | "connecting" | "online" | "offline";
 export type QueuePlace = ChatPush<"queue.position">;
 
+/** What each hello tells the widget besides the history. */
+export type Greeting = Pick<HelloAnswer, "live" | "availability" | "widget">;
+
 export interface ChatConnectionEvents {
   history(messages: ChatMessage[]): void;
+  /** After each hello: whether the chat is under way, whether a new one would be answered, the settings. */
+  greeted(greeting: Greeting): void;
   message(message: ChatMessage): void;
   agentTyping(isTyping: boolean): void;
   /** The visitor's place in the queue while nobody has taken the chat yet. */
@@ -94,6 +101,7 @@ function createGreeter(session: ChatSession, events: ChatConnectionEvents, greet
       saveToken(ack.visitorToken);
       session.greeted = true;
       events.history(ack.history);
+      events.greeted({ live: ack.live, availability: ack.availability, widget: ack.widget });
       greeted();
     } catch {
       // No answer: the next reconnect says hello again.
@@ -190,6 +198,13 @@ export function createChatConnection(origin: string, events: ChatConnectionEvent
   const hello = createGreeter(session, events, () => outbox.flush());
   const outbox = createOutbox(session, events, hello);
 
+  /** Whether the socket has said hello, waiting up to `ms` for it. */
+  async function greetedWithin(ms: number): Promise<boolean> {
+    const until = Date.now() + ms;
+    while (!session.greeted && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+    return session.greeted;
+  }
+
   function connect(): void {
     if (session.socket) return;
     events.status("connecting");
@@ -217,6 +232,19 @@ export function createChatConnection(origin: string, events: ChatConnectionEvent
     },
     typing(isTyping: boolean): void {
       if (session.greeted) session.socket?.volatile.emit("typing", { isTyping });
+    },
+    /** A message left when nobody can chat: the case number once stored, or the reason it was not. */
+    async leaveMessage(input: LeftMessageInput): Promise<{ caseNumber: number } | { error: string }> {
+      connect();
+      const socket = session.socket;
+      if (!socket || !(await greetedWithin(ACK_TIMEOUT_MS)))
+        return { error: "We could not reach the server; check your connection and send again." };
+      try {
+        const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("message.leave", input);
+        return "error" in ack ? { error: ack.message } : { caseNumber: ack.caseNumber };
+      } catch {
+        return { error: "No answer from the server; send again (it will not be sent twice)." };
+      }
     },
     /** The visitor's rating of the resolved chat: null once stored, or the reason it was not. */
     async rate(rating: number, comment: string): Promise<string | null> {

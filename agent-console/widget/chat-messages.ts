@@ -1,4 +1,4 @@
-/** How the widget shows its messages and the visitor's place in the queue. Text is set as text, never HTML. */
+/** How the widget shows its messages. Text is set as text, never HTML. */
 import type { ViewMessage } from "./chat-view.ts";
 import { el } from "./dom.ts";
 
@@ -42,18 +42,4 @@ export function messageItem(message: ViewMessage, previous?: ViewMessage, next?:
   const note = noteOf(message, next);
   if (note) item.append(el("span", { class: "note" }, [note]));
   return item;
-}
-
-/** "You are number 3 in line (about 2 min)"; empty once an agent has the chat. */
-export function queuePlaceText(
-  place: { position: number; estimatedWaitSeconds: number | null } | null,
-): string {
-  if (!place) return "";
-  const wait =
-    place.estimatedWaitSeconds === null
-      ? ""
-      : ` (about ${Math.max(1, Math.round(place.estimatedWaitSeconds / 60))} min)`;
-  return place.position === 1
-    ? `You are next in line${wait}.`
-    : `You are number ${place.position} in line${wait}.`;
 }

@@ -1,5 +1,9 @@
-/** The widget panel's parts, each built on its own: the bubble, the header, the pre-chat form, the message log and the composer. */
+/**
+ * The widget panel's parts, each built on its own: the bubble, the header with the wait line, the
+ * pre-chat form, the message log, the leave-a-message form and the composer.
+ */
 import { CHAT_ICON, CLOSE_ICON, el, icon, SEND_ICON } from "./dom.ts";
+import { buildLeaveForm } from "./leave-message.ts";
 
 export function buildBubble() {
   const unread = el("span", { class: "unread", "aria-hidden": "true", hidden: "" });
@@ -19,15 +23,14 @@ export function buildBubble() {
 }
 
 export function buildHeader() {
+  // The one line that says how long the wait is (wait-line.ts); a screen reader hears it change.
+  const waitLine = el("p", { class: "subtitle", role: "status", "data-testid": "sb-chat-wait" });
   const close = el("button", { type: "button", class: "close", "aria-label": "Close chat" }, ["×"]);
   const header = el("div", { class: "header" }, [
-    el("div", {}, [
-      el("h2", { class: "title", id: "sb-title" }, ["Chat with us"]),
-      el("p", { class: "subtitle" }, ["We usually reply in a few minutes"]),
-    ]),
+    el("div", {}, [el("h2", { class: "title", id: "sb-title" }, ["Chat with us"]), waitLine]),
     close,
   ]);
-  return { header, close };
+  return { header, close, waitLine };
 }
 
 export function buildPrechat() {
@@ -40,13 +43,16 @@ export function buildPrechat() {
     maxlength: "320",
   });
   const skip = el("button", { type: "button", class: "skip" }, ["Skip"]);
+  const intro = el("p", {}, ["Tell us who you are so we can follow up, or skip and just ask."]);
+  const nameField = el("label", { class: "field", for: "sb-name" }, ["Name", nameInput]);
+  const emailField = el("label", { class: "field", for: "sb-email" }, ["Email", emailInput]);
   const prechat = el("form", { class: "prechat", "aria-label": "Introduce yourself", hidden: "" }, [
-    el("p", {}, ["Tell us who you are so we can follow up, or skip and just ask."]),
-    el("label", { class: "field", for: "sb-name" }, ["Name", nameInput]),
-    el("label", { class: "field", for: "sb-email" }, ["Email", emailInput]),
+    intro,
+    nameField,
+    emailField,
     el("div", { class: "actions" }, [skip, el("button", { type: "submit", class: "start" }, ["Start chat"])]),
   ]);
-  return { prechat, nameInput, emailInput, skip };
+  return { prechat, intro, nameInput, emailInput, nameField, emailField, skip };
 }
 
 export function buildComposer() {
@@ -72,7 +78,8 @@ export function buildComposer() {
 
 /** Every element of the open panel, in the order they appear. */
 export function buildPanel() {
-  const { header, close } = buildHeader();
+  const { header, close, waitLine } = buildHeader();
+  const leave = buildLeaveForm();
   const prechatParts = buildPrechat();
   const list = el("ol", { class: "messages", "aria-label": "Messages" });
   const empty = el("p", { class: "empty" }, ["Hi there! How can we help?"]);
@@ -82,7 +89,6 @@ export function buildPanel() {
     list,
   ]);
   const typingLine = el("div", { class: "typing", "aria-live": "polite" });
-  const queueLine = el("div", { class: "queue", role: "status", "data-testid": "sb-chat-queue" });
   const status = el("div", { class: "status", role: "status" });
   const composerParts = buildComposer();
   const panel = el(
@@ -91,7 +97,6 @@ export function buildPanel() {
     [
       header,
       body,
-      queueLine,
       typingLine,
       status,
       composerParts.composer,
@@ -105,7 +110,8 @@ export function buildPanel() {
     empty,
     body,
     typingLine,
-    queueLine,
+    waitLine,
+    leave,
     status,
     ...prechatParts,
     ...composerParts,

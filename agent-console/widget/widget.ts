@@ -1,12 +1,16 @@
 /**
  * Switchboard web chat. Any site adds it with one tag:
  *   <script src="https://support.example.com/widget.js" async></script>
- * The server is wherever this script came from. A visitor with a stored token is reconnected at
- * once and sees the conversation so far; everyone else connects on first opening the chat.
+ * The server is wherever this script came from. The widget reads its look (colour, corner, greeting,
+ * pre-chat fields) before showing the bubble. A visitor with a stored token is reconnected at once,
+ * and the panel reopens on a chat still under way; everyone else connects on first opening the chat.
+ * When a new chat would not be answered (closed, nobody available) it offers "leave a message".
  */
-import { createChatConnection, hasConversation } from "./chat-connection.ts";
-import { createChatView, type ViewMessage } from "./chat-view.ts";
+import { type ChatConnectionEvents, createChatConnection, hasConversation } from "./chat-connection.ts";
+import { type ChatView, createChatView, type ViewMessage } from "./chat-view.ts";
 import { fromServer, withHistory, withSendResult } from "./message-list.ts";
+import { type WaitState, waitText } from "./wait-line.ts";
+import { fetchSettings } from "./widget-settings.ts";
 
 const TYPING_IDLE_MS = 3_000;
 /** An agent whose "stopped typing" never arrives stops counting as typing after this. */
@@ -61,73 +65,158 @@ function agentTypingLine(show: (isTyping: boolean) => void) {
   };
 }
 
-function start(origin: string): void {
-  const host = document.createElement("switchboard-chat");
-  document.body.append(host);
+const CLOSED_KEY = "switchboard.chatClosed";
 
-  let messages: ViewMessage[] = [];
-  let started = hasConversation();
-  const render = () => view.render(messages);
-  const setAgentTyping = agentTypingLine((isTyping) => view.setAgentTyping(isTyping));
+/** Whether the visitor closed the panel during this browsing session: a reload then keeps it closed. */
+const closedByVisitor = {
+  get(): boolean {
+    try {
+      return sessionStorage.getItem(CLOSED_KEY) === "1";
+    } catch {
+      return false;
+    }
+  },
+  set(closed: boolean): void {
+    try {
+      if (closed) sessionStorage.setItem(CLOSED_KEY, "1");
+      else sessionStorage.removeItem(CLOSED_KEY);
+    } catch {
+      // Storage blocked: the panel reopens on every reload while the chat is live.
+    }
+  },
+};
 
-  const connection = createChatConnection(origin, {
+/** What the widget knows about the conversation, shared by the connection's events and the view's. */
+interface WidgetState {
+  messages: ViewMessage[];
+  /** The visitor has a conversation (a stored token) or introduced themselves on this page. */
+  started: boolean;
+  greeted: boolean;
+  prechatOffered: boolean;
+  wait: WaitState;
+}
+
+/** How the widget answers what the server says. `view` is read late: it is built after the connection. */
+function connectionEvents(state: WidgetState, view: () => ChatView): ChatConnectionEvents {
+  const { wait } = state;
+  const render = () => view().render(state.messages);
+  const showWait = () => view().setWait(waitText(wait));
+  const setAgentTyping = agentTypingLine((isTyping) => view().setAgentTyping(isTyping));
+  return {
     history(history) {
-      messages = withHistory(messages, history);
-      if (history.length) started = true;
+      state.messages = withHistory(state.messages, history);
+      if (history.length) state.started = true;
+      const lastAgent = [...history].reverse().find((message) => message.from === "agent");
+      wait.agentName = lastAgent ? (lastAgent.agentName ?? "Support") : null;
       render();
     },
+    greeted(greeting) {
+      state.greeted = true;
+      wait.live = greeting.live || wait.live;
+      wait.availability = greeting.availability;
+      if (!wait.live) wait.agentName = null;
+      view().applySettings(greeting.widget);
+      if (greeting.live && !closedByVisitor.get()) view().reopen();
+      decideMode(state, view());
+    },
     message(message) {
-      if (messages.some((m) => m.id === message.id)) return;
-      messages = [...messages, fromServer(message)];
+      if (state.messages.some((m) => m.id === message.id)) return;
+      state.messages = [...state.messages, fromServer(message)];
       setAgentTyping(false);
-      view.setQueuePlace(null);
-      view.agentMessageArrived();
+      wait.place = null;
+      wait.agentName = message.agentName ?? "Support";
+      showWait();
+      view().agentMessageArrived();
       render();
     },
     agentTyping(isTyping) {
-      if (isTyping) view.setQueuePlace(null);
+      if (isTyping) {
+        wait.place = null;
+        showWait();
+      }
       setAgentTyping(isTyping);
     },
-    queuePosition: (place) => view.setQueuePlace(place),
+    queuePosition(place) {
+      wait.place = place;
+      showWait();
+    },
     status(status) {
-      view.setStatus(status === "offline" && started ? "Connection lost. Reconnecting…" : "");
+      view().setStatus(status === "offline" && state.started ? "Connection lost. Reconnecting…" : "");
     },
     sendResult(clientId, result) {
-      messages = withSendResult(messages, clientId, result);
+      state.messages = withSendResult(state.messages, clientId, result);
       render();
     },
-  });
+  };
+}
+
+/** Chat, or "leave a message" when a new chat would not be answered and none is under way. */
+function decideMode(state: WidgetState, view: ChatView): void {
+  if (!state.greeted) return;
+  const leave = !state.wait.live && state.wait.availability !== "open";
+  view.setMode(leave ? "leave" : "chat");
+  if (!leave && !state.prechatOffered) {
+    state.prechatOffered = true;
+    view.showPrechat(!state.started);
+  }
+  view.setWait(waitText(state.wait));
+}
+
+async function start(origin: string): Promise<void> {
+  // The look first, so the bubble appears in the team's colour and corner.
+  const settings = await fetchSettings(origin);
+  const host = document.createElement("switchboard-chat");
+  document.body.append(host);
+
+  const state: WidgetState = {
+    messages: [],
+    started: hasConversation(),
+    greeted: false,
+    prechatOffered: false,
+    wait: { availability: null, live: false, place: null, agentName: null },
+  };
+  const connection = createChatConnection(
+    origin,
+    connectionEvents(state, () => view),
+  );
   const visitorTyping = visitorTypingSignal((isTyping) => connection.typing(isTyping));
 
   const view = createChatView(host, {
     opened() {
       connection.connect();
-      view.showPrechat(!started);
+      decideMode(state, view);
+    },
+    toggled(open, byVisitor) {
+      if (byVisitor) closedByVisitor.set(!open);
     },
     send(body) {
-      started = true;
+      state.started = true;
+      state.wait.live = true;
       visitorTyping.stop();
       const clientId = connection.send(body);
-      messages = [
-        ...messages,
+      state.messages = [
+        ...state.messages,
         { key: clientId, body, from: "visitor", at: new Date().toISOString(), status: "pending" },
       ];
-      render();
+      view.render(state.messages);
     },
     introduce(details) {
-      started = true;
+      state.started = true;
       connection.introduce(details);
     },
     typing: visitorTyping.typed,
     rate: (rating, comment) => connection.rate(rating, comment),
+    leaveMessage: (input) => connection.leaveMessage(input),
   });
+  view.applySettings(settings);
+  view.setWait(waitText(state.wait));
 
-  if (started) connection.connect();
+  if (state.started) connection.connect();
 }
 
 if (!window.__switchboardChat) {
   window.__switchboardChat = true;
   const origin = scriptOrigin();
-  if (document.body) start(origin);
-  else document.addEventListener("DOMContentLoaded", () => start(origin), { once: true });
+  if (document.body) void start(origin);
+  else document.addEventListener("DOMContentLoaded", () => void start(origin), { once: true });
 }

@@ -20,7 +20,17 @@ import { cases, interactions } from "../../db/schema/cases.ts";
 import { contactIdentities } from "../../db/schema/contacts.ts";
 import { systemMailJob } from "../email/system-mail.ts";
 import { rateCase } from "../status-updates/status-page.ts";
+import { assertIntroduced, checkIntroduction, type LeftMessage, leaveMessage } from "./chat-intake.ts";
 import { newVisitorId, signVisitorToken, verifyVisitorToken } from "./visitor-token.ts";
+import {
+  createWidgetSettingsStore,
+  type PublicWidgetSettings,
+  publicWidgetSettings,
+  type WidgetSettingsStore,
+} from "./widget-settings.ts";
+
+/** Whether a chat started now would be answered (sla/chat-availability.ts decides). */
+export type ChatAvailability = "open" | "closed" | "no_agents";
 
 export interface ChatMessage {
   id: string;
@@ -37,6 +47,11 @@ export interface ChatHello {
   visitorId: string;
   caseId?: string;
   history: ChatMessage[];
+  /** The visitor's chat is under way (not resolved or closed): the widget opens on it after a reload. */
+  live: boolean;
+  /** Whether a new chat would be answered now; otherwise the widget offers "leave a message". */
+  availability: ChatAvailability;
+  widget: PublicWidgetSettings;
 }
 
 export interface ChatChannelOptions {
@@ -46,6 +61,8 @@ export interface ChatChannelOptions {
   pushToVisitor(visitorId: string, event: "message", payload: ChatMessage): void;
   /** Whether a claimed email can be sent a proof link now (a mailbox can send); none are sent without it. */
   canMailProofs?: () => Promise<boolean>;
+  /** Whether a new chat would be answered now; without it, always. */
+  availability?: () => Promise<ChatAvailability>;
 }
 
 export const MAX_CHAT_MESSAGE_LENGTH = 5_000;
@@ -68,6 +85,14 @@ export interface ChatChannel {
     visitorId: string,
     input: { rating: number; comment?: string },
   ): Promise<{ rating: number; comment: string | null }>;
+  /** Refuses (VALIDATION) a visitor who has not given the pre-chat fields the settings require. */
+  assertIntroduced(visitorId: string): Promise<void>;
+  /** A message left when nobody can chat: an email case, answered by email. */
+  leaveMessage(visitorId: string, input: LeftMessage): Promise<{ caseNumber: number; duplicate: boolean }>;
+  /** The widget's look and pre-chat form, as any visitor's browser may read them. */
+  publicSettings(): Promise<PublicWidgetSettings>;
+  /** The admin's widget settings. */
+  settings: WidgetSettingsStore;
 }
 
 /** The visitor's most recent chat case, open or not. */
@@ -164,9 +189,12 @@ async function markHistoryDelivered(deps: CaseDeps, messages: ChatMessage[]) {
 
 async function hello(
   options: ChatChannelOptions,
+  store: WidgetSettingsStore,
   input: { visitorToken?: string; name?: string; email?: string },
 ): Promise<ChatHello> {
   const { deps } = options;
+  const settings = await store.get();
+  checkIntroduction(settings, input);
   const tokenVisitorId = visitorOf(options.secret, input.visitorToken);
   // A visitor id minted just now has no conversation yet: nothing to read.
   const known = tokenVisitorId !== null;
@@ -187,6 +215,9 @@ async function hello(
     visitorId,
     ...(current ? { caseId: current.id } : {}),
     history: messages,
+    live: current !== undefined && !caseStateHas(current.state, "done"),
+    availability: (await options.availability?.()) ?? "open",
+    widget: publicWidgetSettings(settings),
   };
 }
 
@@ -264,13 +295,18 @@ async function rate(deps: CaseDeps, visitorId: string, input: { rating: number; 
 
 export function createChatChannel(options: ChatChannelOptions): ChatChannel {
   const { deps } = options;
+  const store = createWidgetSettingsStore(deps.db);
   return {
-    hello: (input) => hello(options, input),
+    hello: (input) => hello(options, store, input),
     receive: (visitorId, input) => receive(deps, visitorId, input),
     stored: (visitorId, clientId) => stored(deps, visitorId, clientId),
     markDelivered: (visitorId, interactionId) => markDelivered(deps, visitorId, interactionId),
     currentCase: (visitorId) => currentCase(deps, visitorId),
     rate: (visitorId, input) => rate(deps, visitorId, input),
+    assertIntroduced: async (visitorId) => assertIntroduced(deps, await store.get(), visitorId),
+    leaveMessage: async (visitorId, input) => leaveMessage(deps, await store.get(), visitorId, input),
+    publicSettings: async () => publicWidgetSettings(await store.get()),
+    settings: store,
   };
 }
 

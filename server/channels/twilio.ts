@@ -12,7 +12,7 @@ import { followCaseWithCall } from "../../channels/voice/call-transfer.ts";
 import { offerCallbacks, waitingCallers } from "../../channels/voice/callback-offer.ts";
 import type { VoiceDeps } from "../../channels/voice/voice-deps.ts";
 import { queuePositions } from "../../routing/queue-stats.ts";
-import { addBusinessTime, type Calendar } from "../../sla/business-calendar.ts";
+import { isOpenAt } from "../../sla/business-calendar.ts";
 import type { CallbackPort } from "../../sla/remedies.ts";
 import type { JobQueue } from "../jobs/job-queue.ts";
 import type { AppClients } from "../plugins/clients.ts";
@@ -28,17 +28,6 @@ declare module "../../cases/ports.ts" {
 
 /** How far down each queue callers are told their place. */
 const POSITION_LIMIT = 200;
-
-/** Open at `at` when no business time has to pass before it: addBusinessTime(at, 0) is `at` itself. */
-export function isOpenAt(calendar: Calendar, at: Date): boolean {
-  if (!calendar.weekly.length) return false;
-  try {
-    return addBusinessTime(at, 0, calendar).getTime() === at.getTime();
-  } catch {
-    // A calendar we cannot read (validated on input, so only ever a stored oddity) turns nobody away.
-    return true;
-  }
-}
 
 function createVoiceDeps(clients: AppClients, domain: DomainServices, twilio: TwilioApi): VoiceDeps {
   const { config, db, jobs } = clients;

@@ -50,3 +50,19 @@ export async function installSecurityHeaders(app: FastifyInstance, publicUrl: st
 export function allowCrossOriginLoad(reply: FastifyReply): FastifyReply {
   return reply.header("cross-origin-resource-policy", "cross-origin");
 }
+
+/**
+ * Lets this one page load images from `origin` too (the status page's logo, which an admin hosts
+ * elsewhere): the policy helmet set is widened for this response only.
+ */
+export function allowImagesFrom(reply: FastifyReply, origin: string): FastifyReply {
+  const policy = reply.getHeader("content-security-policy");
+  if (typeof policy !== "string") return reply;
+  return reply.header(
+    "content-security-policy",
+    policy.replace(
+      /(^|;)\s*img-src([^;]*)/,
+      (_all, start: string, sources: string) => `${start}img-src${sources} ${origin}`,
+    ),
+  );
+}

@@ -1,11 +1,13 @@
 /**
- * Third plugin: the channels over the domain services — web chat, email (mailboxes fetched while
+ * Third plugin: the channels over the domain services — web chat, email  (mailboxes fetched while
  * this process holds their lock) and voice through Twilio — and the one `Services` the routes,
  * sockets and jobs are given. SMS needs only its sender, built with the clients.
  */
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { createChatChannel } from "../../channels/chat/chat-channel.ts";
+import { agentSnapshots } from "../../routing/agent-snapshot.ts";
+import { chatAvailability } from "../../sla/chat-availability.ts";
 import { createEmail } from "../channels/email.ts";
 import { createVoiceChannel } from "../channels/twilio.ts";
 import { agentNamespaceOf } from "../realtime/namespaces.ts";
@@ -24,6 +26,14 @@ async function channelsPlugin(app: FastifyInstance): Promise<void> {
     secret: clients.secret,
     pushToVisitor: clients.pushToVisitor,
     canMailProofs: async () => (await clients.systemMail.mailbox()) !== null,
+    availability: () =>
+      chatAvailability(clients.db, {
+        config: domain.routing.config,
+        // Read, not this process's routing view: that may lag a presence change made elsewhere by
+        // seconds, and a visitor told "nobody is there" would leave instead of chatting.
+        agents: () => agentSnapshots(clients.db, clients.clock(), { presence: "available" }),
+        at: clients.clock(),
+      }),
   });
   const email = await createEmail(clients, domain);
   const voice = createVoiceChannel(clients, domain);

@@ -36,6 +36,7 @@ import { twilioWebhookRoutes } from "../routes/twilio-webhooks.ts";
 import { twoFactorRoutes } from "../routes/two-factor.ts";
 import { voiceRoutes } from "../routes/voice.ts";
 import { webRoutes } from "../routes/web.ts";
+import { widgetSettingsRoutes } from "../routes/widget-settings.ts";
 import type { ZodApp } from "../routes/zod-app.ts";
 
 async function routesPlugin(app: FastifyInstance): Promise<void> {
@@ -56,6 +57,7 @@ async function routesPlugin(app: FastifyInstance): Promise<void> {
   supervisionRoutes(zodApp, services);
   queueScopeRoutes(zodApp, services);
   statusPageRoutes(zodApp, services);
+  widgetSettingsRoutes(zodApp, services);
   emailProofRoutes(zodApp, services);
   metricsRoutes(zodApp, services);
   caseEditRoutes(zodApp, services);

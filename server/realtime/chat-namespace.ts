@@ -78,12 +78,16 @@ export function setupChatNamespace(ns: ChatNamespace, services: ChatServices): v
         await assertWithinLimit(limits.chatHellos, address, "chat sessions");
         const result = await services.chat.hello(input);
         if (visitorId() && visitorId() !== result.visitorId) await socket.leave(rooms.visitor(visitorId()!));
+        if (visitorId() !== result.visitorId) socket.data.introduced = false;
         socket.data.visitorId = result.visitorId;
         await socket.join(rooms.visitor(result.visitorId));
         ack?.({
           visitorToken: result.visitorToken,
           ...(result.caseId ? { caseId: result.caseId } : {}),
           history: result.history,
+          live: result.live,
+          availability: result.availability,
+          widget: result.widget,
         });
       } catch (error) {
         ack?.(ackError(error, logger));
@@ -96,7 +100,25 @@ export function setupChatNamespace(ns: ChatNamespace, services: ChatServices): v
       const input = readPayload(chatPayloads.message, payload, refusal("message", ack));
       if (!input) return;
       try {
+        if (!socket.data.introduced) {
+          await services.chat.assertIntroduced(id);
+          socket.data.introduced = true;
+        }
         ack?.(await storeWithinLimits(services, { visitorId: id, address }, input));
+      } catch (error) {
+        ack?.(ackError(error, logger));
+      }
+    });
+
+    socket.on("message.leave", async (payload: unknown, ack?) => {
+      const id = visitorId();
+      if (!id) return ack?.({ error: "hello_first", message: "Send 'hello' before leaving a message." });
+      const input = readPayload(chatPayloads["message.leave"], payload, refusal("message.leave", ack));
+      if (!input) return;
+      try {
+        await assertWithinLimit(limits.chatMessagesByAddress, address, "messages");
+        const left = await services.chat.leaveMessage(id, input);
+        ack?.({ caseNumber: left.caseNumber });
       } catch (error) {
         ack?.(ackError(error, logger));
       }

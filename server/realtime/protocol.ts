@@ -6,8 +6,10 @@
  * on the client side: clients import types only.
  */
 import { z } from "zod";
-import type { ChatMessage } from "../../channels/chat/chat-channel.ts";
+import type { ChatAvailability, ChatMessage } from "../../channels/chat/chat-channel.ts";
 import { MAX_CHAT_MESSAGE_LENGTH } from "../../channels/chat/chat-channel.ts";
+import { MAX_LEFT_MESSAGE_LENGTH } from "../../channels/chat/chat-intake.ts";
+import type { PublicWidgetSettings } from "../../channels/chat/widget-settings.ts";
 import type { Presence } from "../../db/schema/agents.ts";
 import type { DeliveryStatus, interactions } from "../../db/schema/cases.ts";
 import type { OfferStatus } from "../../db/schema/routing.ts";
@@ -139,6 +141,12 @@ export const chatPayloads = {
       .optional(),
   }),
   delivered: z.object({ id: z.uuid() }),
+  "message.leave": z.object({
+    name: z.string().max(200),
+    email: z.string().max(320),
+    body: z.string().max(MAX_LEFT_MESSAGE_LENGTH),
+    clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "8–64 letters, digits, '-' or '_'"),
+  }),
   typing: z.object({ isTyping: z.boolean() }),
   rate: z.object({
     rating: z.number().int().min(1).max(5),
@@ -147,11 +155,17 @@ export const chatPayloads = {
 };
 type ChatPayload<E extends keyof typeof chatPayloads> = z.input<(typeof chatPayloads)[E]>;
 
-export type { ChatMessage };
+export type { ChatAvailability, ChatMessage, PublicWidgetSettings };
 export interface HelloAnswer {
   visitorToken: string;
   caseId?: string;
   history: ChatMessage[];
+  /** The chat is under way (neither resolved nor closed): the widget reopens on it after a reload. */
+  live: boolean;
+  /** Whether a new chat would be answered now; otherwise the widget offers "leave a message". */
+  availability: ChatAvailability;
+  /** The widget's colour, greeting, corner and pre-chat fields, as an admin set them. */
+  widget: PublicWidgetSettings;
 }
 export interface QueuePosition {
   caseId: string;
@@ -175,6 +189,14 @@ export interface ChatClientToServerEvents {
   ) => void;
   /** The widget shows an agent's message; a bad payload is dropped. */
   delivered: (payload: ChatPayload<"delivered">) => void;
+  /**
+   * A message left when nobody can chat (name, email, text): becomes an email case answered by
+   * email. The same clientId again is the same message.
+   */
+  "message.leave": (
+    payload: ChatPayload<"message.leave">,
+    ack: (response: { caseNumber: number } | AckError) => void,
+  ) => void;
   typing: (payload: ChatPayload<"typing">) => void;
   /** The visitor rates their resolved chat (1–5, optional comment); limited per address like the status page's. */
   rate: (
@@ -185,6 +207,8 @@ export interface ChatClientToServerEvents {
 
 export interface ChatSocketData {
   visitorId?: string;
+  /** The visitor has the pre-chat fields the settings require on file (checked once per socket). */
+  introduced?: boolean;
 }
 
 // ---- between server processes ------------------------------------------------------------------

@@ -96,14 +96,14 @@ describe("agent console and chat widget in a browser", () => {
     await console.screenshot({ path: join(SCREENSHOTS, "console-case.png") });
     await widget.screenshot({ path: join(SCREENSHOTS, "chat-widget.png") });
 
-    // A reload resumes the conversation from the stored visitor token.
+    // A reload resumes the conversation from the stored visitor token, reopened since it is live.
     await widget.reload();
-    await widget.locator("[data-testid=sb-chat-bubble]").click();
     await visitorMessages(widget, "visitor").filter({ hasText: "Hello from the widget" }).waitFor(WAIT);
     await visitorMessages(widget, "agent")
       .filter({ hasText: "Hi Vera, Ana here. How can I help?" })
       .waitFor(WAIT);
     expect(await widget.locator("[data-testid=sb-chat-message]").count()).toBe(2);
+    expect(await widget.locator("[data-testid=sb-chat-bubble]").getAttribute("aria-expanded")).toBe("true");
     await widget.screenshot({ path: join(SCREENSHOTS, "chat-widget-reloaded.png") });
 
     // The header counts the accepted chat against the agent's chat capacity.

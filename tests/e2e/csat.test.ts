@@ -152,6 +152,8 @@ describe("CSAT in the console", () => {
   it("asks for the rating inline in the chat widget; the agent sees it on the case", {
     timeout: 90_000,
   }, async () => {
+    // Somebody must be there to chat with, or the widget offers "leave a message".
+    await agent.api.post("/api/me/presence", { status: "available" });
     const widget = await browser.context.newPage();
     await widget.goto(`${app.url}/chat-demo`);
     await widget.locator("[data-testid=sb-chat-bubble]").click();

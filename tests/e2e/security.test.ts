@@ -117,6 +117,9 @@ fetch("${target}/api/agents", { method: "POST", credentials: "include", mode: "n
   it("embeds the chat widget on a customer's site, and tells a visitor who writes too fast to wait", {
     timeout: 120_000,
   }, async () => {
+    // Somebody must be there to chat with, or the widget offers "leave a message".
+    const agent = await app.createAgent({ name: "Shop Helper" });
+    await agent.api.post("/api/me/presence", { status: "available" });
     const page = await browser.context.newPage();
     await page.goto(`${other.url}/shop`);
     await page.locator("[data-testid=sb-chat-bubble]").click();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isOpenAt } from "../../server/channels/twilio.ts";
+import { isOpenAt } from "../../sla/business-calendar.ts";
 
 const weekdays = (start: string, end: string) => [1, 2, 3, 4, 5].map((day) => ({ day, start, end }));
 

@@ -17,6 +17,7 @@ import { SecurityLogAdmin } from "./security-log-admin.tsx";
 import { SkillsAdmin } from "./skills-admin.tsx";
 import { SlaAdmin } from "./sla-admin.tsx";
 import { UpdatesAdmin } from "./updates-admin.tsx";
+import { WidgetAdmin } from "./widget-admin.tsx";
 
 const SECTIONS: { id: string; label: string; description: string; Page: ComponentType }[] = [
   { id: "agents", label: "Agents", description: "Roles, capacity, skills", Page: AgentsAdmin },
@@ -33,6 +34,12 @@ const SECTIONS: { id: string; label: string; description: string; Page: Componen
     Page: DispositionsAdmin,
   },
   { id: "updates", label: "Customer updates", description: "What customers are sent", Page: UpdatesAdmin },
+  {
+    id: "widget",
+    label: "Widget & branding",
+    description: "Chat widget, status page look",
+    Page: WidgetAdmin,
+  },
   { id: "jobs", label: "Jobs", description: "Queues, backlog, failures", Page: JobsAdmin },
   {
     id: "security",

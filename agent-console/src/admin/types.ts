@@ -20,6 +20,7 @@ import type { securityEventSchema } from "../../../server/routes/security-log.ts
 import type { skillLevelSchema, skillRequirement, skillSchema } from "../../../server/routes/skills.ts";
 import type { escalationRuleSchema, policySchema } from "../../../server/routes/sla.ts";
 import type { templateSchema } from "../../../server/routes/status-templates.ts";
+import type { brandingSchema, widgetSettingsSchema } from "../../../server/routes/widget-settings.ts";
 import type { Channel, Priority, Wire } from "../api/types.ts";
 
 export const ROLES = ["agent", "supervisor", "admin"] as const;
@@ -107,3 +108,9 @@ export type JobQueueStats = Wire<typeof jobQueueStatsSchema>;
 
 /** One entry of the security log (Admin → Security log). */
 export type SecurityEvent = Wire<typeof securityEventSchema>;
+
+/** The chat widget's settings (Admin → Widget & branding). */
+export type WidgetSettings = Wire<typeof widgetSettingsSchema>;
+
+/** The status page's team name, logo and colour. */
+export type Branding = Wire<typeof brandingSchema>;
