@@ -215,6 +215,11 @@ describe("admin pages in a browser", () => {
       await dialog.getByLabel("Short code").fill(shortCode);
       await dialog.getByLabel("Title").fill(title);
       await dialog.getByLabel("Body").fill(body);
+      if (body.includes("{{case.number}}"))
+        await dialog
+          .getByTestId("placeholder-preview")
+          .filter({ hasText: "the refund for case 1042 is on its way. Sam" })
+          .waitFor(WAIT);
       await dialog.getByRole("button", { name: "Add response" }).click();
       return dialog;
     };

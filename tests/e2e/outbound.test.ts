@@ -127,7 +127,7 @@ describe("outbound telesales in a browser", () => {
     await form.getByLabel("Script").fill(SCRIPT);
     // The placeholders are listed beside the script and previewed with a sample record.
     await form
-      .getByTestId("script-preview")
+      .getByTestId("placeholder-preview")
       .filter({ hasText: "Hello Grace, this is Sam from Switchboard" })
       .waitFor(WAIT);
     await form.getByLabel("Calling hours from").fill("09:00");

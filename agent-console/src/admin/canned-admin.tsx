@@ -3,7 +3,7 @@ import { Badge, Group, MultiSelect, Text, Textarea, TextInput } from "@mantine/c
 import { CHANNEL_LABEL } from "../lib/format.ts";
 import { type Editor, FormShell, useEditorForm } from "./crud.tsx";
 import { CrudSection } from "./crud-section.tsx";
-import { CHANNEL_OPTIONS, PlaceholderHint } from "./editors.tsx";
+import { CHANNEL_OPTIONS, PlaceholderHint, PlaceholderPreview } from "./editors.tsx";
 import { resources } from "./queries.ts";
 import { CANNED_PLACEHOLDERS, type CannedResponse } from "./types.ts";
 
@@ -52,6 +52,7 @@ function CannedModal({ editor }: { editor: Editor<CannedResponse> }) {
         maxLength={5000}
         {...text("body")}
       />
+      <PlaceholderPreview text={form.body} />
       <MultiSelect
         label="Channels"
         description="Offered on these channels; none chosen means all"

@@ -14,6 +14,7 @@ import {
 } from "@mantine/core";
 import type { ReactNode } from "react";
 import { CHANNEL_LABEL } from "../lib/format.ts";
+import { previewPlaceholders } from "../lib/placeholder-preview.ts";
 import { CHANNELS, type Skill, type SkillRequirement } from "./types.ts";
 
 export function SectionHeader({
@@ -182,6 +183,16 @@ export function EnabledSwitch({
       disabled={disabled}
       onChange={(event) => onChange(event.currentTarget.checked)}
     />
+  );
+}
+
+/** The text as it reads for a sample case, under its editor, once it uses a placeholder. */
+export function PlaceholderPreview({ text, extra }: { text: string; extra?: Record<string, string> }) {
+  if (!text.includes("{{")) return null;
+  return (
+    <Text fz="xs" c="dimmed" data-testid="placeholder-preview" style={{ whiteSpace: "pre-wrap" }}>
+      Preview: {previewPlaceholders(text, extra)}
+    </Text>
   );
 }
 

@@ -6,7 +6,7 @@ import { Paper, Text, Textarea, TextInput, VisuallyHidden } from "@mantine/core"
 import { CHANNEL_LABEL } from "../lib/format.ts";
 import { type Editor, FormShell, RowActions, useEditor, useForm } from "./crud.tsx";
 import { DataTable } from "./data-table.tsx";
-import { EnabledSwitch, PlaceholderHint, SectionHeader } from "./editors.tsx";
+import { EnabledSwitch, PlaceholderHint, PlaceholderPreview, SectionHeader } from "./editors.tsx";
 import { notifyError } from "./notify.ts";
 import { resources, useAdminWrite, useStatusTemplates, type Write } from "./queries.ts";
 import {
@@ -98,6 +98,7 @@ function TemplateModal({ editor, placeholders }: { editor: Editor<StatusTemplate
         {...text("body")}
         data-autofocus
       />
+      <PlaceholderPreview text={form.body} />
       <EnabledSwitch value={form.enabled} onChange={(value) => set("enabled", value)} />
     </FormShell>
   );

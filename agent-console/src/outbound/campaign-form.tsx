@@ -17,7 +17,7 @@ import {
   TextInput,
 } from "@mantine/core";
 import { type FormEvent, useState } from "react";
-import { PlaceholderHint } from "../admin/editors.tsx";
+import { PlaceholderHint, PlaceholderPreview } from "../admin/editors.tsx";
 import { useCallLists, useCampaignDefaults, useQueues, useSaveCampaign } from "./api.ts";
 import { RetryRulesEditor, TimeRange, WindowsEditor } from "./campaign-time-editors.tsx";
 import {
@@ -197,18 +197,6 @@ const SCRIPT_PLACEHOLDERS = [
   "campaign.name",
 ];
 
-/** The script as an agent would read it for a sample record; an unknown placeholder stays as written. */
-function previewScript(script: string, campaignName: string): string {
-  const sample: Record<string, string> = {
-    "contact.name": "Grace Hopper",
-    "contact.first_name": "Grace",
-    "contact.phone": "+1 212 555 0101",
-    "agent.name": "Sam",
-    "campaign.name": campaignName || "This campaign",
-  };
-  return script.replace(/\{\{\s*([a-zA-Z_.]+)\s*\}\}/g, (whole, name: string) => sample[name] ?? whole);
-}
-
 /** What the agent reads and how they can close the call. */
 function ScriptFields({ fields, set }: FieldsProps) {
   return (
@@ -221,11 +209,7 @@ function ScriptFields({ fields, set }: FieldsProps) {
         description={<PlaceholderHint placeholders={SCRIPT_PLACEHOLDERS.map((name) => `{{${name}}}`)} />}
         onChange={(e) => set({ script: e.currentTarget.value })}
       />
-      {fields.script.includes("{{") && (
-        <Text fz="xs" c="dimmed" data-testid="script-preview" style={{ whiteSpace: "pre-wrap" }}>
-          Preview: {previewScript(fields.script, fields.name)}
-        </Text>
-      )}
+      <PlaceholderPreview text={fields.script} extra={{ "campaign.name": fields.name || "This campaign" }} />
       <Checkbox.Group
         label="Dispositions"
         value={fields.dispositions}
