@@ -123,6 +123,8 @@ describe("the console on a phone", () => {
       await page.getByTestId("inbox-table").evaluate((table) => table.scrollWidth - table.clientWidth),
     ).toBeLessThanOrEqual(0);
     await browser.screenshot(page, "phone-inbox-cards.png");
+    // The folded filters count only what differs from the defaults ("open" cases is the default).
+    await page.getByRole("button", { name: "Filters", exact: true }).waitFor(WAIT);
 
     // The sidebar opens over the page with the agent's screens and cases, and closes on a choice.
     await toggle.click();

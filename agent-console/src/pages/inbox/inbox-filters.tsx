@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 import { useAgentDirectory, useQueues } from "../../api/queries.ts";
 import type { InboxFilters } from "../../api/query-keys.ts";
 import { PHONE_QUERY } from "../../components/app-header.tsx";
+import { DEFAULT_FILTERS } from "./inbox-url.ts";
 
 const STATUS_OPTIONS = [
   { value: "open", label: "Open (any)" },
@@ -79,8 +80,9 @@ export function InboxFilterBar({
   const phone = useMediaQuery(PHONE_QUERY, false, { getInitialValueInEffect: false }) ?? false;
   const [unfolded, setUnfolded] = useState(false);
   const folded = phone && !unfolded;
+  // Filters changed from the defaults: the usual "open" status is not counted.
   const active =
-    MULTI_FILTERS.filter(({ key }) => filters[key].length > 0).length +
+    MULTI_FILTERS.filter(({ key }) => filters[key].join(",") !== DEFAULT_FILTERS[key].join(",")).length +
     (filters.queueId ? 1 : 0) +
     (WHOSE.includes(filters.assignee) ? 0 : 1);
 
