@@ -77,9 +77,13 @@ describe("widget settings and branding in a browser", () => {
     const page = await openWidget();
     const shown = page.locator("[data-testid=sb-chat-bubble]");
     const header = page.locator("switchboard-chat .header");
-    expect(await header.evaluate((node) => getComputedStyle(node).backgroundColor)).toBe("rgb(11, 114, 133)");
-    const box = await shown.boundingBox();
-    expect(box!.x).toBeLessThan(100);
+    // The widget applies the settings once it has read them: wait for that rather than race it.
+    await expect
+      .poll(() => header.evaluate((node) => getComputedStyle(node).backgroundColor), WAIT)
+      .toBe("rgb(11, 114, 133)");
+    await expect
+      .poll(async () => (await shown.boundingBox())?.x ?? Number.POSITIVE_INFINITY, WAIT)
+      .toBeLessThan(100);
     await page.getByText("Welcome to Acme! Ask us anything.").waitFor(WAIT);
     await page.getByLabel("Name").waitFor(WAIT);
     await browser.screenshot(page, "widget-settings-branded-widget.png");
