@@ -1,22 +1,18 @@
 /** The inbox's own writes: bulk actions on selected cases, and saved views. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { BulkAction } from "../../../server/case-bulk.ts";
 import type { bulkAnswerSchema } from "../../../server/routes/case-bulk.ts";
 import type { savedViewSchema } from "../../../server/routes/saved-views.ts";
 import { send } from "../admin/http.ts";
 import { api } from "./client.ts";
 import { queryKeys } from "./query-keys.ts";
-import type { Priority, Wire } from "./types.ts";
+import type { Wire } from "./types.ts";
 
 export type BulkAnswer = Wire<typeof bulkAnswerSchema>;
 export type BulkResult = BulkAnswer["results"][number];
 export type SavedView = Wire<typeof savedViewSchema>;
 
-export type BulkAction =
-  | { type: "assign"; agentId: string }
-  | { type: "transfer"; queueId: string }
-  | { type: "priority"; priority: Priority }
-  | { type: "tags"; add?: string[]; remove?: string[] }
-  | { type: "resolve"; dispositionId?: string };
+export type { BulkAction };
 
 /** Runs one action on the selected cases; every list showing them is read again afterwards. */
 export function useBulkAction() {
