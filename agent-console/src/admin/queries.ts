@@ -4,6 +4,7 @@ import { type Method, send } from "./http.ts";
 import type {
   AdminAgent,
   AssignmentRule,
+  BusinessCalendar,
   CannedResponse,
   Disposition,
   EscalationRule,
@@ -32,6 +33,7 @@ export const resources = {
   agents: resource<AdminAgent>("/api/agents", "agents"),
   skills: resource<Skill>("/api/skills", "skills"),
   queues: resource<Queue>("/api/queues", "queues"),
+  calendars: resource<BusinessCalendar>("/api/calendars", "business-calendars"),
   rules: resource<AssignmentRule>("/api/assignment-rules", "assignment-rules"),
   policies: resource<SlaPolicy>("/api/sla/policies", "sla-policies"),
   escalations: resource<EscalationRule>("/api/sla/escalation-rules", "escalation-rules"),
@@ -67,6 +69,7 @@ export const useStatusTemplates = () =>
 
 export const useSkills = () => useList(resources.skills);
 export const useQueues = () => useList(resources.queues);
+export const useCalendars = () => useList(resources.calendars);
 export const useAgentSkills = (agentId: string) =>
   useQuery({
     queryKey: agentSkillsKey(agentId),
