@@ -17,7 +17,7 @@ function TimeInput({
     <TextInput
       aria-label={label}
       size="xs"
-      w={80}
+      w={110}
       type="time"
       value={value}
       onChange={(event) => onChange(event.currentTarget.value)}
