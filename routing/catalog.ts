@@ -19,6 +19,7 @@ import {
   type StoredSkillRequirement,
   skills,
 } from "../db/schema/routing.ts";
+import { resolveCalendarChoice } from "./business-calendars.ts";
 import type { QueueRow } from "./queue-config.ts";
 
 export type SkillRow = typeof skills.$inferSelect;
@@ -176,11 +177,23 @@ async function checkQueueConfig(tx: Tx, id: string | null, input: Partial<QueueI
   }
 }
 
+/** The input with its hours as chosen: a copy of a named calendar, or hours of its own. */
+async function withHours<T extends Partial<QueueInput>>(tx: Tx, input: T): Promise<T> {
+  const { calendarId, businessHours, ...rest } = input;
+  const choice = await resolveCalendarChoice(tx, { calendarId, hours: businessHours });
+  return {
+    ...rest,
+    ...(choice.calendarId !== undefined ? { calendarId: choice.calendarId } : {}),
+    ...(choice.hours !== undefined ? { businessHours: choice.hours } : {}),
+  } as T;
+}
+
 export async function createQueue(db: Db, input: QueueInput): Promise<QueueRow> {
   return db.transaction(async (tx) => {
     await checkQueueConfig(tx as Tx, null, input);
+    const values = await withHours(tx as Tx, input);
     if (input.isDefault) await tx.update(queues).set({ isDefault: false }).where(eq(queues.isDefault, true));
-    const [row] = await tx.insert(queues).values(input).returning();
+    const [row] = await tx.insert(queues).values(values).returning();
     return row!;
   });
 }
@@ -190,6 +203,7 @@ export async function updateQueue(db: Db, id: string, input: Partial<QueueInput>
     const [current] = await tx.select().from(queues).where(eq(queues.id, id)).for("update");
     if (!current) throw notFound("Queue", id);
     await checkQueueConfig(tx as Tx, id, input);
+    const changes = await withHours(tx as Tx, input);
     if (input.isDefault === false && current.isDefault) {
       throw new AppError(
         "CONFLICT",
@@ -200,7 +214,7 @@ export async function updateQueue(db: Db, id: string, input: Partial<QueueInput>
       await tx.update(queues).set({ isDefault: false }).where(eq(queues.isDefault, true));
     const [row] = await tx
       .update(queues)
-      .set({ ...input, updatedAt: new Date() })
+      .set({ ...changes, updatedAt: new Date() })
       .where(eq(queues.id, id))
       .returning();
     return row!;

@@ -1,9 +1,10 @@
 /** SLA configuration: policies (first match wins, in order) and escalation rules. */
 import { asc, eq, gte, inArray, sql } from "drizzle-orm";
 import { AppError, notFound } from "../cases/errors.ts";
-import type { Db } from "../db/connect.ts";
+import type { Db, Tx } from "../db/connect.ts";
 import { queues } from "../db/schema/routing.ts";
 import { caseSlaTargets, escalationRules, slaPolicies } from "../db/schema/sla.ts";
+import { resolveCalendarChoice } from "../routing/business-calendars.ts";
 import { newPolicyPosition, withReach } from "./policy-reach.ts";
 
 export type PolicyInput = Omit<
@@ -35,6 +36,17 @@ async function inList(db: Executor, id: string) {
   return found;
 }
 
+/** The input with its calendar as chosen: a copy of a named calendar, or hours of its own. */
+async function withCalendar<T extends Partial<PolicyInput>>(tx: Tx, input: T): Promise<T> {
+  const { calendarId, calendar, ...rest } = input;
+  const choice = await resolveCalendarChoice(tx, { calendarId, hours: calendar });
+  return {
+    ...rest,
+    ...(choice.calendarId !== undefined ? { calendarId: choice.calendarId } : {}),
+    ...(choice.hours !== undefined ? { calendar: choice.hours } : {}),
+  } as T;
+}
+
 export async function createPolicy(db: Db, input: PolicyInput) {
   await assertQueues(db, input.conditions?.queueIds ?? []);
   return db.transaction(async (tx) => {
@@ -44,6 +56,7 @@ export async function createPolicy(db: Db, input: PolicyInput) {
       .where(eq(slaPolicies.name, input.name));
     if (clash)
       throw new AppError("CONFLICT", `A policy named '${input.name}' already exists.`, { field: "name" });
+    const values = await withCalendar(tx as Tx, input);
     const existing = await tx.select().from(slaPolicies).for("update");
     const position = newPolicyPosition(existing, input.conditions ?? {});
     // Room for it: the policies from there on move down one.
@@ -53,7 +66,7 @@ export async function createPolicy(db: Db, input: PolicyInput) {
       .where(gte(slaPolicies.position, position));
     const [row] = await tx
       .insert(slaPolicies)
-      .values({ ...input, position })
+      .values({ ...values, position })
       .returning();
     return inList(tx, row!.id);
   });
@@ -61,13 +74,20 @@ export async function createPolicy(db: Db, input: PolicyInput) {
 
 export async function updatePolicy(db: Db, id: string, input: Partial<PolicyInput>) {
   await assertQueues(db, input.conditions?.queueIds ?? []);
-  const [row] = await db
-    .update(slaPolicies)
-    .set({ ...input, updatedAt: new Date() })
-    .where(eq(slaPolicies.id, id))
-    .returning();
-  if (!row) throw notFound("SLA policy", id);
-  return inList(db, row.id);
+  return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ id: slaPolicies.id })
+      .from(slaPolicies)
+      .where(eq(slaPolicies.id, id))
+      .for("update");
+    if (!current) throw notFound("SLA policy", id);
+    const changes = await withCalendar(tx as Tx, input);
+    await tx
+      .update(slaPolicies)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(slaPolicies.id, id));
+    return inList(tx, id);
+  });
 }
 
 export async function deletePolicy(db: Db, id: string) {

@@ -7,6 +7,7 @@ import fp from "fastify-plugin";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { agentRoutes } from "../routes/agents.ts";
 import { authRoutes } from "../routes/auth.ts";
+import { businessCalendarRoutes } from "../routes/business-calendars.ts";
 import { cannedResponseRoutes } from "../routes/canned-responses.ts";
 import { caseBulkRoutes } from "../routes/case-bulk.ts";
 import { caseEditRoutes } from "../routes/case-edits.ts";
@@ -54,6 +55,7 @@ async function routesPlugin(app: FastifyInstance): Promise<void> {
   savedViewRoutes(zodApp, services);
   contactRoutes(zodApp, services);
   routingAdminRoutes(zodApp, services);
+  businessCalendarRoutes(zodApp, services);
   supervisionRoutes(zodApp, services);
   queueScopeRoutes(zodApp, services);
   statusPageRoutes(zodApp, services);

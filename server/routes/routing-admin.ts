@@ -14,6 +14,7 @@ import {
   updateQueue,
   updateRule,
 } from "../../routing/catalog.ts";
+import { compileCalendar } from "../../sla/business-calendar-rules.ts";
 import { idParam, isoDate, responses, timeZoneName } from "../http/schemas.ts";
 import type { Services } from "../services.ts";
 import { agentSkillRoutes, skillRequirement, skillRoutes } from "./skills.ts";
@@ -45,13 +46,24 @@ const agingStep = z.object({
 });
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, "must be HH:MM");
-export const calendarSchema = z.object({
-  timeZone: timeZoneName("Europe/Berlin"),
-  weekly: z.array(z.object({ day: z.number().int().min(0).max(6), start: clock, end: clock })),
-  holidays: z.array(
-    z.string().regex(/^(\d{4}-)?\d{2}-\d{2}$/, "must be YYYY-MM-DD, or MM-DD for every year"),
-  ),
-});
+export const calendarSchema = z
+  .object({
+    timeZone: timeZoneName("Europe/Berlin"),
+    weekly: z.array(z.object({ day: z.number().int().min(0).max(6), start: clock, end: clock })),
+    holidays: z.array(
+      z.string().regex(/^(\d{4}-)?\d{2}-\d{2}$/, "must be YYYY-MM-DD, or MM-DD for every year"),
+    ),
+  })
+  .superRefine((calendar, context) => {
+    // What the calendar maths refuses (an interval ending before it starts, 2026-02-30) is refused
+    // here, rather than failing later when a due time is computed.
+    try {
+      compileCalendar(calendar);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      context.addIssue({ code: "custom", message: error.message.replace(/^calendar\./, "") });
+    }
+  });
 
 const queueFields = {
   name: z.string().trim().min(1).max(100),
@@ -65,7 +77,11 @@ const queueFields = {
   stickySeconds: z.number().int().min(0).max(3600),
   wrapUpSeconds: z.number().int().min(0).max(3600),
   offerTimeoutSeconds: z.number().int().min(5).max(600).nullable(),
-  businessHours: calendarSchema.nullable(),
+  businessHours: calendarSchema.nullable().describe("Hours of its own (sets calendarId null)"),
+  calendarId: z
+    .uuid()
+    .nullable()
+    .describe("A named business calendar, copied into businessHours and kept up to date with it"),
   serviceLevelPercent: z.number().int().min(1).max(100),
   serviceLevelSeconds: z.number().int().min(1).max(3600),
   dispositionRequired: z

@@ -58,7 +58,13 @@ const policyFields = {
   conditions: conditionsSchema,
   targets: targetsSchema,
   atRiskPercent: z.number().int().min(1).max(99),
-  calendar: calendarSchema.nullable(),
+  calendar: calendarSchema
+    .nullable()
+    .describe("Hours of its own (sets calendarId null); null: the case's queue's hours"),
+  calendarId: z
+    .uuid()
+    .nullable()
+    .describe("A named business calendar, copied into calendar and kept up to date with it"),
 };
 export const policySchema = z.object({
   id: z.uuid(),
@@ -139,6 +145,7 @@ function slaPolicyRoutes(app: ZodApp, services: Pick<Services, "db" | "slaPolici
           conditions: conditionsSchema.optional(),
           atRiskPercent: policyFields.atRiskPercent.optional(),
           calendar: policyFields.calendar.optional(),
+          calendarId: policyFields.calendarId.optional(),
         }),
         response: responses({ 201: policySchema }, [409]),
       },

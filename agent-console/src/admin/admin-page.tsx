@@ -6,6 +6,7 @@ import { useAreaRole } from "../components/area-shell.tsx";
 import { OfferDock } from "../components/offer-dock.tsx";
 import { navigate } from "../lib/router.ts";
 import { AgentsAdmin } from "./agents-admin.tsx";
+import { CalendarsAdmin } from "./calendars-admin.tsx";
 import { CannedAdmin } from "./canned-admin.tsx";
 import { ChannelsAdmin } from "./channels-admin.tsx";
 import { DispositionsAdmin } from "./dispositions-admin.tsx";
@@ -23,6 +24,12 @@ const SECTIONS: { id: string; label: string; description: string; Page: Componen
   { id: "agents", label: "Agents", description: "Roles, capacity, skills", Page: AgentsAdmin },
   { id: "skills", label: "Skills", description: "What routing matches", Page: SkillsAdmin },
   { id: "queues", label: "Queues", description: "Skills, policy, overflow", Page: QueuesAdmin },
+  {
+    id: "calendars",
+    label: "Business calendars",
+    description: "Opening hours, holidays",
+    Page: CalendarsAdmin,
+  },
   { id: "rules", label: "Assignment rules", description: "Where new cases go", Page: RulesAdmin },
   { id: "sla", label: "SLA policies", description: "Targets, calendars, escalation", Page: SlaAdmin },
   { id: "channels", label: "Channels", description: "Mailboxes, phone numbers", Page: ChannelsAdmin },

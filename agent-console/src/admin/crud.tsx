@@ -9,8 +9,8 @@ import { notifyError } from "./notify.ts";
 import { type Resource, useAdminWrite } from "./queries.ts";
 
 /** Creates, updates, deletes and reorders the items of one list; `write` is the mutation behind them. */
-export function useResource({ path, key }: Resource) {
-  const write = useAdminWrite([key]);
+export function useResource({ path, key, alsoChanges = [] }: Resource) {
+  const write = useAdminWrite([key, ...alsoChanges]);
   return {
     write,
     /** PATCHes the item with this id, or POSTs a new one when there is none. */

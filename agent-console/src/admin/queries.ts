@@ -4,6 +4,7 @@ import { type Method, send } from "./http.ts";
 import type {
   AdminAgent,
   AssignmentRule,
+  BusinessCalendar,
   CannedResponse,
   Disposition,
   EscalationRule,
@@ -22,18 +23,23 @@ export interface Resource<T = unknown> {
   /** Where the list is read, when not at `path` (e.g. with a filter). */
   listPath?: string;
   key: readonly string[];
+  /** Other lists a write here changes too (e.g. which queues use a calendar), re-read after it. */
+  alsoChanges?: readonly (readonly string[])[];
   /** Never set: carries the item type to the hooks and sections that take the resource. */
   item?: T;
 }
 
 const resource = <T>(path: string, ...key: string[]): Resource<T> => ({ path, key: ["admin", ...key] });
 
+const calendars = resource<BusinessCalendar>("/api/calendars", "business-calendars");
+
 export const resources = {
   agents: resource<AdminAgent>("/api/agents", "agents"),
   skills: resource<Skill>("/api/skills", "skills"),
-  queues: resource<Queue>("/api/queues", "queues"),
+  queues: { ...resource<Queue>("/api/queues", "queues"), alsoChanges: [calendars.key] },
+  calendars,
   rules: resource<AssignmentRule>("/api/assignment-rules", "assignment-rules"),
-  policies: resource<SlaPolicy>("/api/sla/policies", "sla-policies"),
+  policies: { ...resource<SlaPolicy>("/api/sla/policies", "sla-policies"), alsoChanges: [calendars.key] },
   escalations: resource<EscalationRule>("/api/sla/escalation-rules", "escalation-rules"),
   mailboxes: resource<Mailbox>("/api/mailboxes", "mailboxes"),
   phoneNumbers: resource<PhoneNumber>("/api/phone-numbers", "phone-numbers"),
@@ -67,6 +73,7 @@ export const useStatusTemplates = () =>
 
 export const useSkills = () => useList(resources.skills);
 export const useQueues = () => useList(resources.queues);
+export const useCalendars = () => useList(resources.calendars);
 export const useAgentSkills = (agentId: string) =>
   useQuery({
     queryKey: agentSkillsKey(agentId),

@@ -1,12 +1,12 @@
 /** Admin → Queues: skills required and preferred, selection policy, overflow steps, service-level goal. */
 import { Badge, Checkbox, NumberInput, Select, SimpleGrid, Switch, Textarea } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { CalendarEditor } from "./calendar-editor.tsx";
+import { type HoursChoice, HoursChoiceField, hoursBody, hoursLabel } from "./calendar-choice.tsx";
 import { type Editor, FormShell, useEditorForm } from "./crud.tsx";
 import { CrudSection } from "./crud-section.tsx";
 import { TitleCell } from "./data-table.tsx";
 import { EntryQueueSelect, ListEditor, NameInput, type Options, SkillLevelsEditor } from "./editors.tsx";
-import { resources, useQueueOptions, useSkills } from "./queries.ts";
+import { resources, useCalendars, useQueueOptions, useSkills } from "./queries.ts";
 import { type OverflowStep, type Queue, type QueueInput, SELECTION_POLICIES } from "./types.ts";
 
 export const POLICY_LABEL: Record<Queue["policy"], string> = {
@@ -35,6 +35,7 @@ const EMPTY: QueueInput = {
   wrapUpSeconds: 0,
   offerTimeoutSeconds: null,
   businessHours: null,
+  calendarId: null,
   serviceLevelPercent: 80,
   serviceLevelSeconds: 20,
   dispositionRequired: false,
@@ -133,6 +134,7 @@ const SECONDS_FIELDS = [
 
 /** What is saved: every field but the aging steps, which this form does not edit. */
 function queueBody(form: QueueInput) {
+  const hours = hoursBody({ calendarId: form.calendarId, hours: form.businessHours });
   return {
     name: form.name,
     description: form.description,
@@ -144,7 +146,8 @@ function queueBody(form: QueueInput) {
     stickySeconds: form.stickySeconds,
     wrapUpSeconds: form.wrapUpSeconds,
     offerTimeoutSeconds: form.offerTimeoutSeconds,
-    businessHours: form.businessHours,
+    calendarId: hours.calendarId,
+    ...("hours" in hours ? { businessHours: hours.hours } : {}),
     serviceLevelPercent: form.serviceLevelPercent,
     serviceLevelSeconds: form.serviceLevelSeconds,
     dispositionRequired: form.dispositionRequired,
@@ -184,6 +187,10 @@ function QueueDrawer({ editor }: { editor: Editor<Queue> }) {
   const skills = useSkills().data ?? [];
   const queues = useQueueOptions();
   const { form, set, field, text, checked, shell, submit } = useEditorForm(editor, resources.queues, toForm);
+  const setHours = ({ calendarId, hours }: HoursChoice) => {
+    set("calendarId", calendarId);
+    set("businessHours", hours);
+  };
 
   return (
     <FormShell
@@ -230,13 +237,19 @@ function QueueDrawer({ editor }: { editor: Editor<Queue> }) {
         queues={queues.data.filter((option) => option.value !== queue?.id)}
       />
       <QueueTimingFields form={form} set={set} />
-      <CalendarEditor label="Business hours (otherwise always open)" {...field("businessHours")} />
+      <HoursChoiceField
+        label="Business hours"
+        noneLabel="No business hours / around the clock"
+        value={{ calendarId: form.calendarId, hours: form.businessHours }}
+        onChange={setHours}
+      />
     </FormShell>
   );
 }
 
 export function QueuesAdmin() {
   const skills = useSkills().data ?? [];
+  const calendars = useCalendars().data;
   const skillName = (id: string) => skills.find((skill) => skill.id === id)?.name ?? "?";
   const levels = (list: Queue["requiredSkills"]) =>
     list.map((s) => `${skillName(s.skillId)} ≥ ${s.level}`).join(", ") || "–";
@@ -283,6 +296,15 @@ export function QueuesAdmin() {
             queue.overflowSteps
               .map((step) => `${step.afterSeconds}s: ${STEP_LABEL[step.action]}`)
               .join("; ") || "–",
+        },
+        {
+          header: "Hours",
+          cell: (queue) =>
+            hoursLabel(
+              calendars,
+              { calendarId: queue.calendarId, hours: queue.businessHours },
+              "around the clock",
+            ),
         },
         {
           header: "Goal",

@@ -1,13 +1,13 @@
 /** Admin → SLA: policies in the order they are tried (targets per priority, calendar) and escalation rules. */
 import { Checkbox, Group, MultiSelect, NumberInput, Select, Table, TagsInput, Text } from "@mantine/core";
 import type { Priority } from "../api/types.ts";
-import { CalendarEditor } from "./calendar-editor.tsx";
+import { HoursChoiceField, hoursBody, hoursLabel } from "./calendar-choice.tsx";
 import { type ConditionForm, conditionSummary, fromConditionForm, toConditionForm } from "./conditions.ts";
 import { type Editor, FormShell, useEditorForm } from "./crud.tsx";
 import { CrudSection } from "./crud-section.tsx";
 import { TitleCell } from "./data-table.tsx";
 import { CHANNEL_OPTIONS, EnabledSwitch, NameInput } from "./editors.tsx";
-import { resources, useQueueOptions } from "./queries.ts";
+import { resources, useCalendars, useQueueOptions } from "./queries.ts";
 import {
   type Calendar,
   ESCALATION_ACTIONS,
@@ -110,6 +110,7 @@ interface PolicyForm extends ConditionForm {
   targets: SlaTargets;
   atRiskPercent: number;
   calendar: Calendar | null;
+  calendarId: string | null;
 }
 
 const toPolicyForm = (policy: SlaPolicy | null): PolicyForm => ({
@@ -119,12 +120,14 @@ const toPolicyForm = (policy: SlaPolicy | null): PolicyForm => ({
   targets: policy?.targets ?? { normal: { first_response: { minutes: 240, business: true } } },
   atRiskPercent: policy?.atRiskPercent ?? 25,
   calendar: policy?.calendar ?? null,
+  calendarId: policy?.calendarId ?? null,
 });
 
 function PolicyDrawer({ editor }: { editor: Editor<SlaPolicy> }) {
   const policy = editor.item;
   const queues = useQueueOptions();
-  const { form, field, shell, submit } = useEditorForm(editor, resources.policies, toPolicyForm);
+  const { form, set, field, shell, submit } = useEditorForm(editor, resources.policies, toPolicyForm);
+  const hours = hoursBody({ calendarId: form.calendarId, hours: form.calendar });
   // Priorities without any target are left out: the API refuses empty objects nowhere, but they say nothing.
   const targets = Object.fromEntries(
     Object.entries(form.targets).filter(([, row]) => row && Object.keys(row).length),
@@ -144,7 +147,8 @@ function PolicyDrawer({ editor }: { editor: Editor<SlaPolicy> }) {
           conditions: fromConditionForm(form),
           targets,
           atRiskPercent: form.atRiskPercent,
-          calendar: form.calendar,
+          calendarId: hours.calendarId,
+          ...("hours" in hours ? { calendar: hours.hours } : {}),
         })
       }
     >
@@ -178,9 +182,14 @@ function PolicyDrawer({ editor }: { editor: Editor<SlaPolicy> }) {
         value={form.atRiskPercent}
         onChange={(v) => field("atRiskPercent").onChange(Number(v) || 25)}
       />
-      <CalendarEditor
-        label="Business hours calendar (otherwise business minutes run around the clock)"
-        {...field("calendar")}
+      <HoursChoiceField
+        label="Business hours for business-time targets"
+        noneLabel="The case's queue's hours (around the clock without)"
+        value={{ calendarId: form.calendarId, hours: form.calendar }}
+        onChange={({ calendarId, hours: calendar }) => {
+          set("calendarId", calendarId);
+          set("calendar", calendar);
+        }}
       />
     </FormShell>
   );
@@ -269,6 +278,7 @@ function targetSummary(targets: SlaTargets): string {
 
 export function SlaAdmin() {
   const queues = useQueueOptions();
+  const calendars = useCalendars().data;
   const queueName = (id: string | null) => queues.name(id, "any queue");
 
   return (
@@ -304,8 +314,9 @@ export function SlaAdmin() {
             cell: (policy) => <Text fz="xs">{targetSummary(policy.targets)}</Text>,
           },
           {
-            header: "Calendar",
-            cell: (policy) => (policy.calendar ? policy.calendar.timeZone : "around the clock"),
+            header: "Hours",
+            cell: (policy) =>
+              hoursLabel(calendars, { calendarId: policy.calendarId, hours: policy.calendar }, "the queue's"),
           },
         ]}
         form={PolicyDrawer}

@@ -5,6 +5,7 @@
  */
 
 import type { agentSchema } from "../../../server/http/views.ts";
+import type { businessCalendarSchema } from "../../../server/routes/business-calendars.ts";
 import type { cannedSchema } from "../../../server/routes/canned-responses.ts";
 import type { dispositionSchema } from "../../../server/routes/dispositions.ts";
 import type { failedJobSchema, jobQueueStatsSchema } from "../../../server/routes/jobs-admin.ts";
@@ -43,6 +44,8 @@ export type SelectionPolicy = (typeof SELECTION_POLICIES)[number];
 
 export type OverflowStep = Wire<typeof overflowStepSchema>;
 export type Calendar = Wire<typeof calendarSchema>;
+/** A named calendar (Admin → Business calendars), with the queues and SLA policies using it. */
+export type BusinessCalendar = Wire<typeof businessCalendarSchema>;
 
 export type Queue = Wire<typeof queueSchema>;
 
