@@ -54,3 +54,23 @@ export async function chatAvailability(
   );
   return someone ? "open" : "no_agents";
 }
+
+/**
+ * `read` with its "open" answers kept for `ttlMs`: every visitor's hello asks, and reading every
+ * available agent per hello costs a routing pass's worth of work under load. Only "open" is kept,
+ * so a visitor is never told "nobody is there" from an old answer; one told "open" may, for at
+ * most `ttlMs`, reach a queue whose last agent just left, where their chat waits as any other.
+ */
+export function openAnswersKept(
+  read: () => Promise<ChatAvailability>,
+  ttlMs: number,
+  now: () => number = Date.now,
+): () => Promise<ChatAvailability> {
+  let openUntil = 0;
+  return async () => {
+    if (now() < openUntil) return "open";
+    const answer = await read();
+    openUntil = answer === "open" ? now() + ttlMs : 0;
+    return answer;
+  };
+}

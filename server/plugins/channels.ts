@@ -7,7 +7,11 @@ import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { createChatChannel } from "../../channels/chat/chat-channel.ts";
 import { agentSnapshots } from "../../routing/agent-snapshot.ts";
-import { chatAvailability } from "../../sla/chat-availability.ts";
+import { chatAvailability, openAnswersKept } from "../../sla/chat-availability.ts";
+
+/** How long an "open" answer to "would a chat be answered now?" is kept (every hello asks). */
+const CHAT_OPEN_KEPT_MS = 2_000;
+
 import { createEmail } from "../channels/email.ts";
 import { createVoiceChannel } from "../channels/twilio.ts";
 import { agentNamespaceOf } from "../realtime/namespaces.ts";
@@ -26,14 +30,17 @@ async function channelsPlugin(app: FastifyInstance): Promise<void> {
     secret: clients.secret,
     pushToVisitor: clients.pushToVisitor,
     canMailProofs: async () => (await clients.systemMail.mailbox()) !== null,
-    availability: () =>
-      chatAvailability(clients.db, {
-        config: domain.routing.config,
-        // Read, not this process's routing view: that may lag a presence change made elsewhere by
-        // seconds, and a visitor told "nobody is there" would leave instead of chatting.
-        agents: () => agentSnapshots(clients.db, clients.clock(), { presence: "available" }),
-        at: clients.clock(),
-      }),
+    availability: openAnswersKept(
+      () =>
+        chatAvailability(clients.db, {
+          config: domain.routing.config,
+          // Read, not this process's routing view: that may lag a presence change made elsewhere
+          // by seconds, and a visitor told "nobody is there" would leave instead of chatting.
+          agents: () => agentSnapshots(clients.db, clients.clock(), { presence: "available" }),
+          at: clients.clock(),
+        }),
+      CHAT_OPEN_KEPT_MS,
+    ),
   });
   const email = await createEmail(clients, domain);
   const voice = createVoiceChannel(clients, domain);
