@@ -56,21 +56,22 @@ export async function chatAvailability(
 }
 
 /**
- * `read` with its "open" answers kept for `ttlMs`: every visitor's hello asks, and reading every
- * available agent per hello costs a routing pass's worth of work under load. Only "open" is kept,
- * so a visitor is never told "nobody is there" from an old answer; one told "open" may, for at
- * most `ttlMs`, reach a queue whose last agent just left, where their chat waits as any other.
+ * The available agents, read at most once per `ttlMs` while someone is available: every visitor's
+ * hello asks whether a chat would be answered, and reading every available agent per hello costs a
+ * routing pass's worth of work under load. An empty answer is never kept, so a visitor is not told
+ * "nobody is there" from an old read after someone went available; business hours are checked on
+ * every hello from the routing config.
  */
-export function openAnswersKept(
-  read: () => Promise<ChatAvailability>,
+export function availableAgentsKept(
+  read: () => Promise<readonly AgentSnapshot[]>,
   ttlMs: number,
   now: () => number = Date.now,
-): () => Promise<ChatAvailability> {
-  let openUntil = 0;
+): () => Promise<readonly AgentSnapshot[]> {
+  let kept: { agents: readonly AgentSnapshot[]; until: number } | null = null;
   return async () => {
-    if (now() < openUntil) return "open";
-    const answer = await read();
-    openUntil = answer === "open" ? now() + ttlMs : 0;
-    return answer;
+    if (kept && now() < kept.until) return kept.agents;
+    const agents = await read();
+    kept = agents.length ? { agents, until: now() + ttlMs } : null;
+    return agents;
   };
 }

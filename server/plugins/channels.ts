@@ -7,10 +7,10 @@ import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { createChatChannel } from "../../channels/chat/chat-channel.ts";
 import { agentSnapshots } from "../../routing/agent-snapshot.ts";
-import { chatAvailability, openAnswersKept } from "../../sla/chat-availability.ts";
+import { availableAgentsKept, chatAvailability } from "../../sla/chat-availability.ts";
 
-/** How long an "open" answer to "would a chat be answered now?" is kept (every hello asks). */
-const CHAT_OPEN_KEPT_MS = 2_000;
+/** How long the available agents read for "would a chat be answered now?" are kept (every hello asks). */
+const AVAILABLE_AGENTS_KEPT_MS = 2_000;
 
 import { createEmail } from "../channels/email.ts";
 import { createVoiceChannel } from "../channels/twilio.ts";
@@ -25,22 +25,23 @@ declare module "fastify" {
 
 async function channelsPlugin(app: FastifyInstance): Promise<void> {
   const { clients, domain } = app;
+  // Read, not this process's routing view: that may lag a presence change made elsewhere by
+  // seconds, and a visitor told "nobody is there" would leave instead of chatting.
+  const availableAgents = availableAgentsKept(
+    () => agentSnapshots(clients.db, clients.clock(), { presence: "available" }),
+    AVAILABLE_AGENTS_KEPT_MS,
+  );
   const chat = createChatChannel({
     deps: domain.cases,
     secret: clients.secret,
     pushToVisitor: clients.pushToVisitor,
     canMailProofs: async () => (await clients.systemMail.mailbox()) !== null,
-    availability: openAnswersKept(
-      () =>
-        chatAvailability(clients.db, {
-          config: domain.routing.config,
-          // Read, not this process's routing view: that may lag a presence change made elsewhere
-          // by seconds, and a visitor told "nobody is there" would leave instead of chatting.
-          agents: () => agentSnapshots(clients.db, clients.clock(), { presence: "available" }),
-          at: clients.clock(),
-        }),
-      CHAT_OPEN_KEPT_MS,
-    ),
+    availability: () =>
+      chatAvailability(clients.db, {
+        config: domain.routing.config,
+        agents: availableAgents,
+        at: clients.clock(),
+      }),
   });
   const email = await createEmail(clients, domain);
   const voice = createVoiceChannel(clients, domain);

@@ -1,29 +1,31 @@
 import { describe, expect, it } from "vitest";
-import { type ChatAvailability, openAnswersKept } from "../../sla/chat-availability.ts";
+import type { AgentSnapshot } from "../../routing/agent-snapshot.ts";
+import { availableAgentsKept } from "../../sla/chat-availability.ts";
 
-describe("the widget's availability answer under load", () => {
-  it("keeps an 'open' answer briefly and never keeps 'nobody is there'", async () => {
+describe("the widget's available agents under load", () => {
+  it("keeps a list with someone on it briefly, and never keeps an empty one", async () => {
     let now = 0;
-    let answer: ChatAvailability = "open";
+    let agents: AgentSnapshot[] = [];
     let reads = 0;
-    const ask = openAnswersKept(
+    const read = availableAgentsKept(
       async () => {
         reads += 1;
-        return answer;
+        return agents;
       },
       2_000,
       () => now,
     );
-    expect(await ask()).toBe("open");
+    expect(await read()).toEqual([]);
+    const someone = { id: "a" } as AgentSnapshot;
+    agents = [someone];
+    expect(await read()).toEqual([someone]);
     now = 1_500;
-    answer = "no_agents";
-    expect(await ask()).toBe("open");
-    expect(reads).toBe(1);
+    agents = [];
+    expect(await read()).toEqual([someone]);
+    expect(reads).toBe(2);
     now = 2_000;
-    expect(await ask()).toBe("no_agents");
-    expect(await ask()).toBe("no_agents");
-    expect(reads).toBe(3);
-    answer = "open";
-    expect(await ask()).toBe("open");
+    expect(await read()).toEqual([]);
+    expect(await read()).toEqual([]);
+    expect(reads).toBe(4);
   });
 });
