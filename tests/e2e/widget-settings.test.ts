@@ -74,6 +74,10 @@ describe("widget settings and branding in a browser", () => {
 
     const agent = await app.createAgent({ name: "Willa Widget" });
     await agent.api.post("/api/me/presence", { status: "available" });
+    // The saved look is what any visitor's browser now reads, before a widget is opened.
+    await expect
+      .poll(async () => (await (await fetch(`${app.url}/api/chat/widget`)).json()).colour, WAIT)
+      .toBe("#0b7285");
     const page = await openWidget();
     const shown = page.locator("[data-testid=sb-chat-bubble]");
     const header = page.locator("switchboard-chat .header");
