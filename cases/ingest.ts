@@ -145,6 +145,7 @@ async function newCase(
     csatRating: null,
     csatComment: null,
     csatAt: null,
+    customFields: {},
     firstResponseAt: null,
     closedAt: null,
     createdAt: at,
@@ -187,6 +188,7 @@ function inboundContact(
     preferredChannel: null,
     timeZone: null,
     mergedIntoId: null,
+    customFields: {},
     createdAt: at,
     updatedAt: at,
   };

@@ -128,6 +128,8 @@ export const cases = pgTable(
     csatRating: integer("csat_rating"),
     csatComment: text("csat_comment"),
     csatAt: timestamp("csat_at", { withTimezone: true }),
+    /** Values of the admin's custom fields (db/schema/integrations.ts `customFields`), by key. */
+    customFields: jsonb("custom_fields").$type<Record<string, unknown>>().notNull().default({}),
     firstResponseAt: timestamp("first_response_at", { withTimezone: true }),
     resolvedAt: timestamp("resolved_at", { withTimezone: true }),
     closedAt: timestamp("closed_at", { withTimezone: true }),
@@ -143,6 +145,8 @@ export const cases = pgTable(
     // "My cases", newest activity first: the inbox's default view, read without sorting.
     index("cases_assignee_updated_idx").on(t.assigneeId, t.updatedAt, t.id),
     index("cases_sla_due_idx").on(t.slaDueAt),
+    // Inbox filters on custom field values (`custom_fields @> {"plan": "gold"}`).
+    index("cases_custom_fields_idx").using("gin", sql`custom_fields jsonb_path_ops`),
     // The inbox's open lists, newest activity first, each read a page at a time without sorting:
     // an agent's open cases, the unassigned ones (a separate index: `assignee_id IS NULL` does not
     // let the planner read the one above in updated_at order), a queue's, everyone's, and those
@@ -188,12 +192,15 @@ export const interactions = pgTable(
     statusReason: text("status_reason"),
     attempts: integer("attempts").notNull().default(0),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    /** A reply scheduled to leave later: when it is due (it waits with status `scheduled`). */
+    sendAt: timestamp("send_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     statusChangedAt: timestamp("status_changed_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     unique("interactions_channel_external_id_uq").on(t.channel, t.externalId),
     index("interactions_case_idx").on(t.caseId, t.createdAt),
+    index("interactions_scheduled_idx").on(t.sendAt).where(sql`status = 'scheduled'`),
     index("interactions_outbox_idx")
       .on(t.status, t.statusChangedAt)
       .where(sql`status in ('queued', 'sending')`),

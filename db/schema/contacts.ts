@@ -17,6 +17,8 @@ export const contacts = pgTable(
     timeZone: text("time_zone"),
     /** Set when this contact was merged into another; the survivor owns its identities and cases. */
     mergedIntoId: uuid("merged_into_id"),
+    /** Values of the admin's custom fields for contacts, by key. */
+    customFields: jsonb("custom_fields").$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

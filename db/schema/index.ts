@@ -4,6 +4,7 @@ export * from "./cases.ts";
 export * from "./channels.ts";
 export * from "./contacts.ts";
 export * from "./dispositions.ts";
+export * from "./integrations.ts";
 export * from "./outbound.ts";
 export * from "./routing.ts";
 export * from "./sla.ts";
