@@ -18,6 +18,7 @@ import { emailProofRoutes } from "../routes/email-proof.ts";
 import { fileRoutes } from "../routes/files.ts";
 import { healthRoutes } from "../routes/health.ts";
 import { jobsAdminRoutes } from "../routes/jobs-admin.ts";
+import { mailboxOauthRoutes } from "../routes/mailbox-oauth.ts";
 import { mailboxRoutes } from "../routes/mailboxes.ts";
 import { metricsRoutes } from "../routes/metrics.ts";
 import { notificationRoutes } from "../routes/notifications.ts";
@@ -73,6 +74,7 @@ async function routesPlugin(app: FastifyInstance): Promise<void> {
   securityLogRoutes(zodApp, services);
   notificationRoutes(zodApp, services);
   mailboxRoutes(zodApp, services.email);
+  mailboxOauthRoutes(zodApp, services);
   // The phone numbers admin API and the SMS segment counter are there without Twilio too, so
   // numbers can be set up before the credentials are.
   phoneNumberRoutes(zodApp, services);
