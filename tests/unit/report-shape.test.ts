@@ -12,7 +12,10 @@ const NEW_YORK = "America/New_York";
 describe("local hours and days", () => {
   it("has two 01:00 hours on the night the clocks go back, told apart by their offset", () => {
     // 2026-11-01 00:00 EDT (04:00Z) to 04:00 EST (09:00Z): five real hours.
-    const hours = localHours(NEW_YORK, { start: ms("2026-11-01T04:00:00Z"), end: ms("2026-11-01T09:00:00Z") });
+    const hours = localHours(NEW_YORK, {
+      start: ms("2026-11-01T04:00:00Z"),
+      end: ms("2026-11-01T09:00:00Z"),
+    });
     expect(hours.map((hour) => isoInZone(NEW_YORK, hour.start))).toEqual([
       "2026-11-01T00:00:00-04:00",
       "2026-11-01T01:00:00-04:00",
@@ -24,7 +27,10 @@ describe("local hours and days", () => {
   });
 
   it("has no 02:00 on the night the clocks go forward", () => {
-    const hours = localHours(NEW_YORK, { start: ms("2026-03-08T05:00:00Z"), end: ms("2026-03-08T09:00:00Z") });
+    const hours = localHours(NEW_YORK, {
+      start: ms("2026-03-08T05:00:00Z"),
+      end: ms("2026-03-08T09:00:00Z"),
+    });
     expect(hours.map((hour) => isoInZone(NEW_YORK, hour.start))).toEqual([
       "2026-03-08T00:00:00-05:00",
       "2026-03-08T01:00:00-05:00",
@@ -34,9 +40,15 @@ describe("local hours and days", () => {
   });
 
   it("cuts days at local midnight: 23, 24 and 25 hours long around the changes", () => {
-    const spring = localDays(NEW_YORK, { start: ms("2026-03-07T05:00:00Z"), end: ms("2026-03-10T04:00:00Z") });
+    const spring = localDays(NEW_YORK, {
+      start: ms("2026-03-07T05:00:00Z"),
+      end: ms("2026-03-10T04:00:00Z"),
+    });
     expect(spring.map((day) => (day.end - day.start) / H)).toEqual([24, 23, 24]);
-    const autumn = localDays(NEW_YORK, { start: ms("2026-10-31T04:00:00Z"), end: ms("2026-11-03T05:00:00Z") });
+    const autumn = localDays(NEW_YORK, {
+      start: ms("2026-10-31T04:00:00Z"),
+      end: ms("2026-11-03T05:00:00Z"),
+    });
     expect(autumn.map((day) => (day.end - day.start) / H)).toEqual([24, 25, 24]);
     expect(autumn.map((day) => isoInZone(NEW_YORK, day.start))).toEqual([
       "2026-10-31T00:00:00-04:00",
@@ -46,7 +58,10 @@ describe("local hours and days", () => {
   });
 
   it("keeps half-hour zones' hours on their own clock", () => {
-    const hours = localHours("Asia/Kolkata", { start: ms("2026-03-01T00:00:00Z"), end: ms("2026-03-01T02:00:00Z") });
+    const hours = localHours("Asia/Kolkata", {
+      start: ms("2026-03-01T00:00:00Z"),
+      end: ms("2026-03-01T02:00:00Z"),
+    });
     expect(hours.map((hour) => isoInZone("Asia/Kolkata", hour.start))).toEqual([
       "2026-03-01T05:30:00+05:30",
       "2026-03-01T06:00:00+05:30",
