@@ -9,7 +9,7 @@ import { dispositionCounts } from "../cases/dispositions.ts";
 import { AppError, notFound } from "../cases/errors.ts";
 import { isTimeZone } from "../cases/time-zone.ts";
 import type { Executor } from "../db/connect.ts";
-import { loadQueues } from "../routing/queue-config.ts";
+import { loadQueues, type QueueRow } from "../routing/queue-config.ts";
 import {
   type CsatFigure,
   csatBy,
@@ -83,9 +83,8 @@ export function checkPeriod(query: { from: Date; to: Date; timeZone: string }): 
     );
 }
 
-export async function buildReport(executor: Executor, now: Date, query: ReportQuery): Promise<Report> {
-  checkPeriod(query);
-  const allQueues = await loadQueues(executor);
+/** The queues the report covers: the one asked for, or every queue the viewer may see. */
+function chooseQueues(allQueues: Map<string, QueueRow>, query: ReportQuery) {
   if (
     query.queueId &&
     (!allQueues.has(query.queueId) || (query.queueIds && !query.queueIds.includes(query.queueId)))
@@ -97,6 +96,12 @@ export async function buildReport(executor: Executor, now: Date, query: ReportQu
   const chosen = query.queueId ? visible.filter((queue) => queue.id === query.queueId) : visible;
   const chosenIds = chosen.map((queue) => queue.id);
   const filterIds = query.queueId || query.queueIds ? chosenIds : undefined;
+  return { chosen, chosenIds, filterIds };
+}
+
+export async function buildReport(executor: Executor, now: Date, query: ReportQuery): Promise<Report> {
+  checkPeriod(query);
+  const { chosen, chosenIds, filterIds } = chooseQueues(await loadQueues(executor), query);
   const period: Window = { start: query.from.getTime(), end: query.to.getTime() };
   const happened: Window = { start: period.start, end: Math.min(period.end, now.getTime()) };
 
