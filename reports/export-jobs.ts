@@ -169,6 +169,8 @@ export async function runExport(deps: ExportDeps, exportId: string): Promise<voi
   const rows = Readable.from(exportRows(deps, row, written));
   // `pipe` does not pass errors on: a failed read must fail the file, not end it early.
   rows.on("error", (error) => csv.destroy(error));
+  // And a file that could not be written stops the reads (the generator's pages) too.
+  csv.once("close", () => rows.destroy());
   await deps.files.putStream(key, rows.pipe(csv));
   await deps.db
     .update(exportJobs)
