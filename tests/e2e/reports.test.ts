@@ -4,11 +4,14 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { performAction } from "../../cases/replies.ts";
+import { cases } from "../../db/schema/cases.ts";
 import { launchBrowser, SCREENSHOTS, signInWithCookie, type TestBrowser } from "../helpers/browser.ts";
 import { startTestApp, type TestApp } from "../helpers/build-app.ts";
-import { newCase } from "../helpers/factories.ts";
+import { assignCase, newCase } from "../helpers/factories.ts";
 
 const WAIT = { timeout: 15_000 };
 
@@ -19,8 +22,21 @@ describe("reports in a browser", () => {
 
   beforeAll(async () => {
     app = await startTestApp({ env: { STATUS_UPDATES: "false" } });
+    const made = [];
     for (const body of ["Where is my parcel?", "=cmd|' /C calc'!A0", "Refund please"])
-      await newCase(app.services, { body });
+      made.push(await newCase(app.services, { body }));
+    // Ana takes the first case, resolves it and is rated 5: the agent table has a row.
+    const ana = await app.createAgent({ name: "Ana Agent" });
+    await assignCase(app.services, made[0]!.id, ana.id);
+    await performAction(app.services.cases, {
+      caseId: made[0]!.id,
+      action: "resolve",
+      actor: { type: "agent", id: ana.id },
+    });
+    await app.services.db
+      .update(cases)
+      .set({ csatRating: 5, csatAt: new Date() })
+      .where(eq(cases.id, made[0]!.id));
     browser = await launchBrowser({ timeoutMs: WAIT.timeout });
   }, 120_000);
   afterAll(async () => {
@@ -43,6 +59,8 @@ describe("reports in a browser", () => {
     await page.getByTestId("volume-chart").locator(".recharts-bar-rectangle").first().waitFor(WAIT);
     await page.getByTestId("service-level-chart").waitFor(WAIT);
     await page.getByRole("table", { name: "Queues" }).getByText("All shown").waitFor(WAIT);
+    await page.getByRole("table", { name: "Agents" }).getByText("Ana Agent").waitFor(WAIT);
+    await page.getByTestId("report-csat").filter({ hasText: "5.0" }).waitFor(WAIT);
     await browser.screenshot(page, "reports-7-days.png");
 
     await page.getByText("Today", { exact: true }).click();
