@@ -15,6 +15,7 @@ import { caseRoutes } from "../routes/cases.ts";
 import { contactRoutes } from "../routes/contacts.ts";
 import { dispositionRoutes } from "../routes/dispositions.ts";
 import { emailProofRoutes } from "../routes/email-proof.ts";
+import { exportRoutes } from "../routes/exports.ts";
 import { fileRoutes } from "../routes/files.ts";
 import { healthRoutes } from "../routes/health.ts";
 import { jobsAdminRoutes } from "../routes/jobs-admin.ts";
@@ -26,6 +27,7 @@ import { outboundRoutes } from "../routes/outbound.ts";
 import { passwordLinkRoutes } from "../routes/password-links.ts";
 import { phoneNumberRoutes } from "../routes/phone-numbers.ts";
 import { queueScopeRoutes } from "../routes/queue-scopes.ts";
+import { reportRoutes } from "../routes/reports.ts";
 import { routingAdminRoutes } from "../routes/routing-admin.ts";
 import { savedViewRoutes } from "../routes/saved-views.ts";
 import { securityLogRoutes } from "../routes/security-log.ts";
@@ -75,6 +77,8 @@ async function routesPlugin(app: FastifyInstance): Promise<void> {
   notificationRoutes(zodApp, services);
   mailboxRoutes(zodApp, services.email);
   mailboxOauthRoutes(zodApp, services);
+  reportRoutes(zodApp, services);
+  exportRoutes(zodApp, services);
   // The phone numbers admin API and the SMS segment counter are there without Twilio too, so
   // numbers can be set up before the credentials are.
   phoneNumberRoutes(zodApp, services);
