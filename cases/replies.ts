@@ -19,6 +19,7 @@ import {
   planCaseEvent,
   snapshotOf,
 } from "./case-workflow.ts";
+import { assertRequiredFieldsFilled } from "./custom-field-values.ts";
 import type { CaseDeps } from "./deps.ts";
 import { assertDispositionGiven } from "./dispositions.ts";
 import { AppError } from "./errors.ts";
@@ -255,8 +256,11 @@ export function performAction(
       );
     }
     // Finishing a case (resolving it, or closing one not resolved yet) may need a disposition.
-    if (input.action === "resolve" || (input.action === "close" && !caseStateHas(row.state, "resolved")))
+    if (input.action === "resolve" || (input.action === "close" && !caseStateHas(row.state, "resolved"))) {
       await assertDispositionGiven(deps, row);
+      // Required custom fields too (as Zendesk does on solve): 400 naming the empty ones.
+      await assertRequiredFieldsFilled(deps, row);
+    }
     return { plan, result: (written) => written.case };
   });
 }
