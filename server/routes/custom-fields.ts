@@ -81,6 +81,11 @@ function definitionRoutes(app: ZodApp, services: FieldServices): void {
       return reply.code(201).send(row);
     },
   );
+}
+
+function definitionChangeRoutes(app: ZodApp, services: FieldServices): void {
+  const { db } = services;
+  const changed = () => services.cases.customFields?.invalidate();
   app.put(
     "/api/admin/custom-fields/:id",
     {
@@ -187,5 +192,6 @@ function valueRoutes(app: ZodApp, services: FieldServices): void {
 
 export function customFieldRoutes(app: ZodApp, services: FieldServices): void {
   definitionRoutes(app, services);
+  definitionChangeRoutes(app, services);
   valueRoutes(app, services);
 }

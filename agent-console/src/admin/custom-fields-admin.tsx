@@ -22,7 +22,7 @@ import { useState } from "react";
 import { api } from "../api/client.ts";
 import type { CustomField, CustomFieldEntity } from "../api/custom-fields.ts";
 import { type Editor, FormShell, RowActions, useEditor, useForm } from "./crud.tsx";
-import { DataTable } from "./data-table.tsx";
+import { type Column, DataTable } from "./data-table.tsx";
 import { MoveButtons, reorder, SectionHeader } from "./editors.tsx";
 import { notifyError } from "./notify.ts";
 import { useAdminWrite, useQueueOptions, type Write } from "./queries.ts";
@@ -65,38 +65,22 @@ const keyOf = (label: string) =>
     .replace(/^[^a-z]+|_+$/g, "")
     .slice(0, 50);
 
-function FieldModal({ editor, entity }: { editor: Editor<CustomField>; entity: CustomFieldEntity }) {
-  const field = editor.item;
-  const write = useAdminWrite(CHANGES);
-  const { form, set } = useForm(editor.opened, field, toForm, write.reset);
+/** The form's inputs: the key follows the label until it is edited; key and type only for a new field. */
+function FieldInputs({
+  form,
+  set,
+  editing,
+  entity,
+}: {
+  form: FieldForm;
+  set: <K extends keyof FieldForm>(key: K, value: FieldForm[K]) => void;
+  editing: boolean;
+  entity: CustomFieldEntity;
+}) {
   const queues = useQueueOptions();
   const choices = form.type === "choice" || form.type === "multi_choice";
-  const submit = () => {
-    const common = {
-      label: form.label,
-      required: form.required,
-      ...(choices ? { options: form.options } : {}),
-      ...(entity === "case" ? { requiredQueueIds: form.requiredQueueIds } : {}),
-    };
-    const writes: Write[] = field
-      ? [{ method: "PUT", path: `${PATH}/${field.id}`, body: common }]
-      : [{ method: "POST", path: PATH, body: { ...common, entity, key: form.key, type: form.type } }];
-    write.mutate(writes, {
-      onSuccess: (answer) => {
-        for (const warning of (answer as { warnings?: string[] } | null)?.warnings ?? [])
-          notifications.show({ color: "yellow", title: "Field saved", message: warning });
-        editor.close();
-      },
-    });
-  };
   return (
-    <FormShell
-      editor={editor}
-      mutation={write}
-      title={field ? `Edit ${field.label}` : `New ${entity} field`}
-      submitLabel={field ? "Save field" : "Add field"}
-      onSubmit={submit}
-    >
+    <>
       <TextInput
         label="Label"
         required
@@ -105,7 +89,7 @@ function FieldModal({ editor, entity }: { editor: Editor<CustomField>; entity: C
         onChange={(event) => {
           const label = event.currentTarget.value;
           set("label", label);
-          if (!field && (form.key === "" || form.key === keyOf(form.label))) set("key", keyOf(label));
+          if (!editing && (form.key === "" || form.key === keyOf(form.label))) set("key", keyOf(label));
         }}
         data-autofocus
       />
@@ -114,14 +98,14 @@ function FieldModal({ editor, entity }: { editor: Editor<CustomField>; entity: C
           label="Key"
           description="Stored under it; fixed once created"
           required
-          disabled={!!field}
+          disabled={editing}
           value={form.key}
           onChange={(event) => set("key", event.currentTarget.value)}
         />
         <Select
           label="Type"
           description="Fixed once created"
-          disabled={!!field}
+          disabled={editing}
           allowDeselect={false}
           data={Object.entries(TYPE_LABEL).map(([value, label]) => ({ value, label }))}
           value={form.type}
@@ -151,6 +135,42 @@ function FieldModal({ editor, entity }: { editor: Editor<CustomField>; entity: C
           onChange={(ids) => set("requiredQueueIds", ids)}
         />
       )}
+    </>
+  );
+}
+
+function FieldModal({ editor, entity }: { editor: Editor<CustomField>; entity: CustomFieldEntity }) {
+  const field = editor.item;
+  const write = useAdminWrite(CHANGES);
+  const { form, set } = useForm(editor.opened, field, toForm, write.reset);
+  const choices = form.type === "choice" || form.type === "multi_choice";
+  const submit = () => {
+    const common = {
+      label: form.label,
+      required: form.required,
+      ...(choices ? { options: form.options } : {}),
+      ...(entity === "case" ? { requiredQueueIds: form.requiredQueueIds } : {}),
+    };
+    const writes: Write[] = field
+      ? [{ method: "PUT", path: `${PATH}/${field.id}`, body: common }]
+      : [{ method: "POST", path: PATH, body: { ...common, entity, key: form.key, type: form.type } }];
+    write.mutate(writes, {
+      onSuccess: (answer) => {
+        for (const warning of (answer as { warnings?: string[] } | null)?.warnings ?? [])
+          notifications.show({ color: "yellow", title: "Field saved", message: warning });
+        editor.close();
+      },
+    });
+  };
+  return (
+    <FormShell
+      editor={editor}
+      mutation={write}
+      title={field ? `Edit ${field.label}` : `New ${entity} field`}
+      submitLabel={field ? "Save field" : "Add field"}
+      onSubmit={submit}
+    >
+      <FieldInputs form={form} set={set} editing={!!field} entity={entity} />
     </FormShell>
   );
 }
@@ -159,6 +179,52 @@ function requiredText(field: CustomField, queueName: (id: string) => string) {
   if (field.required) return "Always";
   if (field.requiredQueueIds.length) return field.requiredQueueIds.map((id) => queueName(id)).join(", ");
   return "—";
+}
+
+/** The table's columns: order (up / down), what the field is, and Edit / Archive. */
+function fieldColumns(
+  items: CustomField[],
+  actions: {
+    move(from: number, to: number): void;
+    archive(field: CustomField): void;
+    edit(field: CustomField): void;
+    busy: boolean;
+    queueName(id: string): string;
+  },
+): Column<CustomField>[] {
+  const { move, archive, edit, busy, queueName } = actions;
+  return [
+    {
+      header: "Order",
+      cell: (field, index) => (
+        <MoveButtons name={field.label} index={index} count={items.length} disabled={busy} onMove={move} />
+      ),
+    },
+    { header: "Label", rowHeader: true, cell: (field) => field.label },
+    {
+      header: "Key",
+      cell: (field) => (
+        <Text ff="monospace" fz="sm">
+          {field.key}
+        </Text>
+      ),
+    },
+    { header: "Type", cell: (field) => <Badge variant="light">{TYPE_LABEL[field.type]}</Badge> },
+    { header: "Options", cell: (field) => field.options.join(", ") || "—" },
+    { header: "Required", cell: (field) => requiredText(field, queueName) },
+    {
+      header: "Actions",
+      hiddenHeader: true,
+      cell: (field) => (
+        <RowActions
+          name={field.label}
+          onEdit={() => edit(field)}
+          onRemove={() => archive(field)}
+          removeLabel="Archive"
+        />
+      ),
+    },
+  ];
 }
 
 export function CustomFieldsAdmin() {
@@ -214,44 +280,13 @@ export function CustomFieldsAdmin() {
           rowKey={(field) => field.id}
           rowProps={(field) => ({ "data-testid": "custom-field-row", "data-key": field.key })}
           empty={<Text c="dimmed">No {entity} field yet.</Text>}
-          columns={[
-            {
-              header: "Order",
-              cell: (field, index) => (
-                <MoveButtons
-                  name={field.label}
-                  index={index}
-                  count={items.length}
-                  disabled={write.isPending}
-                  onMove={move}
-                />
-              ),
-            },
-            { header: "Label", rowHeader: true, cell: (field) => field.label },
-            {
-              header: "Key",
-              cell: (field) => (
-                <Text ff="monospace" fz="sm">
-                  {field.key}
-                </Text>
-              ),
-            },
-            { header: "Type", cell: (field) => <Badge variant="light">{TYPE_LABEL[field.type]}</Badge> },
-            { header: "Options", cell: (field) => field.options.join(", ") || "—" },
-            { header: "Required", cell: (field) => requiredText(field, (id) => queues.name(id)) },
-            {
-              header: "Actions",
-              hiddenHeader: true,
-              cell: (field) => (
-                <RowActions
-                  name={field.label}
-                  onEdit={() => editor.edit(field)}
-                  onRemove={() => archive(field)}
-                  removeLabel="Archive"
-                />
-              ),
-            },
-          ]}
+          columns={fieldColumns(items, {
+            move,
+            archive,
+            edit: editor.edit,
+            busy: write.isPending,
+            queueName: (id) => queues.name(id),
+          })}
         />
       </Paper>
       <FieldModal editor={editor} entity={entity} />
