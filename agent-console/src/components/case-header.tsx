@@ -153,6 +153,8 @@ export function CaseHeader({ detail, onTransfer, onShowCustomer }: CaseHeaderPro
         <Stack gap={6} align="flex-end" style={{ flexShrink: 0, marginLeft: "auto" }}>
           <TakeCaseButton detail={detail} />
           <CaseActions
+            // A refusal naming empty required fields no longer applies once the fields change.
+            key={JSON.stringify(detail.customFields ?? {})}
             caseId={detail.id}
             state={detail.state}
             allowed={detail.allowedActions}
