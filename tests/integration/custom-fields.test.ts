@@ -294,6 +294,24 @@ describe("custom fields", () => {
     expect(second.queueId).toBe(enterpriseQueue);
   });
 
+  it("lets an SLA policy on a field re-target a case when the field changes", async () => {
+    const policy = await app.admin.post("/api/sla/policies", {
+      name: "Gold plans",
+      conditions: { customFields: { plan: "gold" } },
+      targets: { normal: { first_response: { minutes: 7, business: false } } },
+    });
+    expect(policy.status, JSON.stringify(policy.body)).toBe(201);
+    expect(policy.body.neverApplies).toBeNull();
+    const row = await newCase(app.services);
+    const firstResponse = async () => {
+      const targets = (await app.admin.get(`/api/cases/${row.id}/sla`)).body.items as Body[];
+      return targets.find((target) => target.metric === "first_response");
+    };
+    expect((await firstResponse())?.targetMinutes).not.toBe(7);
+    expect((await setFields(row.id, { plan: "gold" })).status).toBe(200);
+    expect((await firstResponse())?.targetMinutes).toBe(7);
+  });
+
   it("archives a field: hidden everywhere, its values left in the rows", async () => {
     const row = await newCase(app.services);
     expect((await setFields(row.id, { seats: 40, plan: "silver" })).status).toBe(200);
