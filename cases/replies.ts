@@ -256,11 +256,11 @@ export function performAction(
       );
     }
     // Finishing a case (resolving it, or closing one not resolved yet) may need a disposition.
-    if (input.action === "resolve" || (input.action === "close" && !caseStateHas(row.state, "resolved"))) {
+    if (input.action === "resolve" || (input.action === "close" && !caseStateHas(row.state, "resolved")))
       await assertDispositionGiven(deps, row);
-      // Required custom fields too (as Zendesk does on solve): 400 naming the empty ones.
-      await assertRequiredFieldsFilled(deps, row);
-    }
+    // Required custom fields on resolving (as Zendesk on solve): 400 naming the empty ones. Closing an
+    // unresolved case (spam, a duplicate) does not ask for them.
+    if (input.action === "resolve") await assertRequiredFieldsFilled(deps, row);
     return { plan, result: (written) => written.case };
   });
 }
