@@ -62,6 +62,14 @@ describe("custom fields in the console", () => {
     await admin.locator('[data-key="plan_tier"]').getByText("Gold, Silver").waitFor(WAIT);
     await admin.screenshot({ path: join(SCREENSHOTS, "custom-fields-admin.png") });
 
+    const contactField = await app.admin.post("/api/admin/custom-fields", {
+      entity: "contact",
+      key: "newsletter",
+      label: "Newsletter",
+      type: "checkbox",
+    });
+    expect(contactField.status).toBe(201);
+
     // The agent's case: resolving asks for the field; setting it in the header lets it through.
     const gold = await newCase(app.services, {
       from: { kind: "phone", address: "+16285557101", name: "Gwen Gold" },
@@ -84,6 +92,13 @@ describe("custom fields in the console", () => {
       .poll(async () => (await app.admin.get(`/api/cases/${gold.id}`)).body.customFields, WAIT)
       .toEqual({ plan_tier: "Gold" });
     await page.getByText(/needs 'Plan tier'/).waitFor({ state: "detached", ...WAIT });
+
+    // A contact field in the customer panel.
+    const panel = page.getByTestId("customer-panel");
+    await panel.getByRole("checkbox", { name: "Newsletter" }).check();
+    await expect
+      .poll(async () => (await app.admin.get(`/api/contacts/${gold.contactId}`)).body.customFields, WAIT)
+      .toEqual({ newsletter: true });
     await page.screenshot({ path: join(SCREENSHOTS, "custom-field-case-header.png") });
     await page.getByRole("button", { name: "Resolve" }).click();
     await expect.poll(() => page.getByTestId("case-state").textContent(), WAIT).toBe("Resolved");

@@ -99,15 +99,13 @@ function FieldInput({ field, value, required, error, disabled, width, onSave }: 
       );
     case "checkbox":
       return (
-        <Checkbox
-          size="xs"
-          mt={22}
+        <CheckboxField
           label={required ? `${field.label} *` : field.label}
+          fieldKey={field.key}
           error={error}
           disabled={disabled}
-          data-field={field.key}
-          checked={value === true}
-          onChange={(event) => onSave(event.currentTarget.checked)}
+          value={value === true}
+          onSave={onSave}
         />
       );
     case "number":
@@ -171,6 +169,45 @@ function NumberField({
       onChange={setDraft}
       onBlur={commit}
       onKeyDown={(event) => event.key === "Enter" && commit()}
+    />
+  );
+}
+
+/** Shows the tick at once; the saved value replaces it when it comes back (or the refusal shows). */
+function CheckboxField({
+  label,
+  fieldKey,
+  error,
+  disabled,
+  value,
+  onSave,
+}: {
+  label: string;
+  fieldKey: string;
+  error: string | undefined;
+  disabled: boolean | undefined;
+  value: boolean;
+  onSave(value: FieldValue): void;
+}) {
+  const [checked, setChecked] = useState(value);
+  useEffect(() => setChecked(value), [value]);
+  // A refused save (an error) puts the stored value back.
+  useEffect(() => {
+    if (error) setChecked(value);
+  }, [error, value]);
+  return (
+    <Checkbox
+      size="xs"
+      mt={22}
+      label={label}
+      error={error}
+      disabled={disabled}
+      data-field={fieldKey}
+      checked={checked}
+      onChange={(event) => {
+        setChecked(event.currentTarget.checked);
+        onSave(event.currentTarget.checked);
+      }}
     />
   );
 }
