@@ -99,6 +99,7 @@ export type CaseChanges = Partial<
     | "priority"
     | "tags"
     | "subject"
+    | "customFields"
   >
 >;
 

@@ -13,6 +13,7 @@ import { caseBulkRoutes } from "../routes/case-bulk.ts";
 import { caseEditRoutes } from "../routes/case-edits.ts";
 import { caseRoutes } from "../routes/cases.ts";
 import { contactRoutes } from "../routes/contacts.ts";
+import { customFieldRoutes } from "../routes/custom-fields.ts";
 import { dispositionRoutes } from "../routes/dispositions.ts";
 import { emailProofRoutes } from "../routes/email-proof.ts";
 import { exportRoutes } from "../routes/exports.ts";
@@ -75,6 +76,7 @@ async function routesPlugin(app: FastifyInstance): Promise<void> {
   jobsAdminRoutes(zodApp, services);
   securityLogRoutes(zodApp, services);
   notificationRoutes(zodApp, services);
+  customFieldRoutes(zodApp, services);
   mailboxRoutes(zodApp, services.email);
   mailboxOauthRoutes(zodApp, services);
   reportRoutes(zodApp, services);
