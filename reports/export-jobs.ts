@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { stringify } from "csv-stringify";
 import { and, desc, eq } from "drizzle-orm";
+import { listCustomFields } from "../cases/custom-field-admin.ts";
+import { type CustomFieldRow, customFieldColumns } from "../cases/custom-fields.ts";
 import { AppError, notFound } from "../cases/errors.ts";
 import type { Clock, JobScheduler } from "../cases/ports.ts";
 import type { Db, Executor } from "../db/connect.ts";
@@ -110,6 +112,7 @@ async function* exportRows(
   deps: ExportDeps,
   row: ExportRow,
   written: (count: number) => Promise<void>,
+  fields: CustomFieldRow[],
 ): AsyncGenerator<unknown[]> {
   const params = row.params as unknown as ExportParams;
   const zoned = zoneFormatter(params.timeZone);
@@ -141,12 +144,20 @@ async function* exportRows(
   let count = 0;
   for (;;) {
     const page = await kind.page(deps.reporting, params, after, EXPORT_PAGE_ROWS, time);
-    for (const cells of page.rows) yield cells;
+    // The cases export gets a column per active custom field, after the fields' JSON.
+    for (const cells of page.rows) yield fields.length ? [...cells, ...fieldCells(fields, cells)] : cells;
     count += page.rows.length;
     await written(count);
     if (page.rows.length < EXPORT_PAGE_ROWS || page.last === null) return;
     after = page.last;
   }
+}
+
+/** A case row's custom field values as text, one cell per field (the row ends with their JSON). */
+function fieldCells(fields: CustomFieldRow[], cells: unknown[]): string[] {
+  const json = cells[cells.length - 1];
+  const values = typeof json === "string" && json ? (JSON.parse(json) as Record<string, unknown>) : {};
+  return customFieldColumns(fields, "case", values).map(([, text]) => text);
 }
 
 export async function runExport(deps: ExportDeps, exportId: string): Promise<void> {
@@ -162,11 +173,14 @@ export async function runExport(deps: ExportDeps, exportId: string): Promise<voi
   const written = async (count: number) => {
     await deps.db.update(exportJobs).set({ rowsWritten: count }).where(eq(exportJobs.id, exportId));
   };
+  const fields = row.kind === "cases" ? await listCustomFields(deps.reporting, { entity: "case" }) : [];
   const columns =
-    row.kind === "agent_performance" ? AGENT_PERFORMANCE_COLUMNS : STREAMED_KINDS[row.kind].columns;
+    row.kind === "agent_performance"
+      ? AGENT_PERFORMANCE_COLUMNS
+      : [...STREAMED_KINDS[row.kind].columns, ...fields.map((field) => field.label)];
   const csv = stringify({ header: true, columns, cast: { string: guardCell } });
   const key = join("exports", row.createdAt.toISOString().slice(0, 10), `${row.id}-${row.kind}.csv`);
-  const rows = Readable.from(exportRows(deps, row, written));
+  const rows = Readable.from(exportRows(deps, row, written, fields));
   // `pipe` does not pass errors on: a failed read must fail the file, not end it early.
   rows.on("error", (error) => csv.destroy(error));
   // And a file that could not be written stops the reads (the generator's pages) too.

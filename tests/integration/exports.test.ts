@@ -56,6 +56,11 @@ describe("CSV exports", () => {
       .update(cases)
       .set({ subject: 'Refund, "urgent"\nplease' })
       .where(eq(cases.id, second.id));
+    for (const field of [
+      { entity: "case", key: "tier", label: "Plan tier", type: "choice", options: ["gold", "silver"] },
+      { entity: "case", key: "seats", label: "Seats", type: "number" },
+    ])
+      expect((await app.admin.post("/api/admin/custom-fields", field)).status).toBe(201);
     // 12,000 more messages on the first case: the interactions export needs three pages.
     await app.services.db.execute(sql`
       insert into interactions (case_id, channel, kind, direction, body, status)
@@ -96,6 +101,9 @@ describe("CSV exports", () => {
     expect(cell(evil, "subject")).toBe('\'=HYPERLINK("http://evil.example","x")');
     expect(JSON.parse(cell(evil, "custom_fields"))).toEqual({ tier: "gold", seats: 12 });
     expect(cell(evil, "custom_fields")).toBe('{"tier":"gold","seats":12}');
+    // And a column per custom field, named by its label, after the built-in ones.
+    expect(header!.slice(-2)).toEqual(["Plan tier", "Seats"]);
+    expect([cell(evil, "Plan tier"), cell(evil, "Seats")]).toEqual(["gold", "12"]);
     expect(rows.map((row) => cell(row, "subject"))).toContain('Refund, "urgent"\nplease');
   });
 
