@@ -19,6 +19,7 @@ import { statesTagged } from "./case-states.ts";
 import { csatCondition, csatOf } from "./csat.ts";
 import { AppError, notFound } from "./errors.ts";
 import { allowedActions } from "./replies.ts";
+import { whatsappWindow } from "./whatsapp-window.ts";
 
 /** Every state with work still to do (the machine's `open` tag): what `status=open` lists. */
 export const OPEN_STATES: CaseState[] = [...statesTagged("open")];
@@ -252,6 +253,9 @@ export async function getCaseDetail(
     ...caseFields,
     csat: csatOf(row),
     allowedActions: allowedActions(lifecycle.machine, row, lifecycle.now.getTime()),
+    ...(row.channel === "whatsapp"
+      ? { whatsappWindow: await whatsappWindow(executor, row.id, lifecycle.now) }
+      : {}),
     contact: {
       id: contact!.id,
       name: contact!.name,

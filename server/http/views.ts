@@ -105,6 +105,10 @@ export const interactionSchema = z.object({
   statusReason: z.string().nullable(),
   attempts: z.number().int(),
   metadata: z.record(z.string(), z.unknown()),
+  sendAt: isoDate
+    .nullable()
+    .optional()
+    .describe("A reply sent later: when it leaves (status `scheduled` until then, `cancelled` if withdrawn)"),
   createdAt: isoDate,
   statusChangedAt: isoDate,
 });
@@ -154,6 +158,12 @@ export const caseDetailSchema = caseSummarySchema.omit({ contact: true }).extend
     }),
   ),
   allowedActions: z.array(z.enum(CASE_ACTIONS)).describe("Lifecycle actions the case's state allows now"),
+  whatsappWindow: z
+    .object({ open: z.boolean(), closesAt: isoDate.nullable() })
+    .optional()
+    .describe(
+      "WhatsApp cases: whether free-form replies are allowed (24 hours after the customer's last WhatsApp message); closed, only an approved template can be sent",
+    ),
 });
 
 export const offerSchema = z.object({
