@@ -5,7 +5,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type CapacityChannel, type Channel, capacityChannelOf, type Priority } from "../../db/schema/cases.ts";
+import {
+  type CapacityChannel,
+  type Channel,
+  capacityChannelOf,
+  type Priority,
+} from "../../db/schema/cases.ts";
 import {
   caseOrder,
   effectiveRank,
