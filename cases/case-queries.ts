@@ -260,6 +260,7 @@ export async function getCaseDetail(
       id: contact!.id,
       name: contact!.name,
       attributes: contact!.attributes,
+      timeZone: contact!.timeZone,
       // The opt-out fields appear only on an address the customer opted out of.
       identities: identities.map(({ optedOutAt, optOutMethod, verifiedAt, ...identity }) => ({
         ...identity,

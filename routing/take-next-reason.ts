@@ -43,7 +43,9 @@ export function whyNothingToTake(input: {
   }
   if (me.load.voice > 0)
     return { code: "at_capacity", message: "You are on a call. Take the next case after it." };
-  const full = [...new Set(mine.map((c) => capacityChannelOf(c.channel)))].filter((channel) => !hasRoom(me, channel));
+  const full = [...new Set(mine.map((c) => capacityChannelOf(c.channel)))].filter(
+    (channel) => !hasRoom(me, channel),
+  );
   const detail = full.map((ch) => `${CHANNEL_WORD[ch]} ${me.load[ch]} of ${me.capacity[ch]}`).join(", ");
   return {
     code: "at_capacity",

@@ -158,6 +158,10 @@ export const caseDetailSchema = caseSummarySchema.omit({ contact: true }).extend
     }),
   ),
   allowedActions: z.array(z.enum(CASE_ACTIONS)).describe("Lifecycle actions the case's state allows now"),
+  customerTimeZone: z
+    .string()
+    .optional()
+    .describe("The customer's IANA zone (the contact's, else their phone number's, else the server default)"),
   whatsappWindow: z
     .object({ open: z.boolean(), closesAt: isoDate.nullable() })
     .optional()

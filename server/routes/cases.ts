@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getCaseDetail, listCases } from "../../cases/case-queries.ts";
+import { contactTimeZones } from "../../cases/contact-time-zone.ts";
 import { csatOf } from "../../cases/csat.ts";
 import { addNote, addReply, CASE_ACTIONS, performAction } from "../../cases/replies.ts";
 import { currentAgent, currentScope } from "../http/access.ts";
@@ -65,7 +66,7 @@ function assigneeFilter(assignee: string | undefined, me: string): string | null
 }
 
 /** Reading cases: the inbox lists and one case with its timeline. */
-function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" | "db">): void {
+function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" | "config" | "db">): void {
   app.get(
     "/api/cases",
     {
@@ -113,11 +114,20 @@ function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
         response: responses({ 200: caseDetailSchema }, [404]),
       },
     },
-    async (request) =>
-      getCaseDetail(services.db, request.params.id, {
+    async (request) => {
+      const detail = await getCaseDetail(services.db, request.params.id, {
         machine: services.cases.machine,
         now: services.clock(),
-      }),
+      });
+      // "Send later" offers times in the customer's zone: the contact's, else their number's.
+      const phone = detail.contact.identities.find((identity) => identity.kind === "phone")?.address;
+      const [customerTimeZone] = await contactTimeZones({
+        timeZone: detail.contact.timeZone,
+        phone: phone ?? null,
+        fallback: services.config.defaultTimeZone,
+      });
+      return { ...detail, customerTimeZone: customerTimeZone ?? services.config.defaultTimeZone };
+    },
   );
 }
 
@@ -201,7 +211,7 @@ function caseWorkRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
   );
 }
 
-export function caseRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" | "db">): void {
+export function caseRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" | "config" | "db">): void {
   caseReadRoutes(app, services);
   caseWorkRoutes(app, services);
 }

@@ -32,8 +32,8 @@ import { resources, useAdminMutation, useAgentSkills, useSkills } from "./querie
 import { QueueScopeCell, QueueScopeField, type ScopeForm, sameScope, scopeOf } from "./queue-scope-field.tsx";
 import {
   type AdminAgent,
-  type Capacity,
   CAPACITY_CHANNELS,
+  type Capacity,
   ROLES,
   type Role,
   type SkillRequirement,
