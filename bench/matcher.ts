@@ -13,7 +13,7 @@ import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
-import type { Channel, Priority } from "../db/schema/cases.ts";
+import { type Channel, capacityChannelOf, type Priority } from "../db/schema/cases.ts";
 import {
   caseOrder,
   hasRoom,
@@ -233,7 +233,8 @@ export function naiveMatch(input: MatchInput): Offer[] {
     const sticky = stickyActive(c, q, now);
     const key = (i: number): number => {
       const a = agents[i]!;
-      if (q.policy === "most_available") return a.load[c.channel] - a.capacity[c.channel];
+      if (q.policy === "most_available")
+        return a.load[capacityChannelOf(c.channel)] - a.capacity[capacityChannelOf(c.channel)];
       if (q.policy === "least_active") return a.load.chat + a.load.email + a.load.sms + a.load.voice;
       if (q.policy === "best_skill")
         return -q.requiredSkills.reduce((sum, r) => sum + levelOf(a, r.skill), 0);
@@ -254,7 +255,7 @@ export function naiveMatch(input: MatchInput): Offer[] {
     if (best < 0) continue;
     const chosen = agents[best]!;
     offers.push({ caseId: c.id, agentId: chosen.id });
-    chosen.load[c.channel] += 1;
+    chosen.load[capacityChannelOf(c.channel)] += 1;
     idle[best] = Math.max(idle[best]!, now);
   }
   return offers;

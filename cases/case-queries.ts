@@ -19,6 +19,7 @@ import { statesTagged } from "./case-states.ts";
 import { csatCondition, csatOf } from "./csat.ts";
 import { AppError, notFound } from "./errors.ts";
 import { allowedActions } from "./replies.ts";
+import { whatsappWindow } from "./whatsapp-window.ts";
 
 /** Every state with work still to do (the machine's `open` tag): what `status=open` lists. */
 export const OPEN_STATES: CaseState[] = [...statesTagged("open")];
@@ -256,11 +257,15 @@ export async function getCaseDetail(
     ...caseFields,
     csat: csatOf(row),
     allowedActions: allowedActions(lifecycle.machine, row, lifecycle.now.getTime()),
+    ...(row.channel === "whatsapp"
+      ? { whatsappWindow: await whatsappWindow(executor, row.id, lifecycle.now) }
+      : {}),
     contact: {
       id: contact!.id,
       name: contact!.name,
       attributes: contact!.attributes,
       customFields: contact!.customFields,
+      timeZone: contact!.timeZone,
       // The opt-out fields appear only on an address the customer opted out of.
       identities: identities.map(({ optedOutAt, optOutMethod, verifiedAt, ...identity }) => ({
         ...identity,

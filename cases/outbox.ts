@@ -17,6 +17,9 @@ import { type UnitOfWork, withUnitOfWork } from "./unit-of-work.ts";
 const STATUS_RANK: Record<DeliveryStatus, number> = {
   received: 0,
   recorded: 0,
+  // Not on the outbox's way yet; a delivery report never touches them.
+  scheduled: 0,
+  cancelled: 0,
   queued: 1,
   sending: 2,
   sent: 3,

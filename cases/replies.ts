@@ -25,7 +25,9 @@ import { assertDispositionGiven } from "./dispositions.ts";
 import { AppError } from "./errors.ts";
 import type { InteractionRow } from "./ingest.ts";
 import { handOver } from "./outbox.ts";
-import { withUnitOfWork } from "./unit-of-work.ts";
+import { type ReplyContentInput, replyContent } from "./reply-content.ts";
+import { assertSendAt, scheduledReplyJob } from "./scheduled-reply-job.ts";
+import { type UnitOfWork, withUnitOfWork } from "./unit-of-work.ts";
 
 export const CASE_ACTIONS = ["resolve", "reopen", "close", "wait_on_customer"] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
@@ -50,6 +52,8 @@ export const IDENTITY_KIND_OF_CHANNEL = {
   email: "email",
   sms: "phone",
   voice: "phone",
+  // One person's SMS and WhatsApp meet on one contact: a WhatsApp address is their E.164 number.
+  whatsapp: "phone",
 } as const;
 
 /** Refuses to message an address whose owner asked not to be messaged (e.g. replied STOP to an SMS). */
@@ -72,37 +76,45 @@ export async function assertNotOptedOut(tx: Tx, row: CaseRow): Promise<void> {
   }
 }
 
-export interface ReplyInput {
+export interface ReplyInput extends ReplyContentInput {
   caseId: string;
   agentId: string;
   /** The author's name as the customer sees it (read from the agent when not given). */
   agentName?: string;
-  body: string;
-  metadata?: Record<string, unknown>;
+  /** Send later: the reply waits as `scheduled` until then (cases/scheduled-replies.ts). */
+  sendAt?: Date;
+}
+
+/** Refuses a reply the case cannot take now (not assigned, or closed). */
+function assertTakesReply(deps: CaseDeps, row: CaseRow, replied: CaseEvent): void {
+  if (canAccept(deps.machine, snapshotOf(row), replied)) return;
+  const hint = caseStateHas(row.state, "final")
+    ? "It is closed; the customer's next message opens a new case."
+    : "It is not assigned yet; accept the offer or have it assigned first.";
+  throw new AppError(
+    "ILLEGAL_ACTION",
+    `Case #${row.number} cannot take a reply in state '${row.state}'. ${hint}`,
+    {
+      state: row.state,
+    },
+  );
 }
 
 /**
  * Records an agent's reply as a queued outbound interaction in the same transaction that decides to
- * send it (invariant 4); a job delivers it after commit, with retries.
+ * send it (invariant 4); a job delivers it after commit, with retries. With `sendAt` it is stored as
+ * `scheduled` instead, and a delayed job (or the sweep) releases it into the outbox at its time; the
+ * case hears of the reply only then, so a scheduled answer is not a first response.
  */
 export function addReply(deps: CaseDeps, input: ReplyInput): Promise<InteractionRow> {
   return withUnitOfWork(deps, async (tx, uow) => {
     const row = await lockCase(tx, input.caseId);
     const now = deps.clock();
+    if (input.sendAt) assertSendAt(input.sendAt, now);
     const replied: CaseEvent = { type: "AGENT_REPLIED", agentId: input.agentId, at: now.getTime() };
-    if (!canAccept(deps.machine, snapshotOf(row), replied)) {
-      const hint = caseStateHas(row.state, "final")
-        ? "It is closed; the customer's next message opens a new case."
-        : "It is not assigned yet; accept the offer or have it assigned first.";
-      throw new AppError(
-        "ILLEGAL_ACTION",
-        `Case #${row.number} cannot take a reply in state '${row.state}'. ${hint}`,
-        {
-          state: row.state,
-        },
-      );
-    }
+    assertTakesReply(deps, row, replied);
     await assertNotOptedOut(tx, row);
+    const content = await replyContent(tx, row, input, input.sendAt ?? now, now);
     const [interaction] = await tx
       .insert(interactions)
       .values({
@@ -111,13 +123,21 @@ export function addReply(deps: CaseDeps, input: ReplyInput): Promise<Interaction
         kind: "message",
         direction: "outbound",
         authorAgentId: input.agentId,
-        body: input.body,
-        status: "queued",
-        metadata: input.metadata ?? {},
+        body: content.body,
+        status: input.sendAt ? "scheduled" : "queued",
+        sendAt: input.sendAt ?? null,
+        metadata: content.metadata,
         createdAt: now,
         statusChangedAt: now,
       })
       .returning();
+    if (input.sendAt) {
+      await tx.update(cases).set({ updatedAt: now }).where(eq(cases.id, row.id));
+      announceReply(uow, row, interaction!);
+      const job = scheduledReplyJob(interaction!.id, input.sendAt.getTime() - now.getTime());
+      uow.schedule(job.name, job.data, job.options);
+      return interaction!;
+    }
     await applyCaseEvent(
       tx,
       uow,
@@ -128,16 +148,7 @@ export function addReply(deps: CaseDeps, input: ReplyInput): Promise<Interaction
       {},
       row.firstResponseAt ? {} : { firstResponseAt: now },
     );
-    uow.emit({
-      type: "interaction.created",
-      caseId: row.id,
-      interactionId: interaction!.id,
-      channel: row.channel,
-      kind: "message",
-      direction: "outbound",
-      interaction: interaction!,
-      assigneeId: row.assigneeId,
-    });
+    announceReply(uow, row, interaction!);
     const agentName =
       input.agentName ??
       (await tx.select({ name: agents.name }).from(agents).where(eq(agents.id, input.agentId)))[0]?.name ??
@@ -148,6 +159,19 @@ export function addReply(deps: CaseDeps, input: ReplyInput): Promise<Interaction
       author: { id: input.agentId, name: agentName },
     });
     return interaction!;
+  });
+}
+
+function announceReply(uow: UnitOfWork, row: CaseRow, interaction: InteractionRow): void {
+  uow.emit({
+    type: "interaction.created",
+    caseId: row.id,
+    interactionId: interaction.id,
+    channel: row.channel,
+    kind: "message",
+    direction: "outbound",
+    interaction,
+    assigneeId: row.assigneeId,
   });
 }
 

@@ -20,7 +20,7 @@ export interface VolumeHour extends ChannelCounts {
   total: number;
 }
 
-const noChannels = (): ChannelCounts => ({ chat: 0, email: 0, sms: 0, voice: 0 });
+const noChannels = (): ChannelCounts => ({ chat: 0, email: 0, sms: 0, voice: 0, whatsapp: 0 });
 
 /** Every local hour of the period (empty ones too), each with its cases per channel. */
 export function volumeByHour(rows: readonly VolumeRow[], timeZone: string, period: Window): VolumeHour[] {

@@ -7,9 +7,9 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "../db/connect.ts";
 import { queryRows } from "../db/rows.ts";
-import type { Channel } from "../db/schema/cases.ts";
+import type { CapacityChannel } from "../db/schema/cases.ts";
 
-export type Load = Record<Channel, number>;
+export type Load = Record<CapacityChannel, number>;
 
 const asJson = <T>(value: T | string): T => (typeof value === "string" ? (JSON.parse(value) as T) : value);
 

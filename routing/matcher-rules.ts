@@ -3,7 +3,7 @@
  * criteria in force at a step, eligibility. `matchCases` (matcher.ts) applies the same rules to a whole
  * run with caches and heaps; these plain versions are what the database side and the tests call.
  */
-import type { Channel, Priority } from "../db/schema/cases.ts";
+import { type Channel, capacityChannelOf, type Priority } from "../db/schema/cases.ts";
 import type { MatcherAgent, MatcherCase, MatcherQueue, OverflowStep, SkillRequirement } from "./matcher.ts";
 
 export const BASE_RANK: Readonly<Record<Priority, number>> = { low: 0, normal: 1, high: 2, urgent: 3 };
@@ -40,7 +40,8 @@ export function caseOrder(
 
 /** An agent on a call gets nothing else; otherwise the channel's load must be under its capacity. */
 export function hasRoom(agent: MatcherAgent, channel: Channel): boolean {
-  return agent.load.voice === 0 && agent.load[channel] < agent.capacity[channel];
+  const counted = capacityChannelOf(channel);
+  return agent.load.voice === 0 && agent.load[counted] < agent.capacity[counted];
 }
 
 /** Overflow steps in the order they apply (stable, so steps with equal times keep their written order). */

@@ -27,7 +27,14 @@ import {
 
 const CHANNEL_LIST = ["chat", "email", "sms", "voice"] as const satisfies readonly Channel[];
 const VOICE = 3;
-const CHANNEL_INDEX: Readonly<Record<Channel, number>> = { chat: 0, email: 1, sms: 2, voice: VOICE };
+// WhatsApp counts against the SMS capacity (db/schema/cases.ts `capacityChannelOf`).
+const CHANNEL_INDEX: Readonly<Record<Channel, number>> = {
+  chat: 0,
+  email: 1,
+  sms: 2,
+  voice: VOICE,
+  whatsapp: 2,
+};
 
 /** A requirement bound to the column of agent levels for its skill. */
 interface BoundRequirement {

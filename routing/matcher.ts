@@ -60,7 +60,7 @@
  * one agent directly. A run is O((cases + agents × groups) log agents).
  */
 import type { ChannelCapacity } from "../db/schema/agents.ts";
-import type { Channel, Priority } from "../db/schema/cases.ts";
+import type { CapacityChannel, Channel, Priority } from "../db/schema/cases.ts";
 import { MatchRun } from "./matcher-run.ts";
 
 export { caseOrder, effectiveRank, hasRoom, isEligible } from "./matcher-rules.ts";
@@ -99,7 +99,7 @@ export interface MatcherAgent {
   skills: Readonly<Record<string, number>>;
   capacity: ChannelCapacity;
   /** Open cases plus pending offers, per channel. */
-  load: Readonly<Record<Channel, number>>;
+  load: Readonly<Record<CapacityChannel, number>>;
   /** Epoch ms; smaller = idle longer. */
   idleSince: number;
   /** Presence available and not in wrap-up. */

@@ -15,7 +15,7 @@ import type { QueuedCase } from "../cases/ports.ts";
 import { publishAfterCommit, UnitOfWork } from "../cases/unit-of-work.ts";
 import type { Executor, Tx } from "../db/connect.ts";
 import { callFunction } from "../db/functions.ts";
-import { type Channel, cases } from "../db/schema/cases.ts";
+import { type Channel, capacityChannelOf, cases } from "../db/schema/cases.ts";
 import { offers } from "../db/schema/routing.ts";
 import { availableAgents } from "./agent-snapshot.ts";
 import { outOfScopeAgents, type RoutingConfig } from "./config-cache.ts";
@@ -344,7 +344,7 @@ export async function routeArrival(
       if (decision.nextChangeAt !== null) await scheduleWakeUp(deps, row.queueId, decision.nextChangeAt);
       return "waiting";
     }
-    const release = deps.registry?.reserve(proposal.agentId, row.channel);
+    const release = deps.registry?.reserve(proposal.agentId, capacityChannelOf(row.channel));
     const claim = await claimOffer(deps, {
       row,
       agentId: proposal.agentId,

@@ -3,7 +3,7 @@
  * is not theirs to take (queues whose skills they lack, or held for the customer's own agent), or
  * they have no room on the channels of the cases they could take.
  */
-import type { Channel } from "../db/schema/cases.ts";
+import { type CapacityChannel, capacityChannelOf } from "../db/schema/cases.ts";
 import { hasRoom, isEligible, type MatcherAgent, type MatcherCase, type MatcherQueue } from "./matcher.ts";
 
 export type NothingToTakeCode = "nothing_waiting" | "not_yours" | "at_capacity";
@@ -13,7 +13,12 @@ export interface NothingToTake {
   message: string;
 }
 
-const CHANNEL_WORD: Record<Channel, string> = { chat: "chats", email: "emails", sms: "SMS", voice: "calls" };
+const CHANNEL_WORD: Record<CapacityChannel, string> = {
+  chat: "chats",
+  email: "emails",
+  sms: "SMS and WhatsApp messages",
+  voice: "calls",
+};
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -38,7 +43,9 @@ export function whyNothingToTake(input: {
   }
   if (me.load.voice > 0)
     return { code: "at_capacity", message: "You are on a call. Take the next case after it." };
-  const full = [...new Set(mine.map((c) => c.channel))].filter((channel) => !hasRoom(me, channel));
+  const full = [...new Set(mine.map((c) => capacityChannelOf(c.channel)))].filter(
+    (channel) => !hasRoom(me, channel),
+  );
   const detail = full.map((ch) => `${CHANNEL_WORD[ch]} ${me.load[ch]} of ${me.capacity[ch]}`).join(", ");
   return {
     code: "at_capacity",

@@ -10,7 +10,7 @@ import { AppError } from "../cases/errors.ts";
 import { type UnitOfWork, withUnitOfWork } from "../cases/unit-of-work.ts";
 import type { Tx } from "../db/connect.ts";
 import { agents } from "../db/schema/agents.ts";
-import { interactions } from "../db/schema/cases.ts";
+import { capacityChannelOf, interactions } from "../db/schema/cases.ts";
 import { queues } from "../db/schema/routing.ts";
 import { loadsFor } from "./agent-load.ts";
 import { availableAgents } from "./agent-snapshot.ts";
@@ -87,7 +87,7 @@ export async function assignToAgent(
     const reason =
       load.voice > 0
         ? "is on a call"
-        : `has no room for another ${row.channel} case (${load[row.channel]} of ${agent.capacity[row.channel]})`;
+        : `has no room for another ${row.channel} case (${load[capacityChannelOf(row.channel)]} of ${agent.capacity[capacityChannelOf(row.channel)]})`;
     throw new AppError("CONFLICT", `${agent.name} ${reason}.`, { agentId, load, capacity: agent.capacity });
   }
   const applied = await applyCaseEvent(

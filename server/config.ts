@@ -67,6 +67,8 @@ export interface Config {
     accountSid: string;
     authToken: string;
     apiBaseUrl?: string;
+    /** TWILIO_WHATSAPP_FROM: the WhatsApp sender (E.164); unset, WhatsApp replies are off. */
+    whatsappFrom?: string;
     voice?: { apiKeySid: string; apiKeySecret: string; twimlAppSid: string };
   };
   voiceWaitMs: number;
@@ -188,6 +190,7 @@ function twilioConfig(e: Env): Pick<Config, "twilio"> {
       accountSid: e.TWILIO_ACCOUNT_SID,
       authToken: e.TWILIO_AUTH_TOKEN,
       ...(e.TWILIO_API_BASE_URL ? { apiBaseUrl: e.TWILIO_API_BASE_URL.replace(/\/$/, "") } : {}),
+      ...(e.TWILIO_WHATSAPP_FROM ? { whatsappFrom: e.TWILIO_WHATSAPP_FROM } : {}),
       ...(e.TWILIO_API_KEY_SID && e.TWILIO_API_KEY_SECRET && e.TWILIO_TWIML_APP_SID
         ? {
             voice: {

@@ -201,6 +201,11 @@ export const ENV_SCHEMA = z.object({
     .url()
     .optional()
     .describe("Sends Twilio REST calls to another host (tests point it at a local server)"),
+  TWILIO_WHATSAPP_FROM: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, "must be the WhatsApp sender's number in E.164, e.g. +14155238886")
+    .optional()
+    .describe("With the Twilio account, switches WhatsApp on: the number WhatsApp replies are sent from"),
   TWILIO_API_KEY_SID: z
     .string()
     .regex(/^SK[0-9a-fA-F]{32}$/, "must be an API key SID: SK followed by 32 hex digits")

@@ -10,7 +10,7 @@ import type { CaseDeps } from "../cases/deps.ts";
 import { notFound } from "../cases/errors.ts";
 import type { Db } from "../db/connect.ts";
 import { agents } from "../db/schema/agents.ts";
-import { cases, type Priority } from "../db/schema/cases.ts";
+import { capacityChannelOf, cases, type Priority } from "../db/schema/cases.ts";
 import { type AgentSnapshot, availableAgents } from "../routing/agent-snapshot.ts";
 import { hasRoom, type OverflowStep } from "../routing/matcher.ts";
 import { criteriaAt, meetsCriteria, routingStep, sortedSteps } from "../routing/matcher-rules.ts";
@@ -138,14 +138,18 @@ function waitingCaseRemedies(
   // Someone who can take it now, best fit first.
   const fit = available
     .filter((a) => a.available && hasRoom(a, row.channel) && (!queue || meetsRequired(a, queue)))
-    .sort((a, b) => a.load[row.channel] - b.load[row.channel] || a.idleSince - b.idleSince)
+    .sort(
+      (a, b) =>
+        a.load[capacityChannelOf(row.channel)] - b.load[capacityChannelOf(row.channel)] ||
+        a.idleSince - b.idleSince,
+    )
     .slice(0, 3);
   for (const agent of fit) {
     const name = people.get(agent.id) ?? "An agent";
     result.push({
       kind: "offer_to_agent",
       caseId: row.id,
-      title: `Offer case #${row.number} to ${name} (${agent.load[row.channel]} of ${agent.capacity[row.channel]} ${row.channel} cases)`,
+      title: `Offer case #${row.number} to ${name} (${agent.load[capacityChannelOf(row.channel)]} of ${agent.capacity[capacityChannelOf(row.channel)]} ${row.channel} cases)`,
       params: { agentId: agent.id },
       predicted: { text: `${name} can answer now: the wait ends as soon as they accept.` },
     });

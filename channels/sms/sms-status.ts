@@ -72,6 +72,8 @@ export interface SmsStatusCallback {
   interactionId?: string;
   messageSid: string;
   messageStatus: string;
+  /** WhatsApp messages report on the same callback, their numbers prefixed `whatsapp:` (default sms). */
+  channel?: "sms" | "whatsapp";
   errorCode?: string | null;
   errorMessage?: string | null;
 }
@@ -88,11 +90,15 @@ export async function applySmsStatus(deps: CaseDeps, callback: SmsStatusCallback
       .where(
         and(
           eq(interactions.id, callback.interactionId),
-          eq(interactions.channel, "sms"),
+          eq(interactions.channel, callback.channel ?? "sms"),
           isNull(interactions.externalId),
         ),
       );
     return recordDeliveryStatus(deps, { interactionId: callback.interactionId, ...mapped });
   }
-  return recordDeliveryStatus(deps, { channel: "sms", externalId: callback.messageSid, ...mapped });
+  return recordDeliveryStatus(deps, {
+    channel: callback.channel ?? "sms",
+    externalId: callback.messageSid,
+    ...mapped,
+  });
 }

@@ -33,6 +33,11 @@ export interface TwilioApi {
     from: string;
     body: string;
     statusCallback: string;
+    /** An approved content template (WhatsApp outside the 24-hour window) and its `{{1}}` values. */
+    contentSid?: string;
+    contentVariables?: Record<string, string>;
+    /** Public URLs of pictures or files to attach (MMS, WhatsApp media). */
+    mediaUrl?: string[];
   }): Promise<SentMessage>;
   /** Starts a call; Twilio fetches its TwiML from `url` once the callee answers. */
   createCall(input: {
@@ -85,15 +90,29 @@ export function createTwilioApi(settings: TwilioSettings): TwilioApi {
   };
   return {
     sendMessage: (input) =>
-      attempt("send the SMS", async (client) => {
-        const message = await client.messages.create(input);
-        const segments = Number(message.numSegments);
-        return {
-          sid: message.sid,
-          status: message.status,
-          numSegments: Number.isFinite(segments) && segments > 0 ? segments : null,
-        };
-      }),
+      attempt(
+        input.to.startsWith("whatsapp:") ? "send the WhatsApp message" : "send the SMS",
+        async (client) => {
+          const { contentSid, contentVariables, mediaUrl, body, ...rest } = input;
+          const message = await client.messages.create({
+            ...rest,
+            // With a content template Twilio takes the words from it; a body would be refused.
+            ...(contentSid
+              ? {
+                  contentSid,
+                  ...(contentVariables ? { contentVariables: JSON.stringify(contentVariables) } : {}),
+                }
+              : { body }),
+            ...(mediaUrl?.length ? { mediaUrl } : {}),
+          });
+          const segments = Number(message.numSegments);
+          return {
+            sid: message.sid,
+            status: message.status,
+            numSegments: Number.isFinite(segments) && segments > 0 ? segments : null,
+          };
+        },
+      ),
     createCall: (input) =>
       attempt("start the call", async (client) => {
         const call = await client.calls.create({

@@ -25,7 +25,7 @@ import { agentOfClient, type VoiceDeps, voiceUrls } from "./voice-deps.ts";
 const CUSTOMER_RING_SECONDS = 30;
 const E164 = /^\+[1-9]\d{6,14}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const PHONE_CHANNELS = new Set<CaseRow["channel"]>(["sms", "voice"]);
+const PHONE_CHANNELS = new Set<CaseRow["channel"]>(["sms", "voice", "whatsapp"]);
 
 /** Every number the case's customer may be called on. */
 async function customerPhones(executor: Executor, caseRow: CaseRow): Promise<string[]> {

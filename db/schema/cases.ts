@@ -18,8 +18,18 @@ import { contacts } from "./contacts.ts";
 import { dispositionCodes } from "./dispositions.ts";
 import { queues } from "./routing.ts";
 
-export const CHANNELS = ["chat", "email", "sms", "voice"] as const;
+export const CHANNELS = ["chat", "email", "sms", "voice", "whatsapp"] as const;
 export type Channel = (typeof CHANNELS)[number];
+
+/**
+ * The channels an agent's capacity and load are counted in. WhatsApp is messaging work like SMS and
+ * counts against the SMS capacity: one "messages" slot, so adding the channel changed no agent's
+ * settings and no SQL load function.
+ */
+export const CAPACITY_CHANNELS = ["chat", "email", "sms", "voice"] as const;
+export type CapacityChannel = (typeof CAPACITY_CHANNELS)[number];
+export const capacityChannelOf = (channel: Channel): CapacityChannel =>
+  channel === "whatsapp" ? "sms" : channel;
 
 export const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -53,11 +63,14 @@ export type Direction = (typeof DIRECTIONS)[number];
 /**
  * `received`: inbound, stored. `recorded`: a note or status event, never sent. Outbound moves
  * `queued -> sending -> sent -> delivered | failed`; `sending` marks an attempt in flight, so a crash
- * mid-send is never silently sent twice.
+ * mid-send is never silently sent twice. A reply sent later waits as `scheduled` (with `send_at`)
+ * until its time, then joins the outbox as `queued`; `cancelled` is one withdrawn before then.
  */
 export const DELIVERY_STATUSES = [
   "received",
   "recorded",
+  "scheduled",
+  "cancelled",
   "queued",
   "sending",
   "sent",

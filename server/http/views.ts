@@ -109,6 +109,10 @@ export const interactionSchema = z.object({
   statusReason: z.string().nullable(),
   attempts: z.number().int(),
   metadata: z.record(z.string(), z.unknown()),
+  sendAt: isoDate
+    .nullable()
+    .optional()
+    .describe("A reply sent later: when it leaves (status `scheduled` until then, `cancelled` if withdrawn)"),
   createdAt: isoDate,
   statusChangedAt: isoDate,
 });
@@ -159,6 +163,16 @@ export const caseDetailSchema = caseSummarySchema.omit({ contact: true }).extend
     }),
   ),
   allowedActions: z.array(z.enum(CASE_ACTIONS)).describe("Lifecycle actions the case's state allows now"),
+  customerTimeZone: z
+    .string()
+    .optional()
+    .describe("The customer's IANA zone (the contact's, else their phone number's, else the server default)"),
+  whatsappWindow: z
+    .object({ open: z.boolean(), closesAt: isoDate.nullable() })
+    .optional()
+    .describe(
+      "WhatsApp cases: whether free-form replies are allowed (24 hours after the customer's last WhatsApp message); closed, only an approved template can be sent",
+    ),
 });
 
 export const offerSchema = z.object({

@@ -49,6 +49,7 @@ export const JOB_KIND_OF = {
   "deliver-interaction": "delivery",
   "send-status-update": "delivery",
   "send-system-mail": "delivery",
+  "send-scheduled-reply": "delivery",
   // Repeating work, one run at a time per name; a late run is only a stale figure.
   "maintenance-sweep": "periodic",
   "push-live-stats": "periodic",

@@ -2,6 +2,7 @@
 import { closeIfDue, closeOverdueResolved } from "../../cases/auto-close.ts";
 import { deliverInteraction, deliveryJob, findStrandedOutbound } from "../../cases/outbox.ts";
 import type { JobName } from "../../cases/ports.ts";
+import { findDueScheduledReplies, releaseScheduledReply } from "../../cases/scheduled-replies.ts";
 import { findDueStatusUpdates, sendStatusUpdate } from "../../channels/status-updates/status-updates.ts";
 import { escalate } from "../../sla/escalation.ts";
 import { judgeRemedies } from "../../sla/remedy-apply.ts";
@@ -46,6 +47,7 @@ export function registerJobs(queue: JobQueue, services: Services): void {
   on("deliver-interaction", ({ interactionId }, context) =>
     deliverInteraction(services.cases, services.senders, interactionId, context),
   );
+  on("send-scheduled-reply", ({ interactionId }) => releaseScheduledReply(services.cases, interactionId));
   on("check-agent-connection", ({ agentId }) =>
     checkAgentConnection(services.agentNamespace(), services, agentId),
   );
@@ -68,6 +70,9 @@ export function registerJobs(queue: JobQueue, services: Services): void {
       const delivery = deliveryJob(interactionId);
       await queue.enqueue(delivery.name, delivery.data, delivery.options);
     }
+    // Scheduled replies whose delayed job was lost: released here, once (the release is conditional).
+    for (const interactionId of await findDueScheduledReplies(services.cases, 500))
+      await releaseScheduledReply(services.cases, interactionId);
     await closeOverdueResolved(services.cases, 500);
     for (const notificationId of await findDueStatusUpdates(services.cases, 60_000, 500)) {
       await queue.enqueue(

@@ -19,6 +19,7 @@ import { createSystemMailer, type SystemMailer, systemMailJob } from "../../chan
 import { createSmsSender } from "../../channels/sms/sms-sender.ts";
 import { type BlobStorage, createDiskStorage } from "../../channels/storage.ts";
 import { createTwilioApi, type TwilioApi } from "../../channels/twilio/twilio-client.ts";
+import { createWhatsAppSender } from "../../channels/whatsapp/whatsapp-sender.ts";
 import type { Database, Db } from "../../db/connect.ts";
 import { runMigrations } from "../../db/migrate.ts";
 import type { Config } from "../config.ts";
@@ -180,10 +181,16 @@ async function clientsPlugin(app: FastifyInstance, options: ClientsOptions): Pro
   lifecycle.onClose(async () => emailSender.close());
   const emailSending: EmailSending = { available: false };
   const sms = twilio ? createSmsSender({ db, twilio, publicUrl: config.publicUrl }) : undefined;
+  const whatsappFrom = config.twilio?.whatsappFrom;
+  const whatsapp =
+    twilio && whatsappFrom
+      ? createWhatsAppSender({ db, twilio, publicUrl: config.publicUrl, from: whatsappFrom, clock })
+      : undefined;
   const pushToVisitor = visitorPusher(() => io);
   const senders: ChannelSenders = Object.freeze({
     chat: createChatSender(pushToVisitor),
     ...(sms ? { sms } : {}),
+    ...(whatsapp ? { whatsapp } : {}),
     // Present only while some mailbox can send: customer updates then skip email, and a reply
     // fails with a reason instead of waiting on a sender that cannot send.
     get email() {

@@ -31,6 +31,7 @@ import { queueScopeRoutes } from "../routes/queue-scopes.ts";
 import { reportRoutes } from "../routes/reports.ts";
 import { routingAdminRoutes } from "../routes/routing-admin.ts";
 import { savedViewRoutes } from "../routes/saved-views.ts";
+import { scheduledReplyRoutes } from "../routes/scheduled-replies.ts";
 import { securityLogRoutes } from "../routes/security-log.ts";
 import { slaRoutes } from "../routes/sla.ts";
 import { ssoRoutes } from "../routes/sso.ts";
@@ -57,6 +58,7 @@ async function routesPlugin(app: FastifyInstance): Promise<void> {
   caseBulkRoutes(zodApp, services);
   caseRoutes(zodApp, services);
   savedViewRoutes(zodApp, services);
+  scheduledReplyRoutes(zodApp, services);
   contactRoutes(zodApp, services);
   routingAdminRoutes(zodApp, services);
   businessCalendarRoutes(zodApp, services);

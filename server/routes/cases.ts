@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { getCaseDetail, listCases } from "../../cases/case-queries.ts";
+import { contactTimeZones } from "../../cases/contact-time-zone.ts";
 import { csatOf } from "../../cases/csat.ts";
 import { fieldDefinitions } from "../../cases/custom-field-values.ts";
 import { visibleValues } from "../../cases/custom-fields.ts";
 import { addNote, addReply, CASE_ACTIONS, performAction } from "../../cases/replies.ts";
 import { currentAgent, currentScope } from "../http/access.ts";
 import { caseListQuerystring, fieldFilter } from "../http/case-list-query.ts";
-import { idParam, responses } from "../http/schemas.ts";
+import { idParam, isoDate, responses } from "../http/schemas.ts";
 import {
   authoredInteractionSchema,
   caseDetailSchema,
@@ -25,6 +26,39 @@ const messageBody = z.object({
     .max(MAX_MESSAGE_LENGTH, `can be at most ${MAX_MESSAGE_LENGTH} characters`),
 });
 
+/** A reply: the agent's words, or (WhatsApp outside its window) an approved template; now or later. */
+const replyBody = z
+  .object({
+    body: z
+      .string()
+      .trim()
+      .max(MAX_MESSAGE_LENGTH, `can be at most ${MAX_MESSAGE_LENGTH} characters`)
+      .default("")
+      .describe("The words; may be empty only when a template is given"),
+    cc: z.array(z.email()).max(20).optional().describe("Email only: more recipients, copied"),
+    sendAt: isoDate
+      .optional()
+      .describe(
+        "Send later: an ISO time with its offset, in the future and at most 30 days ahead. The reply waits as `scheduled` and can be cancelled until then",
+      ),
+    template: z
+      .object({
+        name: z.string().trim().min(1).max(200),
+        variables: z.array(z.string().max(1000)).max(20).default([]),
+      })
+      .optional()
+      .describe("WhatsApp only: an approved template (GET /api/whatsapp/templates) and its {{1}}… values"),
+    mediaUrls: z
+      .array(z.url({ protocol: /^https?$/ }))
+      .max(10)
+      .optional()
+      .describe("WhatsApp only: public URLs of pictures or files to attach"),
+  })
+  .refine((reply) => reply.body.length > 0 || reply.template, {
+    message: "cannot be empty (write words or pick a template)",
+    path: ["body"],
+  });
+
 /** The list's assignee filter: `me` is the caller, `none` unassigned, `any` (or nothing) everyone. */
 function assigneeFilter(assignee: string | undefined, me: string): string | null | undefined {
   if (assignee === "me") return me;
@@ -34,7 +68,7 @@ function assigneeFilter(assignee: string | undefined, me: string): string | null
 }
 
 /** Reading cases: the inbox lists and one case with its timeline. */
-function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" | "db">): void {
+function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" | "config" | "db">): void {
   app.get(
     "/api/cases",
     {
@@ -90,6 +124,13 @@ function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
         now: services.clock(),
       });
       const definitions = await fieldDefinitions(services.cases, services.db);
+      // "Send later" offers times in the customer's zone: the contact's, else their number's.
+      const phone = detail.contact.identities.find((identity) => identity.kind === "phone")?.address;
+      const [customerTimeZone] = await contactTimeZones({
+        timeZone: detail.contact.timeZone,
+        phone: phone ?? null,
+        fallback: services.config.defaultTimeZone,
+      });
       return {
         ...detail,
         customFields: visibleValues(definitions, "case", detail.customFields),
@@ -97,6 +138,7 @@ function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
           ...detail.contact,
           customFields: visibleValues(definitions, "contact", detail.contact.customFields),
         },
+        customerTimeZone: customerTimeZone ?? services.config.defaultTimeZone,
       };
     },
   );
@@ -110,25 +152,26 @@ function caseWorkRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
       config: { access: "agent", worksCase: true },
       schema: {
         tags: ["cases"],
-        summary: "Reply to the customer on the case's channel",
+        summary: "Reply to the customer on the case's channel, now or later",
         description:
-          "Stored as `queued` and delivered in the background with retries; its status moves to sent, delivered or failed.",
+          "Stored as `queued` and delivered in the background with retries; its status moves to sent, delivered or failed. With `sendAt` it is stored as `scheduled` and leaves at that time. On WhatsApp, a free-form reply outside the 24-hour window (at the time it would leave) is refused with 409; send an approved template instead.",
         params: idParam,
-        body: messageBody.extend({
-          cc: z.array(z.email()).max(20).optional().describe("Email only: more recipients, copied"),
-        }),
-        response: responses({ 201: authoredInteractionSchema }, [404, 409]),
+        body: replyBody,
+        response: responses({ 201: authoredInteractionSchema }, [400, 404, 409]),
       },
     },
     async (request, reply) => {
       const agent = currentAgent(request);
-      const { cc } = request.body;
+      const { cc, sendAt, template, mediaUrls } = request.body;
       const interaction = await addReply(services.cases, {
         caseId: request.params.id,
         agentId: agent.id,
         agentName: agent.name,
         body: request.body.body,
         ...(cc?.length ? { metadata: { cc } } : {}),
+        ...(sendAt ? { sendAt } : {}),
+        ...(template ? { template } : {}),
+        ...(mediaUrls?.length ? { mediaUrls } : {}),
       });
       return reply.code(201).send({ ...interaction, author: { id: agent.id, name: agent.name } });
     },
@@ -181,7 +224,7 @@ function caseWorkRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
   );
 }
 
-export function caseRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" | "db">): void {
+export function caseRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" | "config" | "db">): void {
   caseReadRoutes(app, services);
   caseWorkRoutes(app, services);
 }

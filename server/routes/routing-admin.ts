@@ -1,6 +1,6 @@
 /** Admin API for routing: skills, agents' skill levels, queues with overflow steps, assignment rules. */
 import { z } from "zod";
-import { PRIORITIES } from "../../db/schema/cases.ts";
+import { CHANNELS, PRIORITIES } from "../../db/schema/cases.ts";
 import { SELECTION_POLICIES } from "../../db/schema/routing.ts";
 import {
   createQueue,
@@ -104,7 +104,7 @@ export const queueSchema = z.object({
 
 const conditionsSchema = z
   .object({
-    channels: z.array(z.enum(["chat", "email", "sms", "voice"])).optional(),
+    channels: z.array(z.enum(CHANNELS)).optional(),
     addresses: z.array(z.string().min(1).max(320)).optional(),
     contactAttributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     keywords: z.array(z.string().trim().min(1).max(100)).optional(),

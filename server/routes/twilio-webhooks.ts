@@ -22,6 +22,7 @@ import { answerAgentPhone, answerBrowserCall } from "../../channels/voice/click-
 import { answerIncomingCall, answerMenu, answerWait } from "../../channels/voice/inbound-call.ts";
 import { goodbyeVerbs, renderTwiml } from "../../channels/voice/twiml.ts";
 import type { VoiceDeps } from "../../channels/voice/voice-deps.ts";
+import { isWhatsAppAddress, receiveWhatsApp } from "../../channels/whatsapp/whatsapp-inbound.ts";
 import { responses } from "../http/schemas.ts";
 import { assertTwilioSignature } from "../http/twilio-signature.ts";
 import type { Services } from "../services.ts";
@@ -67,7 +68,7 @@ function smsWebhookRoutes(app: ZodApp, services: Pick<Services, "cases">, signed
       ...signed,
       schema: {
         tags,
-        summary: "Twilio: an SMS or MMS to one of our numbers",
+        summary: "Twilio: an SMS or MMS to one of our numbers, or a WhatsApp message (From: whatsapp:+…)",
         body: z.looseObject({
           MessageSid: messageSid,
           From: z.string().min(1),
@@ -78,7 +79,9 @@ function smsWebhookRoutes(app: ZodApp, services: Pick<Services, "cases">, signed
       },
     },
     async (request, reply) => {
-      await receiveSms(services.cases, params(request));
+      // WhatsApp arrives on the same webhook, its numbers prefixed `whatsapp:`.
+      if (isWhatsAppAddress(request.body.From)) await receiveWhatsApp(services.cases, params(request));
+      else await receiveSms(services.cases, params(request));
       return send(reply, EMPTY_TWIML);
     },
   );
@@ -89,7 +92,7 @@ function smsWebhookRoutes(app: ZodApp, services: Pick<Services, "cases">, signed
       ...signed,
       schema: {
         tags,
-        summary: "Twilio: delivery status of an SMS we sent",
+        summary: "Twilio: delivery status of an SMS or WhatsApp message we sent",
         querystring: z.object({ interaction: z.uuid().optional() }),
         body: z.looseObject({
           MessageSid: messageSid,
@@ -105,6 +108,7 @@ function smsWebhookRoutes(app: ZodApp, services: Pick<Services, "cases">, signed
         ...(request.query.interaction ? { interactionId: request.query.interaction } : {}),
         messageSid: body.MessageSid,
         messageStatus: body.MessageStatus,
+        channel: isWhatsAppAddress(typeof body.To === "string" ? body.To : undefined) ? "whatsapp" : "sms",
         errorCode: body.ErrorCode ?? null,
         errorMessage: typeof body.ErrorMessage === "string" ? body.ErrorMessage : null,
       });

@@ -5,7 +5,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Channel, Priority } from "../../db/schema/cases.ts";
+import {
+  type CapacityChannel,
+  type Channel,
+  capacityChannelOf,
+  type Priority,
+} from "../../db/schema/cases.ts";
 import {
   caseOrder,
   effectiveRank,
@@ -29,7 +34,7 @@ import { CandidateHeap } from "../../routing/matcher-heap.ts";
 const CHANNELS: Channel[] = ["chat", "email", "sms", "voice"];
 const PRIORITY_RANK: Record<Priority, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
 
-type Load = Record<Channel, number>;
+type Load = Record<CapacityChannel, number>;
 
 function refRank(c: MatcherCase, queues: ReadonlyMap<string, MatcherQueue>, now: number): number {
   const aging = queues.get(c.queueId)?.agingSteps ?? [];
@@ -137,7 +142,8 @@ function refEligibility(
   );
 }
 
-const roomIn = (load: Load, capacity: Load, ch: Channel) => load.voice === 0 && load[ch] < capacity[ch];
+const roomIn = (load: Load, capacity: Load, ch: Channel) =>
+  load.voice === 0 && load[capacityChannelOf(ch)] < capacity[capacityChannelOf(ch)];
 const sumLoad = (load: Load) => load.chat + load.email + load.sms + load.voice;
 
 function refNextChange(c: MatcherCase, q: MatcherQueue, applied: OverflowStep[], now: number): number[] {
@@ -198,7 +204,7 @@ function reference(input: MatchInput): Reference {
         if (!allowed[i] || !roomIn(load[i]!, a.capacity, c.channel)) continue;
         const key =
           q.policy === "most_available"
-            ? -(a.capacity[c.channel] - load[i]![c.channel])
+            ? -(a.capacity[capacityChannelOf(c.channel)] - load[i]![capacityChannelOf(c.channel)])
             : q.policy === "least_active"
               ? sumLoad(load[i]!)
               : q.policy === "best_skill"
@@ -221,7 +227,7 @@ function reference(input: MatchInput): Reference {
       continue;
     }
     offers.push({ caseId: c.id, agentId: agents[best]!.id });
-    load[best]![c.channel] += 1;
+    load[best]![capacityChannelOf(c.channel)] += 1;
     idle[best] = Math.max(idle[best]!, now);
   }
   const nextChangeAt = nextTimes.length ? Math.min(...nextTimes) : null;
@@ -411,7 +417,7 @@ function violations(input: MatchInput): string[] {
     if (!roomIn(load[i]!, agents[i]!.capacity, c.channel))
       found.push(`${offer.agentId} has no room for ${c.id}`);
     if (!ref.eligibility.get(c.id)![i]) found.push(`${offer.agentId} is not eligible for ${c.id}`);
-    load[i]![c.channel] += 1;
+    load[i]![capacityChannelOf(c.channel)] += 1;
   }
 
   // (3) no case is offered an agent that an earlier unmatched case could have taken when its turn came:
@@ -425,7 +431,7 @@ function violations(input: MatchInput): string[] {
       const earlier = couldHaveTaken.get(taker);
       if (earlier)
         found.push(`${c.id} took ${agents[taker]!.id}, whom the earlier ${earlier} could have had`);
-      replay[taker]![c.channel] += 1;
+      replay[taker]![capacityChannelOf(c.channel)] += 1;
       continue;
     }
     const eligible = ref.eligibility.get(c.id)!;

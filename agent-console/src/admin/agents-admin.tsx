@@ -32,8 +32,8 @@ import { resources, useAdminMutation, useAgentSkills, useSkills } from "./querie
 import { QueueScopeCell, QueueScopeField, type ScopeForm, sameScope, scopeOf } from "./queue-scope-field.tsx";
 import {
   type AdminAgent,
+  CAPACITY_CHANNELS,
   type Capacity,
-  CHANNELS,
   ROLES,
   type Role,
   type SkillRequirement,
@@ -47,7 +47,7 @@ const ALL_ADMIN = [["admin"]] as const;
 function CapacityInputs({ value, onChange }: { value: Capacity; onChange: (next: Capacity) => void }) {
   return (
     <SimpleGrid cols={4} spacing="xs" role="group" aria-label="Capacity per channel">
-      {CHANNELS.map((channel) => (
+      {CAPACITY_CHANNELS.map((channel) => (
         <NumberInput
           key={channel}
           label={`${CHANNEL_LABEL[channel]} capacity`}
@@ -138,7 +138,7 @@ async function inviteAgent(form: AgentForm): Promise<Invited> {
   const { name, email, role, capacity, levels } = form;
   const invited = await send<Invited>("POST", "/api/agents/invitations", { name, email, role });
   const { id } = invited.agent;
-  if (CHANNELS.some((channel) => capacity[channel] !== DEFAULT_CAPACITY[channel]))
+  if (CAPACITY_CHANNELS.some((channel) => capacity[channel] !== DEFAULT_CAPACITY[channel]))
     await send("PATCH", `/api/agents/${id}`, { capacity });
   if (levels.length) await send("PUT", `/api/agents/${id}/skills`, { items: levels });
   if (form.scope.limited && role !== "admin") await send("PUT", `/api/agents/${id}/queue-scope`, form.scope);

@@ -22,15 +22,17 @@ import type { skillLevelSchema, skillRequirement, skillSchema } from "../../../s
 import type { escalationRuleSchema, policySchema } from "../../../server/routes/sla.ts";
 import type { templateSchema } from "../../../server/routes/status-templates.ts";
 import type { brandingSchema, widgetSettingsSchema } from "../../../server/routes/widget-settings.ts";
-import type { Channel, Priority, Wire } from "../api/types.ts";
+import type { CapacityChannel, Channel, Priority, Wire } from "../api/types.ts";
 
 export const ROLES = ["agent", "supervisor", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
-export const CHANNELS: Channel[] = ["chat", "email", "sms", "voice"];
+export const CHANNELS: Channel[] = ["chat", "email", "sms", "voice", "whatsapp"];
+/** The channels capacity is set in: WhatsApp counts against the SMS capacity. */
+export const CAPACITY_CHANNELS: CapacityChannel[] = ["chat", "email", "sms", "voice"];
 export const PRIORITIES: Priority[] = ["low", "normal", "high", "urgent"];
 
-export type Capacity = Record<Channel, number>;
+export type Capacity = Record<CapacityChannel, number>;
 
 export type AdminAgent = Wire<typeof agentSchema>;
 

@@ -30,7 +30,7 @@ function isErrorBody(value: unknown): value is ApiErrorBody {
 }
 
 export async function request<T>(
-  method: "GET" | "POST" | "PATCH" | "PUT",
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE",
   path: string,
   body?: unknown,
 ): Promise<T> {

@@ -88,14 +88,28 @@ export function useSetPresence() {
   });
 }
 
+export interface ReplyPayload {
+  body: string;
+  cc?: string[];
+  /** Send later, at this time. */
+  sendAt?: Date;
+  /** WhatsApp: an approved template and its values. */
+  template?: { name: string; variables: string[] };
+}
+
 export function usePostInteraction(caseId: string, kind: "reply" | "note") {
   const client = useQueryClient();
   const me = useMe().data;
   return useMutation({
-    mutationFn: ({ body, cc }: { body: string; cc?: string[] }) =>
+    mutationFn: ({ body, cc, sendAt, template }: ReplyPayload) =>
       api.post<Interaction>(
         `/api/cases/${encodeURIComponent(caseId)}/${kind === "reply" ? "replies" : "notes"}`,
-        { body, ...(cc?.length ? { cc } : {}) },
+        {
+          body,
+          ...(cc?.length ? { cc } : {}),
+          ...(sendAt ? { sendAt: sendAt.toISOString() } : {}),
+          ...(template ? { template } : {}),
+        },
       ),
     onSuccess: (interaction) =>
       addInteraction(client, { ...interaction, author: me ? { id: me.id, name: me.name } : null }),

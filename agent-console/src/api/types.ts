@@ -7,7 +7,13 @@
 import type { z } from "zod";
 import type { CaseAction as ServerCaseAction } from "../../../cases/replies.ts";
 import type { SegmentCount } from "../../../channels/sms/segments.ts";
-import type { CaseState, Channel, DeliveryStatus, Priority } from "../../../db/schema/cases.ts";
+import type {
+  CapacityChannel,
+  CaseState,
+  Channel,
+  DeliveryStatus,
+  Priority,
+} from "../../../db/schema/cases.ts";
 import type { SlaStatus } from "../../../db/schema/sla.ts";
 import type { errorBody } from "../../../server/http/schemas.ts";
 import type {
@@ -39,7 +45,7 @@ import type { targetView } from "../../../server/routes/sla.ts";
 /** A response as it arrives: the schema's encoded side, so its dates are ISO strings. */
 export type Wire<Schema extends z.ZodType> = z.input<Schema>;
 
-export type { CaseState, Channel, DeliveryStatus, Priority, SlaStatus };
+export type { CapacityChannel, CaseState, Channel, DeliveryStatus, Priority, SlaStatus };
 
 export const PRESENCE = ["available", "away", "offline"] as const;
 export type Presence = (typeof PRESENCE)[number];

@@ -4,10 +4,11 @@
  */
 import { Group, Text, Tooltip } from "@mantine/core";
 import { useMe, useMyLoad } from "../api/queries.ts";
-import type { Channel } from "../api/types.ts";
+import type { CapacityChannel } from "../api/types.ts";
 import { CHANNEL_LABEL } from "../lib/format.ts";
 
-const ORDER: Channel[] = ["chat", "email", "sms", "voice"];
+// WhatsApp counts against the SMS capacity.
+const ORDER: CapacityChannel[] = ["chat", "email", "sms", "voice"];
 
 export function CapacityMeter() {
   const me = useMe().data;
@@ -16,7 +17,7 @@ export function CapacityMeter() {
   const shown = !!capacity && me?.presence === "available";
   const load = useMyLoad(shown).data;
   if (!shown || !load) return null;
-  const used = (channel: Channel) => load[channel] ?? 0;
+  const used = (channel: CapacityChannel) => load[channel] ?? 0;
 
   return (
     <Group

@@ -13,10 +13,13 @@ export function CaseTimeline({
   customerName,
   channel,
   csat = null,
+  customerZone,
 }: {
   interactions: HistoryInteraction[];
   customerName: string;
   channel: Channel;
+  /** The customer's zone, for scheduled replies' times. */
+  customerZone?: string;
   /** The case's rating, shown among the entries at the time it was given. */
   csat?: Csat | null;
 }) {
@@ -40,6 +43,7 @@ export function CaseTimeline({
       customerName={customerName}
       showChannel={interaction.channel !== channel}
       fromCase={interaction.fromCase}
+      customerZone={customerZone}
     />
   );
 

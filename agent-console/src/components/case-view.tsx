@@ -171,6 +171,7 @@ export function CaseView({ caseId }: { caseId: string }) {
           customerName={customerName}
           channel={detail.data.channel}
           csat={detail.data.csat}
+          customerZone={detail.data.customerTimeZone}
         />
         {detail.data.channel === "chat" && <TypingIndicator caseId={caseId} customerName={customerName} />}
         <CollisionBar caseId={caseId} />

@@ -121,7 +121,7 @@ export function useSend({ detail, customerName, composer, email, typing, blocked
   const repliesMeanwhile = useRepliesMeanwhile(detail, draft, mode);
   const [meanwhile, setMeanwhile] = useState<string | null>(null);
 
-  function send(confirmed = false) {
+  function send(confirmed = false, sendAt?: Date) {
     let body = draft.trim();
     if (!body || post.isPending || blocked) return;
     const others = mode === "reply" ? repliesMeanwhile() : [];
@@ -140,7 +140,7 @@ export function useSend({ detail, customerName, composer, email, typing, blocked
     typing.stopped();
     const sentMode = mode;
     post.mutate(
-      { body, ...(isEmailReply && email.cc.length ? { cc: email.cc } : {}) },
+      { body, ...(isEmailReply && email.cc.length ? { cc: email.cc } : {}), ...(sendAt ? { sendAt } : {}) },
       {
         onSuccess: () => {
           updateDraft(sentMode, () => "");
@@ -153,6 +153,8 @@ export function useSend({ detail, customerName, composer, email, typing, blocked
 
   return {
     send: () => send(false),
+    /** Schedules the reply for `at` instead of sending it now. */
+    sendLater: (at: Date) => send(false, at),
     /** Sends although a colleague replied meanwhile. */
     sendAnyway: () => send(true),
     /** Why sending waits for a confirmation, if it does. */

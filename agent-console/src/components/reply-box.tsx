@@ -22,6 +22,7 @@ import type { CaseDetail } from "../api/types.ts";
 import type { ComposerMode } from "../state/composer-store.ts";
 import { useTypingSignal } from "../state/use-typing-signal.ts";
 import { CannedPicker, type CannedResponse, renderCanned } from "./canned-picker.tsx";
+import { NoteModeBanner } from "./note-mode-banner.tsx";
 import {
   type ComposerDrafts,
   type EmailOptions,
@@ -31,8 +32,10 @@ import {
   useMentionable,
   useSend,
 } from "./reply-box-state.ts";
+import { SendLaterMenu } from "./send-later.tsx";
 import { SlashSuggestions, useSlashCanned } from "./slash-canned.tsx";
 import { SmsSegmentCounter } from "./sms-segment-counter.tsx";
+import { WhatsAppTemplatePicker, WhatsAppWindowBanner, whatsappWindowClosed } from "./whatsapp-window.tsx";
 
 export function replySubject(detail: CaseDetail): string {
   const subject = detail.subject.replace(/^(re:\s*)+/i, "");
@@ -143,12 +146,13 @@ interface FooterProps {
   channel: CaseDetail["channel"];
   composer: ComposerDrafts;
   email: EmailOptions;
-  sending: { send(): void; pending: boolean };
+  sending: { send(): void; sendLater(at: Date): void; pending: boolean };
   blocked: boolean;
+  customerZone: string;
 }
 
 /** SMS segments or the email quote option on the left, the send button on the right. */
-function ComposerFooter({ channel, composer, email, sending, blocked }: FooterProps) {
+function ComposerFooter({ channel, composer, email, sending, blocked, customerZone }: FooterProps) {
   const isNote = composer.mode === "note";
   return (
     <Group justify="space-between" mt={8}>
@@ -163,15 +167,25 @@ function ComposerFooter({ channel, composer, email, sending, blocked }: FooterPr
           />
         )}
       </div>
-      <Button
-        size="sm"
-        color={isNote ? "yellow.7" : undefined}
-        onClick={sending.send}
-        loading={sending.pending}
-        disabled={!composer.draft.trim() || blocked}
-      >
-        {isNote ? "Add note" : "Send reply"}
-      </Button>
+      <Group gap={6}>
+        {/* A chat is live: "later" belongs to the channels a customer reads when they can. */}
+        {!isNote && channel !== "chat" && (
+          <SendLaterMenu
+            customerZone={customerZone}
+            disabled={!composer.draft.trim() || blocked || sending.pending}
+            onPick={sending.sendLater}
+          />
+        )}
+        <Button
+          size="sm"
+          color={isNote ? "yellow.7" : undefined}
+          onClick={sending.send}
+          loading={sending.pending}
+          disabled={!composer.draft.trim() || blocked}
+        >
+          {isNote ? "Add note" : "Send reply"}
+        </Button>
+      </Group>
     </Group>
   );
 }
@@ -289,30 +303,6 @@ function RepliedMeanwhile({ sending }: { sending: ReturnType<typeof useSend> }) 
   );
 }
 
-/** Says in words, above the draft, that a note is not a reply, with the way back to replying. */
-function NoteModeBanner({ customerName, onReply }: { customerName: string; onReply(): void }) {
-  return (
-    <Group
-      gap="xs"
-      mb={8}
-      px="sm"
-      py={6}
-      data-testid="note-mode-banner"
-      style={{
-        borderLeft: "4px solid var(--mantine-color-yellow-6)",
-        background: "var(--mantine-color-yellow-1)",
-      }}
-    >
-      <Text fz="sm" fw={600}>
-        Internal note: only agents see this. {customerName} will not.
-      </Text>
-      <Button size="compact-xs" variant="subtle" onClick={onReply}>
-        Write a reply instead
-      </Button>
-    </Group>
-  );
-}
-
 export function ReplyBox({ detail, customerName }: ReplyBoxProps) {
   const channel = detail.channel;
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -327,7 +317,8 @@ export function ReplyBox({ detail, customerName }: ReplyBoxProps) {
   const optedOut = detail.contact.identities.find(
     (identity) => identity.address === detail.customerAddress && identity.optedOutAt,
   );
-  const blocked = !isNote && channel === "sms" && !!optedOut;
+  const windowClosed = !isNote && whatsappWindowClosed(detail);
+  const blocked = (!isNote && channel === "sms" && !!optedOut) || windowClosed;
   const sending = useSend({ detail, customerName, composer, email, typing, blocked });
   const slash = useSlashCanned(draft, channel, !isNote && !blocked);
   const { insertTyped, insertCanned, mention } = useDraftInserts({
@@ -359,29 +350,37 @@ export function ReplyBox({ detail, customerName }: ReplyBoxProps) {
       />
       {isNote && <NoteModeBanner customerName={customerName} onReply={() => composer.changeMode("reply")} />}
       {!isNote && channel === "email" && <EmailHeaderFields detail={detail} email={email} />}
-      {blocked && <OptOutWarning customerName={customerName} optedOut={optedOut} />}
+      {blocked && !windowClosed && <OptOutWarning customerName={customerName} optedOut={optedOut} />}
+      {windowClosed && <WhatsAppWindowBanner detail={detail} />}
       {mentionable.length > 0 && <MentionSuggestions agents={mentionable} onMention={mention} />}
       {sending.meanwhile && <RepliedMeanwhile sending={sending} />}
       {slash.matches.length > 0 && (
         <SlashSuggestions matches={slash.matches} highlighted={slash.highlighted} onPick={insertTyped} />
       )}
-      <DraftInput
-        inputRef={textarea}
-        composer={composer}
-        customerName={customerName}
-        blocked={blocked}
-        typing={typing}
-        enterSends={enterSends}
-        onSend={sending.send}
-        onListKey={(event) => slash.onKey(event, insertTyped)}
-      />
-      <ComposerFooter
-        channel={channel}
-        composer={composer}
-        email={email}
-        sending={sending}
-        blocked={blocked}
-      />
+      {windowClosed ? (
+        <WhatsAppTemplatePicker detail={detail} />
+      ) : (
+        <>
+          <DraftInput
+            inputRef={textarea}
+            composer={composer}
+            customerName={customerName}
+            blocked={blocked}
+            typing={typing}
+            enterSends={enterSends}
+            onSend={sending.send}
+            onListKey={(event) => slash.onKey(event, insertTyped)}
+          />
+          <ComposerFooter
+            channel={channel}
+            composer={composer}
+            email={email}
+            sending={sending}
+            blocked={blocked}
+            customerZone={detail.customerTimeZone ?? "UTC"}
+          />
+        </>
+      )}
     </Paper>
   );
 }

@@ -4,9 +4,12 @@ import type { MouseEvent } from "react";
 import type { Interaction } from "../api/types.ts";
 import { CHANNEL_LABEL, DELIVERY_LABEL, formatDuration, formatTime, withLocalTimes } from "../lib/format.ts";
 import { navigate, pathOf } from "../lib/router.ts";
+import { ScheduledReply } from "./send-later.tsx";
 import classes from "./timeline-entry.module.css";
 
-function DeliveryStatus({ interaction }: { interaction: Interaction }) {
+function DeliveryStatus({ interaction, customerZone }: { interaction: Interaction; customerZone?: string }) {
+  if (interaction.status === "scheduled")
+    return <ScheduledReply interaction={interaction} customerZone={customerZone} />;
   const failed = interaction.status === "failed";
   return (
     <Text
@@ -121,9 +124,12 @@ export function TimelineEntry({
   customerName,
   showChannel = false,
   fromCase,
+  customerZone,
 }: {
   interaction: Interaction;
   customerName: string;
+  /** The customer's zone: a scheduled reply's time is shown in it and in the viewer's. */
+  customerZone?: string;
   showChannel?: boolean;
   /** Set when the entry belongs to another of the customer's cases, shown on the combined timeline. */
   fromCase?: FromCase;
@@ -153,7 +159,9 @@ export function TimelineEntry({
           {showChannel || fromCase ? ` · ${CHANNEL_LABEL[interaction.channel]}` : ""} ·{" "}
           <time dateTime={interaction.createdAt}>{formatTime(interaction.createdAt)}</time>
         </Text>
-        {side === "agent" && interaction.kind === "message" && <DeliveryStatus interaction={interaction} />}
+        {side === "agent" && interaction.kind === "message" && (
+          <DeliveryStatus interaction={interaction} customerZone={customerZone} />
+        )}
       </Group>
     </Box>
   );

@@ -7,12 +7,14 @@ export const CHANNEL_LABEL: Record<Channel, string> = {
   email: "Email",
   sms: "SMS",
   voice: "Voice",
+  whatsapp: "WhatsApp",
 };
 export const CHANNEL_COLOR: Record<Channel, string> = {
   chat: "indigo",
   email: "cyan",
   sms: "teal",
   voice: "grape",
+  whatsapp: "green",
 };
 
 export const STATE_LABEL: Record<CaseState, string> = {
@@ -44,6 +46,8 @@ export const PRIORITY_COLOR: Record<Priority, string> = {
 export const DELIVERY_LABEL: Record<DeliveryStatus, string> = {
   received: "Received",
   recorded: "Recorded",
+  scheduled: "Scheduled",
+  cancelled: "Cancelled",
   queued: "Queued",
   sending: "Sending…",
   sent: "Sent",

@@ -17,7 +17,7 @@ import { CHANNEL_COLOR, CHANNEL_LABEL } from "../lib/format.ts";
 import { viewerTimeZone } from "../lib/viewer-zone.ts";
 import type { Report } from "./types.ts";
 
-const CHANNELS = ["chat", "email", "sms", "voice"] as const;
+const CHANNELS = ["chat", "email", "sms", "whatsapp", "voice"] as const;
 const MARGIN = { top: 4, right: 8, left: -16, bottom: 0 };
 
 /** "Mar 2, 14:00" for many days of hours, "14:00" for one: in the viewer's zone. */

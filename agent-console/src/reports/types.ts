@@ -18,6 +18,7 @@ export interface ChannelCounts {
   chat: number;
   email: number;
   sms: number;
+  whatsapp: number;
   voice: number;
 }
 

@@ -6,7 +6,7 @@ import { errorMessage } from "../api/client.ts";
 import { type CaseDetail, FINAL_STATES } from "../api/types.ts";
 import { useSoftphone } from "./use-softphone.ts";
 
-const PHONE_CHANNELS = new Set<CaseDetail["channel"]>(["sms", "voice"]);
+const PHONE_CHANNELS = new Set<CaseDetail["channel"]>(["sms", "voice", "whatsapp"]);
 
 /** Whether the case's customer has a number to call: a phone channel or a phone identity. */
 export function hasPhone(detail: Pick<CaseDetail, "channel" | "contact">): boolean {

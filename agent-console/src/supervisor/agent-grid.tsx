@@ -4,7 +4,7 @@ import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { DataTable, TitleCell } from "../admin/data-table.tsx";
 import { notifyError } from "../admin/notify.ts";
-import { type Channel, PRESENCE, type Presence } from "../api/types.ts";
+import { type CapacityChannel, PRESENCE, type Presence } from "../api/types.ts";
 import { CHANNEL_LABEL, formatDuration } from "../lib/format.ts";
 import { navigate } from "../lib/router.ts";
 import { useNow } from "../lib/use-now.ts";
@@ -15,7 +15,7 @@ import { useAgentBoard, useSetAgentPresence } from "./queries.ts";
 import { ReassignDialog, type ReassignTarget } from "./reassign-dialog.tsx";
 import type { AgentBoardRow } from "./types.ts";
 
-const CHANNELS: Channel[] = ["chat", "email", "sms", "voice"];
+const CHANNELS: CapacityChannel[] = ["chat", "email", "sms", "voice"];
 const PRESENCE_LABEL: Record<Presence, string> = { available: "Available", away: "Away", offline: "Offline" };
 
 function LoadCells({ agent }: { agent: AgentBoardRow }) {

@@ -21,6 +21,7 @@ const CHANNEL_OPTIONS = [
   { value: "chat", label: "Chat" },
   { value: "email", label: "Email" },
   { value: "sms", label: "SMS" },
+  { value: "whatsapp", label: "WhatsApp" },
   { value: "voice", label: "Voice" },
 ];
 const PRIORITY_OPTIONS = [
