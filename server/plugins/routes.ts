@@ -7,6 +7,7 @@ import fp from "fastify-plugin";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { agentRoutes } from "../routes/agents.ts";
 import { authRoutes } from "../routes/auth.ts";
+import { automationRoutes } from "../routes/automation.ts";
 import { businessCalendarRoutes } from "../routes/business-calendars.ts";
 import { cannedResponseRoutes } from "../routes/canned-responses.ts";
 import { caseBulkRoutes } from "../routes/case-bulk.ts";
@@ -18,6 +19,7 @@ import { emailProofRoutes } from "../routes/email-proof.ts";
 import { fileRoutes } from "../routes/files.ts";
 import { healthRoutes } from "../routes/health.ts";
 import { jobsAdminRoutes } from "../routes/jobs-admin.ts";
+import { macroRoutes } from "../routes/macros.ts";
 import { mailboxRoutes } from "../routes/mailboxes.ts";
 import { metricsRoutes } from "../routes/metrics.ts";
 import { notificationRoutes } from "../routes/notifications.ts";
@@ -72,6 +74,8 @@ async function routesPlugin(app: FastifyInstance): Promise<void> {
   jobsAdminRoutes(zodApp, services);
   securityLogRoutes(zodApp, services);
   notificationRoutes(zodApp, services);
+  automationRoutes(zodApp, services);
+  macroRoutes(zodApp, services);
   mailboxRoutes(zodApp, services.email);
   // The phone numbers admin API and the SMS segment counter are there without Twilio too, so
   // numbers can be set up before the credentials are.
