@@ -407,4 +407,18 @@ describe("automation", () => {
     }
     await app.admin.request("DELETE", `/api/admin/automation/rule-sets/${setId}`);
   });
+
+  it("reads due rows through the due_at index, so a sweep's cost follows what is due", async () => {
+    const plan = await app.services.db.transaction(async (tx) => {
+      // A test table is tiny, where a scan is cheapest: forbid it to see whether the index can serve.
+      await tx.execute(sql`set local enable_seqscan = off`);
+      return queryRows<{ "QUERY PLAN": string }>(
+        tx,
+        sql`explain select case_id, rule_id from automation_schedule where due_at <= now() order by due_at limit 200`,
+      );
+    });
+    expect(plan.map((row) => row["QUERY PLAN"]).join("\n")).toMatch(
+      /Index Scan using automation_schedule_due_idx/,
+    );
+  });
 });
