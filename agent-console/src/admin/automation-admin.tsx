@@ -353,7 +353,9 @@ export function AutomationAdmin() {
   return (
     <Stack gap="md">
       <div>
-        <Title order={2}>Automation</Title>
+        <Title order={1} fz="h2">
+          Automation
+        </Title>
         <Text c="dimmed" fz="sm">
           Rules run in this order after every change (on events) or when a case's clock runs out (on time).
           Each firing is noted on the case; a chain of rules stops after three changes in a row.
