@@ -58,6 +58,12 @@ describe("automation in a browser", () => {
     await result.getByText(`#${waiting.number}`, { exact: false }).waitFor(WAIT);
     expect(await result.textContent()).toContain("1 of 2 open cases");
     expect(await result.textContent()).toContain("message contains 'refund': yes");
+    // The dialog has finished fading in before a picture.
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll(".mantine-Modal-content")].every(
+        (element) => getComputedStyle(element).opacity === "1" && !element.getAnimations().length,
+      ),
+    );
     await browser.screenshot(page, "automation-dry-run.png");
     await page.keyboard.press("Escape");
   });
