@@ -92,6 +92,43 @@ describe("automation", () => {
     expect((await app.admin.request("DELETE", `/api/admin/automation/rule-sets/${setId}`)).status).toBe(204);
   });
 
+  it("sends a rule's reply as automatic, and never to a message that must not get an automatic answer", async () => {
+    const setId = await ruleSet("Auto reply", "all_match");
+    await rule({
+      ruleSetId: setId,
+      name: "Acknowledge",
+      trigger: "event",
+      events: ["interaction.created"],
+      conditions: [{ field: "message", op: "contains", value: "ack me" }],
+      actions: [{ type: "reply", text: "Thanks {{contact.first_name}}, we have case #{{case.number}}." }],
+    });
+    const person = await newCase(app.services, { body: "please ack me" });
+    const robot = await newCase(app.services, {
+      body: "ack me (I am out of office)",
+      metadata: { noAutoReply: true, loopReason: "Auto-Submitted: auto-replied" },
+    });
+    await expect.poll(async () => (await audits(person.id)).length, { timeout: 15_000 }).toBe(1);
+    await expect.poll(async () => (await audits(robot.id)).length, { timeout: 15_000 }).toBe(1);
+    const outbound = (caseId: string) =>
+      queryRows<{ body: string; author_agent_id: string | null; metadata: Record<string, unknown> }>(
+        app.services.db,
+        sql`select body, author_agent_id, metadata from interactions where case_id = ${caseId} and direction = 'outbound'`,
+      );
+    const [sent] = await outbound(person.id);
+    expect(sent!.body).toBe(`Thanks there, we have case #${person.number}.`);
+    expect(sent!.author_agent_id).toBeNull();
+    expect(sent!.metadata).toMatchObject({ automatic: true, automation: { ruleName: "Acknowledge" } });
+    expect(await outbound(robot.id)).toEqual([]);
+    expect((await audits(robot.id))[0]!.details.actions).toEqual([
+      {
+        type: "reply",
+        status: "skipped",
+        note: "the customer's message must not be answered automatically (Auto-Submitted: auto-replied)",
+      },
+    ]);
+    await app.admin.request("DELETE", `/api/admin/automation/rule-sets/${setId}`);
+  });
+
   it("runs the first matching rule of a first-match set and every matching rule of an all-match set", async () => {
     const first = await ruleSet("First", "first_match");
     const all = await ruleSet("All", "all_match");
