@@ -170,6 +170,15 @@ export function automationRoutes(app: ZodApp, services: AutomationServices): voi
     },
   );
 
+  ruleSetOrderRoutes(app, store);
+  ruleRoutes(app, services, store);
+}
+
+/** Deleting and ordering rule sets. */
+function ruleSetOrderRoutes(app: ZodApp, store: RuleStoreDeps): void {
+  const tags = ["automation"];
+  const admin = { access: "admin" as const };
+
   app.delete(
     "/api/admin/automation/rule-sets/:id",
     {
@@ -203,8 +212,6 @@ export function automationRoutes(app: ZodApp, services: AutomationServices): voi
       return reply.code(204).send(null);
     },
   );
-
-  ruleRoutes(app, services, store);
 }
 
 function ruleRoutes(app: ZodApp, services: AutomationServices, store: RuleStoreDeps): void {
@@ -284,6 +291,14 @@ function ruleRoutes(app: ZodApp, services: AutomationServices, store: RuleStoreD
       return reply.code(204).send(null);
     },
   );
+
+  ruleOrderRoutes(app, services, store);
+}
+
+/** Ordering rules and dry-running one. */
+function ruleOrderRoutes(app: ZodApp, services: AutomationServices, store: RuleStoreDeps): void {
+  const tags = ["automation"];
+  const admin = { access: "admin" as const };
 
   app.post(
     "/api/admin/automation/rules/reorder",

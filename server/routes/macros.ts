@@ -97,6 +97,12 @@ export function macroRoutes(app: ZodApp, services: Pick<Services, "db" | "clock"
     },
   );
 
+  macroDeleteRoute(app, services);
+  macroApplyRoute(app, services);
+}
+
+function macroDeleteRoute(app: ZodApp, services: Pick<Services, "db">): void {
+  const tags = ["macros"];
   app.delete(
     "/api/macros/:id",
     {
@@ -109,11 +115,15 @@ export function macroRoutes(app: ZodApp, services: Pick<Services, "db" | "clock"
       },
     },
     async (request, reply) => {
-      await deleteMacro(db, currentAgent(request), request.params.id);
+      await deleteMacro(services.db, currentAgent(request), request.params.id);
       return reply.code(204).send(null);
     },
   );
+}
 
+/** Applying a macro to a case: the agent must be allowed to work it. */
+function macroApplyRoute(app: ZodApp, services: Pick<Services, "automation">): void {
+  const tags = ["macros"];
   app.post(
     "/api/cases/:id/macros/:macroId/apply",
     {

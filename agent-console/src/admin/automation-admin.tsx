@@ -208,6 +208,64 @@ function DryRunResult({ result }: { result: DryRun }) {
   );
 }
 
+interface RuleLineProps {
+  rule: Rule;
+  first: boolean;
+  last: boolean;
+  onMove(by: number): void;
+  onDryRun(): void;
+}
+
+function RuleLine({ rule, first, last, onMove, onDryRun }: RuleLineProps) {
+  const write = useAutomationWrite();
+  return (
+    <Table.Tr data-testid="automation-rule" data-rule={rule.name}>
+      <Table.Td fw={500}>{rule.name}</Table.Td>
+      <Table.Td fz="xs">
+        {triggerSummary(rule)}
+        {rule.conditions.length
+          ? ` · ${rule.conditions.length} condition${rule.conditions.length > 1 ? "s" : ""}`
+          : ""}
+      </Table.Td>
+      <Table.Td fz="xs">{rule.actions.map(actionSummary).join("; ")}</Table.Td>
+      <Table.Td>
+        <Switch
+          aria-label={`${rule.name} enabled`}
+          checked={rule.enabled}
+          onChange={(event) =>
+            write.mutate({
+              method: "PUT",
+              path: `${BASE}/rules/${rule.id}`,
+              body: { enabled: event.currentTarget.checked },
+            })
+          }
+        />
+      </Table.Td>
+      <Table.Td>
+        <Group gap={4} wrap="nowrap">
+          <Button size="compact-xs" variant="default" disabled={first} onClick={() => onMove(-1)}>
+            Up
+          </Button>
+          <Button size="compact-xs" variant="default" disabled={last} onClick={() => onMove(1)}>
+            Down
+          </Button>
+          <Button size="compact-xs" variant="light" onClick={onDryRun}>
+            Dry-run
+          </Button>
+          <Button
+            size="compact-xs"
+            variant="subtle"
+            color="red"
+            onClick={() => write.mutate({ method: "DELETE", path: `${BASE}/rules/${rule.id}` })}
+          >
+            Delete
+          </Button>
+        </Group>
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
 function RuleTable({ set, onDryRun }: { set: RuleSet; onDryRun(rule: Rule): void }) {
   const write = useAutomationWrite();
   const move = (index: number, by: number) => {
@@ -235,60 +293,14 @@ function RuleTable({ set, onDryRun }: { set: RuleSet; onDryRun(rule: Rule): void
       </Table.Thead>
       <Table.Tbody>
         {set.rules.map((rule, index) => (
-          <Table.Tr key={rule.id} data-testid="automation-rule" data-rule={rule.name}>
-            <Table.Td fw={500}>{rule.name}</Table.Td>
-            <Table.Td fz="xs">
-              {triggerSummary(rule)}
-              {rule.conditions.length
-                ? ` · ${rule.conditions.length} condition${rule.conditions.length > 1 ? "s" : ""}`
-                : ""}
-            </Table.Td>
-            <Table.Td fz="xs">{rule.actions.map(actionSummary).join("; ")}</Table.Td>
-            <Table.Td>
-              <Switch
-                aria-label={`${rule.name} enabled`}
-                checked={rule.enabled}
-                onChange={(event) =>
-                  write.mutate({
-                    method: "PUT",
-                    path: `${BASE}/rules/${rule.id}`,
-                    body: { enabled: event.currentTarget.checked },
-                  })
-                }
-              />
-            </Table.Td>
-            <Table.Td>
-              <Group gap={4} wrap="nowrap">
-                <Button
-                  size="compact-xs"
-                  variant="default"
-                  disabled={index === 0}
-                  onClick={() => move(index, -1)}
-                >
-                  Up
-                </Button>
-                <Button
-                  size="compact-xs"
-                  variant="default"
-                  disabled={index === set.rules.length - 1}
-                  onClick={() => move(index, 1)}
-                >
-                  Down
-                </Button>
-                <Button size="compact-xs" variant="light" onClick={() => onDryRun(rule)}>
-                  Dry-run
-                </Button>
-                <Button
-                  size="compact-xs"
-                  variant="subtle"
-                  color="red"
-                  onClick={() => write.mutate({ method: "DELETE", path: `${BASE}/rules/${rule.id}` })}
-                >
-                  Delete
-                </Button>
-              </Group>
-            </Table.Td>
-          </Table.Tr>
+          <RuleLine
+            key={rule.id}
+            rule={rule}
+            first={index === 0}
+            last={index === set.rules.length - 1}
+            onMove={(by) => move(index, by)}
+            onDryRun={() => onDryRun(rule)}
+          />
         ))}
       </Table.Tbody>
     </Table>
@@ -336,6 +348,20 @@ function NewRuleSet() {
   );
 }
 
+function AutomationIntro() {
+  return (
+    <div>
+      <Title order={1} fz="h2">
+        Automation
+      </Title>
+      <Text c="dimmed" fz="sm">
+        Rules run in this order after every change (on events) or when a case's clock runs out (on time). Each
+        firing is noted on the case; a chain of rules stops after three changes in a row.
+      </Text>
+    </div>
+  );
+}
+
 export function AutomationAdmin() {
   const sets = useQuery({
     queryKey: KEY,
@@ -352,15 +378,7 @@ export function AutomationAdmin() {
   };
   return (
     <Stack gap="md">
-      <div>
-        <Title order={1} fz="h2">
-          Automation
-        </Title>
-        <Text c="dimmed" fz="sm">
-          Rules run in this order after every change (on events) or when a case's clock runs out (on time).
-          Each firing is noted on the case; a chain of rules stops after three changes in a row.
-        </Text>
-      </div>
+      <AutomationIntro />
       <NewRuleSet />
       {sets.error && <Alert color="red">{errorMessage(sets.error)}</Alert>}
       {(sets.data?.items ?? []).map((set) => (
