@@ -3,6 +3,7 @@
  * (server/plugins/channels.ts) from the clients, the domain services and the channels, and never
  * changed afterwards. Each module takes a `Pick` of it naming what it uses.
  */
+import type { AutomationDeps } from "../automation/ports.ts";
 import type { ChatChannel } from "../channels/chat/chat-channel.ts";
 import type { EmailChannel } from "../channels/email/email-channel.ts";
 import type { VoiceDeps } from "../channels/voice/voice-deps.ts";
@@ -41,4 +42,6 @@ export interface Services
   /** Callbacks for callers holding on the line; null without voice. */
   callbacks: CallbackPort | null;
   agentNamespace(): AgentNamespace;
+  /** Rules on events and time, and macros (automation/). */
+  automation: AutomationDeps;
 }

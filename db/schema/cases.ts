@@ -241,7 +241,7 @@ export const caseEvents = pgTable(
   (t) => [index("case_events_case_idx").on(t.caseId, t.id)],
 );
 
-export const AGENT_NOTIFICATION_KINDS = ["mention"] as const;
+export const AGENT_NOTIFICATION_KINDS = ["mention", "automation"] as const;
 export type AgentNotificationKind = (typeof AGENT_NOTIFICATION_KINDS)[number];
 
 /**

@@ -45,6 +45,8 @@ export const JOB_KIND_OF = {
   "check-agent-connection": "realtime",
   "voice-wait-timeout": "realtime",
   "close-resolved-case": "realtime",
+  // Rules run within seconds of the change that triggered them (a new case's queue, a first reply).
+  "automation-event": "realtime",
   // Messages leaving for providers: retried with backoff, must not queue behind timers' bursts.
   "deliver-interaction": "delivery",
   "send-status-update": "delivery",
@@ -57,9 +59,11 @@ export const JOB_KIND_OF = {
   "sla-monitor": "periodic",
   "metrics-intervals": "periodic",
   "outbound-dialer": "periodic",
+  "automation-sweep": "periodic",
   // Long jobs over many rows.
   "outbound-import": "bulk",
   "run-export": "bulk",
+  "automation-backfill": "bulk",
 } as const satisfies Record<JobName, JobKind>;
 
 /**

@@ -14,6 +14,7 @@ const AVAILABLE_AGENTS_KEPT_MS = 2_000;
 
 import { createEmail } from "../channels/email.ts";
 import { createVoiceChannel } from "../channels/twilio.ts";
+import { createAutomationDeps } from "../jobs/automation-jobs.ts";
 import { agentNamespaceOf } from "../realtime/namespaces.ts";
 import type { Services } from "../services.ts";
 
@@ -74,6 +75,7 @@ async function channelsPlugin(app: FastifyInstance): Promise<void> {
     email,
     voice: voice?.voice ?? null,
     callbacks: voice?.callbacks ?? null,
+    automation: createAutomationDeps(domain.routing),
   };
   app.decorate("services", Object.freeze(services));
 }

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { registerVoiceJobs } from "../channels/twilio.ts";
+import { AUTOMATION_SCHEDULE, listenForAutomation, registerAutomationJobs } from "../jobs/automation-jobs.ts";
 import { METRICS_SCHEDULE } from "../jobs/metrics-jobs.ts";
 import { OUTBOUND_SCHEDULE } from "../jobs/outbound-jobs.ts";
 import { LIVE_STATS_INTERVAL_MS, registerJobs, SLA_MONITOR_INTERVAL_MS } from "../jobs/register-jobs.ts";
@@ -14,12 +15,15 @@ async function jobsPlugin(app: FastifyInstance): Promise<void> {
   const { jobs, config } = services;
   registerJobs(jobs, services);
   registerVoiceJobs(jobs, services.voice);
+  registerAutomationJobs(jobs, services);
+  listenForAutomation(app.domain.onEvents, services);
   await app.domain.firstAdmin;
   await jobs.every("maintenance-sweep", config.sweepIntervalMs);
   await jobs.every("push-live-stats", LIVE_STATS_INTERVAL_MS);
   await jobs.every("sla-monitor", SLA_MONITOR_INTERVAL_MS);
   for (const job of METRICS_SCHEDULE) await jobs.every(job.name, job.intervalMs);
   for (const job of OUTBOUND_SCHEDULE) await jobs.every(job.name, job.intervalMs);
+  for (const job of AUTOMATION_SCHEDULE) await jobs.every(job.name, job.intervalMs);
   await jobs.start();
 }
 

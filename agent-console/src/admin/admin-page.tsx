@@ -6,6 +6,7 @@ import { useAreaRole } from "../components/area-shell.tsx";
 import { OfferDock } from "../components/offer-dock.tsx";
 import { navigate } from "../lib/router.ts";
 import { AgentsAdmin } from "./agents-admin.tsx";
+import { AutomationAdmin } from "./automation-admin.tsx";
 import { CalendarsAdmin } from "./calendars-admin.tsx";
 import { CannedAdmin } from "./canned-admin.tsx";
 import { ChannelsAdmin } from "./channels-admin.tsx";
@@ -33,6 +34,7 @@ const SECTIONS: { id: string; label: string; description: string; Page: Componen
   },
   { id: "rules", label: "Assignment rules", description: "Where new cases go", Page: RulesAdmin },
   { id: "sla", label: "SLA policies", description: "Targets, calendars, escalation", Page: SlaAdmin },
+  { id: "automation", label: "Automation", description: "Rules on events and time", Page: AutomationAdmin },
   { id: "channels", label: "Channels", description: "Mailboxes, phone numbers", Page: ChannelsAdmin },
   { id: "canned", label: "Canned responses", description: "Saved replies by short code", Page: CannedAdmin },
   {

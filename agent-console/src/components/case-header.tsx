@@ -15,6 +15,7 @@ import { CaseActions } from "./case-actions.tsx";
 import { ChannelBadge } from "./channel-badge.tsx";
 import { CsatSummary } from "./csat-rating.tsx";
 import { CustomFieldInputs } from "./custom-field-inputs.tsx";
+import { MacroMenu } from "./macro-menu.tsx";
 import { SlaBadge } from "./sla-badge.tsx";
 import { TakeCaseButton } from "./take-case-button.tsx";
 
@@ -167,6 +168,7 @@ export function CaseHeader({ detail, onTransfer, onShowCustomer }: CaseHeaderPro
               </Button>
             )}
             <CallButton detail={detail} />
+            <MacroMenu caseId={detail.id} disabled={FINAL_STATES.includes(detail.state)} />
             <Button
               size="xs"
               variant="default"
