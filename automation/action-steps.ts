@@ -3,10 +3,13 @@
  * edits and state changes go through the machine (audited, SLA clocks re-targeted), replies through
  * the outbox, queue moves and assignment through routing's transfer and capacity checks.
  */
+
 import { and, eq, isNull, or, sql } from "drizzle-orm";
 import { caseStateHas } from "../cases/case-states.ts";
 import { readCaseContext } from "../cases/case-store.ts";
 import { type Actor, applyCaseEvent, type CaseRow, lockCase, writeAudit } from "../cases/case-workflow.ts";
+import { setCaseCustomFieldsIn } from "../cases/custom-field-values.ts";
+import type { CustomFieldValues } from "../cases/custom-fields.ts";
 import { assertDispositionGiven } from "../cases/dispositions.ts";
 import { AppError } from "../cases/errors.ts";
 import { handOver } from "../cases/outbox.ts";
@@ -74,6 +77,11 @@ async function editTags(
   return DONE;
 }
 
+/**
+ * Through the same write an agent's edit takes (cases/custom-field-values.ts): the value checked
+ * against the field's definition, audited, SLA clocks re-targeted and the case placed again if a
+ * rule on the field says so. A value the field refuses fails this action alone.
+ */
 async function setCustomField(
   ctx: StepContext,
   row: CaseRow,
@@ -84,30 +92,10 @@ async function setCustomField(
     throw new AppError("ILLEGAL_ACTION", `Case #${row.number} is ${row.state}; it can no longer be changed.`);
   const before = row.customFields?.[key];
   if (JSON.stringify(before ?? null) === JSON.stringify(value)) return skipped(`${key} already so`);
-  const [updated] = await ctx.tx
-    .update(cases)
-    .set({
-      customFields: sql`${cases.customFields} || ${JSON.stringify({ [key]: value })}::jsonb`,
-      updatedAt: ctx.at,
-    })
-    .where(eq(cases.id, row.id))
-    .returning();
-  await writeAudit(ctx.tx, {
+  await setCaseCustomFieldsIn(ctx.tx, ctx.uow, ctx.deps.routing, {
     caseId: row.id,
-    type: "edited",
+    values: { [key]: value as CustomFieldValues[string] },
     actor: ctx.actor,
-    details: {
-      before: { [`customFields.${key}`]: before ?? null },
-      after: { [`customFields.${key}`]: value },
-    },
-    at: ctx.at,
-  });
-  ctx.uow.emit({
-    type: "case.updated",
-    caseId: row.id,
-    state: updated!.state,
-    assigneeId: updated!.assigneeId,
-    case: updated!,
   });
   return DONE;
 }

@@ -92,6 +92,36 @@ describe("automation", () => {
     expect((await app.admin.request("DELETE", `/api/admin/automation/rule-sets/${setId}`)).status).toBe(204);
   });
 
+  it("sets custom fields through their definitions: a value the field refuses fails that action alone", async () => {
+    for (const field of [
+      { entity: "case", key: "plan", label: "Plan", type: "choice", options: ["gold", "silver"] },
+      { entity: "case", key: "seats", label: "Seats", type: "number" },
+    ])
+      expect((await app.admin.post("/api/admin/custom-fields", field)).status).toBe(201);
+    const setId = await ruleSet("Fields", "all_match");
+    await rule({
+      ruleSetId: setId,
+      name: "Gold customers",
+      trigger: "event",
+      events: ["interaction.created"],
+      conditions: [{ field: "message", op: "contains", value: "gold plan" }],
+      actions: [
+        { type: "set_custom_field", key: "plan", value: "gold" },
+        { type: "set_custom_field", key: "seats", value: "many" },
+      ],
+    });
+    const gold = await newCase(app.services, { body: "We are on the gold plan" });
+    await expect.poll(async () => (await audits(gold.id)).length, { timeout: 15_000 }).toBe(1);
+    const [audit] = await audits(gold.id);
+    expect(audit!.details.actions).toEqual([
+      { type: "set_custom_field", status: "done" },
+      expect.objectContaining({ type: "set_custom_field", status: "failed" }),
+    ]);
+    expect(JSON.stringify(audit!.details.actions)).toMatch(/Seats/);
+    expect((await caseRow(gold.id)).customFields).toEqual({ plan: "gold" });
+    expect((await app.admin.request("DELETE", `/api/admin/automation/rule-sets/${setId}`)).status).toBe(204);
+  });
+
   it("sends a rule's reply as automatic, and never to a message that must not get an automatic answer", async () => {
     const setId = await ruleSet("Auto reply", "all_match");
     await rule({
