@@ -336,6 +336,9 @@ async function ingestWith(
     if (result.status !== "ok") continue;
     const written = writtenFromJson(result);
     decision.plan.finish(written, uow);
+    if (decision.argument.new_contact)
+      uow.emit({ type: "contact.created", contactId: written.case.contactId });
+    if (decision.caseCreated) uow.emit({ type: "case.created", caseId: written.case.id, case: written.case });
     return {
       interaction: written.interactions[0]!,
       case: written.case,

@@ -75,6 +75,8 @@ export interface Config {
   defaultTimeZone: string;
   /** Set by OIDC_* variables; unset, an admin may configure single sign-on in the console. */
   oidc?: OidcConfig;
+  /** Outbound webhooks (integrations/webhooks/). */
+  webhooks: { allowPrivate: boolean; retrySchedule: number[] };
 }
 
 export class ConfigError extends Error {
@@ -253,5 +255,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     quietHours: quietHours(e),
     defaultTimeZone: e.DEFAULT_TIME_ZONE,
     ...oidcConfig(e),
+    webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, retrySchedule: e.WEBHOOK_RETRY_SCHEDULE },
   };
 }

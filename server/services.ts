@@ -6,6 +6,7 @@
 import type { ChatChannel } from "../channels/chat/chat-channel.ts";
 import type { EmailChannel } from "../channels/email/email-channel.ts";
 import type { VoiceDeps } from "../channels/voice/voice-deps.ts";
+import type { Webhooks } from "../integrations/webhooks/index.ts";
 import type { CallbackPort } from "../sla/remedies.ts";
 import type { AppClients } from "./plugins/clients.ts";
 import type { DomainServices } from "./plugins/domain.ts";
@@ -41,4 +42,6 @@ export interface Services
   /** Callbacks for callers holding on the line; null without voice. */
   callbacks: CallbackPort | null;
   agentNamespace(): AgentNamespace;
+  /** Outbound webhooks: endpoints, deliveries and their attempts (server/webhooks.ts). */
+  webhooks: Webhooks;
 }

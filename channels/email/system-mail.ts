@@ -15,12 +15,12 @@ import type { Db } from "../../db/connect.ts";
 import { smtpFailure, smtpTransportOptions } from "./email-sender.ts";
 import { type EnvEmailSettings, listMailboxes, type MailboxRow, mailboxConnection } from "./mailboxes.ts";
 
-export const SYSTEM_MAIL_KINDS = ["invitation", "password-reset", "email-proof"] as const;
+export const SYSTEM_MAIL_KINDS = ["invitation", "password-reset", "email-proof", "webhook-disabled"] as const;
 export type SystemMailKind = (typeof SYSTEM_MAIL_KINDS)[number];
 
 declare module "../../cases/ports.ts" {
   interface JobCatalogue {
-    /** Mail one invitation, reset link or email proof; `id` is its password token or proof row. */
+    /** Mail one invitation, reset link, email proof or disabled-webhook notice; `id` is its row. */
     "send-system-mail": { kind: SystemMailKind; id: string };
   }
 }

@@ -49,6 +49,7 @@ export const JOB_KIND_OF = {
   "deliver-interaction": "delivery",
   "send-status-update": "delivery",
   "send-system-mail": "delivery",
+  "deliver-webhook": "delivery",
   // Repeating work, one run at a time per name; a late run is only a stale figure.
   "maintenance-sweep": "periodic",
   "push-live-stats": "periodic",
@@ -56,6 +57,7 @@ export const JOB_KIND_OF = {
   "sla-monitor": "periodic",
   "metrics-intervals": "periodic",
   "outbound-dialer": "periodic",
+  "webhook-sweep": "periodic",
   // Long jobs over many rows.
   "outbound-import": "bulk",
 } as const satisfies Record<JobName, JobKind>;

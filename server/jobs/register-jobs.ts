@@ -10,6 +10,7 @@ import { pruneSecurityEvents } from "../auth/security-log.ts";
 import { checkAgentConnection, sweepVanishedAgents } from "../realtime/agent-connections.ts";
 import { createLiveStatsPusher } from "../realtime/live-stats.ts";
 import type { Services } from "../services.ts";
+import { registerWebhookJobs } from "../webhooks.ts";
 import type { Jobs } from "./job-catalogue.ts";
 import type { JobQueue } from "./job-queue.ts";
 import { registerMetricsJobs } from "./metrics-jobs.ts";
@@ -36,6 +37,7 @@ export function registerJobs(queue: JobQueue, services: Services): void {
   registerMetricsJobs(queue, services);
   registerOutboundJobs(queue, services);
   registerSystemMailJobs(queue, services);
+  registerWebhookJobs(queue, services);
   on("route-queue", ({ queueId }) =>
     queueId === "all" ? services.router.routeAll() : services.router.routeQueue(queueId),
   );

@@ -11,6 +11,7 @@ import {
 } from "../../channels/email/system-mail.ts";
 import { passwordLink, passwordTokenToMail } from "../auth/password-tokens.ts";
 import type { Services } from "../services.ts";
+import { webhookDisabledMessage } from "../webhooks.ts";
 import type { JobQueue } from "./job-queue.ts";
 
 export type SystemMailServices = Pick<
@@ -60,7 +61,9 @@ export async function sendSystemMail(
   const message =
     job.kind === "email-proof"
       ? await proofMessage(services, job.id)
-      : await passwordMessage(services, job.kind, job.id);
+      : job.kind === "webhook-disabled"
+        ? await webhookDisabledMessage(services, job.id)
+        : await passwordMessage(services, job.kind, job.id);
   if (!message) {
     services.logger.info({ kind: job.kind, id: job.id }, "system mail no longer due; not sent");
     return;

@@ -16,6 +16,7 @@ import { createEmail } from "../channels/email.ts";
 import { createVoiceChannel } from "../channels/twilio.ts";
 import { agentNamespaceOf } from "../realtime/namespaces.ts";
 import type { Services } from "../services.ts";
+import { buildWebhooks } from "../webhooks.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -74,6 +75,7 @@ async function channelsPlugin(app: FastifyInstance): Promise<void> {
     email,
     voice: voice?.voice ?? null,
     callbacks: voice?.callbacks ?? null,
+    webhooks: buildWebhooks(clients, domain),
   };
   app.decorate("services", Object.freeze(services));
 }

@@ -8,6 +8,7 @@ import { registerVoiceJobs } from "../channels/twilio.ts";
 import { METRICS_SCHEDULE } from "../jobs/metrics-jobs.ts";
 import { OUTBOUND_SCHEDULE } from "../jobs/outbound-jobs.ts";
 import { LIVE_STATS_INTERVAL_MS, registerJobs, SLA_MONITOR_INTERVAL_MS } from "../jobs/register-jobs.ts";
+import { WEBHOOK_SWEEP_INTERVAL_MS } from "../webhooks.ts";
 
 async function jobsPlugin(app: FastifyInstance): Promise<void> {
   const { services } = app;
@@ -20,6 +21,7 @@ async function jobsPlugin(app: FastifyInstance): Promise<void> {
   await jobs.every("sla-monitor", SLA_MONITOR_INTERVAL_MS);
   for (const job of METRICS_SCHEDULE) await jobs.every(job.name, job.intervalMs);
   for (const job of OUTBOUND_SCHEDULE) await jobs.every(job.name, job.intervalMs);
+  await jobs.every("webhook-sweep", WEBHOOK_SWEEP_INTERVAL_MS);
   await jobs.start();
 }
 

@@ -37,6 +37,7 @@ import { twilioWebhookRoutes } from "../routes/twilio-webhooks.ts";
 import { twoFactorRoutes } from "../routes/two-factor.ts";
 import { voiceRoutes } from "../routes/voice.ts";
 import { webRoutes } from "../routes/web.ts";
+import { webhookRoutes } from "../routes/webhooks.ts";
 import { widgetSettingsRoutes } from "../routes/widget-settings.ts";
 import type { ZodApp } from "../routes/zod-app.ts";
 
@@ -72,6 +73,7 @@ async function routesPlugin(app: FastifyInstance): Promise<void> {
   jobsAdminRoutes(zodApp, services);
   securityLogRoutes(zodApp, services);
   notificationRoutes(zodApp, services);
+  webhookRoutes(zodApp, services);
   mailboxRoutes(zodApp, services.email);
   // The phone numbers admin API and the SMS segment counter are there without Twilio too, so
   // numbers can be set up before the credentials are.
