@@ -56,51 +56,14 @@ function caseEvents(event: Extract<DomainEvent, { type: "case.updated" }>): Pend
   return out;
 }
 
-/** The webhook events one domain event gives (none for most pushes-only events). */
-export function webhookEventsOf(event: DomainEvent): PendingWebhookEvent[] {
+type Fact = Extract<
+  DomainEvent,
+  { type: "csat.received" | "contact.created" | "contact.merged" | "campaign.record_dispositioned" }
+>;
+
+/** Events that are facts of their own (not a case's state): their payload comes with them. */
+function factEvents(event: Fact): PendingWebhookEvent[] {
   switch (event.type) {
-    case "case.created":
-      return [
-        {
-          type: "case.created",
-          caseId: event.caseId,
-          source: { kind: "case", caseId: event.caseId, ...(event.case ? { row: event.case } : {}) },
-        },
-      ];
-    case "case.updated":
-      return caseEvents(event);
-    case "interaction.created":
-      if (event.kind === "note") return [];
-      return [
-        {
-          type: "interaction.created",
-          caseId: event.caseId,
-          source: {
-            kind: "interaction",
-            caseId: event.caseId,
-            interactionId: event.interactionId,
-            ...(event.interaction ? { row: event.interaction } : {}),
-          },
-        },
-      ];
-    case "sla.changed":
-      if (!event.flagged) return [];
-      return [
-        {
-          type: event.flagged === "breached" ? "sla.breached" : "sla.at_risk",
-          caseId: event.caseId,
-          source: {
-            kind: "plain",
-            caseId: event.caseId,
-            data: {
-              caseId: event.caseId,
-              metric: event.metric ?? null,
-              status: event.status,
-              dueAt: event.dueAt,
-            },
-          },
-        },
-      ];
     case "csat.received":
       return [
         {
@@ -147,6 +110,59 @@ export function webhookEventsOf(event: DomainEvent): PendingWebhookEvent[] {
           },
         },
       ];
+  }
+}
+
+/** The webhook events one domain event gives (none for most pushes-only events). */
+export function webhookEventsOf(event: DomainEvent): PendingWebhookEvent[] {
+  switch (event.type) {
+    case "case.created":
+      return [
+        {
+          type: "case.created",
+          caseId: event.caseId,
+          source: { kind: "case", caseId: event.caseId, ...(event.case ? { row: event.case } : {}) },
+        },
+      ];
+    case "case.updated":
+      return caseEvents(event);
+    case "interaction.created":
+      if (event.kind === "note") return [];
+      return [
+        {
+          type: "interaction.created",
+          caseId: event.caseId,
+          source: {
+            kind: "interaction",
+            caseId: event.caseId,
+            interactionId: event.interactionId,
+            ...(event.interaction ? { row: event.interaction } : {}),
+          },
+        },
+      ];
+    case "sla.changed":
+      if (!event.flagged) return [];
+      return [
+        {
+          type: event.flagged === "breached" ? "sla.breached" : "sla.at_risk",
+          caseId: event.caseId,
+          source: {
+            kind: "plain",
+            caseId: event.caseId,
+            data: {
+              caseId: event.caseId,
+              metric: event.metric ?? null,
+              status: event.status,
+              dueAt: event.dueAt,
+            },
+          },
+        },
+      ];
+    case "csat.received":
+    case "contact.created":
+    case "contact.merged":
+    case "campaign.record_dispositioned":
+      return factEvents(event);
     default:
       return [];
   }

@@ -81,6 +81,13 @@ export const webhookDeliverySchema = z.object({
 type WebhookServices = Pick<Services, "db" | "clock" | "webhooks">;
 
 export function webhookRoutes(app: ZodApp, services: WebhookServices): void {
+  endpointRoutes(app, services);
+  deliveryRoutes(app, services);
+  logRoutes(app, services);
+}
+
+/** Listing, creating, changing and deleting endpoints. */
+function endpointRoutes(app: ZodApp, services: WebhookServices): void {
   const { db, webhooks } = services;
   const deps = webhooks.deps;
   // Endpoint changes reach this process's event types at once (others within seconds).
@@ -149,6 +156,14 @@ export function webhookRoutes(app: ZodApp, services: WebhookServices): void {
       return reply.code(204).send(null);
     },
   );
+}
+
+/** Rotating the secret and the test ping. */
+function deliveryRoutes(app: ZodApp, services: WebhookServices): void {
+  const { db, webhooks } = services;
+  const deps = webhooks.deps;
+  const admin = { access: "admin" } as const;
+  const tags = ["webhooks"];
   app.post(
     "/api/admin/webhooks/:id/rotate-secret",
     {
@@ -182,6 +197,14 @@ export function webhookRoutes(app: ZodApp, services: WebhookServices): void {
       return reply.code(202).send({ deliveryId });
     },
   );
+}
+
+/** The delivery log and replay. */
+function logRoutes(app: ZodApp, services: WebhookServices): void {
+  const { db, webhooks } = services;
+  const deps = webhooks.deps;
+  const admin = { access: "admin" } as const;
+  const tags = ["webhooks"];
   app.get(
     "/api/admin/webhooks/:id/deliveries",
     {

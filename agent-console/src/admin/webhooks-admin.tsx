@@ -287,7 +287,11 @@ function EndpointsTable(props: {
               </Group>
             ),
           },
-          { header: "State", cell: (endpoint) => <StateBadge endpoint={endpoint} /> },
+          {
+            header: "State",
+            cellProps: () => ({ miw: 110 }),
+            cell: (endpoint) => <StateBadge endpoint={endpoint} />,
+          },
           {
             header: "Failing since",
             cell: (endpoint) => (endpoint.failingSince ? formatDateTimeWithZone(endpoint.failingSince) : "—"),
@@ -322,7 +326,11 @@ export function WebhooksAdmin() {
       <SectionHeader
         title="Webhooks"
         description="Events sent to your systems as signed JSON (Standard Webhooks), retried for about a day. An endpoint failing for 24 hours is disabled and its creator mailed. Times are in your time zone."
-        action={<Button onClick={() => setEditing(EMPTY)}>Add endpoint</Button>}
+        action={
+          <Button style={{ flexShrink: 0 }} onClick={() => setEditing(EMPTY)}>
+            Add endpoint
+          </Button>
+        }
       />
       <EndpointsTable endpoints={endpoints} pending={list.isPending} handlers={handlers} />
       {current ? <WebhookLog endpointId={current.id} title={current.name || current.url} /> : null}
