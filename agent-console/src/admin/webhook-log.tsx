@@ -68,7 +68,7 @@ function deliveryColumns(replay: Replay): Column<WebhookDelivery>[] {
     { header: "Seq.", align: "right", cell: (delivery) => delivery.sequence },
     {
       header: "Status",
-      cellProps: () => ({ miw: 110 }),
+      cellProps: () => ({ miw: 130 }),
       cell: (delivery) => (
         <Badge variant="light" color={STATUS_COLOR[delivery.status]}>
           {delivery.status}
