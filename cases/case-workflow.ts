@@ -215,6 +215,7 @@ function auditTransition(
     at: entry.at,
   });
   const movedFrom = assigneeChanged ? before.assigneeId : undefined;
+  const stateFrom = next.value !== before.state ? before.state : undefined;
   const contact = plan.context.contact;
   plan.afterWrite((written, uow) =>
     uow.emit({
@@ -223,6 +224,7 @@ function auditTransition(
       state: written.case.state,
       assigneeId: written.case.assigneeId,
       ...(movedFrom !== undefined ? { previousAssigneeId: movedFrom } : {}),
+      ...(stateFrom !== undefined ? { previousState: stateFrom } : {}),
       case: written.case,
       ...(contact ? { contactName: contact.name } : {}),
     }),

@@ -155,6 +155,7 @@ export async function mergeContacts(
     });
     uow.emit({ type: "case.updated", caseId: row.id, state: row.state, assigneeId: row.assigneeId });
   }
+  uow.emit({ type: "contact.merged", survivorId: survivor.id, mergedId: merged.id, mergeId: record!.id });
   return { ...preview, mergeId: record!.id };
 }
 

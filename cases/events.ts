@@ -24,6 +24,8 @@ export type DomainEvent =
       assigneeId: string | null;
       /** Set when the assignee changed, so the previous agent's console can drop the case. */
       previousAssigneeId?: string | null;
+      /** Set when the state changed (webhooks tell `case.resolved` from it). */
+      previousState?: CaseState;
       case?: typeof cases.$inferSelect;
       /** The contact's name, when the change knew it (the push then reads nothing). */
       contactName?: string | null;
@@ -86,6 +88,23 @@ export type DomainEvent =
       excerpt: string;
     }
   /** An escalation rule asked for a supervisor's attention. */
-  | { type: "sla.escalated"; caseId: string; ruleId: string; ruleName: string; message: string };
+  | { type: "sla.escalated"; caseId: string; ruleId: string; ruleName: string; message: string }
+  /** A case was opened (its first `case.updated` follows in the same batch). */
+  | { type: "case.created"; caseId: string; case?: typeof cases.$inferSelect }
+  /** A contact was created (by a first message from a new address). */
+  | { type: "contact.created"; contactId: string }
+  /** Two contacts became one: `mergedId` now points at `survivorId`. */
+  | { type: "contact.merged"; survivorId: string; mergedId: string; mergeId: string }
+  /** A customer rated a resolved case. */
+  | { type: "csat.received"; caseId: string; rating: number; comment: string | null }
+  /** An agent gave a campaign call its outcome. */
+  | {
+      type: "campaign.record_dispositioned";
+      campaignId: string;
+      recordId: string;
+      attemptId: string;
+      disposition: string;
+      agentId: string;
+    };
 
 export type DomainEventType = DomainEvent["type"];

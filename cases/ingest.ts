@@ -336,6 +336,10 @@ async function ingestWith(
     if (result.status === "duplicate") return duplicateResult(result as { interaction: Json; case: Json });
     if (result.status !== "ok") continue;
     const written = writtenFromJson(result);
+    // Before the case's own events: a receiver hears of the case before what happened on it.
+    if (decision.argument.new_contact)
+      uow.emit({ type: "contact.created", contactId: written.case.contactId });
+    if (decision.caseCreated) uow.emit({ type: "case.created", caseId: written.case.id, case: written.case });
     decision.plan.finish(written, uow);
     return {
       interaction: written.interactions[0]!,

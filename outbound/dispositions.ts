@@ -199,6 +199,22 @@ async function recordDispositionEffects(
  * campaign's rules, and a do-not-call request or a lead is recorded.
  */
 export async function recordDisposition(deps: OutboundDeps, input: DispositionInput) {
+  const result = await recordDispositionInTransaction(deps, input);
+  deps.events?.publish([
+    {
+      type: "campaign.record_dispositioned",
+      campaignId: result.campaignId,
+      recordId: result.record.id,
+      attemptId: result.attemptId,
+      disposition: input.disposition,
+      agentId: input.agentId,
+    },
+  ]);
+  const { campaignId: _campaign, ...answer } = result;
+  return answer;
+}
+
+function recordDispositionInTransaction(deps: OutboundDeps, input: DispositionInput) {
   return deps.db.transaction(async (raw) => {
     const tx = raw as Tx;
     const target = await lockedDispositionTarget(tx, input);
@@ -246,6 +262,7 @@ export async function recordDisposition(deps: OutboundDeps, input: DispositionIn
     const leadId = await recordDispositionEffects(tx, input, target, now);
     const [updated] = await tx.select().from(listRecords).where(eq(listRecords.id, record.id));
     return {
+      campaignId: campaign.id,
       record: updated!,
       attemptId: attempt.id,
       explanation,

@@ -1,6 +1,6 @@
 /** What the outbound core needs from the rest of the app, handed in by the composition root. */
 import type { CountryCode } from "libphonenumber-js";
-import type { Clock, JobScheduler } from "../cases/ports.ts";
+import type { Clock, EventSink, JobScheduler } from "../cases/ports.ts";
 import type { Db } from "../db/connect.ts";
 
 /** Places a call through the telephony provider; Twilio asks `url` for TwiML once someone answers. */
@@ -37,6 +37,8 @@ export interface OutboundDeps {
   defaultCountry: CountryCode;
   defaultTimeZone: string;
   log: { warn(details: Record<string, unknown>, message: string): void };
+  /** Where committed facts go (webhooks hear dispositions); absent in tools that need none. */
+  events?: EventSink;
 }
 
 /** Job names of the outbound core. */

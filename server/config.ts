@@ -80,6 +80,8 @@ export interface Config {
   oidc?: OidcConfig;
   /** OAuth apps for mailboxes that sign in with Microsoft 365 or Google (MAIL_OAUTH_*). */
   mailOauth: MailOauthApps;
+  /** Outbound webhooks (integrations/webhooks/). */
+  webhooks: { allowPrivate: boolean; retrySchedule: number[] };
 }
 
 export class ConfigError extends Error {
@@ -290,5 +292,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     defaultTimeZone: e.DEFAULT_TIME_ZONE,
     ...oidcConfig(e),
     mailOauth: mailOauthConfig(e),
+    webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, retrySchedule: e.WEBHOOK_RETRY_SCHEDULE },
   };
 }

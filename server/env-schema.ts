@@ -254,4 +254,13 @@ export const ENV_SCHEMA = z.object({
   TRUST_PROXY: trustProxy
     .default(false)
     .describe("Proxy hops (or proxy addresses/CIDRs) whose X-Forwarded-* headers are believed"),
+  WEBHOOK_ALLOW_PRIVATE: bool
+    .default(false)
+    .describe("Let webhooks go to loopback, private and link-local addresses, and over plain http"),
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .regex(/^\d+(\s*,\s*\d+)*$/, "must be seconds separated by commas, e.g. 10,60,300")
+    .transform((value) => value.split(",").map((part) => Number(part.trim())))
+    .default([10, 60, 300, 1800, 3600, 7200, 14_400, 28_800, 28_800])
+    .describe("Seconds between a failed webhook attempt and the next (about a day in all)"),
 });

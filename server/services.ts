@@ -7,6 +7,7 @@ import type { AutomationDeps } from "../automation/ports.ts";
 import type { ChatChannel } from "../channels/chat/chat-channel.ts";
 import type { EmailChannel } from "../channels/email/email-channel.ts";
 import type { VoiceDeps } from "../channels/voice/voice-deps.ts";
+import type { Webhooks } from "../integrations/webhooks/index.ts";
 import type { CallbackPort } from "../sla/remedies.ts";
 import type { AppClients } from "./plugins/clients.ts";
 import type { DomainServices } from "./plugins/domain.ts";
@@ -44,4 +45,6 @@ export interface Services
   agentNamespace(): AgentNamespace;
   /** Rules on events and time, and macros (automation/). */
   automation: AutomationDeps;
+  /** Outbound webhooks: endpoints, deliveries and their attempts (server/webhooks.ts). */
+  webhooks: Webhooks;
 }

@@ -16,13 +16,19 @@ import { smtpFailure, smtpTransportOptions } from "./email-sender.ts";
 import { type MailTokenDeps, signedInConnection } from "./mailbox-oauth.ts";
 import { type EnvEmailSettings, listMailboxes, type MailboxRow } from "./mailboxes.ts";
 
-export const SYSTEM_MAIL_KINDS = ["invitation", "password-reset", "email-proof", "mailbox-signin"] as const;
+export const SYSTEM_MAIL_KINDS = [
+  "invitation",
+  "password-reset",
+  "email-proof",
+  "mailbox-signin",
+  "webhook-disabled",
+] as const;
 export type SystemMailKind = (typeof SYSTEM_MAIL_KINDS)[number];
 
 declare module "../../cases/ports.ts" {
   interface JobCatalogue {
     /**
-     * Mail one invitation, reset link or email proof (`id` is its password token or proof row), or
+     * Mail one invitation, reset link, email proof or disabled-webhook notice (`id` is its row), or
      * tell admins a mailbox can no longer sign in (`id` is `<mailbox id>_<when>`).
      */
     "send-system-mail": { kind: SystemMailKind; id: string };

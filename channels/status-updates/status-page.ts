@@ -141,6 +141,7 @@ export function rateCase(deps: CaseDeps, caseId: string, input: { rating: number
       .returning();
     // An open case page and the inbox show the rating as it arrives.
     uow.emit({ type: "case.updated", caseId, state: row.state, assigneeId: row.assigneeId, case: rated });
+    uow.emit({ type: "csat.received", caseId, rating: input.rating, comment });
     await writeAudit(tx, {
       caseId,
       type: "csat",

@@ -52,6 +52,7 @@ export const JOB_KIND_OF = {
   "send-status-update": "delivery",
   "send-system-mail": "delivery",
   "send-scheduled-reply": "delivery",
+  "deliver-webhook": "delivery",
   // Repeating work, one run at a time per name; a late run is only a stale figure.
   "maintenance-sweep": "periodic",
   "push-live-stats": "periodic",
@@ -60,6 +61,7 @@ export const JOB_KIND_OF = {
   "metrics-intervals": "periodic",
   "outbound-dialer": "periodic",
   "automation-sweep": "periodic",
+  "webhook-sweep": "periodic",
   // Long jobs over many rows.
   "outbound-import": "bulk",
   "run-export": "bulk",

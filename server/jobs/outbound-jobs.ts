@@ -18,7 +18,8 @@ import type { Services } from "../services.ts";
 import type { JobQueue } from "./job-queue.ts";
 
 /** The services this module uses. */
-export type OutboundServices = Pick<Services, "clock" | "config" | "db" | "jobs" | "logger" | "routing">;
+export type OutboundServices = Pick<Services, "clock" | "config" | "db" | "jobs" | "logger" | "routing"> &
+  Partial<Pick<Services, "cases">>;
 
 export const OUTBOUND_DIALER_INTERVAL_MS = 2000;
 
@@ -53,6 +54,7 @@ export function outboundDeps(services: OutboundServices): OutboundDeps {
       defaultCountry: config.defaultCountry as CountryCode,
       defaultTimeZone: config.defaultTimeZone,
       log: services.logger,
+      ...(services.cases ? { events: services.cases.events } : {}),
     };
     built.set(services, deps);
   }

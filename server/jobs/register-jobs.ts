@@ -11,6 +11,7 @@ import { pruneSecurityEvents } from "../auth/security-log.ts";
 import { checkAgentConnection, sweepVanishedAgents } from "../realtime/agent-connections.ts";
 import { createLiveStatsPusher } from "../realtime/live-stats.ts";
 import type { Services } from "../services.ts";
+import { registerWebhookJobs } from "../webhooks.ts";
 import type { Jobs } from "./job-catalogue.ts";
 import type { JobQueue } from "./job-queue.ts";
 import { registerMetricsJobs } from "./metrics-jobs.ts";
@@ -39,6 +40,7 @@ export function registerJobs(queue: JobQueue, services: Services): void {
   registerOutboundJobs(queue, services);
   registerReportJobs(queue, services);
   registerSystemMailJobs(queue, services);
+  registerWebhookJobs(queue, services);
   on("route-queue", ({ queueId }) =>
     queueId === "all" ? services.router.routeAll() : services.router.routeQueue(queueId),
   );

@@ -14,6 +14,7 @@ import { agents } from "../../db/schema/agents.ts";
 import { mailboxes } from "../../db/schema/channels.ts";
 import { passwordLink, passwordTokenToMail } from "../auth/password-tokens.ts";
 import type { Services } from "../services.ts";
+import { webhookDisabledMessage } from "../webhooks.ts";
 import type { JobQueue } from "./job-queue.ts";
 
 export type SystemMailServices = Pick<
@@ -85,7 +86,9 @@ export async function sendSystemMail(
       ? await proofMessage(services, job.id)
       : job.kind === "mailbox-signin"
         ? await mailboxSigninMessage(services, job.id)
-        : await passwordMessage(services, job.kind, job.id);
+        : job.kind === "webhook-disabled"
+          ? await webhookDisabledMessage(services, job.id)
+          : await passwordMessage(services, job.kind, job.id);
   if (!message) {
     services.logger.info({ kind: job.kind, id: job.id }, "system mail no longer due; not sent");
     return;

@@ -12,11 +12,13 @@ import { availableAgentsKept, chatAvailability } from "../../sla/chat-availabili
 /** How long the available agents read for "would a chat be answered now?" are kept (every hello asks). */
 const AVAILABLE_AGENTS_KEPT_MS = 2_000;
 
+import { queueWebhookDelivery } from "../../integrations/webhooks/deliveries.ts";
 import { createEmail } from "../channels/email.ts";
 import { createVoiceChannel } from "../channels/twilio.ts";
 import { createAutomationDeps } from "../jobs/automation-jobs.ts";
 import { agentNamespaceOf } from "../realtime/namespaces.ts";
 import type { Services } from "../services.ts";
+import { buildWebhooks } from "../webhooks.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -75,7 +77,19 @@ async function channelsPlugin(app: FastifyInstance): Promise<void> {
     email,
     voice: voice?.voice ?? null,
     callbacks: voice?.callbacks ?? null,
-    automation: createAutomationDeps(domain.routing),
+    automation: createAutomationDeps(domain.routing, {
+      // A rule's `call_webhook` action: a delivery like any event's, signed, retried and logged.
+      callWebhook: async (endpointId, payload, caseId) => {
+        await queueWebhookDelivery(
+          { db: clients.db, clock: clients.clock, jobs: clients.jobs },
+          endpointId,
+          "automation.webhook",
+          payload,
+          caseId,
+        );
+      },
+    }),
+    webhooks: buildWebhooks(clients, domain),
   };
   app.decorate("services", Object.freeze(services));
 }

@@ -9,6 +9,7 @@ import { AUTOMATION_SCHEDULE, listenForAutomation, registerAutomationJobs } from
 import { METRICS_SCHEDULE } from "../jobs/metrics-jobs.ts";
 import { OUTBOUND_SCHEDULE } from "../jobs/outbound-jobs.ts";
 import { LIVE_STATS_INTERVAL_MS, registerJobs, SLA_MONITOR_INTERVAL_MS } from "../jobs/register-jobs.ts";
+import { WEBHOOK_SWEEP_INTERVAL_MS } from "../webhooks.ts";
 
 async function jobsPlugin(app: FastifyInstance): Promise<void> {
   const { services } = app;
@@ -24,6 +25,7 @@ async function jobsPlugin(app: FastifyInstance): Promise<void> {
   for (const job of METRICS_SCHEDULE) await jobs.every(job.name, job.intervalMs);
   for (const job of OUTBOUND_SCHEDULE) await jobs.every(job.name, job.intervalMs);
   for (const job of AUTOMATION_SCHEDULE) await jobs.every(job.name, job.intervalMs);
+  await jobs.every("webhook-sweep", WEBHOOK_SWEEP_INTERVAL_MS);
   await jobs.start();
 }
 

@@ -44,6 +44,7 @@ import { twilioWebhookRoutes } from "../routes/twilio-webhooks.ts";
 import { twoFactorRoutes } from "../routes/two-factor.ts";
 import { voiceRoutes } from "../routes/voice.ts";
 import { webRoutes } from "../routes/web.ts";
+import { webhookRoutes } from "../routes/webhooks.ts";
 import { widgetSettingsRoutes } from "../routes/widget-settings.ts";
 import type { ZodApp } from "../routes/zod-app.ts";
 
@@ -83,6 +84,7 @@ async function routesPlugin(app: FastifyInstance): Promise<void> {
   customFieldRoutes(zodApp, services);
   automationRoutes(zodApp, services);
   macroRoutes(zodApp, services);
+  webhookRoutes(zodApp, services);
   mailboxRoutes(zodApp, services.email);
   mailboxOauthRoutes(zodApp, services);
   reportRoutes(zodApp, services);

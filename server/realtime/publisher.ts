@@ -272,6 +272,13 @@ const eventPushes: EventPushes = {
 
   // Routing reads the agent again; consoles have nothing to show.
   "agent.updated": () => {},
+
+  // For webhooks (integrations/webhooks): consoles learn of these through `case.updated`.
+  "case.created": () => {},
+  "contact.created": () => {},
+  "contact.merged": () => {},
+  "csat.received": () => {},
+  "campaign.record_dispositioned": () => {},
 };
 
 /**
@@ -310,7 +317,8 @@ export function createPublisher(deps: {
     const pushFor = eventPushes[event.type] as (event: DomainEvent, push: Push) => Promise<void> | void;
     await pushFor(event, { ns: deps.agentNamespace(), reads });
   };
-  const keyOf = (event: DomainEvent) => ("caseId" in event ? event.caseId : `agent:${event.agentId}`);
+  const keyOf = (event: DomainEvent) =>
+    "caseId" in event ? event.caseId : "agentId" in event ? `agent:${event.agentId}` : event.type;
   const queue = orderedByKey(keyOf, deliver, deps.onError);
   return {
     publish(events) {

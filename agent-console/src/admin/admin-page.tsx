@@ -20,6 +20,7 @@ import { SecurityLogAdmin } from "./security-log-admin.tsx";
 import { SkillsAdmin } from "./skills-admin.tsx";
 import { SlaAdmin } from "./sla-admin.tsx";
 import { UpdatesAdmin } from "./updates-admin.tsx";
+import { WebhooksAdmin } from "./webhooks-admin.tsx";
 import { WidgetAdmin } from "./widget-admin.tsx";
 
 const SECTIONS: { id: string; label: string; description: string; Page: ComponentType }[] = [
@@ -69,6 +70,7 @@ const SECTIONS: { id: string; label: string; description: string; Page: Componen
     description: "Sign-ins, failures, account changes",
     Page: SecurityLogAdmin,
   },
+  { id: "webhooks", label: "Webhooks", description: "Events sent to your systems", Page: WebhooksAdmin },
 ];
 
 export default function AdminPage({ section }: { section: string }) {
