@@ -6,6 +6,7 @@ import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { agentRoutes } from "../routes/agents.ts";
+import { apiKeyRoutes } from "../routes/api-keys.ts";
 import { authRoutes } from "../routes/auth.ts";
 import { businessCalendarRoutes } from "../routes/business-calendars.ts";
 import { cannedResponseRoutes } from "../routes/canned-responses.ts";
@@ -72,6 +73,7 @@ async function routesPlugin(app: FastifyInstance): Promise<void> {
   jobsAdminRoutes(zodApp, services);
   securityLogRoutes(zodApp, services);
   notificationRoutes(zodApp, services);
+  apiKeyRoutes(zodApp, services);
   mailboxRoutes(zodApp, services.email);
   // The phone numbers admin API and the SMS segment counter are there without Twilio too, so
   // numbers can be set up before the credentials are.
