@@ -6,6 +6,7 @@ import { useAreaRole } from "../components/area-shell.tsx";
 import { OfferDock } from "../components/offer-dock.tsx";
 import { navigate } from "../lib/router.ts";
 import { AgentsAdmin } from "./agents-admin.tsx";
+import { ApiKeysAdmin } from "./api-keys-admin.tsx";
 import { CalendarsAdmin } from "./calendars-admin.tsx";
 import { CannedAdmin } from "./canned-admin.tsx";
 import { ChannelsAdmin } from "./channels-admin.tsx";
@@ -60,6 +61,7 @@ const SECTIONS: { id: string; label: string; description: string; Page: Componen
     description: "Sign-ins, failures, account changes",
     Page: SecurityLogAdmin,
   },
+  { id: "api-keys", label: "API keys", description: "Keys for integrations", Page: ApiKeysAdmin },
 ];
 
 export default function AdminPage({ section }: { section: string }) {
