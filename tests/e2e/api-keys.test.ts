@@ -3,7 +3,7 @@
  * warning and a copy button), finds it listed without the secret, sees it used, and revokes it:
  * the integration's very next request is refused.
  */
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Body, createApi } from "../helpers/api.ts";
 import { launchBrowser, signIn, type TestBrowser } from "../helpers/browser.ts";
@@ -28,12 +28,10 @@ describe("API keys in a browser", () => {
   });
 
   /** The modal has finished animating in before a picture. */
-  const settled = () =>
-    page
-      .getByRole("dialog")
-      .evaluate((dialog) =>
-        Promise.all(dialog.getAnimations({ subtree: true }).map((animation) => animation.finished)),
-      );
+  const settled = (dialog: Locator) =>
+    dialog.evaluate((dialog) =>
+      Promise.all(dialog.getAnimations({ subtree: true }).map((animation) => animation.finished)),
+    );
 
   it("creates a key, shows its secret once, and revokes it", { timeout: 120_000 }, async () => {
     page = await browser.context.newPage();
@@ -48,13 +46,13 @@ describe("API keys in a browser", () => {
     await form.getByRole("checkbox", { name: /^Read cases/ }).check();
     await form.getByRole("checkbox", { name: /^Contacts/ }).check();
     await form.getByText("Only these").click();
-    await form.getByRole("textbox", { name: "Only these queues" }).click();
+    await form.getByLabel("Only these queues").first().click();
     await page.getByRole("option", { name: queue.name, exact: true }).click();
-    await form.getByRole("textbox", { name: "Expires" }).click();
+    await form.getByRole("combobox", { name: "Expires" }).click();
     await page.getByRole("option", { name: "In 90 days" }).click();
     await form.getByText(/^On /).waitFor(WAIT);
     await form.getByRole("heading", { name: "New API key" }).click();
-    await settled();
+    await settled(form);
     await browser.screenshot(page, "api-key-form.png");
     await form.getByRole("button", { name: "Create key" }).click();
 
@@ -64,7 +62,8 @@ describe("API keys in a browser", () => {
     expect(secret).toMatch(/^sbk_[0-9A-Za-z]{8}_[0-9A-Za-z]{40}$/);
     await shown.getByText("It will not be shown again").waitFor(WAIT);
     await shown.getByRole("button", { name: "Copy" }).waitFor(WAIT);
-    await settled();
+    await form.waitFor({ state: "detached", ...WAIT });
+    await settled(shown);
     await browser.screenshot(page, "api-key-secret.png");
     await shown.getByRole("button", { name: "I have copied it" }).click();
     await shown.waitFor({ state: "detached", ...WAIT });
@@ -90,5 +89,13 @@ describe("API keys in a browser", () => {
     await page.locator('[data-api-key="CRM sync"][data-status="revoked"]').waitFor(WAIT);
     await browser.screenshot(page, "api-key-revoked.png");
     expect((await integration.get("/api/cases")).status).toBe(401);
+
+    await page
+      .getByRole("navigation", { name: "Admin sections" })
+      .getByRole("link", { name: /^Security log/ })
+      .click();
+    const revokedEvent = page.locator('[data-testid="security-event"][data-kind="api_key_revoked"]');
+    await revokedEvent.getByText("'CRM sync' by Administrator").waitFor(WAIT);
+    await browser.screenshot(page, "api-key-security-log.png");
   });
 });

@@ -249,7 +249,7 @@ export function ApiKeysAdmin() {
   return (
     <CrudSection
       title="API keys"
-      description="Keys integrations send as a bearer token. Each acts for the admin who created it, within its scopes and queues; revoking one refuses its next request."
+      description="Keys integrations send as a bearer token, acting for the admin who created them."
       newLabel="New API key"
       resource={apiKeys}
       skeleton={80}
@@ -298,7 +298,11 @@ export function ApiKeysAdmin() {
         {
           header: "Status",
           cell: (key) => (
-            <Badge color={STATUS_COLOR[key.status]} variant="light">
+            <Badge
+              color={STATUS_COLOR[key.status]}
+              variant="light"
+              title={key.revokedAt ? `Revoked ${formatDateTimeWithZone(key.revokedAt)}` : undefined}
+            >
               {key.status}
             </Badge>
           ),
