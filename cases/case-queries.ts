@@ -35,6 +35,8 @@ export interface CaseListFilter {
   csat?: string[];
   queueId?: string;
   contactId?: string;
+  /** Custom field values every listed case holds (`custom_fields @>`, served by the GIN index). */
+  customFields?: Record<string, unknown>;
   q?: string;
   limit: number;
   cursor?: string;
@@ -122,6 +124,8 @@ function listConditions(filter: CaseListFilter): SQL[] {
   if (filter.csat?.length) conditions.push(csatCondition(filter.csat));
   if (filter.queueId) conditions.push(eq(cases.queueId, filter.queueId));
   if (filter.contactId) conditions.push(eq(cases.contactId, filter.contactId));
+  if (filter.customFields && Object.keys(filter.customFields).length)
+    conditions.push(sql`${cases.customFields} @> ${JSON.stringify(filter.customFields)}::jsonb`);
   if (filter.visibleTo) conditions.push(visibleToCondition(filter.visibleTo));
   if (filter.cursor) {
     const cursor = decodeCursor(filter.cursor);
@@ -256,6 +260,7 @@ export async function getCaseDetail(
       id: contact!.id,
       name: contact!.name,
       attributes: contact!.attributes,
+      customFields: contact!.customFields,
       // The opt-out fields appear only on an address the customer opted out of.
       identities: identities.map(({ optedOutAt, optOutMethod, verifiedAt, ...identity }) => ({
         ...identity,

@@ -103,6 +103,7 @@ export type CaseChanges = Partial<
     | "priority"
     | "tags"
     | "subject"
+    | "customFields"
   >
 >;
 

@@ -3,6 +3,7 @@ import type { CountryCode } from "libphonenumber-js";
 import type { Db } from "../db/connect.ts";
 import type { CaseMachine, CasePolicy } from "./case-machine.ts";
 import type { ChannelSenders } from "./channel-sender.ts";
+import type { CustomFieldCache } from "./custom-fields.ts";
 import type { CaseRoutingHooks, Clock, EventSink, RoutingTrigger, TransitionHook } from "./ports.ts";
 import type { Outbox } from "./unit-of-work.ts";
 
@@ -23,4 +24,6 @@ export interface CaseDeps {
   /** The channels that can send, for handing queued messages over (filled in as channels are set up). */
   senders?: ChannelSenders;
   onAfterCommitError?: (error: unknown) => void;
+  /** Custom field definitions, cached briefly; without it they are read on each use. */
+  customFields?: CustomFieldCache;
 }

@@ -110,6 +110,7 @@ async function newCase(
     channel: message.channel,
     contactId: input.contact.id,
     contactAttributes: input.contact.attributes,
+    contactFields: input.contact.customFields,
     lastAssigneeId: input.lastAssigneeId,
     channelAddress: message.to ?? null,
     subject,

@@ -73,6 +73,10 @@ export interface NewCaseFacts {
   contactId: string;
   /** The contact's attributes (assignment rules may look at them); empty for a new contact. */
   contactAttributes: Record<string, unknown>;
+  /** The contact's custom field values (rules' `contactFields`); empty for a new contact. */
+  contactFields?: Record<string, unknown>;
+  /** The case's custom field values (rules' `customFields`): empty for a case just opened. */
+  caseFields?: Record<string, unknown>;
   /** The agent who last served the contact, if any (sticky routing). */
   lastAssigneeId: string | null;
   channelAddress: string | null;
@@ -88,6 +92,8 @@ export interface QueuePlacement {
   queueId: string | null;
   priority?: Priority;
   stickyAgentId?: string | null;
+  /** The assignment rule that chose the queue, and whether it looks at custom fields. */
+  rule?: { id: string; onFields: boolean };
 }
 
 /** Hooks routing provides to the case core: they decide, and add what they write to the case's plan. */

@@ -19,6 +19,7 @@ import {
   planCaseEvent,
   snapshotOf,
 } from "./case-workflow.ts";
+import { assertRequiredFieldsFilled } from "./custom-field-values.ts";
 import type { CaseDeps } from "./deps.ts";
 import { assertDispositionGiven } from "./dispositions.ts";
 import { AppError } from "./errors.ts";
@@ -257,6 +258,9 @@ export function performAction(
     // Finishing a case (resolving it, or closing one not resolved yet) may need a disposition.
     if (input.action === "resolve" || (input.action === "close" && !caseStateHas(row.state, "resolved")))
       await assertDispositionGiven(deps, row);
+    // Required custom fields on resolving (as Zendesk on solve): 400 naming the empty ones. Closing an
+    // unresolved case (spam, a duplicate) does not ask for them.
+    if (input.action === "resolve") await assertRequiredFieldsFilled(deps, row);
     return { plan, result: (written) => written.case };
   });
 }

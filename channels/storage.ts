@@ -3,13 +3,16 @@
  * replace the disk later; today files go under DATA_DIR/files. Several server processes on
  * different hosts need DATA_DIR on shared storage for this.
  */
-import { createReadStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 
 export interface BlobStorage {
   put(key: string, data: Buffer): Promise<void>;
+  /** Stores a stream (a large export) without holding it in memory; the key appears once it is whole. */
+  putStream(key: string, source: Readable): Promise<void>;
   get(key: string): Promise<Buffer>;
   stream(key: string): Readable;
   exists(key: string): Promise<boolean>;
@@ -30,6 +33,17 @@ export function createDiskStorage(root: string): BlobStorage {
       await mkdir(dirname(path), { recursive: true });
       // Write then rename: a reader never sees half a file, a crash leaves no partial one under the key.
       await writeFile(`${path}.partial`, data);
+      await rename(`${path}.partial`, path);
+    },
+    async putStream(key, source) {
+      const path = pathOf(key);
+      await mkdir(dirname(path), { recursive: true });
+      try {
+        await pipeline(source, createWriteStream(`${path}.partial`));
+      } catch (error) {
+        await rm(`${path}.partial`, { force: true });
+        throw error;
+      }
       await rename(`${path}.partial`, path);
     },
     get: (key) => readFile(pathOf(key)),

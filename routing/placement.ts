@@ -2,6 +2,7 @@
  * Where a new case goes: assignment rules, first match wins, the default queue last; and which
  * agent it is offered to first (the one who last served the contact, for the queue's sticky time).
  */
+import { fieldConditionsHold } from "../cases/custom-fields.ts";
 import type { NewCaseFacts, QueuePlacement } from "../cases/ports.ts";
 import type { Executor } from "../db/connect.ts";
 import type { Channel, Priority } from "../db/schema/cases.ts";
@@ -17,6 +18,8 @@ export interface RuleFacts {
   subject: string;
   body: string;
   priority: Priority;
+  caseFields?: Record<string, unknown>;
+  contactFields?: Record<string, unknown>;
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -36,6 +39,8 @@ export function ruleMatches(
   for (const [key, value] of Object.entries(c.contactAttributes ?? {})) {
     if (facts.contactAttributes[key] !== value) return false;
   }
+  if (!fieldConditionsHold(c.customFields, facts.caseFields)) return false;
+  if (!fieldConditionsHold(c.contactFields, facts.contactFields)) return false;
   if (c.keywords?.length) {
     const text = `${facts.subject}\n${facts.body}`;
     const found = c.keywords.some((word) =>
@@ -45,6 +50,11 @@ export function ruleMatches(
   }
   return true;
 }
+
+/** Whether a rule's conditions name custom fields (of the case or its contact). */
+export const looksAtFields = (conditions: AssignmentRuleRow["conditions"]) =>
+  Object.keys(conditions.customFields ?? {}).length > 0 ||
+  Object.keys(conditions.contactFields ?? {}).length > 0;
 
 /** The first matching rule, in position order. Pure. */
 export function pickRule<R extends Pick<AssignmentRuleRow, "conditions" | "enabled" | "position">>(
@@ -69,6 +79,7 @@ export function createPlacement(config: RoutingConfigCache) {
       queueId,
       ...(priority ? { priority } : {}),
       stickyAgentId: sticky ? facts.lastAssigneeId : null,
+      ...(rule ? { rule: { id: rule.id, onFields: looksAtFields(rule.conditions) } } : {}),
     };
   };
 }

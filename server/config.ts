@@ -3,6 +3,7 @@
  * A bad value stops start-up with a message naming the variable and what it must be.
  */
 import type { z } from "zod";
+import { type MailOauthApps, mailOauthApps } from "../channels/email/mail-oauth-apps.ts";
 import { normaliseIssuer, type RoleMap } from "./auth/sso/oidc-rules.ts";
 import { ENV_SCHEMA } from "./env-schema.ts";
 
@@ -75,6 +76,8 @@ export interface Config {
   defaultTimeZone: string;
   /** Set by OIDC_* variables; unset, an admin may configure single sign-on in the console. */
   oidc?: OidcConfig;
+  /** OAuth apps for mailboxes that sign in with Microsoft 365 or Google (MAIL_OAUTH_*). */
+  mailOauth: MailOauthApps;
 }
 
 export class ConfigError extends Error {
@@ -124,7 +127,37 @@ function assertWholeGroups(e: Env): void {
     problems.push(
       "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: set all three for single sign-on, or none",
     );
+  for (const [name, id, secret] of [
+    ["MICROSOFT", e.MAIL_OAUTH_MICROSOFT_CLIENT_ID, e.MAIL_OAUTH_MICROSOFT_CLIENT_SECRET],
+    ["GOOGLE", e.MAIL_OAUTH_GOOGLE_CLIENT_ID, e.MAIL_OAUTH_GOOGLE_CLIENT_SECRET],
+  ] as const)
+    if (Boolean(id) !== Boolean(secret))
+      problems.push(
+        `MAIL_OAUTH_${name}_CLIENT_ID and MAIL_OAUTH_${name}_CLIENT_SECRET: set both for mailboxes that sign in with OAuth, or neither`,
+      );
   if (problems.length) throw new ConfigError(problems);
+}
+
+function mailOauthConfig(e: Env): MailOauthApps {
+  return mailOauthApps({
+    microsoft: e.MAIL_OAUTH_MICROSOFT_CLIENT_ID
+      ? {
+          clientId: e.MAIL_OAUTH_MICROSOFT_CLIENT_ID,
+          clientSecret: e.MAIL_OAUTH_MICROSOFT_CLIENT_SECRET ?? "",
+          tenant: e.MAIL_OAUTH_MICROSOFT_TENANT,
+          authorizeUrl: e.MAIL_OAUTH_MICROSOFT_AUTHORIZE_URL,
+          tokenUrl: e.MAIL_OAUTH_MICROSOFT_TOKEN_URL,
+        }
+      : undefined,
+    google: e.MAIL_OAUTH_GOOGLE_CLIENT_ID
+      ? {
+          clientId: e.MAIL_OAUTH_GOOGLE_CLIENT_ID,
+          clientSecret: e.MAIL_OAUTH_GOOGLE_CLIENT_SECRET ?? "",
+          authorizeUrl: e.MAIL_OAUTH_GOOGLE_AUTHORIZE_URL,
+          tokenUrl: e.MAIL_OAUTH_GOOGLE_TOKEN_URL,
+        }
+      : undefined,
+  });
 }
 
 function oidcConfig(e: Env): Pick<Config, "oidc"> {
@@ -253,5 +286,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     quietHours: quietHours(e),
     defaultTimeZone: e.DEFAULT_TIME_ZONE,
     ...oidcConfig(e),
+    mailOauth: mailOauthConfig(e),
   };
 }

@@ -224,6 +224,28 @@ export const ENV_SCHEMA = z.object({
   DEFAULT_TIME_ZONE: timeZoneName("Europe/Berlin")
     .default("UTC")
     .describe("Time zone of contacts whose zone is unknown"),
+  MAIL_OAUTH_MICROSOFT_CLIENT_ID: z
+    .string()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe("Microsoft Entra app for Microsoft 365 mailboxes that sign in with OAuth"),
+  MAIL_OAUTH_MICROSOFT_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
+  MAIL_OAUTH_MICROSOFT_TENANT: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]{1,100}$/, "must be a tenant id or domain, or common / organizations")
+    .default("organizations"),
+  MAIL_OAUTH_MICROSOFT_AUTHORIZE_URL: z.url().optional().describe("Overrides Microsoft's authorize endpoint"),
+  MAIL_OAUTH_MICROSOFT_TOKEN_URL: z.url().optional().describe("Overrides Microsoft's token endpoint"),
+  MAIL_OAUTH_GOOGLE_CLIENT_ID: z
+    .string()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe("Google Cloud OAuth client for Gmail / Google Workspace mailboxes"),
+  MAIL_OAUTH_GOOGLE_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
+  MAIL_OAUTH_GOOGLE_AUTHORIZE_URL: z.url().optional().describe("Overrides Google's authorize endpoint"),
+  MAIL_OAUTH_GOOGLE_TOKEN_URL: z.url().optional().describe("Overrides Google's token endpoint"),
   TRUST_PROXY: trustProxy
     .default(false)
     .describe("Proxy hops (or proxy addresses/CIDRs) whose X-Forwarded-* headers are believed"),

@@ -20,6 +20,12 @@ function listCovers<T>(earlier: readonly T[] | undefined, later: readonly T[] | 
   return later.every((value) => earlier.includes(value));
 }
 
+/** Each `key = value` `earlier` asks for, `later` asks for too. */
+const pairsCover = (
+  earlier: Record<string, unknown> | undefined,
+  later: Record<string, unknown> | undefined,
+) => Object.entries(earlier ?? {}).every(([key, value]) => later?.[key] === value);
+
 /** Every case `later`'s conditions match, `earlier`'s match too. */
 export function conditionsCover(earlier: SlaConditions, later: SlaConditions): boolean {
   return (
@@ -28,9 +34,9 @@ export function conditionsCover(earlier: SlaConditions, later: SlaConditions): b
     listCovers(earlier.queueIds, later.queueIds) &&
     // A case with all of `later`'s tags has all of `earlier`'s only if `later` asks for them too.
     (earlier.tags ?? []).every((tag) => (later.tags ?? []).includes(tag)) &&
-    Object.entries(earlier.contactAttributes ?? {}).every(
-      ([key, value]) => later.contactAttributes?.[key] === value,
-    )
+    pairsCover(earlier.contactAttributes, later.contactAttributes) &&
+    pairsCover(earlier.customFields, later.customFields) &&
+    pairsCover(earlier.contactFields, later.contactFields)
   );
 }
 

@@ -1,5 +1,6 @@
 /** SLA policies: which one applies to a case (first match wins), and a short cache of them. */
 import { asc, eq } from "drizzle-orm";
+import { fieldConditionsHold } from "../cases/custom-fields.ts";
 import type { Executor } from "../db/connect.ts";
 import type { Channel, Priority } from "../db/schema/cases.ts";
 import type { StoredCalendar } from "../db/schema/routing.ts";
@@ -15,6 +16,8 @@ export interface SlaCaseFacts {
   queueId: string | null;
   tags: string[];
   contactAttributes: Record<string, unknown>;
+  customFields?: Record<string, unknown>;
+  contactFields?: Record<string, unknown>;
 }
 
 export function policyMatches(
@@ -29,7 +32,8 @@ export function policyMatches(
   if (c.tags?.length && !c.tags.every((tag) => facts.tags.includes(tag))) return false;
   for (const [key, value] of Object.entries(c.contactAttributes ?? {}))
     if (facts.contactAttributes[key] !== value) return false;
-  return true;
+  if (!fieldConditionsHold(c.customFields, facts.customFields)) return false;
+  return fieldConditionsHold(c.contactFields, facts.contactFields);
 }
 
 /** The first enabled policy, in position order, whose conditions all hold. Pure. */

@@ -104,6 +104,8 @@ async function targetsOf(
     queueId: after.queueId,
     tags: after.tags,
     contactAttributes: context.contact?.attributes ?? {},
+    customFields: after.customFields,
+    contactFields: context.contact?.customFields ?? {},
   };
   const policy = pickPolicy(await options.policies.get(executor), facts);
   const hours = await options.queueHours(executor, after.queueId);

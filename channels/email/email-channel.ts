@@ -4,10 +4,12 @@
  * here apply at once; changes made through another process are picked up within RELOAD_MS.
  */
 import type { CaseDeps } from "../../cases/deps.ts";
+import { AppError } from "../../cases/errors.ts";
 import type { Database } from "../../db/connect.ts";
 import type { BlobStorage } from "../storage.ts";
 import { type EmailLogger, MailboxIngester } from "./imap-ingester.ts";
 import { createMailboxLocks, type MailboxLocks } from "./mailbox-lock.ts";
+import { type MailTokenDeps, mailOauthApp, signedInConnection } from "./mailbox-oauth.ts";
 import {
   createMailbox,
   deleteMailbox,
@@ -18,7 +20,6 @@ import {
   type MailboxInput,
   type MailboxRow,
   type MailboxView,
-  mailboxConnection,
   mailboxView,
   updateMailbox,
 } from "./mailboxes.ts";
@@ -40,7 +41,15 @@ export interface EmailChannelDeps {
   onSendingAvailable(available: boolean): void;
   /** How long a process waits before trying again for a mailbox another process fetches. */
   lockRetryMs?: number;
+  /** Access tokens of mailboxes that sign in with OAuth, and the apps they sign in through. */
+  tokens?: MailTokenDeps;
 }
+
+/** A new mailbox: its URLs may be left out when it signs in with OAuth (the provider's servers). */
+export type MailboxCreate = Omit<MailboxInput, "imapUrl" | "smtpUrl"> & {
+  imapUrl?: string;
+  smtpUrl?: string;
+};
 
 export interface EmailChannel {
   start(): Promise<void>;
@@ -49,7 +58,7 @@ export interface EmailChannel {
   reload(): Promise<void>;
   list(): Promise<MailboxView[]>;
   get(id: string): Promise<MailboxView>;
-  create(input: MailboxInput): Promise<MailboxView>;
+  create(input: MailboxCreate): Promise<MailboxView>;
   update(id: string, patch: Partial<MailboxInput>): Promise<MailboxView>;
   remove(id: string): Promise<void>;
 }
@@ -86,7 +95,7 @@ function ingesterDeps(state: EmailChannelState) {
     logger: deps.logger,
     lockRetryMs: deps.lockRetryMs,
     connectionOf: async (mailboxId: string) =>
-      mailboxConnection(await getMailbox(deps.cases.db, mailboxId), secrets),
+      signedInConnection(await getMailbox(deps.cases.db, mailboxId), secrets, deps.tokens),
   };
 }
 
@@ -151,6 +160,24 @@ async function stop(state: EmailChannelState): Promise<void> {
   await state.locks?.close();
 }
 
+/** A new mailbox's URLs: as given, or its OAuth provider's servers with the address as the user. */
+function withServers(input: MailboxCreate, tokens: MailTokenDeps | undefined): MailboxInput {
+  if (input.oauthProvider) {
+    const app = mailOauthApp(tokens?.apps ?? {}, input.oauthProvider);
+    return {
+      ...input,
+      imapUrl: input.imapUrl ?? app.imapUrl(input.address),
+      smtpUrl: input.smtpUrl ?? app.smtpUrl(input.address),
+    };
+  }
+  if (!input.imapUrl || !input.smtpUrl)
+    throw new AppError(
+      "VALIDATION",
+      "imapUrl and smtpUrl are required, unless the mailbox signs in with OAuth (oauthProvider).",
+    );
+  return { ...input, imapUrl: input.imapUrl, smtpUrl: input.smtpUrl };
+}
+
 /** The mailbox admin operations; a change reloads the ingesters at once. */
 function mailboxAdmin(
   state: EmailChannelState,
@@ -165,7 +192,7 @@ function mailboxAdmin(
       return mailboxView(await getMailbox(db, id), secrets);
     },
     async create(input) {
-      const row = await createMailbox(db, deps.secret, input);
+      const row = await createMailbox(db, deps.secret, withServers(input, deps.tokens));
       await reload(state);
       return mailboxView(row, secrets);
     },

@@ -14,7 +14,8 @@ import { interactions } from "../../db/schema/cases.ts";
 import { mailboxes } from "../../db/schema/channels.ts";
 import { composeReply, type ParentEmail } from "./compose-reply.ts";
 import type { MailServer } from "./mail-urls.ts";
-import { type EnvEmailSettings, type MailboxRow, mailboxConnection } from "./mailboxes.ts";
+import { type MailTokenDeps, signedInConnection } from "./mailbox-oauth.ts";
+import type { EnvEmailSettings, MailboxRow } from "./mailboxes.ts";
 
 type Transport = ReturnType<typeof nodemailer.createTransport>;
 
@@ -101,14 +102,23 @@ export function smtpTransportOptions(smtp: MailServer) {
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
-    ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password } } : {}),
+    ...(smtp.accessToken
+      ? { auth: { type: "OAuth2" as const, user: smtp.user, accessToken: smtp.accessToken } }
+      : smtp.user
+        ? { auth: { user: smtp.user, pass: smtp.password } }
+        : {}),
     connectionTimeout: 20_000,
     greetingTimeout: 15_000,
     socketTimeout: 60_000,
   };
 }
 
-export function createEmailSender(deps: { db: Db; secret: string; env?: EnvEmailSettings }): EmailSender {
+export function createEmailSender(deps: {
+  db: Db;
+  secret: string;
+  env?: EnvEmailSettings;
+  tokens?: MailTokenDeps;
+}): EmailSender {
   const transports = new Map<string, { fingerprint: string; transport: Transport }>();
 
   const transportFor = (mailbox: MailboxRow, smtp: MailServer): Transport => {
@@ -129,7 +139,7 @@ export function createEmailSender(deps: { db: Db; secret: string; env?: EnvEmail
     idempotent: false,
     async send(message: OutboundMessage): Promise<SendResult> {
       const mailbox = await sendingMailbox(deps.db, message.from, Boolean(deps.env));
-      const { smtp } = mailboxConnection(mailbox, { secret: deps.secret, env: deps.env });
+      const { smtp } = await signedInConnection(mailbox, { secret: deps.secret, env: deps.env }, deps.tokens);
       const parent = await parentEmail(deps.db, message.caseId);
       const email = composeReply(message, mailbox, parent);
       let info: { accepted?: unknown[]; rejected?: unknown[]; response?: string };

@@ -141,7 +141,9 @@ export class MailboxIngester {
       host: imap.host,
       port: imap.port,
       secure: imap.secure,
-      auth: { user: imap.user, pass: imap.password },
+      auth: imap.accessToken
+        ? { user: imap.user, accessToken: imap.accessToken }
+        : { user: imap.user, pass: imap.password },
       logger: false,
       disableAutoIdle: true,
       clientInfo: { name: "Switchboard" },

@@ -12,6 +12,8 @@ export interface MailServer {
   secure: boolean;
   user: string;
   password: string;
+  /** An OAuth 2.0 access token (XOAUTH2) used instead of the password, for mailboxes that sign in with OAuth. */
+  accessToken?: string;
 }
 
 const DEFAULT_PORTS = { imap: 143, imaps: 993, smtp: 587, smtps: 465 } as const;

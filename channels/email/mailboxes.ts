@@ -7,7 +7,7 @@ import { and, asc, eq, ne, or, sql } from "drizzle-orm";
 import addressparser from "nodemailer/lib/addressparser";
 import { AppError, notFound } from "../../cases/errors.ts";
 import type { Db, Executor, Tx } from "../../db/connect.ts";
-import { mailboxes } from "../../db/schema/channels.ts";
+import { type MailOauthProvider, mailboxes } from "../../db/schema/channels.ts";
 import { queues } from "../../db/schema/routing.ts";
 import { decryptCredential, encryptCredential } from "../credentials.ts";
 import { describeServer, type MailServer, parseMailUrl } from "./mail-urls.ts";
@@ -44,6 +44,14 @@ export interface MailboxView {
   lastUid: number;
   lastSyncAt: Date | null;
   lastError: string | null;
+  /** How the mailbox signs in with OAuth; null when its URLs carry a password. */
+  oauth: {
+    provider: MailOauthProvider;
+    connected: boolean;
+    connectedAt: Date | null;
+    /** Why the provider refused the grant; the mailbox must be reconnected. */
+    error: string | null;
+  } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -57,6 +65,8 @@ export interface MailboxInput {
   folder?: string;
   queueId?: string | null;
   enabled?: boolean;
+  /** Sign in with OAuth (Microsoft 365, Google) instead of a password in the URLs. */
+  oauthProvider?: MailOauthProvider | null;
 }
 
 /** `Acme Support <support@acme.example>` -> its address and display name. */
@@ -119,6 +129,14 @@ export function mailboxView(
     lastUid: row.lastUid,
     lastSyncAt: row.lastSyncAt,
     lastError: row.lastError,
+    oauth: row.oauthProvider
+      ? {
+          provider: row.oauthProvider,
+          connected: Boolean(row.oauthTokensEncrypted) && !row.oauthError,
+          connectedAt: row.oauthConnectedAt,
+          error: row.oauthError,
+        }
+      : null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -225,6 +243,7 @@ export async function createMailbox(db: Db, secret: string, input: MailboxInput)
         folder: input.folder ?? "INBOX",
         queueId: input.queueId ?? null,
         enabled: input.enabled ?? true,
+        oauthProvider: input.oauthProvider ?? null,
       })
       .returning();
     return row!;

@@ -13,14 +13,18 @@ import nodemailer from "nodemailer";
 import { AppError } from "../../cases/errors.ts";
 import type { Db } from "../../db/connect.ts";
 import { smtpFailure, smtpTransportOptions } from "./email-sender.ts";
-import { type EnvEmailSettings, listMailboxes, type MailboxRow, mailboxConnection } from "./mailboxes.ts";
+import { type MailTokenDeps, signedInConnection } from "./mailbox-oauth.ts";
+import { type EnvEmailSettings, listMailboxes, type MailboxRow } from "./mailboxes.ts";
 
-export const SYSTEM_MAIL_KINDS = ["invitation", "password-reset", "email-proof"] as const;
+export const SYSTEM_MAIL_KINDS = ["invitation", "password-reset", "email-proof", "mailbox-signin"] as const;
 export type SystemMailKind = (typeof SYSTEM_MAIL_KINDS)[number];
 
 declare module "../../cases/ports.ts" {
   interface JobCatalogue {
-    /** Mail one invitation, reset link or email proof; `id` is its password token or proof row. */
+    /**
+     * Mail one invitation, reset link or email proof (`id` is its password token or proof row), or
+     * tell admins a mailbox can no longer sign in (`id` is `<mailbox id>_<when>`).
+     */
     "send-system-mail": { kind: SystemMailKind; id: string };
   }
 }
@@ -56,7 +60,12 @@ export async function systemMailbox(db: Db, env: EnvEmailSettings | undefined): 
   return fromEnv ?? rows.find((row) => !row.fromEnv && row.enabled && row.smtpUrlEncrypted) ?? null;
 }
 
-export function createSystemMailer(deps: { db: Db; secret: string; env?: EnvEmailSettings }): SystemMailer {
+export function createSystemMailer(deps: {
+  db: Db;
+  secret: string;
+  env?: EnvEmailSettings;
+  tokens?: MailTokenDeps;
+}): SystemMailer {
   const mailbox = () => systemMailbox(deps.db, deps.env);
   return {
     mailbox,
@@ -64,7 +73,7 @@ export function createSystemMailer(deps: { db: Db; secret: string; env?: EnvEmai
       const from = await mailbox();
       if (!from)
         throw new AppError("INVALID", "No mailbox can send system mail: add one with SMTP settings.");
-      const { smtp } = mailboxConnection(from, { secret: deps.secret, env: deps.env });
+      const { smtp } = await signedInConnection(from, { secret: deps.secret, env: deps.env }, deps.tokens);
       // System mail is rare: one connection per message, closed after it, rather than a pool.
       const transport = nodemailer.createTransport(smtpTransportOptions(smtp));
       try {

@@ -29,9 +29,20 @@ export const mailboxes = pgTable("mailboxes", {
   lastUid: bigint("last_uid", { mode: "number" }).notNull().default(0),
   lastSyncAt: timestamp("last_sync_at", { withTimezone: true }),
   lastError: text("last_error"),
+  /**
+   * Sign-in with OAuth 2.0 (`microsoft` or `google`) instead of the URLs' passwords: the grant's
+   * refresh and access tokens, sealed with the server secret, and why the grant stopped working.
+   */
+  oauthProvider: text("oauth_provider").$type<MailOauthProvider>(),
+  oauthTokensEncrypted: text("oauth_tokens_encrypted"),
+  oauthError: text("oauth_error"),
+  oauthConnectedAt: timestamp("oauth_connected_at", { withTimezone: true }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+export const MAIL_OAUTH_PROVIDERS = ["microsoft", "google"] as const;
+export type MailOauthProvider = (typeof MAIL_OAUTH_PROVIDERS)[number];
 
 /** Our phone numbers: which queue a call or SMS to them goes to, and the voice menu callers hear. */
 export interface IvrOption {

@@ -138,6 +138,10 @@ export interface AssignmentConditions {
   /** Any of these words in the subject or first message (case-insensitive). */
   keywords?: string[];
   priorities?: Priority[];
+  /** Case custom fields that must hold these values (a multiple-choice field: has the choice). */
+  customFields?: Record<string, string | number | boolean>;
+  /** Contact custom fields that must hold these values. */
+  contactFields?: Record<string, string | number | boolean>;
 }
 
 export const assignmentRules = pgTable(

@@ -51,6 +51,10 @@ export interface SlaConditions {
   /** Every one of these tags is on the case. */
   tags?: string[];
   contactAttributes?: Record<string, string | number | boolean>;
+  /** Case custom fields that must hold these values (a multiple-choice field: has the choice). */
+  customFields?: Record<string, string | number | boolean>;
+  /** Contact custom fields that must hold these values. */
+  contactFields?: Record<string, string | number | boolean>;
 }
 
 export const slaPolicies = pgTable(

@@ -11,6 +11,7 @@ export async function createEmail(clients: AppClients, domain: DomainServices): 
     cases: domain.cases,
     storage: clients.storage,
     secret: clients.secret,
+    tokens: clients.mailTokens,
     env: config.email,
     pollMs: config.emailPollMs,
     attachmentMaxBytes: config.attachmentMaxBytes,

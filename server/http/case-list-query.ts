@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { OPEN_STATES } from "../../cases/case-queries.ts";
 import { CSAT_FILTERS } from "../../cases/csat.ts";
+import { type CustomFieldDefinition, validateCustomFieldValues } from "../../cases/custom-fields.ts";
 import { AppError } from "../../cases/errors.ts";
 import { CASE_STATES, type CaseState, CHANNELS, PRIORITIES } from "../../db/schema/cases.ts";
 
@@ -80,11 +81,62 @@ export const caseFilterQuery = z.object({
     ),
 });
 
-/** The inbox list's filters, search and paging. */
-export const caseListQuerystring = caseFilterQuery.extend({
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(500).optional().describe("`nextCursor` of the previous page"),
-});
+/** The inbox list's filters, search and paging; `cf.<key>=value` filters by a case custom field. */
+export const caseListQuerystring = caseFilterQuery
+  .extend({
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().max(500).optional().describe("`nextCursor` of the previous page"),
+  })
+  .catchall(
+    z
+      .string()
+      .max(500)
+      .describe(
+        "`cf.<key>=value`: cases whose custom field holds the value (a multiple-choice field: every comma-separated choice); several are ANDed",
+      ),
+  );
+
+/** A custom field filter's key in an inbox URL: `cf.plan`. */
+export const FIELD_FILTER_KEY = /^cf\.([a-z][a-z0-9_]{0,49})$/;
+
+/** A filter's text as the value stored for the field's type (checked by the validator after). */
+function filterValue(field: CustomFieldDefinition, raw: string): unknown {
+  switch (field.type) {
+    case "number":
+      return raw.trim() === "" ? raw : Number(raw);
+    case "checkbox":
+      return raw === "true" ? true : raw === "false" ? false : raw;
+    case "multi_choice":
+      return raw
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean);
+    default:
+      return raw;
+  }
+}
+
+/**
+ * The `cf.<key>` parameters of a list query as the jsonb every listed case must contain, or
+ * undefined without any. An unknown field or a value its type cannot hold is a 400 naming the field.
+ */
+export function fieldFilter(
+  definitions: readonly CustomFieldDefinition[],
+  query: Record<string, unknown>,
+): Record<string, unknown> | undefined {
+  const values: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(query)) {
+    const key = FIELD_FILTER_KEY.exec(name)?.[1];
+    if (!key) continue;
+    const field = definitions.find((definition) => definition.key === key);
+    values[key] = field && typeof raw === "string" ? filterValue(field, raw) : raw;
+  }
+  if (!Object.keys(values).length) return undefined;
+  // Filtering is reading: a required field may be asked for an empty or unticked value.
+  const optional = definitions.map((field) => ({ ...field, required: false, requiredQueueIds: [] }));
+  const checked = validateCustomFieldValues(optional, "case", values);
+  return Object.fromEntries(Object.entries(checked).filter(([, value]) => value !== null));
+}
 
 export type CaseFilterQuery = z.output<typeof caseFilterQuery>;
 
@@ -106,11 +158,15 @@ export function checkInboxQuery(raw: string): string {
     });
   const params = new URLSearchParams(query);
   const keys = [...params.keys()];
-  const unknown = [...new Set(keys.filter((key) => !(CASE_FILTER_KEYS as string[]).includes(key)))];
+  const unknown = [
+    ...new Set(
+      keys.filter((key) => !(CASE_FILTER_KEYS as string[]).includes(key) && !FIELD_FILTER_KEY.test(key)),
+    ),
+  ];
   if (unknown.length)
     throw new AppError(
       "VALIDATION",
-      `The query has keys the inbox does not know: ${unknown.join(", ")}. Use ${CASE_FILTER_KEYS.join(", ")}.`,
+      `The query has keys the inbox does not know: ${unknown.join(", ")}. Use ${CASE_FILTER_KEYS.join(", ")} or cf.<field key>.`,
       { unknownKeys: unknown },
     );
   const repeated = [...new Set(keys.filter((key, index) => keys.indexOf(key) !== index))];

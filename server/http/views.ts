@@ -76,6 +76,10 @@ export const caseSummarySchema = z.object({
   resolvedAt: isoDate.nullable(),
   csat: csatSchema.nullable().describe("The customer's satisfaction rating, once they gave one"),
   contact: z.object({ id: z.uuid(), name: z.string().nullable() }),
+  customFields: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe("Custom field values by key (GET /api/custom-fields?entity=case); archived fields left out"),
 });
 
 /** A case as the inbox lists it: its summary and who holds it. */
@@ -134,6 +138,7 @@ export const caseDetailSchema = caseSummarySchema.omit({ contact: true }).extend
     id: z.uuid(),
     name: z.string().nullable(),
     attributes: z.record(z.string(), z.unknown()),
+    customFields: z.record(z.string(), z.unknown()).optional().describe("Contact custom field values by key"),
     identities: z.array(identitySchema),
   }),
   interactions: z
@@ -169,6 +174,10 @@ export const contactSchema = z.object({
   id: z.uuid(),
   name: z.string().nullable(),
   attributes: z.record(z.string(), z.unknown()),
+  customFields: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe("Custom field values by key (GET /api/custom-fields?entity=contact); archived fields left out"),
   mergedIntoId: z.uuid().nullable(),
   createdAt: isoDate,
 });

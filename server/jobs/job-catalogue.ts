@@ -58,6 +58,7 @@ export const JOB_KIND_OF = {
   "outbound-dialer": "periodic",
   // Long jobs over many rows.
   "outbound-import": "bulk",
+  "run-export": "bulk",
 } as const satisfies Record<JobName, JobKind>;
 
 /**

@@ -14,6 +14,7 @@ import type { Jobs } from "./job-catalogue.ts";
 import type { JobQueue } from "./job-queue.ts";
 import { registerMetricsJobs } from "./metrics-jobs.ts";
 import { registerOutboundJobs } from "./outbound-jobs.ts";
+import { registerReportJobs } from "./report-jobs.ts";
 import { registerSystemMailJobs } from "./system-mail-jobs.ts";
 
 export type { JobName, Jobs };
@@ -35,6 +36,7 @@ export function registerJobs(queue: JobQueue, services: Services): void {
 
   registerMetricsJobs(queue, services);
   registerOutboundJobs(queue, services);
+  registerReportJobs(queue, services);
   registerSystemMailJobs(queue, services);
   on("route-queue", ({ queueId }) =>
     queueId === "all" ? services.router.routeAll() : services.router.routeQueue(queueId),

@@ -3,12 +3,15 @@
  * used, replaced or has expired by the time the job runs is not mailed: a stale link would only
  * confuse.
  */
+import { and, eq, isNull } from "drizzle-orm";
 import { emailProofToMail } from "../../cases/identity-proofs.ts";
 import {
   SYSTEM_MAIL_JOB,
   type SystemMailKind,
   type SystemMessage,
 } from "../../channels/email/system-mail.ts";
+import { agents } from "../../db/schema/agents.ts";
+import { mailboxes } from "../../db/schema/channels.ts";
 import { passwordLink, passwordTokenToMail } from "../auth/password-tokens.ts";
 import type { Services } from "../services.ts";
 import type { JobQueue } from "./job-queue.ts";
@@ -53,6 +56,26 @@ async function proofMessage(services: SystemMailServices, id: string): Promise<S
   };
 }
 
+/** Tells every admin that a mailbox's OAuth sign-in was refused, unless it was reconnected since. */
+async function mailboxSigninMessage(services: SystemMailServices, id: string): Promise<SystemMessage | null> {
+  const mailboxId = id.split("_")[0] ?? "";
+  const [mailbox] = await services.db
+    .select({ name: mailboxes.name, address: mailboxes.address, oauthError: mailboxes.oauthError })
+    .from(mailboxes)
+    .where(eq(mailboxes.id, mailboxId));
+  if (!mailbox?.oauthError) return null;
+  const admins = await services.db
+    .select({ email: agents.email })
+    .from(agents)
+    .where(and(eq(agents.role, "admin"), isNull(agents.deactivatedAt)));
+  if (!admins.length) return null;
+  return {
+    to: admins.map((admin) => admin.email).join(", "),
+    subject: `Mailbox ${mailbox.address} can no longer sign in`,
+    text: `Hello,\n\nThe mail provider refused the sign-in of mailbox '${mailbox.name}' (${mailbox.address}): ${mailbox.oauthError}.\n\nNo mail is fetched or sent through it until an administrator reconnects it: open ${services.config.publicUrl}/admin/channels and choose Reconnect.\n`,
+  };
+}
+
 export async function sendSystemMail(
   services: SystemMailServices,
   job: { kind: SystemMailKind; id: string },
@@ -60,7 +83,9 @@ export async function sendSystemMail(
   const message =
     job.kind === "email-proof"
       ? await proofMessage(services, job.id)
-      : await passwordMessage(services, job.kind, job.id);
+      : job.kind === "mailbox-signin"
+        ? await mailboxSigninMessage(services, job.id)
+        : await passwordMessage(services, job.kind, job.id);
   if (!message) {
     services.logger.info({ kind: job.kind, id: job.id }, "system mail no longer due; not sent");
     return;

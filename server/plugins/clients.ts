@@ -14,7 +14,8 @@ import type { ChannelSenders } from "../../cases/channel-sender.ts";
 import type { Clock } from "../../cases/ports.ts";
 import { createChatSender } from "../../channels/chat/chat-channel.ts";
 import { createEmailSender } from "../../channels/email/email-sender.ts";
-import { createSystemMailer, type SystemMailer } from "../../channels/email/system-mail.ts";
+import type { MailTokenDeps } from "../../channels/email/mailbox-oauth.ts";
+import { createSystemMailer, type SystemMailer, systemMailJob } from "../../channels/email/system-mail.ts";
 import { createSmsSender } from "../../channels/sms/sms-sender.ts";
 import { type BlobStorage, createDiskStorage } from "../../channels/storage.ts";
 import { createTwilioApi, type TwilioApi } from "../../channels/twilio/twilio-client.ts";
@@ -73,6 +74,8 @@ export interface AppClients {
   clientAddressOf: (request: IncomingMessage) => string;
   /** Attachment bytes and raw message sources. */
   storage: BlobStorage;
+  /** Access tokens of mailboxes that sign in with OAuth (Microsoft 365, Google). */
+  mailTokens: MailTokenDeps;
   /** Twilio's REST API, when TWILIO_* is set. */
   twilio: TwilioApi | null;
   emailSending: EmailSending;
@@ -162,7 +165,18 @@ async function clientsPlugin(app: FastifyInstance, options: ClientsOptions): Pro
   const trust = proxyTrust(config.trustProxy);
 
   const twilio = config.twilio ? createTwilioApi(config.twilio) : null;
-  const emailSender = createEmailSender({ db, secret, env: config.email });
+  const mailTokens: MailTokenDeps = {
+    db,
+    secret,
+    apps: config.mailOauth,
+    now: () => clock().getTime(),
+    onGrantRefused: async (mailboxId) => {
+      logger.warn({ mailboxId }, "mailbox OAuth sign-in refused by the provider; admins told");
+      const job = systemMailJob("mailbox-signin", `${mailboxId}_${clock().getTime()}`);
+      await queue.enqueue(job.name, job.data, job.options);
+    },
+  };
+  const emailSender = createEmailSender({ db, secret, env: config.email, tokens: mailTokens });
   lifecycle.onClose(async () => emailSender.close());
   const emailSending: EmailSending = { available: false };
   const sms = twilio ? createSmsSender({ db, twilio, publicUrl: config.publicUrl }) : undefined;
@@ -194,7 +208,8 @@ async function clientsPlugin(app: FastifyInstance, options: ClientsOptions): Pro
     storage: createDiskStorage(join(resolve(config.dataDir), "files")),
     twilio,
     emailSending,
-    systemMail: createSystemMailer({ db, secret, env: config.email }),
+    systemMail: createSystemMailer({ db, secret, env: config.email, tokens: mailTokens }),
+    mailTokens,
     senders,
     pushToVisitor,
     lifecycle,

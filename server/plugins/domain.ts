@@ -7,6 +7,7 @@ import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import type { CountryCode } from "libphonenumber-js";
 import { createCaseMachine } from "../../cases/case-machine.ts";
+import { createCustomFieldCache } from "../../cases/custom-fields.ts";
 import type { CaseDeps } from "../../cases/deps.ts";
 import type { DomainEvent } from "../../cases/events.ts";
 import type { RoutingTrigger } from "../../cases/ports.ts";
@@ -194,6 +195,7 @@ async function domainPlugin(app: FastifyInstance): Promise<void> {
       ...(config.statusUpdates ? [createStatusUpdateHook(statusUpdates)] : []),
     ],
     onAfterCommitError: onError,
+    customFields: createCustomFieldCache(),
   };
   const built = buildRouting(clients, cases, { trigger, registry, config: routingConfig });
   offerTimers = built.offerTimers;

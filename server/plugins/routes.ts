@@ -14,11 +14,14 @@ import { caseBulkRoutes } from "../routes/case-bulk.ts";
 import { caseEditRoutes } from "../routes/case-edits.ts";
 import { caseRoutes } from "../routes/cases.ts";
 import { contactRoutes } from "../routes/contacts.ts";
+import { customFieldRoutes } from "../routes/custom-fields.ts";
 import { dispositionRoutes } from "../routes/dispositions.ts";
 import { emailProofRoutes } from "../routes/email-proof.ts";
+import { exportRoutes } from "../routes/exports.ts";
 import { fileRoutes } from "../routes/files.ts";
 import { healthRoutes } from "../routes/health.ts";
 import { jobsAdminRoutes } from "../routes/jobs-admin.ts";
+import { mailboxOauthRoutes } from "../routes/mailbox-oauth.ts";
 import { mailboxRoutes } from "../routes/mailboxes.ts";
 import { metricsRoutes } from "../routes/metrics.ts";
 import { notificationRoutes } from "../routes/notifications.ts";
@@ -26,6 +29,7 @@ import { outboundRoutes } from "../routes/outbound.ts";
 import { passwordLinkRoutes } from "../routes/password-links.ts";
 import { phoneNumberRoutes } from "../routes/phone-numbers.ts";
 import { queueScopeRoutes } from "../routes/queue-scopes.ts";
+import { reportRoutes } from "../routes/reports.ts";
 import { routingAdminRoutes } from "../routes/routing-admin.ts";
 import { savedViewRoutes } from "../routes/saved-views.ts";
 import { securityLogRoutes } from "../routes/security-log.ts";
@@ -74,7 +78,11 @@ async function routesPlugin(app: FastifyInstance): Promise<void> {
   securityLogRoutes(zodApp, services);
   notificationRoutes(zodApp, services);
   apiKeyRoutes(zodApp, services);
+  customFieldRoutes(zodApp, services);
   mailboxRoutes(zodApp, services.email);
+  mailboxOauthRoutes(zodApp, services);
+  reportRoutes(zodApp, services);
+  exportRoutes(zodApp, services);
   // The phone numbers admin API and the SMS segment counter are there without Twilio too, so
   // numbers can be set up before the credentials are.
   phoneNumberRoutes(zodApp, services);

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { getCaseDetail, listCases } from "../../cases/case-queries.ts";
 import { csatOf } from "../../cases/csat.ts";
+import { fieldDefinitions } from "../../cases/custom-field-values.ts";
+import { visibleValues } from "../../cases/custom-fields.ts";
 import { addNote, addReply, CASE_ACTIONS, performAction } from "../../cases/replies.ts";
 import { currentAgent, currentScope } from "../http/access.ts";
-import { caseListQuerystring } from "../http/case-list-query.ts";
+import { caseListQuerystring, fieldFilter } from "../http/case-list-query.ts";
 import { idParam, responses } from "../http/schemas.ts";
 import {
   authoredInteractionSchema,
@@ -47,8 +49,9 @@ function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
       },
     },
     async (request) => {
-      const { status, assignee, channel, priority, sla, csat, queue, contact, q, limit, cursor } =
+      const { status, assignee, channel, priority, sla, csat, queue, contact, q, limit, cursor, ...rest } =
         request.query;
+      const customFields = fieldFilter(await fieldDefinitions(services.cases, services.db, "case"), rest);
       const scope = currentScope(request);
       return listCases(services.db, {
         ...(scope.limited
@@ -62,6 +65,7 @@ function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
         queueId: queue,
         contactId: contact,
         assigneeId: assigneeFilter(assignee, currentAgent(request).id),
+        ...(customFields ? { customFields } : {}),
         q,
         limit,
         cursor,
@@ -80,11 +84,21 @@ function caseReadRoutes(app: ZodApp, services: Pick<Services, "cases" | "clock" 
         response: responses({ 200: caseDetailSchema }, [404]),
       },
     },
-    async (request) =>
-      getCaseDetail(services.db, request.params.id, {
+    async (request) => {
+      const detail = await getCaseDetail(services.db, request.params.id, {
         machine: services.cases.machine,
         now: services.clock(),
-      }),
+      });
+      const definitions = await fieldDefinitions(services.cases, services.db);
+      return {
+        ...detail,
+        customFields: visibleValues(definitions, "case", detail.customFields),
+        contact: {
+          ...detail.contact,
+          customFields: visibleValues(definitions, "contact", detail.contact.customFields),
+        },
+      };
+    },
   );
 }
 

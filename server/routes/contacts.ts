@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { getContact, searchContacts, updateContact } from "../../cases/contacts.ts";
+import { fieldDefinitions } from "../../cases/custom-field-values.ts";
+import { visibleValues } from "../../cases/custom-fields.ts";
 import { verifyIdentity } from "../../cases/identity-verification.ts";
 import { withUnitOfWork } from "../../cases/unit-of-work.ts";
 import { currentAgent } from "../http/access.ts";
@@ -41,7 +43,11 @@ function contactRecordRoutes(app: ZodApp, services: ContactServices): void {
         response: responses({ 200: contactSchema.extend({ identities: z.array(identitySchema) }) }, [404]),
       },
     },
-    async (request) => getContact(services.db, request.params.id),
+    async (request) => {
+      const contact = await getContact(services.db, request.params.id);
+      const definitions = await fieldDefinitions(services.cases, services.db, "contact");
+      return { ...contact, customFields: visibleValues(definitions, "contact", contact.customFields) };
+    },
   );
 
   app.patch(

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { EmailChannel } from "../../channels/email/email-channel.ts";
+import { MAIL_OAUTH_PROVIDERS } from "../../db/schema/channels.ts";
 import { idParam, isoDate, responses } from "../http/schemas.ts";
 import type { ZodApp } from "./zod-app.ts";
 
@@ -32,6 +33,15 @@ export const mailboxSchema = z.object({
   lastUid: z.number().int().describe("The last UID whose message is stored"),
   lastSyncAt: isoDate.nullable(),
   lastError: z.string().nullable().describe("Why the last fetch failed, until one succeeds"),
+  oauth: z
+    .object({
+      provider: z.enum(MAIL_OAUTH_PROVIDERS),
+      connected: z.boolean().describe("Signed in, and the provider has not refused the grant"),
+      connectedAt: isoDate.nullable(),
+      error: z.string().nullable().describe("Why the provider refused the grant; reconnect the mailbox"),
+    })
+    .nullable()
+    .describe("Sign-in with OAuth 2.0 (XOAUTH2) instead of a password; null for password mailboxes"),
   createdAt: isoDate,
   updatedAt: isoDate,
 });
@@ -65,8 +75,16 @@ const mailboxFields = {
 };
 
 const mailboxCreate = z
-  .object(mailboxFields)
-  .partial({ fromName: true, folder: true, queueId: true, enabled: true })
+  .object({ ...mailboxFields, oauthProvider: z.enum(MAIL_OAUTH_PROVIDERS).nullable() })
+  .partial({
+    fromName: true,
+    folder: true,
+    queueId: true,
+    enabled: true,
+    imapUrl: true,
+    smtpUrl: true,
+    oauthProvider: true,
+  })
   .strict();
 const mailboxUpdate = z.object(mailboxFields).partial().strict();
 
@@ -108,7 +126,7 @@ export function mailboxRoutes(app: ZodApp, email: EmailChannel): void {
         tags: ["email"],
         summary: "Add a mailbox; fetching starts at once",
         description:
-          "The URLs carry the credentials (user names that are addresses are written with %40 for @). They are stored encrypted and never returned. The whole folder is fetched on the first connection.",
+          "The URLs carry the credentials (user names that are addresses are written with %40 for @). They are stored encrypted and never returned. The whole folder is fetched on the first connection. A mailbox with oauthProvider signs in with OAuth instead: its URLs may be left out (the provider's servers, the address as user) and fetching starts once an admin connects it (GET /api/mailboxes/:id/oauth/start).",
         body: mailboxCreate,
         response: responses({ 201: mailboxSchema }, [409]),
       },

@@ -17,6 +17,7 @@ import {
 import { compileCalendar } from "../../sla/business-calendar-rules.ts";
 import { idParam, isoDate, responses, timeZoneName } from "../http/schemas.ts";
 import type { Services } from "../services.ts";
+import { fieldConditions } from "./custom-field-schemas.ts";
 import { agentSkillRoutes, skillRequirement, skillRoutes } from "./skills.ts";
 import type { ZodApp } from "./zod-app.ts";
 
@@ -108,6 +109,8 @@ const conditionsSchema = z
     contactAttributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     keywords: z.array(z.string().trim().min(1).max(100)).optional(),
     priorities: z.array(z.enum(PRIORITIES)).optional(),
+    customFields: fieldConditions.optional().describe("Case custom fields that must hold these values"),
+    contactFields: fieldConditions.optional().describe("Contact custom fields that must hold these values"),
   })
   .strict();
 const ruleFields = {

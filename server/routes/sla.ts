@@ -16,6 +16,7 @@ import {
 } from "../../sla/sla-admin.ts";
 import { idParam, isoDate, responses } from "../http/schemas.ts";
 import type { Services } from "../services.ts";
+import { fieldConditions } from "./custom-field-schemas.ts";
 import { calendarSchema } from "./routing-admin.ts";
 import { slaBoardRoutes, slaRemedyRoutes } from "./sla-remedies.ts";
 import type { ZodApp } from "./zod-app.ts";
@@ -50,6 +51,8 @@ const conditionsSchema = z
     queueIds: z.array(z.uuid()).optional(),
     tags: z.array(z.string().min(1).max(50)).optional(),
     contactAttributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    customFields: fieldConditions.optional().describe("Case custom fields that must hold these values"),
+    contactFields: fieldConditions.optional().describe("Contact custom fields that must hold these values"),
   })
   .strict();
 const policyFields = {

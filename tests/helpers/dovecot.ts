@@ -64,7 +64,39 @@ function readLog(dir: string): string {
   }
 }
 
-export async function startDovecot(options: { idle?: boolean } = {}): Promise<DovecotServer> {
+/**
+ * Sign-in with OAuth 2.0 bearer tokens (XOAUTH2) as Microsoft 365 and Gmail offer it:
+ * Dovecot's `oauth2` passdb asks the authorisation server's introspection endpoint (RFC 7662) about
+ * each token and takes the user from its `sub`.
+ */
+export interface DovecotOauth2 {
+  /** The introspection endpoint with the introspecting client's credentials in it (basic auth). */
+  introspectionUrl: string;
+}
+
+function oauth2Passdb(dir: string, oauth2: DovecotOauth2 | undefined): string {
+  if (!oauth2) return "";
+  const file = join(dir, "dovecot-oauth2.conf.ext");
+  writeFileSync(
+    file,
+    `introspection_mode = post
+introspection_url = ${oauth2.introspectionUrl}
+username_attribute = sub
+active_attribute = active
+active_value = true
+`,
+  );
+  return `passdb {
+  driver = oauth2
+  mechanisms = xoauth2
+  args = ${file}
+}
+`;
+}
+
+export async function startDovecot(
+  options: { idle?: boolean; oauth2?: DovecotOauth2 } = {},
+): Promise<DovecotServer> {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-dovecot-"));
   chmodSync(dir, 0o755);
   for (const sub of ["run", "state", "mail"]) mkdirSync(join(dir, sub));
@@ -88,11 +120,11 @@ protocols = imap
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${options.oauth2 ? " xoauth2" : ""}
 mail_location = maildir:${dir}/mail/%u
 mail_fsync = never
 ${options.idle === false ? `imap_capability = ${CAPABILITIES_WITHOUT_IDLE}` : ""}
-passdb {
+${oauth2Passdb(dir, options.oauth2)}passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${usersFile}
 }

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { and, eq, inArray } from "drizzle-orm";
 import { cases, interactions } from "../../db/schema/cases.ts";
 import { startTestApp, type TestApp } from "./build-app.ts";
-import { type DovecotServer, startDovecot } from "./dovecot.ts";
+import { type DovecotOauth2, type DovecotServer, startDovecot } from "./dovecot.ts";
 import { type SmtpCapture, startSmtpCapture } from "./smtp-capture.ts";
 
 export const SUPPORT = "support@acme.example";
@@ -25,10 +25,20 @@ export interface EmailTestApp {
 }
 
 export async function startEmailApp(
-  options: { env?: Record<string, string>; idle?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    idle?: boolean;
+    /** Dovecot also takes OAuth bearer tokens, checked with this authorisation server. */
+    oauth2?: DovecotOauth2;
+    /** The SMTP capture checks XOAUTH2 tokens with this. */
+    checkAccessToken?: (user: string, token: string) => Promise<boolean>;
+    /** Runs once Dovecot is up, before the app starts (e.g. to create the folders it reads). */
+    beforeApp?: (dovecot: DovecotServer) => Promise<void>;
+  } = {},
 ): Promise<EmailTestApp> {
-  const dovecot = await startDovecot({ idle: options.idle });
-  const smtp = await startSmtpCapture();
+  const dovecot = await startDovecot({ idle: options.idle, oauth2: options.oauth2 });
+  const smtp = await startSmtpCapture({ checkAccessToken: options.checkAccessToken });
+  await options.beforeApp?.(dovecot);
   const dataDir = mkdtempSync(join(tmpdir(), "switchboard-email-"));
   const app = await startTestApp({
     env: {

@@ -10,6 +10,8 @@ export interface CapturedMail {
   from: string;
   recipients: string[];
   user: string | null;
+  /** How the sender signed in: PLAIN, LOGIN or XOAUTH2 (null without AUTH). */
+  authMethod: string | null;
   raw: Buffer;
   parsed: ParsedMail;
   /** Raw header value by lower-case name (first occurrence). */
@@ -30,8 +32,14 @@ export interface SmtpCapture {
 
 const smtpError = (code: number, text: string) => Object.assign(new Error(text), { responseCode: code });
 
-export async function startSmtpCapture(): Promise<SmtpCapture> {
+export async function startSmtpCapture(
+  options: {
+    /** Checks an XOAUTH2 bearer token (e.g. with the authorisation server's introspection). */
+    checkAccessToken?: (user: string, token: string) => Promise<boolean>;
+  } = {},
+): Promise<SmtpCapture> {
   const messages: CapturedMail[] = [];
+  const methods = new Map<string, string>();
   const waiters = new Set<() => void>();
   let recipientReply: { code: number; text: string } | null = null;
   let loginRefused = false;
@@ -42,9 +50,19 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
     allowInsecureAuth: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
-    onAuth(auth, _session, callback) {
+    authMethods: ["PLAIN", "LOGIN", "XOAUTH2"],
+    onAuth(auth, session, callback) {
       if (loginRefused) return callback(smtpError(535, "5.7.8 Authentication credentials invalid"));
-      callback(null, { user: auth.username });
+      methods.set(session.id, auth.method);
+      if (auth.method !== "XOAUTH2" || !options.checkAccessToken)
+        return callback(null, { user: auth.username });
+      options.checkAccessToken(auth.username ?? "", auth.accessToken ?? "").then(
+        (good) =>
+          good
+            ? callback(null, { user: auth.username })
+            : callback(null, { data: { status: "401", schemes: "bearer" } }),
+        (error: Error) => callback(error),
+      );
     },
     onRcptTo(_address, _session, callback) {
       if (recipientReply) return callback(smtpError(recipientReply.code, recipientReply.text));
@@ -61,6 +79,7 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
           recipients: session.envelope.rcptTo.map((rcpt) => rcpt.address),
           user: typeof session.user === "string" ? session.user : null,
+          authMethod: methods.get(session.id) ?? null,
           raw,
           parsed,
           header(name) {

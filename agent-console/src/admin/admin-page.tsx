@@ -10,6 +10,7 @@ import { ApiKeysAdmin } from "./api-keys-admin.tsx";
 import { CalendarsAdmin } from "./calendars-admin.tsx";
 import { CannedAdmin } from "./canned-admin.tsx";
 import { ChannelsAdmin } from "./channels-admin.tsx";
+import { CustomFieldsAdmin } from "./custom-fields-admin.tsx";
 import { DispositionsAdmin } from "./dispositions-admin.tsx";
 import { JobsAdmin } from "./jobs-admin.tsx";
 import { QueuesAdmin } from "./queues-admin.tsx";
@@ -40,6 +41,12 @@ const SECTIONS: { id: string; label: string; description: string; Page: Componen
     label: "Dispositions",
     description: "Why customers got in touch",
     Page: DispositionsAdmin,
+  },
+  {
+    id: "fields",
+    label: "Custom fields",
+    description: "Typed fields on cases, contacts",
+    Page: CustomFieldsAdmin,
   },
   { id: "updates", label: "Customer updates", description: "What customers are sent", Page: UpdatesAdmin },
   {

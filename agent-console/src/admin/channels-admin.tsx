@@ -12,7 +12,13 @@ import {
   type Options,
   SectionHeader,
 } from "./editors.tsx";
-import { resources, useQueueOptions } from "./queries.ts";
+import {
+  MailboxOauthResult,
+  MailboxSignInCell,
+  type MailOauthProvider,
+  SignInChoice,
+} from "./mailbox-sign-in.tsx";
+import { resources, useList, useQueueOptions } from "./queries.ts";
 import type { IvrOption, Mailbox, PhoneNumber } from "./types.ts";
 
 const BY_RULES = "by assignment rules";
@@ -32,6 +38,7 @@ const toMailboxForm = (mailbox: Mailbox | null) => ({
   folder: mailbox?.folder ?? "INBOX",
   queueId: mailbox?.queueId ?? null,
   enabled: mailbox?.enabled ?? true,
+  signIn: (mailbox?.oauth?.provider ?? "password") as MailOauthProvider | "password",
 });
 
 const SERVER_URLS = [
@@ -50,7 +57,7 @@ function MailboxModal({ editor }: { editor: Editor<Mailbox> }) {
       title={mailbox ? `Edit ${mailbox.name}` : "New mailbox"}
       submitLabel={mailbox ? "Save mailbox" : "Add mailbox"}
       onSubmit={() => {
-        const { name, address, fromName, folder, queueId, enabled, imapUrl, smtpUrl } = form;
+        const { name, address, fromName, folder, queueId, enabled, imapUrl, smtpUrl, signIn } = form;
         submit(
           fromEnv
             ? { fromName: fromName || null, queueId, enabled }
@@ -64,6 +71,7 @@ function MailboxModal({ editor }: { editor: Editor<Mailbox> }) {
                 // Credentials are never shown; left empty on edit, they stay as they are.
                 ...(imapUrl ? { imapUrl } : {}),
                 ...(smtpUrl ? { smtpUrl } : {}),
+                ...(!mailbox && signIn !== "password" ? { oauthProvider: signIn } : {}),
               },
         );
       }}
@@ -77,15 +85,28 @@ function MailboxModal({ editor }: { editor: Editor<Mailbox> }) {
         <>
           <NameInput {...field("name")} />
           <TextInput label="Address" type="email" required {...text("address")} />
+          {mailbox ? null : <SignInChoice {...field("signIn")} />}
           {SERVER_URLS.map(({ key, label, example }) => (
             <PasswordInput
               key={key}
               label={label}
-              description={mailbox ? "Leave empty to keep the current one" : example}
-              required={!mailbox}
+              description={
+                mailbox
+                  ? "Leave empty to keep the current one"
+                  : form.signIn !== "password"
+                    ? "Leave empty for the provider's server; no password: the mailbox signs in with OAuth"
+                    : example
+              }
+              required={!mailbox && form.signIn === "password"}
               {...text(key)}
             />
           ))}
+          {!mailbox && form.signIn !== "password" ? (
+            <Text fz="xs" c="dimmed">
+              After adding it, choose Connect in the list and sign in as{" "}
+              {form.address || "the mailbox's account"}.
+            </Text>
+          ) : null}
           <TextInput label="Folder" {...text("folder")} />
         </>
       )}
@@ -197,7 +218,7 @@ function MailboxesSection({ queues }: { queues: QueueOptions }) {
       newLabel="New mailbox"
       resource={resources.mailboxes}
       skeleton={80}
-      minWidth={800}
+      minWidth={980}
       mb="xl"
       empty="No mailbox: email is off."
       remove={{
@@ -223,6 +244,7 @@ function MailboxesSection({ queues }: { queues: QueueOptions }) {
             </>
           ),
         },
+        { header: "Sign-in", cell: (mailbox) => <MailboxSignInCell mailbox={mailbox} /> },
         { header: "Queue", cell: (mailbox) => queues.name(mailbox.queueId, BY_RULES) },
         {
           header: "Last fetch",
@@ -278,6 +300,7 @@ function PhoneNumbersSection({ queues }: { queues: QueueOptions }) {
 
 export function ChannelsAdmin() {
   const queues = useQueueOptions();
+  const mailboxes = useList(resources.mailboxes).data ?? [];
 
   return (
     <>
@@ -285,6 +308,7 @@ export function ChannelsAdmin() {
         title="Channels"
         description="Web chat is always on. Email comes from mailboxes; SMS and calls from your Twilio numbers."
       />
+      <MailboxOauthResult mailboxes={mailboxes} />
       <MailboxesSection queues={queues} />
       <PhoneNumbersSection queues={queues} />
     </>

@@ -9,6 +9,10 @@ export interface Conditions {
   queueIds?: string[];
   tags?: string[];
   contactAttributes?: Record<string, string | number | boolean>;
+  /** Case custom fields that must hold these values. */
+  customFields?: Record<string, string | number | boolean>;
+  /** Contact custom fields that must hold these values. */
+  contactFields?: Record<string, string | number | boolean>;
 }
 
 /** Every condition as a list of strings; contact attributes as `key=value` pairs. */
@@ -20,6 +24,31 @@ export interface ConditionForm {
   queueIds: string[];
   tags: string[];
   attributes: string[];
+  /** Case custom fields as `key=value` pairs. */
+  caseFields: string[];
+  /** Contact custom fields as `key=value` pairs. */
+  contactFields: string[];
+}
+
+/** A custom field's type by key: a value is a number only for a number field, true/false only for a checkbox. */
+export type FieldTypes = Record<string, string>;
+
+/** `plan=gold` pairs of custom fields, each value typed as its field stores it. */
+export function parseFieldPairs(
+  pairs: string[],
+  types: FieldTypes,
+): Record<string, string | number | boolean> {
+  const values: Record<string, string | number | boolean> = {};
+  for (const [key, raw] of Object.entries(parseAttributes(pairs))) {
+    const text = String(raw);
+    values[key] =
+      types[key] === "number" && text !== "" && !Number.isNaN(Number(text))
+        ? Number(text)
+        : types[key] === "checkbox" && (text === "true" || text === "false")
+          ? text === "true"
+          : text;
+  }
+  return values;
 }
 
 /** `plan=gold` pairs as attributes; numbers and booleans typed as such. */
@@ -54,11 +83,13 @@ export function toConditionForm(conditions: Conditions | undefined): ConditionFo
     queueIds: conditions?.queueIds ?? [],
     tags: conditions?.tags ?? [],
     attributes: attributePairs(conditions?.contactAttributes),
+    caseFields: attributePairs(conditions?.customFields),
+    contactFields: attributePairs(conditions?.contactFields),
   };
 }
 
 /** The conditions a form gives; an empty list is no condition and is left out. */
-export function fromConditionForm(form: ConditionForm): Conditions {
+export function fromConditionForm(form: ConditionForm, fieldTypes: FieldTypes = {}): Conditions {
   return {
     ...(form.channels.length ? { channels: form.channels as Channel[] } : {}),
     ...(form.priorities.length ? { priorities: form.priorities as Priority[] } : {}),
@@ -67,6 +98,8 @@ export function fromConditionForm(form: ConditionForm): Conditions {
     ...(form.queueIds.length ? { queueIds: form.queueIds } : {}),
     ...(form.tags.length ? { tags: form.tags } : {}),
     ...(form.attributes.length ? { contactAttributes: parseAttributes(form.attributes) } : {}),
+    ...(form.caseFields.length ? { customFields: parseFieldPairs(form.caseFields, fieldTypes) } : {}),
+    ...(form.contactFields.length ? { contactFields: parseFieldPairs(form.contactFields, fieldTypes) } : {}),
   };
 }
 
@@ -82,5 +115,9 @@ export function conditionSummary(conditions: Conditions, queueName?: (id: string
   if (conditions.tags?.length) parts.push(`tagged ${conditions.tags.join(", ")}`);
   const attributes = attributePairs(conditions.contactAttributes);
   if (attributes.length) parts.push(`contact ${attributes.join(", ")}`);
+  const caseFields = attributePairs(conditions.customFields);
+  if (caseFields.length) parts.push(`fields ${caseFields.join(", ")}`);
+  const contactFields = attributePairs(conditions.contactFields);
+  if (contactFields.length) parts.push(`contact fields ${contactFields.join(", ")}`);
   return parts.length ? parts.join(" · ") : "every case";
 }

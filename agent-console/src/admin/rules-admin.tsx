@@ -5,6 +5,7 @@ import { type Editor, FormShell, useEditorForm } from "./crud.tsx";
 import { CrudSection } from "./crud-section.tsx";
 import { TitleCell } from "./data-table.tsx";
 import { CHANNEL_OPTIONS, EnabledSwitch, NameInput } from "./editors.tsx";
+import { FieldConditionInputs, useFieldTypes } from "./field-conditions.tsx";
 import { resources, useQueueOptions } from "./queries.ts";
 import { type AssignmentRule, PRIORITIES } from "./types.ts";
 
@@ -27,6 +28,7 @@ function RuleModal({ editor }: { editor: Editor<AssignmentRule> }) {
   const rule = editor.item;
   const queues = useQueueOptions();
   const { form, field, shell, submit } = useEditorForm(editor, resources.rules, toForm);
+  const fieldTypes = useFieldTypes();
 
   return (
     <FormShell
@@ -35,7 +37,8 @@ function RuleModal({ editor }: { editor: Editor<AssignmentRule> }) {
       submitLabel={rule ? "Save rule" : "Add rule"}
       onSubmit={() => {
         const { name, enabled, queueId, setPriority } = form;
-        if (queueId) submit({ name, enabled, conditions: fromConditionForm(form), queueId, setPriority });
+        if (queueId)
+          submit({ name, enabled, conditions: fromConditionForm(form, fieldTypes), queueId, setPriority });
       }}
     >
       <NameInput {...field("name")} />
@@ -60,6 +63,7 @@ function RuleModal({ editor }: { editor: Editor<AssignmentRule> }) {
         description="key=value, e.g. plan=gold; Enter after each"
         {...field("attributes")}
       />
+      <FieldConditionInputs caseFields={field("caseFields")} contactFields={field("contactFields")} />
       <Select label="Send to queue" required data={queues.data} {...field("queueId")} />
       <Select
         label="Set priority"

@@ -7,6 +7,7 @@ import { type Editor, FormShell, useEditorForm } from "./crud.tsx";
 import { CrudSection } from "./crud-section.tsx";
 import { TitleCell } from "./data-table.tsx";
 import { CHANNEL_OPTIONS, EnabledSwitch, NameInput } from "./editors.tsx";
+import { FieldConditionInputs, useFieldTypes } from "./field-conditions.tsx";
 import { resources, useCalendars, useQueueOptions } from "./queries.ts";
 import {
   type Calendar,
@@ -127,6 +128,7 @@ function PolicyDrawer({ editor }: { editor: Editor<SlaPolicy> }) {
   const policy = editor.item;
   const queues = useQueueOptions();
   const { form, set, field, shell, submit } = useEditorForm(editor, resources.policies, toPolicyForm);
+  const fieldTypes = useFieldTypes();
   const hours = hoursBody({ calendarId: form.calendarId, hours: form.calendar });
   // Priorities without any target are left out: the API refuses empty objects nowhere, but they say nothing.
   const targets = Object.fromEntries(
@@ -144,7 +146,7 @@ function PolicyDrawer({ editor }: { editor: Editor<SlaPolicy> }) {
         submit({
           name: form.name,
           enabled: form.enabled,
-          conditions: fromConditionForm(form),
+          conditions: fromConditionForm(form, fieldTypes),
           targets,
           atRiskPercent: form.atRiskPercent,
           calendarId: hours.calendarId,
@@ -170,6 +172,7 @@ function PolicyDrawer({ editor }: { editor: Editor<SlaPolicy> }) {
         description="key=value; Enter after each"
         {...field("attributes")}
       />
+      <FieldConditionInputs caseFields={field("caseFields")} contactFields={field("contactFields")} />
       <Text fz="sm" fw={500}>
         Targets (minutes)
       </Text>

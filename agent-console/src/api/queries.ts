@@ -144,6 +144,7 @@ export function inboxPath(filters: InboxFilters, cursor: string | null): string 
   if (filters.sla.length) params.set("sla", filters.sla.join(","));
   if (filters.csat.length) params.set("csat", filters.csat.join(","));
   if (filters.q.trim()) params.set("q", filters.q.trim());
+  for (const [key, value] of Object.entries(filters.fields ?? {})) if (value) params.set(`cf.${key}`, value);
   if (cursor) params.set("cursor", cursor);
   return `/api/cases?${params}`;
 }

@@ -13,6 +13,8 @@ export interface InboxFilters {
   /** Customer ratings: `1`–`5`, `rated`, `unrated`, `low`. */
   csat: string[];
   q: string;
+  /** Case custom field filters by key (`cf.<key>=value` in the URL). */
+  fields: Record<string, string>;
 }
 
 export const queryKeys = {

@@ -5,6 +5,7 @@
 import { Badge, Button, Group, Paper, Select, Stack, TagsInput, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { errorMessage } from "../api/client.ts";
+import { useCustomFields, useSetCaseFields } from "../api/custom-fields.ts";
 import { useDispositions, useEditCase } from "../api/queries.ts";
 import { type CaseDetail, FINAL_STATES, type Priority } from "../api/types.ts";
 import { contactName, STATE_COLOR, STATE_LABEL } from "../lib/format.ts";
@@ -13,6 +14,7 @@ import { CallButton } from "../softphone/call-button.tsx";
 import { CaseActions } from "./case-actions.tsx";
 import { ChannelBadge } from "./channel-badge.tsx";
 import { CsatSummary } from "./csat-rating.tsx";
+import { CustomFieldInputs } from "./custom-field-inputs.tsx";
 import { SlaBadge } from "./sla-badge.tsx";
 import { TakeCaseButton } from "./take-case-button.tsx";
 
@@ -110,6 +112,21 @@ function CaseFields({ detail }: { detail: CaseDetail }) {
   );
 }
 
+/** The admin's custom fields of the case, edited in place (a finished case's are read-only). */
+function CaseCustomFields({ detail }: { detail: CaseDetail }) {
+  const fields = useCustomFields("case").data ?? [];
+  const save = useSetCaseFields(detail.id);
+  return (
+    <CustomFieldInputs
+      fields={fields}
+      values={detail.customFields ?? {}}
+      queueId={detail.queueId}
+      disabled={detail.state === "closed"}
+      save={(values) => save.mutateAsync(values)}
+    />
+  );
+}
+
 interface CaseHeaderProps {
   detail: CaseDetail;
   onTransfer(): void;
@@ -131,10 +148,13 @@ export function CaseHeader({ detail, onTransfer, onShowCustomer }: CaseHeaderPro
         <Stack gap={6} style={{ minWidth: 0, flex: "1 1 320px" }}>
           <CaseTitle detail={detail} />
           <CaseFields detail={detail} />
+          <CaseCustomFields detail={detail} />
         </Stack>
         <Stack gap={6} align="flex-end" style={{ flexShrink: 0, marginLeft: "auto" }}>
           <TakeCaseButton detail={detail} />
           <CaseActions
+            // A refusal naming empty required fields no longer applies once the fields change.
+            key={JSON.stringify(detail.customFields ?? {})}
             caseId={detail.id}
             state={detail.state}
             allowed={detail.allowedActions}

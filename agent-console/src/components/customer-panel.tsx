@@ -6,6 +6,7 @@
 import { Anchor, Badge, Button, Divider, Group, Loader, ScrollArea, Stack, Text, Title } from "@mantine/core";
 import type { MouseEvent } from "react";
 import { useVerifyIdentity } from "../api/contact-queries.ts";
+import { useCustomFields, useSetContactFields } from "../api/custom-fields.ts";
 import { useCaseSla, useContactCases } from "../api/queries.ts";
 import type { CaseDetail, Identity } from "../api/types.ts";
 import {
@@ -19,6 +20,7 @@ import {
 import { navigate, pathOf, type Route } from "../lib/router.ts";
 import { useNow } from "../lib/use-now.ts";
 import { ChannelBadge } from "./channel-badge.tsx";
+import { CustomFieldInputs } from "./custom-field-inputs.tsx";
 
 const IDENTITY_LABEL = { phone: "Phone", email: "Email", chat: "Web chat" } as const;
 const METRIC_LABEL: Record<string, string> = {
@@ -147,6 +149,20 @@ function SlaTargets({ caseId }: { caseId: string }) {
   );
 }
 
+/** The admin's contact fields, edited in place. */
+function ContactFields({ detail }: { detail: CaseDetail }) {
+  const fields = useCustomFields("contact").data ?? [];
+  const save = useSetContactFields(detail.contact.id);
+  return (
+    <CustomFieldInputs
+      fields={fields}
+      values={detail.contact.customFields ?? {}}
+      width={220}
+      save={(values) => save.mutateAsync(values)}
+    />
+  );
+}
+
 export function CustomerPanel({ detail }: { detail: CaseDetail }) {
   const others = useContactCases(detail.contact.id);
   const now = useNow(30_000);
@@ -181,6 +197,7 @@ export function CustomerPanel({ detail }: { detail: CaseDetail }) {
             ))}
           </Stack>
         )}
+        <ContactFields detail={detail} />
         <Divider />
         <Text fz="xs" fw={700} tt="uppercase" c="dimmed">
           SLA

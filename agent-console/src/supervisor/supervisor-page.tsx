@@ -20,7 +20,10 @@ const IntervalCharts = lazy(async () => ({
   default: (await import("./interval-charts.tsx")).IntervalCharts,
 }));
 
-const VIEWS = ["overview", "sla", "agents"] as const;
+// Reports (and their charts) are a chunk of their own, fetched when the tab is first opened.
+const ReportsView = lazy(() => import("../reports/reports-page.tsx"));
+
+const VIEWS = ["overview", "sla", "agents", "reports"] as const;
 type View = (typeof VIEWS)[number];
 
 function Wall({ view }: { view: View }) {
@@ -41,6 +44,7 @@ function Wall({ view }: { view: View }) {
           <Tabs.Tab value="overview">Queues</Tabs.Tab>
           <Tabs.Tab value="sla">SLA board{flagged ? ` (${flagged})` : ""}</Tabs.Tab>
           <Tabs.Tab value="agents">Agents</Tabs.Tab>
+          <Tabs.Tab value="reports">Reports</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="overview" pt="md">
           <Stack gap="md">
@@ -57,6 +61,11 @@ function Wall({ view }: { view: View }) {
         </Tabs.Panel>
         <Tabs.Panel value="agents" pt="md">
           <AgentGrid />
+        </Tabs.Panel>
+        <Tabs.Panel value="reports" pt="md">
+          <Suspense fallback={<Skeleton h={400} />}>
+            <ReportsView />
+          </Suspense>
         </Tabs.Panel>
       </Tabs>
     </Stack>

@@ -5,7 +5,8 @@ import { useEffect, useState } from "react";
 import { useAgentDirectory, useQueues } from "../../api/queries.ts";
 import type { InboxFilters } from "../../api/query-keys.ts";
 import { PHONE_QUERY } from "../../components/app-header.tsx";
-import { DEFAULT_FILTERS } from "./inbox-url.ts";
+import { FieldFilters } from "./field-filters.tsx";
+import { DEFAULT_FILTERS, fieldFilters } from "./inbox-url.ts";
 
 const STATUS_OPTIONS = [
   { value: "open", label: "Open (any)" },
@@ -84,6 +85,7 @@ export function InboxFilterBar({
   const active =
     MULTI_FILTERS.filter(({ key }) => filters[key].join(",") !== DEFAULT_FILTERS[key].join(",")).length +
     (filters.queueId ? 1 : 0) +
+    fieldFilters(filters).length +
     (WHOSE.includes(filters.assignee) ? 0 : 1);
 
   return (
@@ -173,6 +175,7 @@ function MoreFilters({
           maxValues={max}
         />
       ))}
+      <FieldFilters filters={filters} onChange={set} />
     </Group>
   );
 }

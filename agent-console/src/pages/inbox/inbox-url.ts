@@ -15,7 +15,17 @@ export const DEFAULT_FILTERS: InboxFilters = {
   sla: [],
   csat: [],
   q: "",
+  fields: {},
 };
+
+/** A custom field filter's prefix in the URL: `cf.plan=gold`. */
+export const FIELD_PREFIX = "cf.";
+
+/** The custom field filters with a value, by key, in key order. */
+export const fieldFilters = (filters: InboxFilters): [string, string][] =>
+  Object.entries(filters.fields ?? {})
+    .filter(([, value]) => value !== "")
+    .sort(([a], [b]) => a.localeCompare(b));
 
 const LISTS = ["status", "channel", "priority", "sla", "csat"] as const;
 
@@ -38,8 +48,11 @@ export function filtersFromSearch(search: string): InboxFilters {
     sla: [],
     csat: [],
     q: params.get("q") ?? "",
+    fields: {},
   };
   for (const key of LISTS) filters[key] = list(params.get(key));
+  for (const [name, value] of params)
+    if (name.startsWith(FIELD_PREFIX) && value) filters.fields[name.slice(FIELD_PREFIX.length)] = value;
   return filters;
 }
 
@@ -49,6 +62,7 @@ export function searchOfFilters(filters: InboxFilters): string {
   if (filters.queueId) params.set("queue", filters.queueId);
   for (const key of LISTS) if (filters[key].length) params.set(key, filters[key].join(","));
   if (filters.q.trim()) params.set("q", filters.q.trim());
+  for (const [key, value] of fieldFilters(filters)) params.set(`${FIELD_PREFIX}${key}`, value);
   // Commas read better in a link than %2C, and URLSearchParams reads them back either way.
   return params.toString().replaceAll("%2C", ",");
 }
