@@ -28,6 +28,10 @@ const PERSON_ONLY: readonly { pattern: RegExp; cannot: string }[] = [
     cannot: "change sign-in security (two-factor, single sign-on): a signed-in admin does",
   },
   {
+    pattern: /^\/api\/mailboxes\/(:id\/)?oauth\/(start|callback)$/,
+    cannot: "connect a mailbox: a person signs in at the mail provider in a browser",
+  },
+  {
     pattern: /^\/api\/admin\/api-keys(\/|$)/,
     cannot: "create, list or revoke API keys: a signed-in admin does",
   },
