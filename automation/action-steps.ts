@@ -7,7 +7,7 @@
 import { and, eq, isNull, or, sql } from "drizzle-orm";
 import { caseStateHas } from "../cases/case-states.ts";
 import { readCaseContext } from "../cases/case-store.ts";
-import { type Actor, applyCaseEvent, type CaseRow, lockCase, writeAudit } from "../cases/case-workflow.ts";
+import { type Actor, applyCaseEvent, type CaseRow, lockCase } from "../cases/case-workflow.ts";
 import { setCaseCustomFieldsIn } from "../cases/custom-field-values.ts";
 import type { CustomFieldValues } from "../cases/custom-fields.ts";
 import { assertDispositionGiven } from "../cases/dispositions.ts";
@@ -19,7 +19,7 @@ import type { UnitOfWork } from "../cases/unit-of-work.ts";
 import type { Tx } from "../db/connect.ts";
 import { agents } from "../db/schema/agents.ts";
 import { cannedResponses } from "../db/schema/canned-responses.ts";
-import { agentNotifications, cases, interactions } from "../db/schema/cases.ts";
+import { agentNotifications, interactions } from "../db/schema/cases.ts";
 import { contacts } from "../db/schema/contacts.ts";
 import { agentQueueScopes } from "../db/schema/routing.ts";
 import { assignToAgent, transferCaseIn } from "../routing/transfers.ts";

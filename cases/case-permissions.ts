@@ -12,6 +12,11 @@ import type { AgentRole } from "../db/schema/agents.ts";
 export interface QueueScope {
   limited: boolean;
   queueIds: readonly string[];
+  /**
+   * The limit holds even for an admin: set for an API key limited to some queues, which acts for
+   * its admin but reaches only those queues' cases.
+   */
+  bindsAdmins?: true;
 }
 
 export const EVERY_QUEUE: QueueScope = Object.freeze({ limited: false, queueIds: Object.freeze([]) });
@@ -37,9 +42,13 @@ export interface CaseWorkFacts {
  */
 export type CaseWorkDecision = { allowed: true } | { allowed: false; reason: string; hidden?: true };
 
-/** The scope that applies to the person: admins are never limited, whatever their row says. */
+/**
+ * The scope that applies to the person: admins are never limited, whatever their row says — unless
+ * they act through an API key limited to some queues.
+ */
 export function scopeOf(actor: CaseActor): QueueScope {
-  return actor.role === "admin" || !actor.scope ? EVERY_QUEUE : actor.scope;
+  if (!actor.scope || (actor.role === "admin" && !actor.scope.bindsAdmins)) return EVERY_QUEUE;
+  return actor.scope;
 }
 
 /** Whether a queue is in the scope; a case in no queue is in no limited scope. */

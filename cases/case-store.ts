@@ -12,6 +12,7 @@ import { rowFromJson, rowToJson } from "../db/json-rows.ts";
 import { cases, interactions } from "../db/schema/cases.ts";
 import { contactIdentities, contacts } from "../db/schema/contacts.ts";
 import { caseSlaTargets, type SlaMetric } from "../db/schema/sla.ts";
+import { actingThroughDetails } from "./acting-through.ts";
 import type { Actor } from "./case-workflow.ts";
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -132,7 +133,10 @@ export function caseWriteParts(write: CaseWrite): Json {
       to_state: audit.toState ?? null,
       actor_type: audit.actor.type,
       actor_id: audit.actor.type === "system" ? null : (audit.actor.id ?? null),
-      details: audit.details ?? {},
+      details: {
+        ...audit.details,
+        ...actingThroughDetails(audit.actor.type === "agent" ? audit.actor.id : null),
+      },
       at: audit.at.toISOString(),
     })),
     interactions: write.interactions.map((row) => rowToJson(interactions, row)),

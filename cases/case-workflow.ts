@@ -12,6 +12,7 @@
 import { eq } from "drizzle-orm";
 import type { Executor, Tx } from "../db/connect.ts";
 import { caseEvents, cases } from "../db/schema/cases.ts";
+import { actingThroughDetails } from "./acting-through.ts";
 import { FINISHED_CALL_PHASES } from "./calls.ts";
 import {
   CASE_MACHINE_VERSION,
@@ -78,7 +79,10 @@ export async function writeAudit(
       fromState: entry.fromState ?? null,
       toState: entry.toState ?? null,
       ...actorColumns(entry.actor),
-      details: entry.details ?? {},
+      details: {
+        ...entry.details,
+        ...actingThroughDetails(entry.actor.type === "agent" ? entry.actor.id : null),
+      },
       at: entry.at,
     })
     .returning({ id: caseEvents.id });

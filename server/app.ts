@@ -11,7 +11,7 @@ import Fastify, {
   LogController,
   type RouteOptions,
 } from "fastify";
-import { type Logger, pino } from "pino";
+import { type DestinationStream, type Logger, pino } from "pino";
 import type { Clock } from "../cases/ports.ts";
 import type { Database } from "../db/connect.ts";
 import type { Config } from "./config.ts";
@@ -68,8 +68,9 @@ const REDACT = [
   "*.err.args",
 ];
 
-export function createLogger(config: Pick<Config, "logLevel">): Logger {
-  return pino({ level: config.logLevel, redact: { paths: REDACT, censor: "[redacted]" } });
+/** The app's logger; `destination` (tests read what was logged) defaults to standard output. */
+export function createLogger(config: Pick<Config, "logLevel">, destination?: DestinationStream): Logger {
+  return pino({ level: config.logLevel, redact: { paths: REDACT, censor: "[redacted]" } }, destination);
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<BuiltApp> {

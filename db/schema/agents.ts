@@ -107,6 +107,8 @@ export const SECURITY_EVENT_KINDS = [
   "sso_settings_changed",
   "queue_scope_changed",
   "sessions_revoked",
+  "api_key_created",
+  "api_key_revoked",
 ] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
 

@@ -4,6 +4,7 @@
  * retention period. Callers record facts, never passwords, tokens or codes.
  */
 import { and, desc, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
+import { actingThroughDetails } from "../../cases/acting-through.ts";
 import { decodeCursor, encodeCursor } from "../../cases/case-queries.ts";
 import { isAppError } from "../../cases/errors.ts";
 import type { Executor } from "../../db/connect.ts";
@@ -29,7 +30,7 @@ export async function recordSecurityEvent(db: Executor, event: SecurityEventInpu
     agentId: event.agentId ?? null,
     email: event.email?.trim().toLowerCase().slice(0, 320) ?? null,
     ip: event.ip ?? null,
-    details: event.details ?? {},
+    details: { ...event.details, ...actingThroughDetails(event.actorId) },
   });
 }
 

@@ -3,11 +3,14 @@
  * declaration fails at start-up. Credentials are a bearer token or the session cookie.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { runActingThrough } from "../../cases/acting-through.ts";
 import { EVERY_QUEUE, type QueueScope } from "../../cases/case-permissions.ts";
 import { AppError } from "../../cases/errors.ts";
 import type { AgentRole } from "../../db/schema/agents.ts";
 import type { AgentRow } from "../auth/accounts.ts";
+import { type ApiKeyIdentity, apiKeyLabel, looksLikeApiKey, type ResolvedApiKey } from "../auth/api-keys.ts";
 import type { AuthService } from "../auth/auth-service.ts";
+import { type ApiKeyRouteScope, apiKeyScopeOf, personOnlyReason } from "./api-key-scope.ts";
 
 export type Access = "public" | AgentRole;
 
@@ -26,6 +29,8 @@ declare module "fastify" {
     seesCase?: boolean;
     /** What a public route requires instead of a session: Twilio's signature, or a signed status link. */
     proof?: "twilio-signature" | "status-link" | "mailed-link";
+    /** The scope an API key needs here, when the one derived from the URL (api-key-scope.ts) is wrong. */
+    apiScope?: ApiKeyRouteScope;
   }
   interface FastifyInstance {
     /** Every route's declared access, in registration order (the README's route × role matrix). */
@@ -38,6 +43,8 @@ declare module "fastify" {
     sessionExpiresAt?: Date;
     /** The queues the signed-in person may see (cases/case-permissions.ts); every queue for most. */
     queueScope?: QueueScope;
+    /** The API key the request came with, when it did not come with a session. */
+    apiKey?: ApiKeyIdentity;
   }
 }
 
@@ -136,6 +143,8 @@ export interface RouteAccess {
   access: Access;
   worksCase: boolean;
   proof?: "twilio-signature" | "status-link" | "mailed-link";
+  /** What an API key needs to call it (public routes need nothing). */
+  apiScope?: ApiKeyRouteScope;
 }
 
 /**
@@ -153,6 +162,8 @@ export function installAccessControl(
     mayWorkCase: CaseWorkCheck;
     maySeeCase: CaseWorkCheck;
     queueScopeOf: (agent: AgentRow) => Promise<QueueScope>;
+    /** The live API key a bearer token names, or null. */
+    resolveApiKey: (token: string) => Promise<ResolvedApiKey | null>;
   },
 ): void {
   // Before the body is read: a form is refused whatever it carries.
@@ -161,7 +172,7 @@ export function installAccessControl(
   app.decorate("routeAccess", table);
   app.addHook("onRoute", (route) => {
     const config = route.config as
-      | { access?: Access; worksCase?: boolean; proof?: RouteAccess["proof"] }
+      | { access?: Access; worksCase?: boolean; proof?: RouteAccess["proof"]; apiScope?: ApiKeyRouteScope }
       | undefined;
     // Routes of third-party plugins we mount as public (the API docs) cannot declare it themselves.
     if (!config?.access && options.publicPrefixes.some((prefix) => route.url.startsWith(prefix)))
@@ -169,14 +180,20 @@ export function installAccessControl(
     else if (!config?.access)
       throw new Error(`Route ${route.method} ${route.url} does not declare config.access.`);
     const access = (route.config as { access: Access }).access;
-    for (const method of [route.method].flat())
+    for (const method of [route.method].flat()) {
+      const apiScope =
+        access === "public" ? undefined : (config?.apiScope ?? apiKeyScopeOf(method, route.url));
+      // Kept on the route, so the request's check reads it rather than deriving it again.
+      if (apiScope) route.config = { ...route.config, apiScope };
       table.push({
         method,
         url: route.url,
         access,
         worksCase: config?.worksCase === true,
         ...(config?.proof ? { proof: config.proof } : {}),
+        ...(apiScope ? { apiScope } : {}),
       });
+    }
   });
 
   // Who is asking is settled before the body is read or validated: an anonymous or under-privileged
@@ -186,6 +203,11 @@ export function installAccessControl(
     // The not-found handler answers 404 to everyone.
     if (access === "public" || request.is404) return;
     const token = credentialOf(request);
+    const bearer = bearerTokenOf(request.headers);
+    if (bearer !== undefined && looksLikeApiKey(bearer)) {
+      await admitApiKey(request, await options.resolveApiKey(bearer), options.queueScopeOf);
+      return;
+    }
     const session = token ? await auth.authenticate(token) : null;
     if (!session)
       throw new AppError("UNAUTHENTICATED", "Sign in first: send a bearer token or the session cookie.");
@@ -212,4 +234,46 @@ export function installAccessControl(
     if (worksCase) await options.mayWorkCase(request.agent, currentScope(request), id);
     else await options.maySeeCase(request.agent, currentScope(request), id);
   });
+
+  // Last, right before the handler: the audit and security-log rows it writes name the key.
+  app.addHook("preHandler", (request, _reply, done) => {
+    const key = request.apiKey;
+    if (!key || !request.agent) return done();
+    runActingThrough({ agentId: request.agent.id, apiKeyId: key.id, label: apiKeyLabel(key) }, done);
+  });
+}
+
+/** The queues a key limited to some queues reaches: those of them its admin may see. */
+export function keyQueueScope(admin: QueueScope, key: ApiKeyIdentity): QueueScope {
+  if (!key.queueIds) return admin;
+  const queueIds = admin.limited ? key.queueIds.filter((id) => admin.queueIds.includes(id)) : key.queueIds;
+  return { limited: true, queueIds: [...queueIds].sort(), bindsAdmins: true };
+}
+
+/**
+ * An API key instead of a session: it must be live, hold the route's scope, and the route must not
+ * be one only a person may call. It acts for its admin, narrowed to its queues.
+ */
+async function admitApiKey(
+  request: FastifyRequest,
+  resolved: ResolvedApiKey | null,
+  queueScopeOf: (agent: AgentRow) => Promise<QueueScope>,
+): Promise<void> {
+  if (!resolved)
+    throw new AppError(
+      "UNAUTHENTICATED",
+      "This API key is not valid: it is unknown, revoked or expired, or the admin who created it is no longer an active admin. Ask an admin for a new key.",
+    );
+  const needed = request.routeOptions.config.apiScope ?? "admin";
+  if (needed === "person") throw new AppError("FORBIDDEN", personOnlyReason(request.routeOptions.url ?? ""));
+  const { key, agent } = resolved;
+  if (!key.scopes.includes(needed))
+    throw new AppError(
+      "FORBIDDEN",
+      `${apiKeyLabel(key)} lacks the '${needed}' scope this route needs (it has ${key.scopes.join(", ")}). Create a key with that scope.`,
+      { scope: needed },
+    );
+  request.agent = agent;
+  request.apiKey = key;
+  request.queueScope = keyQueueScope(await queueScopeOf(agent), key);
 }

@@ -13,6 +13,7 @@ import fp from "fastify-plugin";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { assertMaySeeCase, assertMayWorkCase } from "../../routing/case-permission.ts";
 import { loadQueueScope } from "../../routing/queue-scope.ts";
+import { resolveApiKey } from "../auth/api-keys.ts";
 import { installAccessControl } from "../http/access.ts";
 import { installErrorHandler } from "../http/errors.ts";
 import { installInputGuards } from "../http/input-guards.ts";
@@ -64,6 +65,7 @@ async function httpPlugin(app: FastifyInstance): Promise<void> {
     maySeeCase: (agent, scope, caseId) =>
       assertMaySeeCase(app.domain.routing, { id: agent.id, role: agent.role, scope }, caseId),
     queueScopeOf: (agent) => loadQueueScope(app.clients.db, agent),
+    resolveApiKey: (token) => resolveApiKey(app.clients.db, app.clients.secret, token, app.clients.clock()),
   });
   installInputGuards(app);
   await app.register(fastifySwaggerUi, { routePrefix: "/docs" });

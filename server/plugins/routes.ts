@@ -6,6 +6,7 @@ import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { agentRoutes } from "../routes/agents.ts";
+import { apiKeyRoutes } from "../routes/api-keys.ts";
 import { authRoutes } from "../routes/auth.ts";
 import { automationRoutes } from "../routes/automation.ts";
 import { businessCalendarRoutes } from "../routes/business-calendars.ts";
@@ -81,6 +82,7 @@ async function routesPlugin(app: FastifyInstance): Promise<void> {
   jobsAdminRoutes(zodApp, services);
   securityLogRoutes(zodApp, services);
   notificationRoutes(zodApp, services);
+  apiKeyRoutes(zodApp, services);
   customFieldRoutes(zodApp, services);
   automationRoutes(zodApp, services);
   macroRoutes(zodApp, services);

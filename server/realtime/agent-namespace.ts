@@ -8,6 +8,7 @@ import { cases } from "../../db/schema/cases.ts";
 import { assertMaySeeCase } from "../../routing/case-permission.ts";
 import { loadQueueScope } from "../../routing/queue-scope.ts";
 import { findAgent } from "../auth/accounts.ts";
+import { looksLikeApiKey } from "../auth/api-keys.ts";
 import { isOwnOrigin, SESSION_COOKIE } from "../http/access.ts";
 import type { Services } from "../services.ts";
 import { announceLeavingViewer, announceViewers, relayAgentTyping } from "./case-presence.ts";
@@ -48,6 +49,13 @@ function authenticateAgent(services: AgentNamespaceServices): Parameters<AgentNa
       isOwnOrigin(socket.handshake.headers.origin, socket.handshake.headers.host, services.config.publicUrl)
     )
       token = cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
+    // The live channel is for people at a console; an integration's key is never a session here.
+    if (token && looksLikeApiKey(token))
+      return next(
+        new Error(
+          "unauthorized: API keys cannot connect to the console's live channel; they call the HTTP API",
+        ),
+      );
     let session: Awaited<ReturnType<AgentNamespaceServices["auth"]["authenticate"]>> = null;
     try {
       session = token ? await services.auth.authenticate(token) : null;

@@ -3,9 +3,10 @@
  * socket.io adapter when TEST_REDIS_URL is set. Nothing of ours is mocked.
  */
 import { randomBytes } from "node:crypto";
+import type { DestinationStream } from "pino";
 import { inject } from "vitest";
 import type { Clock } from "../../cases/ports.ts";
-import { type BuildOptions, type BuiltApp, buildApp } from "../../server/app.ts";
+import { type BuildOptions, type BuiltApp, buildApp, createLogger } from "../../server/app.ts";
 import { type Config, loadConfig } from "../../server/config.ts";
 import { type Api, createApi } from "./api.ts";
 import { clearRedisPrefix } from "./redis-keys.ts";
@@ -36,6 +37,8 @@ export interface TestAppOptions {
   testDb?: TestDatabase;
   /** Sees every route as it is added (the route table). */
   onRoute?: BuildOptions["onRoute"];
+  /** Where the app logs (at the env's LOG_LEVEL); standard output otherwise. */
+  logTo?: DestinationStream;
 }
 
 export function testEnv(extra: Record<string, string> = {}): Record<string, string> {
@@ -64,6 +67,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     database: testDb.database,
     clock: options.clock,
     onRoute: options.onRoute,
+    ...(options.logTo ? { logger: createLogger(config, options.logTo) } : {}),
   });
   // PORT is 0 (any free port) unless a test needs a known one, e.g. for PUBLIC_URL.
   await built.app.listen({ port: config.port, host: "127.0.0.1" });

@@ -6,6 +6,7 @@ import { useAreaRole } from "../components/area-shell.tsx";
 import { OfferDock } from "../components/offer-dock.tsx";
 import { navigate } from "../lib/router.ts";
 import { AgentsAdmin } from "./agents-admin.tsx";
+import { ApiKeysAdmin } from "./api-keys-admin.tsx";
 import { AutomationAdmin } from "./automation-admin.tsx";
 import { CalendarsAdmin } from "./calendars-admin.tsx";
 import { CannedAdmin } from "./canned-admin.tsx";
@@ -71,6 +72,7 @@ const SECTIONS: { id: string; label: string; description: string; Page: Componen
     Page: SecurityLogAdmin,
   },
   { id: "webhooks", label: "Webhooks", description: "Events sent to your systems", Page: WebhooksAdmin },
+  { id: "api-keys", label: "API keys", description: "Keys for integrations", Page: ApiKeysAdmin },
 ];
 
 export default function AdminPage({ section }: { section: string }) {

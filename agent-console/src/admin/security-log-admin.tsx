@@ -33,6 +33,8 @@ const KIND_LABEL: Record<SecurityEvent["kind"], { label: string; color: string }
   password_reset: { label: "Password reset", color: "orange" },
   sso_settings_changed: { label: "Single sign-on changed", color: "violet" },
   sessions_revoked: { label: "Other sessions signed out", color: "orange" },
+  api_key_created: { label: "API key created", color: "blue" },
+  api_key_revoked: { label: "API key revoked", color: "orange" },
 };
 
 const when = (iso: string) => formatDateTimeWithZone(iso, { seconds: true });
@@ -55,8 +57,23 @@ function useSecurityLog(kind: string | null, agentId: string | null) {
   });
 }
 
+/** What the row says, and the API key it was done through, if any. */
 function describe(event: SecurityEvent, names: Map<string, AdminAgent>): string {
-  const details = event.details as { from?: string; to?: string; role?: string; retryAfterSeconds?: number };
+  const via = (event.details as { via?: string }).via;
+  const what = describeKind(event, names);
+  return via ? `${what} (through ${via})`.trim() : what;
+}
+
+function describeKind(event: SecurityEvent, names: Map<string, AdminAgent>): string {
+  const details = event.details as {
+    from?: string;
+    to?: string;
+    role?: string;
+    retryAfterSeconds?: number;
+    name?: string;
+  };
+  if (event.kind === "api_key_created" || event.kind === "api_key_revoked")
+    return `'${details.name}' by ${names.get(event.actorId ?? "")?.name ?? "an admin"}`;
   if (event.kind === "role_changed") return `${details.from} → ${details.to}`;
   if (event.kind === "agent_created" && details.role) return `as ${details.role}`;
   if (event.kind === "sign_in_refused" && details.retryAfterSeconds)
