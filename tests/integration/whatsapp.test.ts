@@ -5,8 +5,9 @@
  * window holds: outside it free-form replies are refused (also when scheduled past it) and only an
  * approved template goes.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "../../db/rows.ts";
 import { cases, interactions } from "../../db/schema/cases.ts";
 import { contactIdentities, contacts } from "../../db/schema/contacts.ts";
 import { startTestApp, type TestApp } from "../helpers/build-app.ts";
@@ -141,6 +142,22 @@ describe("WhatsApp through Twilio", () => {
     });
     const [row] = await app.services.db.select().from(cases).where(eq(cases.id, stored.caseId));
     expect(row!.subject).toBe("Picture message");
+  });
+
+  it("counts an agent's WhatsApp conversations against their SMS capacity", async () => {
+    await assignedCase();
+    const [held] = await queryRows<{ whatsapp: number; texts: number }>(
+      app.services.db,
+      sql`select count(*) filter (where channel = 'whatsapp')::int as whatsapp, count(*)::int as texts
+        from cases where assignee_id = ${agentId}::uuid and state in ('assigned', 'waiting_on_customer')
+          and channel in ('sms', 'whatsapp')`,
+    );
+    expect(held!.whatsapp).toBeGreaterThan(0);
+    const [load] = await queryRows<{ load: Record<string, number> }>(
+      app.services.db,
+      sql`select sb_agent_load(${agentId}::uuid) as load`,
+    );
+    expect(load!.load.sms).toBe(held!.texts);
   });
 
   it("refuses an unsigned WhatsApp webhook with 403 and stores nothing", async () => {
