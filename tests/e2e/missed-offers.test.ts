@@ -77,7 +77,7 @@ describe("missed offers, take next and taking a case", () => {
     const why = page.locator(".mantine-Notification-root").filter({ hasText: "Nothing to take" });
     await why.waitFor(WAIT);
     expect(await why.textContent()).toContain(
-      "You are at capacity for the cases you could take (SMS 1 of 1)",
+      "You are at capacity for the cases you could take (SMS and WhatsApp messages 1 of 1)",
     );
     expect(await page.getByText("1 case", { exact: true }).count()).toBe(1);
     // It slides in from the right: the screenshot waits until it is fully on the page.

@@ -326,7 +326,7 @@ describe("skill-based routing", () => {
     expect(nothing.body.case).toBeNull();
     expect(nothing.body.nothing).toMatchObject({
       code: "at_capacity",
-      message: expect.stringMatching(/SMS 1 of 1/),
+      message: expect.stringMatching(/SMS and WhatsApp messages 1 of 1/),
     });
     expect((await puller.api.post(`/api/cases/${another.id}/assign`, { agentId: puller.id })).status).toBe(
       403,
