@@ -80,7 +80,7 @@ describe("the console on a phone", () => {
 
     // The case fills the screen; the composer's send button is on it.
     expect(await overflow(page)).toBeLessThanOrEqual(0);
-    const send = page.getByRole("button", { name: /^Send/ }).first();
+    const send = page.getByRole("button", { name: /^Send(?! later)/ }).first();
     await send.waitFor(WAIT);
     expect(await onScreen(page, send)).toBe(true);
     const view = await page.getByTestId("case-view").boundingBox();

@@ -151,7 +151,8 @@ export function CaseHeader({ detail, onTransfer, onShowCustomer }: CaseHeaderPro
           <CaseFields detail={detail} />
           <CaseCustomFields detail={detail} />
         </Stack>
-        <Stack gap={6} align="flex-end" style={{ flexShrink: 0, marginLeft: "auto" }}>
+        {/* At most the header's width: on a phone the buttons wrap instead of running off the screen. */}
+        <Stack gap={6} align="flex-end" style={{ flexShrink: 1, maxWidth: "100%", marginLeft: "auto" }}>
           <TakeCaseButton detail={detail} />
           <CaseActions
             // A refusal naming empty required fields no longer applies once the fields change.
@@ -161,7 +162,7 @@ export function CaseHeader({ detail, onTransfer, onShowCustomer }: CaseHeaderPro
             allowed={detail.allowedActions}
             dispositionId={detail.dispositionId}
           />
-          <Group gap={6} wrap="nowrap">
+          <Group gap={6} wrap="wrap" justify="flex-end">
             {onShowCustomer && (
               <Button size="xs" variant="light" onClick={onShowCustomer} aria-haspopup="dialog">
                 Customer & SLA
