@@ -131,7 +131,10 @@ describe("the console on a tablet", () => {
       await checkCase(page, screen);
       const text = `Replying at ${screen.width} px`;
       await page.getByRole("textbox").last().fill(text);
-      await page.getByRole("button", { name: /^Send(?! later)/ }).first().click();
+      await page
+        .getByRole("button", { name: /^Send(?! later)/ })
+        .first()
+        .click();
       await expect
         .poll(
           async () =>
