@@ -179,21 +179,15 @@ describe("a mailbox that signs in with OAuth 2.0", () => {
     const view = (await email.app.admin.get(`/api/mailboxes/${mailboxId}`)).body;
     expect(view.oauth).toMatchObject({ connected: false, error: expect.stringContaining("invalid_grant") });
     // The reply failed visibly instead of leaving through another mailbox or being lost.
-    const deadline = Date.now() + 30_000;
-    let status = "";
-    while (Date.now() < deadline) {
-      const [stored] = await email.app.services.db
-        .select({ status: interactions.status, reason: interactions.statusReason })
-        .from(interactions)
-        .where(eq(interactions.id, reply.body.id));
-      status = stored?.status ?? "";
-      if (status === "failed") {
-        expect(stored?.reason).toMatch(/reconnect/);
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(status).toBe("failed");
+    const stored = async () =>
+      (
+        await email.app.services.db
+          .select({ status: interactions.status, reason: interactions.statusReason })
+          .from(interactions)
+          .where(eq(interactions.id, reply.body.id))
+      )[0];
+    await expect.poll(async () => (await stored())?.status, { timeout: 30_000 }).toBe("failed");
+    expect((await stored())?.reason).toMatch(/reconnect/);
     expect(
       email.smtp.messages.filter((mail) => mail.header("message-id")?.includes(reply.body.id)),
     ).toHaveLength(0);
