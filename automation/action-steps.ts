@@ -303,7 +303,7 @@ async function setState(
   state: "resolved" | "waiting_on_customer",
 ): Promise<StepResult> {
   if (row.state === state) return skipped(`already ${state}`);
-  if (state === "resolved") await assertDispositionGiven(ctx.deps.routing, row);
+  if (state === "resolved") await assertDispositionGiven(ctx.deps.routing, row, ctx.tx);
   const type = state === "resolved" ? "RESOLVE" : "WAIT_ON_CUSTOMER";
   const applied = await applyCaseEvent(
     ctx.tx,

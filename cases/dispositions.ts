@@ -83,13 +83,20 @@ export async function assertUsableDisposition(executor: Executor, id: string): P
   return row;
 }
 
-/** Refuses to finish a case of a queue that requires a disposition while it has none. */
-export async function assertDispositionGiven(deps: CaseDeps, row: CaseRow): Promise<void> {
+/**
+ * Refuses to finish a case of a queue that requires a disposition while it has none. `executor` is
+ * the caller's open transaction, if any (the queue is read there, never beside it).
+ */
+export async function assertDispositionGiven(
+  deps: CaseDeps,
+  row: CaseRow,
+  executor: Executor = deps.db,
+): Promise<void> {
   if (row.dispositionId || !row.queueId) return;
   const queue = deps.routingHooks
-    ? await deps.routingHooks.queueSettings(deps.db, row.queueId)
+    ? await deps.routingHooks.queueSettings(executor, row.queueId)
     : (
-        await deps.db
+        await executor
           .select({ name: queues.name, dispositionRequired: queues.dispositionRequired })
           .from(queues)
           .where(eq(queues.id, row.queueId))

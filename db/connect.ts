@@ -2,6 +2,7 @@
  * One database handle for the whole app: embedded PGlite when there is no DATABASE_URL,
  * PostgreSQL through postgres.js otherwise. The rest of the code sees one `Db` type.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -104,6 +105,37 @@ function countStatements(client: PGlite, count: () => void, trace?: (statement: 
   };
 }
 
+/**
+ * PGlite has one connection: a statement outside a transaction waits until the open one ends. Code
+ * that, holding a transaction, queries the database handle instead of the transaction would wait
+ * for itself forever and stall every request. Such a call fails at once with the reason instead:
+ * each exclusive section (a transaction, or one statement) records in its async context that it is
+ * open, and a new one asked for from that context while it is still open is refused. Work merely
+ * started inside a transaction may query once it has ended.
+ */
+function refuseSelfWaits(client: PGlite): void {
+  const open = new AsyncLocalStorage<{ open: boolean }>();
+  const original = client._runExclusiveTransaction.bind(client);
+  client._runExclusiveTransaction = <T>(fn: () => Promise<T>): Promise<T> => {
+    if (open.getStore()?.open)
+      return Promise.reject(
+        new Error(
+          "A query on the embedded database was made inside its own open transaction and would wait for it forever; run it on the transaction instead.",
+        ),
+      );
+    return original(() => {
+      const section = { open: true };
+      return open.run(section, async () => {
+        try {
+          return await fn();
+        } finally {
+          section.open = false;
+        }
+      });
+    });
+  };
+}
+
 type PostgresOptions = Extract<ConnectOptions, { databaseUrl: string }>;
 type PgliteOptions = Exclude<ConnectOptions, { databaseUrl: string }>;
 
@@ -192,6 +224,7 @@ function pgliteDatabase(client: PGlite, options: PgliteOptions, lock: DataDirLoc
     },
     options.trace,
   );
+  refuseSelfWaits(client);
   const locks = new KeyedMutex();
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   registerRawCall(db, async (text, json) => (await client.query<{ r: unknown }>(text, [json])).rows[0]?.r);

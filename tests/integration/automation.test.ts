@@ -318,6 +318,19 @@ describe("automation", () => {
       ["macro_applied", "Solved"],
     ]);
 
+    // Resolving reads the queue's settings; with routing's cache cold they are read inside the
+    // macro's transaction (on the embedded database a read outside it would wait for itself).
+    const third = await newCase(app.services, { body: "Resolve me" });
+    await assignCase(app.services, third.id, agent.id);
+    const resolve = await agent.api.post("/api/macros", {
+      name: "Resolve",
+      actions: [{ type: "set_state", state: "resolved" }],
+    });
+    app.services.routing.config.invalidate();
+    const resolved = await agent.api.post(`/api/cases/${third.id}/macros/${resolve.body.id}/apply`, {});
+    expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
+    expect((await caseRow(third.id)).state).toBe("resolved");
+
     // All or nothing: a macro whose last action cannot be done (assigning to an offline colleague)
     // is refused with the reason, and its reply is not sent either.
     const other = await app.createAgent({ name: "Off Line" });
