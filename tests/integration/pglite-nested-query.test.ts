@@ -7,6 +7,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type Database } from "../../db/connect.ts";
+import { queryRows } from "../../db/rows.ts";
 
 describe("embedded database: a query outside an open transaction from inside it", () => {
   let database: Database;
@@ -33,7 +34,7 @@ describe("embedded database: a query outside an open transaction from inside it"
     // drizzle reports the failed statement; the reason is its cause.
     expect((failure.cause as Error | undefined)?.message).toMatch(/inside its own open transaction/);
     // The database is still usable afterwards.
-    expect((await db.execute<{ n: number }>(sql`select 3 as n`)).rows[0]!.n).toBe(3);
+    expect((await queryRows<{ n: number }>(db, sql`select 3 as n`))[0]!.n).toBe(3);
   });
 
   it("lets other work wait for the transaction and then run", async () => {
