@@ -105,25 +105,28 @@ function countStatements(client: PGlite, count: () => void, trace?: (statement: 
   };
 }
 
+/** How long a query made from inside an open transaction may wait for that transaction. */
+const SELF_WAIT_MS = 5000;
+
 /**
  * PGlite has one connection: a statement outside a transaction waits until the open one ends. Code
- * that, holding a transaction, queries the database handle instead of the transaction would wait
- * for itself forever and stall every request. Such a call fails at once with the reason instead:
- * each exclusive section (a transaction, or one statement) records in its async context that it is
- * open, and a new one asked for from that context while it is still open is refused. Work merely
- * started inside a transaction may query once it has ended.
+ * that, holding a transaction, queries the database handle instead of the transaction waits for
+ * itself forever and stalls every request. Each exclusive section (a transaction, or one statement)
+ * records in its async context that it is open; a new one asked for from that context while it is
+ * still open waits as usual (work merely started inside a transaction may query once it has ended),
+ * but if the section is still open and the query has not started after `SELF_WAIT_MS`, the query
+ * fails with the reason, which ends the wait instead of the server.
  */
 function refuseSelfWaits(client: PGlite): void {
   const open = new AsyncLocalStorage<{ open: boolean }>();
   const original = client._runExclusiveTransaction.bind(client);
   client._runExclusiveTransaction = <T>(fn: () => Promise<T>): Promise<T> => {
-    if (open.getStore()?.open)
-      return Promise.reject(
-        new Error(
-          "A query on the embedded database was made inside its own open transaction and would wait for it forever; run it on the transaction instead.",
-        ),
-      );
-    return original(() => {
+    const holder = open.getStore();
+    let cancelled = false;
+    let began = false;
+    const queued = original(() => {
+      if (cancelled) return Promise.resolve(undefined as T);
+      began = true;
       const section = { open: true };
       return open.run(section, async () => {
         try {
@@ -132,6 +135,28 @@ function refuseSelfWaits(client: PGlite): void {
           section.open = false;
         }
       });
+    });
+    if (!holder?.open) return queued;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (began || !holder.open) return;
+        cancelled = true;
+        reject(
+          new Error(
+            "A query on the embedded database was made inside its own open transaction and would wait for it forever; run it on the transaction instead.",
+          ),
+        );
+      }, SELF_WAIT_MS);
+      queued.then(
+        (value) => {
+          clearTimeout(timer);
+          if (!cancelled) resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          if (!cancelled) reject(error);
+        },
+      );
     });
   };
 }
