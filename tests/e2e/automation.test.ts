@@ -187,4 +187,93 @@ describe("automation in a browser", () => {
     expect(detail.state).toBe("resolved");
     expect(detail.tags).toContain("done-by-macro");
   });
+  it("lets an agent make a personal macro on the Macros screen and find it on a case", {
+    timeout: 120_000,
+  }, async () => {
+    const agent = await app.createAgent({ name: "Max Macro" });
+    const created = await newCase(app.services, { body: "Where is my refund?" });
+    await assignCase(app.services, created.id, agent.id);
+    const shared = await app.admin.post("/api/macros", {
+      name: "Escalate to billing",
+      actions: [{ type: "add_tags", tags: ["billing"] }],
+      shared: true,
+    });
+    expect(shared.status).toBe(201);
+
+    const agentPage = await browser.context.newPage();
+    await browser.context.clearCookies();
+    await signInWithCookie(browser.context, app.url, agent.token);
+    await agentPage.goto(`${app.url}/cases/${created.id}`);
+    await agentPage.getByTestId("case-view").waitFor(WAIT);
+    await agentPage.getByRole("button", { name: "Macros" }).click();
+    await agentPage.getByRole("menuitem", { name: "Manage macros…" }).click();
+    await agentPage.waitForURL(/\/macros$/);
+    const rows = agentPage.getByTestId("macro-row");
+    const sharedRow = rows.and(agentPage.locator('[data-macro="Escalate to billing"]'));
+    await sharedRow.getByText("Kept by supervisors").waitFor(WAIT);
+    expect(await sharedRow.getByText("Shared").count()).toBe(1);
+
+    await agentPage.getByRole("button", { name: "New macro" }).click();
+    const dialog = agentPage.getByRole("dialog", { name: "New macro" });
+    await dialog.getByLabel("Name").fill("Refund sent");
+    // Only supervisors and admins share macros.
+    expect(await dialog.getByText("Shared with everyone").count()).toBe(0);
+    // An empty reply is refused by the server, and its message shows in the dialog.
+    await dialog.getByRole("button", { name: "Create macro" }).click();
+    const refusal = dialog.getByRole("alert").filter({ hasText: "Macro not saved" });
+    await refusal.waitFor(WAIT);
+    expect(await refusal.textContent()).toContain("Action 1 (text): cannot be empty");
+
+    await dialog
+      .getByLabel("Reply text")
+      .fill("Hi {{contact.first_name}}, your refund for #{{case.number}} is on its way.");
+    await dialog.getByRole("button", { name: "Add action" }).click();
+    await dialog.getByTestId("action-row").nth(1).getByLabel("Tags (comma-separated)").fill("refund-sent");
+    await dialog.getByRole("button", { name: "Add action" }).click();
+    const state = dialog.getByTestId("action-row").nth(2);
+    await state.getByRole("combobox", { name: "Action" }).click();
+    await agentPage.getByRole("option", { name: "Set state" }).click();
+    await state.getByRole("combobox", { name: "State" }).click();
+    await agentPage.getByRole("option", { name: "waiting on customer" }).click();
+    await dialogSettled(agentPage);
+    await browser.screenshot(agentPage, "macros-editor.png");
+    await dialog.getByRole("button", { name: "Create macro" }).click();
+    await dialog.waitFor({ state: "detached", ...WAIT });
+
+    const mine = rows.and(agentPage.locator('[data-macro="Refund sent"]'));
+    await mine.getByText("Mine").waitFor(WAIT);
+    expect(await mine.textContent()).toContain("add tags: refund-sent");
+    expect(await mine.textContent()).toContain("set state: waiting on customer");
+    await browser.screenshot(agentPage, "macros-page.png");
+    const stored = (await agent.api.get("/api/macros")).body.items;
+    expect(stored).toContainEqual(
+      expect.objectContaining({
+        name: "Refund sent",
+        shared: false,
+        ownerAgentId: agent.id,
+        actions: [
+          {
+            type: "reply",
+            text: "Hi {{contact.first_name}}, your refund for #{{case.number}} is on its way.",
+          },
+          { type: "add_tags", tags: ["refund-sent"] },
+          { type: "set_state", state: "waiting_on_customer" },
+        ],
+      }),
+    );
+
+    await agentPage.goto(`${app.url}/cases/${created.id}`);
+    await agentPage.getByTestId("case-view").waitFor(WAIT);
+    await agentPage.getByRole("button", { name: "Macros" }).click();
+    await agentPage.getByRole("menuitem", { name: "Refund sent (mine)" }).waitFor(WAIT);
+    // The menu has finished fading in before a picture.
+    await agentPage.waitForFunction(() =>
+      [...document.querySelectorAll(".mantine-Menu-dropdown")].every(
+        (element) => getComputedStyle(element).opacity === "1",
+      ),
+    );
+    await browser.screenshot(agentPage, "macros-menu.png");
+    await agentPage.getByRole("menuitem", { name: "Refund sent (mine)" }).click();
+    await agentPage.getByText(`Hi there, your refund for #${created.number} is on its way.`).waitFor(WAIT);
+  });
 });
