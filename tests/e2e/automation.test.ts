@@ -275,5 +275,23 @@ describe("automation in a browser", () => {
     await browser.screenshot(agentPage, "macros-menu.png");
     await agentPage.getByRole("menuitem", { name: "Refund sent (mine)" }).click();
     await agentPage.getByText(`Hi there, your refund for #${created.number} is on its way.`).waitFor(WAIT);
+
+    // From the account menu, anywhere: the macro is renamed, then deleted once the agent confirms.
+    await agentPage.getByRole("button", { name: "Your account" }).click();
+    await agentPage.getByRole("menuitem", { name: "Macros" }).click();
+    await mine.getByRole("button", { name: "Edit" }).click();
+    const editing = agentPage.getByRole("dialog", { name: "Edit macro: Refund sent" });
+    expect(await editing.getByLabel("Tags (comma-separated)").inputValue()).toBe("refund-sent");
+    await editing.getByLabel("Name").fill("Refund on its way");
+    await editing.getByRole("button", { name: "Save macro" }).click();
+    await editing.waitFor({ state: "detached", ...WAIT });
+    const renamed = rows.and(agentPage.locator('[data-macro="Refund on its way"]'));
+    await renamed.waitFor(WAIT);
+    agentPage.once("dialog", (confirm) => void confirm.accept());
+    await renamed.getByRole("button", { name: "Delete" }).click();
+    await renamed.waitFor({ state: "detached", ...WAIT });
+    expect((await agent.api.get("/api/macros")).body.items.map((m: { name: string }) => m.name)).toEqual([
+      "Escalate to billing",
+    ]);
   });
 });

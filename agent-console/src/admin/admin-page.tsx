@@ -43,7 +43,7 @@ const SECTIONS: { id: string; label: string; description: string; Page: Componen
   {
     id: "whatsapp-templates",
     label: "WhatsApp templates",
-    description: "Approved messages past 24 hours",
+    description: "Outside the 24-hour window",
     Page: WhatsAppTemplatesAdmin,
   },
   {
