@@ -365,43 +365,29 @@ describe("admin pages in a browser", () => {
     );
     await page.screenshot({ path: join(SCREENSHOTS, "admin-security-log.png") });
   });
+
   it("lists the approved WhatsApp templates and adds one", { timeout: 60_000 }, async () => {
-    const seeded = await app.admin.request("PUT", "/api/whatsapp/templates", {
-      items: [{ name: "order_update", body: "Hi {{1}}, your order {{2}} has shipped.", contentSid: null }],
-    });
-    expect(seeded.status).toBe(200);
+    const shipped = { name: "order_update", body: "Your order {{1}} has shipped.", contentSid: null };
+    const sid = `HX${"0123456789abcdef".repeat(2)}`;
+    const followUp = { name: "case_follow_up", body: "News on your case {{1}}.", contentSid: sid };
+    await app.admin.request("PUT", "/api/whatsapp/templates", { items: [shipped] });
     await section("WhatsApp templates");
-    await page
-      .getByText("Outside that window only templates WhatsApp has approved may be sent")
-      .waitFor(WAIT);
+    await page.getByText("Outside that window only templates WhatsApp has approved").waitFor(WAIT);
     const rows = page.getByTestId("whatsapp-template");
-    await rows
-      .and(page.locator('[data-template="order_update"]'))
-      .getByText("words as written")
-      .waitFor(WAIT);
+    await rows.filter({ hasText: shipped.name }).getByText("words as written").waitFor(WAIT);
 
     const form = page.getByRole("form", { name: "New WhatsApp template" });
-    await form.getByLabel("Name").fill("case_follow_up");
-    await form.getByLabel("Words").fill("Hello {{1}}, we have news on your case {{2}}. Reply to continue.");
+    await form.getByLabel("Name").fill(followUp.name);
+    await form.getByLabel("Words").fill(followUp.body);
     // A Content SID Twilio would not take: the server's reason shows in the form.
     await form.getByLabel("Twilio Content SID").fill("HX123");
     await form.getByRole("button", { name: "Add template" }).click();
     await form.getByRole("alert").filter({ hasText: "must be a Twilio Content SID" }).waitFor(WAIT);
-
-    const sid = `HX${"0123456789abcdef".repeat(2)}`;
     await form.getByLabel("Twilio Content SID").fill(sid);
     await form.getByRole("button", { name: "Add template" }).click();
-    const added = rows.and(page.locator('[data-template="case_follow_up"]'));
-    await added.getByText(sid).waitFor(WAIT);
+    await rows.filter({ hasText: followUp.name }).getByText(sid).waitFor(WAIT);
     expect(await form.getByLabel("Name").inputValue()).toBe("");
     await page.screenshot({ path: join(SCREENSHOTS, "admin-whatsapp-templates.png") });
-    expect((await app.admin.get("/api/whatsapp/templates")).body.items).toEqual([
-      { name: "order_update", body: "Hi {{1}}, your order {{2}} has shipped.", contentSid: null },
-      {
-        name: "case_follow_up",
-        body: "Hello {{1}}, we have news on your case {{2}}. Reply to continue.",
-        contentSid: sid,
-      },
-    ]);
+    expect((await app.admin.get("/api/whatsapp/templates")).body.items).toEqual([shipped, followUp]);
   });
 });
