@@ -365,4 +365,29 @@ describe("admin pages in a browser", () => {
     );
     await page.screenshot({ path: join(SCREENSHOTS, "admin-security-log.png") });
   });
+
+  it("lists the approved WhatsApp templates and adds one", { timeout: 60_000 }, async () => {
+    const shipped = { name: "order_update", body: "Your order {{1}} has shipped.", contentSid: null };
+    const sid = `HX${"0123456789abcdef".repeat(2)}`;
+    const followUp = { name: "case_follow_up", body: "News on your case {{1}}.", contentSid: sid };
+    await app.admin.request("PUT", "/api/whatsapp/templates", { items: [shipped] });
+    await section("WhatsApp templates");
+    await page.getByText("Outside that window only templates WhatsApp has approved").waitFor(WAIT);
+    const rows = page.getByTestId("whatsapp-template");
+    await rows.filter({ hasText: shipped.name }).getByText("words as written").waitFor(WAIT);
+
+    const form = page.getByRole("form", { name: "New WhatsApp template" });
+    await form.getByLabel("Name").fill(followUp.name);
+    await form.getByLabel("Words").fill(followUp.body);
+    // A Content SID Twilio would not take: the server's reason shows in the form.
+    await form.getByLabel("Twilio Content SID").fill("HX123");
+    await form.getByRole("button", { name: "Add template" }).click();
+    await form.getByRole("alert").filter({ hasText: "must be a Twilio Content SID" }).waitFor(WAIT);
+    await form.getByLabel("Twilio Content SID").fill(sid);
+    await form.getByRole("button", { name: "Add template" }).click();
+    await rows.filter({ hasText: followUp.name }).getByText(sid).waitFor(WAIT);
+    expect(await form.getByLabel("Name").inputValue()).toBe("");
+    await page.screenshot({ path: join(SCREENSHOTS, "admin-whatsapp-templates.png") });
+    expect((await app.admin.get("/api/whatsapp/templates")).body.items).toEqual([shipped, followUp]);
+  });
 });

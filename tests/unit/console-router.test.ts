@@ -11,6 +11,7 @@ describe("console router", () => {
     ],
     ["/contacts", { name: "contacts" }],
     ["/contacts/abc", { name: "contacts", contactId: "abc" }],
+    ["/macros", { name: "macros" }],
     ["/supervisor", { name: "supervisor", section: "" }],
     ["/supervisor/agents", { name: "supervisor", section: "agents" }],
     ["/admin/queues", { name: "admin", section: "queues" }],

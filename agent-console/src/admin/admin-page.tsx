@@ -22,6 +22,7 @@ import { SkillsAdmin } from "./skills-admin.tsx";
 import { SlaAdmin } from "./sla-admin.tsx";
 import { UpdatesAdmin } from "./updates-admin.tsx";
 import { WebhooksAdmin } from "./webhooks-admin.tsx";
+import { WhatsAppTemplatesAdmin } from "./whatsapp-templates-admin.tsx";
 import { WidgetAdmin } from "./widget-admin.tsx";
 
 const SECTIONS: { id: string; label: string; description: string; Page: ComponentType }[] = [
@@ -39,6 +40,12 @@ const SECTIONS: { id: string; label: string; description: string; Page: Componen
   { id: "automation", label: "Automation", description: "Rules on events and time", Page: AutomationAdmin },
   { id: "channels", label: "Channels", description: "Mailboxes, phone numbers", Page: ChannelsAdmin },
   { id: "canned", label: "Canned responses", description: "Saved replies by short code", Page: CannedAdmin },
+  {
+    id: "whatsapp-templates",
+    label: "WhatsApp templates",
+    description: "Outside the 24-hour window",
+    Page: WhatsAppTemplatesAdmin,
+  },
   {
     id: "dispositions",
     label: "Dispositions",

@@ -1,124 +1,37 @@
 /**
- * The rule editor's rows: conditions (field, operator, value) and actions (type and its one
- * parameter). Lists are typed comma-separated; the server checks everything and names the row.
+ * The rule and macro editors' rows: conditions (field, operator, value) and actions (type and its
+ * one parameter, picked from a list where the values are known). What the rows hold and how they
+ * become the API's JSON is in automation-rows.ts.
  */
-import { ActionIcon, Button, Group, Select, Stack, Text, TextInput } from "@mantine/core";
+import {
+  ActionIcon,
+  Autocomplete,
+  Button,
+  Group,
+  Select,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+} from "@mantine/core";
+import { useAgentDirectory } from "../api/queries.ts";
+import {
+  ACTION_STATES,
+  ACTION_TYPES,
+  type ActionRow,
+  type ConditionRow,
+  FIELDS,
+  OPS,
+  PRIORITIES,
+} from "./automation-rows.ts";
+import { PlaceholderHint } from "./editors.tsx";
 import { useQueueOptions } from "./queries.ts";
+import { CANNED_PLACEHOLDERS } from "./types.ts";
 
-export interface ConditionRow {
-  field: string;
-  op: string;
-  value: string;
-}
+/** A reply action fills the same placeholders a canned response does (automation/action-steps.ts). */
+export const REPLY_PLACEHOLDERS = CANNED_PLACEHOLDERS;
 
-export interface ActionRow {
-  type: string;
-  param: string;
-}
-
-export const FIELDS = [
-  "channel",
-  "queue",
-  "priority",
-  "state",
-  "tags",
-  "assignee",
-  "subject",
-  "message",
-  "businessHours",
-  "customFields.plan",
-  "contact.tier",
-];
-export const OPS = [
-  "eq",
-  "neq",
-  "in",
-  "not_in",
-  "includes",
-  "not_includes",
-  "contains",
-  "matches",
-  "gt",
-  "lt",
-  "exists",
-];
-
-/** Each action type and what its parameter is. */
-export const ACTION_TYPES: Record<string, string> = {
-  add_tags: "Tags (comma-separated)",
-  remove_tags: "Tags (comma-separated)",
-  set_priority: "low, normal, high or urgent",
-  set_queue: "Queue",
-  set_custom_field: "key=value",
-  assign: "Agent id",
-  unassign: "",
-  reply: "Reply text ({{contact.first_name}}, {{case.number}} …)",
-  note: "Note text",
-  notify: "Message to the queue's supervisors",
-  set_state: "resolved or waiting_on_customer",
-  call_webhook: "Webhook endpoint id",
-};
-
-const list = (text: string) =>
-  text
-    .split(",")
-    .map((part) => part.trim())
-    .filter(Boolean);
-
-/** A typed value: true/false and numbers as such, lists for the list operators. */
-function conditionValue(row: ConditionRow): unknown {
-  if (row.op === "exists") return undefined;
-  if (row.op === "in" || row.op === "not_in") return list(row.value);
-  if (row.value === "true" || row.value === "false") return row.value === "true";
-  if ((row.op === "gt" || row.op === "lt") && row.value.trim() !== "") return Number(row.value);
-  return row.value;
-}
-
-export const toConditions = (rows: ConditionRow[]) =>
-  rows.map((row) => {
-    const value = conditionValue(row);
-    return value === undefined ? { field: row.field, op: row.op } : { field: row.field, op: row.op, value };
-  });
-
-export function toActions(rows: ActionRow[]) {
-  return rows.map(({ type, param }) => {
-    switch (type) {
-      case "add_tags":
-      case "remove_tags":
-        return { type, tags: list(param) };
-      case "set_priority":
-        return { type, priority: param.trim() };
-      case "set_queue":
-        return { type, queueId: param };
-      case "set_custom_field": {
-        const [key = "", ...rest] = param.split("=");
-        return { type, key: key.trim(), value: rest.join("=").trim() };
-      }
-      case "assign":
-        return { type, agentId: param.trim() };
-      case "reply":
-      case "note":
-        return { type, text: param };
-      case "notify":
-        return { type, supervisors: true, message: param };
-      case "set_state":
-        return { type, state: param.trim() };
-      case "call_webhook":
-        return { type, endpointId: param.trim() };
-      default:
-        return { type };
-    }
-  });
-}
-
-/** One sentence per action, for the rule list. */
-export function actionSummary(action: Record<string, unknown>): string {
-  const rest = Object.entries(action)
-    .filter(([key]) => key !== "type")
-    .map(([, value]) => (Array.isArray(value) ? value.join(", ") : String(value)))
-    .join(" ");
-  return `${String(action.type).replaceAll("_", " ")}${rest ? `: ${rest}` : ""}`;
-}
+const ACTION_OPTIONS = Object.entries(ACTION_TYPES).map(([value, { label }]) => ({ value, label }));
 
 export function ConditionRows({
   rows,
@@ -137,12 +50,12 @@ export function ConditionRows({
       {rows.map((row, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity of their own.
         <Group key={index} gap={6} wrap="nowrap" data-testid="condition-row">
-          <Select
+          {/* Typed, with suggestions: any customFields.<key> or contact.<attribute> is a field too. */}
+          <Autocomplete
             aria-label="Field"
             data={FIELDS}
-            searchable
             value={row.field}
-            onChange={(field) => set(index, { field: field ?? "channel" })}
+            onChange={(field) => set(index, { field })}
             w={170}
           />
           <Select
@@ -179,8 +92,75 @@ export function ConditionRows({
   );
 }
 
-export function ActionRows({ rows, onChange }: { rows: ActionRow[]; onChange(rows: ActionRow[]): void }) {
+/** The input for one action's parameter: a list where its values are known, a text box for words. */
+function ActionParam({ row, onChange }: { row: ActionRow; onChange(param: string): void }) {
   const queues = useQueueOptions();
+  const agents = useAgentDirectory(row.type === "assign");
+  const label = ACTION_TYPES[row.type]?.param ?? "Parameter";
+  const choose = (data: { value: string; label: string }[] | string[]) => (
+    <Select
+      aria-label={label}
+      placeholder={label}
+      data={data}
+      searchable
+      value={row.param || null}
+      onChange={(value) => onChange(value ?? "")}
+      style={{ flex: 1 }}
+    />
+  );
+  switch (row.type) {
+    case "unassign":
+      return <div style={{ flex: 1 }} />;
+    case "set_queue":
+      return choose(queues.data);
+    case "assign":
+      return choose((agents.data ?? []).map((agent) => ({ value: agent.id, label: agent.name })));
+    case "set_priority":
+      return choose(PRIORITIES);
+    case "set_state":
+      return choose(ACTION_STATES.map((state) => ({ value: state, label: state.replaceAll("_", " ") })));
+    case "reply":
+    case "note":
+      return (
+        <Textarea
+          aria-label={label}
+          placeholder={row.stored?.cannedResponseId ? "Sends a canned response; type to replace it" : label}
+          description={
+            row.type === "reply" ? <PlaceholderHint placeholders={REPLY_PLACEHOLDERS} /> : undefined
+          }
+          inputWrapperOrder={["label", "input", "description", "error"]}
+          autosize
+          minRows={2}
+          maxRows={8}
+          maxLength={5000}
+          value={row.param}
+          onChange={(event) => onChange(event.currentTarget.value)}
+          style={{ flex: 1 }}
+        />
+      );
+    default:
+      return (
+        <TextInput
+          aria-label={label}
+          placeholder={label}
+          value={row.param}
+          onChange={(event) => onChange(event.currentTarget.value)}
+          style={{ flex: 1 }}
+        />
+      );
+  }
+}
+
+export function ActionRows({
+  rows,
+  onChange,
+  newRow = { type: "add_tags", param: "" },
+}: {
+  rows: ActionRow[];
+  onChange(rows: ActionRow[]): void;
+  /** What "Add action" adds. */
+  newRow?: ActionRow;
+}) {
   const set = (index: number, patch: Partial<ActionRow>) =>
     onChange(rows.map((row, at) => (at === index ? { ...row, ...patch } : row)));
   return (
@@ -190,48 +170,28 @@ export function ActionRows({ rows, onChange }: { rows: ActionRow[]; onChange(row
       </Text>
       {rows.map((row, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity of their own.
-        <Group key={index} gap={6} wrap="nowrap" data-testid="action-row">
+        <Group key={index} gap={6} wrap="nowrap" align="flex-start" data-testid="action-row">
           <Select
             aria-label="Action"
-            data={Object.keys(ACTION_TYPES)}
+            data={ACTION_OPTIONS}
             value={row.type}
             onChange={(type) => set(index, { type: type ?? "add_tags", param: "" })}
-            w={170}
+            allowDeselect={false}
+            w={180}
           />
-          {row.type === "set_queue" ? (
-            <Select
-              aria-label="Queue"
-              data={queues.data}
-              value={row.param || null}
-              onChange={(id) => set(index, { param: id ?? "" })}
-              style={{ flex: 1 }}
-            />
-          ) : (
-            ACTION_TYPES[row.type] !== "" && (
-              <TextInput
-                aria-label="Parameter"
-                placeholder={ACTION_TYPES[row.type]}
-                value={row.param}
-                onChange={(event) => set(index, { param: event.currentTarget.value })}
-                style={{ flex: 1 }}
-              />
-            )
-          )}
+          <ActionParam row={row} onChange={(param) => set(index, { param })} />
           <ActionIcon
             variant="subtle"
             color="red"
             aria-label="Remove action"
+            mt={6}
             onClick={() => onChange(rows.filter((_, at) => at !== index))}
           >
             ×
           </ActionIcon>
         </Group>
       ))}
-      <Button
-        size="xs"
-        variant="default"
-        onClick={() => onChange([...rows, { type: "add_tags", param: "" }])}
-      >
+      <Button size="xs" variant="default" onClick={() => onChange([...rows, newRow])}>
         Add action
       </Button>
     </Stack>

@@ -30,6 +30,8 @@ export const queryKeys = {
   caseSla: (caseId: string) => ["case", caseId, "sla"] as const,
   contactCases: (contactId: string) => ["contact-cases", contactId] as const,
   queues: ["queues"] as const,
+  /** The agent's own macros and the shared ones (the case page's Macros menu and the Macros screen). */
+  macros: ["macros"] as const,
   contacts: (q: string) => ["contacts", q] as const,
   contact: (contactId: string) => ["contact", contactId] as const,
 };

@@ -5,9 +5,10 @@
  */
 import { Avatar, Burger, Button, Divider, Group, Menu, Text, UnstyledButton } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
-import { useState } from "react";
+import { type MouseEvent, useState } from "react";
 import { signOut } from "../api/auth.ts";
 import { useMe } from "../api/queries.ts";
+import { navigate } from "../lib/router.ts";
 import { TwoFactorDialog } from "../security/two-factor-panel.tsx";
 import { SoftphoneWidget } from "../softphone/softphone-widget.tsx";
 import { useLive } from "../state/live-store.ts";
@@ -45,6 +46,11 @@ function AccountMenu({ full }: { full: boolean }) {
   const agent = me ?? fallback;
   const [securityOpen, setSecurityOpen] = useState(false);
   const [zoneOpen, setZoneOpen] = useState(false);
+  const openMacros = (event: MouseEvent<HTMLAnchorElement>) => {
+    if (event.metaKey || event.ctrlKey || event.shiftKey) return;
+    event.preventDefault();
+    navigate({ name: "macros" });
+  };
   return (
     <>
       <Menu position="bottom-end" withinPortal>
@@ -67,6 +73,9 @@ function AccountMenu({ full }: { full: boolean }) {
         <Menu.Dropdown>
           <Menu.Label>{agent?.email}</Menu.Label>
           {!full && <AreaMenuItems role={agent?.role} />}
+          <Menu.Item component="a" href="/macros" onClick={openMacros}>
+            Macros
+          </Menu.Item>
           <Menu.Item onClick={() => setZoneOpen(true)}>
             Time zone
             <Text component="span" fz="xs" c="dimmed" ml={6}>

@@ -2,13 +2,15 @@
  * The case page's "Macros" menu: the agent's own macros and the shared ones, each applied in one
  * click. A macro's reply is sent as the agent's reply (not put in the composer): a macro that also
  * resolves the case must not resolve it before its reply exists. The server applies all of it or
- * none, and says why in the red notification.
+ * none, and says why in the red notification. "Manage macros…" at the bottom opens the Macros screen.
  */
 import { Button, Menu, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { MouseEvent } from "react";
 import { api, errorMessage } from "../api/client.ts";
 import { queryKeys } from "../api/query-keys.ts";
+import { navigate } from "../lib/router.ts";
 
 interface Macro {
   id: string;
@@ -22,12 +24,10 @@ interface Outcome {
   note?: string;
 }
 
-const MACROS_KEY = ["macros"] as const;
-
 export function MacroMenu({ caseId, disabled }: { caseId: string; disabled?: boolean }) {
   const client = useQueryClient();
   const macros = useQuery({
-    queryKey: MACROS_KEY,
+    queryKey: queryKeys.macros,
     queryFn: () => api.get<{ items: Macro[] }>("/api/macros"),
     staleTime: 30_000,
   });
@@ -52,6 +52,11 @@ export function MacroMenu({ caseId, disabled }: { caseId: string; disabled?: boo
     },
   });
   const items = macros.data?.items ?? [];
+  const openMacros = (event: MouseEvent<HTMLAnchorElement>) => {
+    if (event.metaKey || event.ctrlKey || event.shiftKey) return;
+    event.preventDefault();
+    navigate({ name: "macros" });
+  };
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
@@ -71,6 +76,10 @@ export function MacroMenu({ caseId, disabled }: { caseId: string; disabled?: boo
             {macro.shared ? "" : " (mine)"}
           </Menu.Item>
         ))}
+        <Menu.Divider />
+        <Menu.Item component="a" href="/macros" onClick={openMacros}>
+          Manage macros…
+        </Menu.Item>
       </Menu.Dropdown>
     </Menu>
   );

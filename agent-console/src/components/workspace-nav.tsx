@@ -1,4 +1,4 @@
-/** The agent's screens (inbox, contacts) and the desktop-notification switch, atop the sidebar. */
+/** The agent's screens (inbox, contacts, macros) and the desktop-notification switch, atop the sidebar. */
 import { Button, NavLink, Stack } from "@mantine/core";
 import { type MouseEvent, useState } from "react";
 import { navigate, pathOf, type Route, useRoute } from "../lib/router.ts";
@@ -31,6 +31,7 @@ export function WorkspaceNav() {
     <Stack gap={2} mb="sm" component="nav" aria-label="Agent screens">
       <Link route={{ name: "inbox" }} label="Inbox" active={route.name === "inbox"} />
       <Link route={{ name: "contacts" }} label="Contacts" active={route.name === "contacts"} />
+      <Link route={{ name: "macros" }} label="Macros" active={route.name === "macros"} />
       {permission === "default" && (
         <Button
           size="compact-xs"

@@ -8,6 +8,7 @@ export type Route =
   | { name: "inbox" }
   | { name: "case"; caseId: string }
   | { name: "contacts"; contactId?: string }
+  | { name: "macros" }
   | { name: "supervisor"; section: string }
   | { name: "admin"; section: string }
   | { name: "outbound"; section: string };
@@ -31,6 +32,7 @@ export function parseRoute(pathname: string): Route {
     return contactMatch[1]
       ? { name: "contacts", contactId: decodeURIComponent(contactMatch[1]) }
       : { name: "contacts" };
+  if (/^\/macros\/?$/.test(pathname)) return { name: "macros" };
   const areaMatch = /^\/(supervisor|admin|outbound)(?:\/([^/]+))?\/?$/.exec(pathname);
   if (areaMatch?.[1])
     return {
@@ -46,6 +48,8 @@ export function pathOf(route: Route): string {
       return `/cases/${encodeURIComponent(route.caseId)}`;
     case "contacts":
       return route.contactId ? `/contacts/${encodeURIComponent(route.contactId)}` : "/contacts";
+    case "macros":
+      return "/macros";
     case "supervisor":
     case "admin":
     case "outbound":

@@ -19,8 +19,9 @@ import { useLiveSync } from "../state/use-live-sync.ts";
 import { usePageTitle } from "../state/use-page-title.ts";
 import { InboxPage } from "./inbox/inbox-page.tsx";
 
-// Contacts are visited now and then; their code loads when first opened.
+// Contacts and macros are visited now and then; their code loads when first opened.
 const ContactsPage = lazy(() => import("./contacts/contacts-page.tsx"));
+const MacrosPage = lazy(() => import("./macros/macros-page.tsx"));
 
 const HEADER_HEIGHT = 56;
 const SIDEBAR_WIDTH = 280;
@@ -67,6 +68,18 @@ function Main() {
         }
       >
         <ContactsPage contactId={route.contactId} />
+      </Suspense>
+    );
+  if (route.name === "macros")
+    return (
+      <Suspense
+        fallback={
+          <Center h="100%">
+            <Loader aria-label="Loading macros" />
+          </Center>
+        }
+      >
+        <MacrosPage />
       </Suspense>
     );
   return <InboxPage />;
