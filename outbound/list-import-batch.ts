@@ -36,7 +36,12 @@ export function createZoneLookup() {
 async function contactsFor(
   tx: Tx,
   wanted: { phone: string; name: string | null; timeZone: string | null }[],
-): Promise<{ byPhone: Map<string, { contactId: string; timeZone: string | null }>; matched: number }> {
+): Promise<{
+  byPhone: Map<string, { contactId: string; timeZone: string | null }>;
+  matched: number;
+  /** Contacts this batch created (each announced as `contact.created` after the commit). */
+  created: string[];
+}> {
   const phones = wanted.map((row) => row.phone);
   const find = async (addresses: string[]) =>
     addresses.length
@@ -53,6 +58,7 @@ async function contactsFor(
   const byPhone = new Map<string, { contactId: string; timeZone: string | null }>();
   for (const found of await find(phones)) byPhone.set(found.address, found);
   const matched = byPhone.size;
+  const created: string[] = [];
   const missing = wanted.filter((row) => !byPhone.has(row.phone));
   if (missing.length) {
     const fresh = missing.map((row) => ({ ...row, contactId: randomUUID() }));
@@ -77,7 +83,11 @@ async function contactsFor(
         returning address`,
     );
     const won = new Set(inserted.map((row) => row.address));
-    for (const row of fresh) if (won.has(row.phone)) byPhone.set(row.phone, row);
+    for (const row of fresh)
+      if (won.has(row.phone)) {
+        byPhone.set(row.phone, row);
+        created.push(row.contactId);
+      }
     const lost = fresh.filter((row) => !won.has(row.phone));
     if (lost.length) {
       // Someone else created these numbers' contacts between our read and our insert.
@@ -90,7 +100,7 @@ async function contactsFor(
       for (const found of await find(lost.map((row) => row.phone))) byPhone.set(found.address, found);
     }
   }
-  return { byPhone, matched };
+  return { byPhone, matched, created };
 }
 
 type ImportJob = typeof listImports.$inferSelect;
@@ -175,8 +185,8 @@ async function storeRecords(
   accepted: AcceptedRow[],
   zones: Map<string, string[]>,
   issues: ImportIssue[],
-): Promise<{ imported: number; matched: number }> {
-  if (!accepted.length) return { imported: 0, matched: 0 };
+): Promise<{ imported: number; matched: number; createdContacts: string[] }> {
+  if (!accepted.length) return { imported: 0, matched: 0, createdContacts: [] };
   const contactsFound = await contactsFor(tx, accepted);
   const values = accepted.map((row) => {
     const contact = contactsFound.byPhone.get(row.phone)!;
@@ -230,7 +240,7 @@ async function storeRecords(
         ),
       );
   }
-  return { imported: stored.length, matched: contactsFound.matched };
+  return { imported: stored.length, matched: contactsFound.matched, createdContacts: contactsFound.created };
 }
 
 async function storeIssues(tx: Tx, jobId: string, issues: ImportIssue[]): Promise<void> {
@@ -277,9 +287,16 @@ export async function storeBatch(
   const zones = new Map<string, string[]>();
   for (const row of sorted.accepted) if (!row.timeZone) zones.set(row.phone, await zonesOf(row.phone));
 
-  await deps.db.transaction(async (raw) => {
+  const createdContacts = await deps.db.transaction(async (raw) => {
     const tx = raw as Tx;
-    const { imported, matched } = await storeRecords(tx, deps, job, sorted.accepted, zones, issues);
+    const { imported, matched, createdContacts } = await storeRecords(
+      tx,
+      deps,
+      job,
+      sorted.accepted,
+      zones,
+      issues,
+    );
     await storeIssues(tx, job.id, issues);
     const invalid = issues.filter((issue) => issue.kind === "invalid").length;
     await tx
@@ -297,6 +314,11 @@ export async function storeBatch(
         contactsMatched: sql`${listImports.contactsMatched} + ${matched}`,
       })
       .where(eq(listImports.id, job.id));
+    return createdContacts;
   });
+  if (createdContacts.length)
+    deps.events?.publish(
+      createdContacts.map((contactId) => ({ type: "contact.created" as const, contactId })),
+    );
   for (const [phone, line] of sorted.inBatch) firstLine.set(phone, line);
 }

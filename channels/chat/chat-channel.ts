@@ -143,7 +143,8 @@ async function identify(
 ) {
   const { deps } = options;
   await withUnitOfWork(deps, async (tx, uow) => {
-    const { contactId } = await resolveContact(tx, { kind: "chat", address: visitorId }, claim.name);
+    const { contactId, created } = await resolveContact(tx, { kind: "chat", address: visitorId }, claim.name);
+    if (created) uow.emit({ type: "contact.created", contactId });
     if (!claim.email) return;
     const address = normaliseIdentity("email", claim.email);
     await tx
