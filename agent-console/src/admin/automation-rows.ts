@@ -4,6 +4,7 @@
  * are saved back as the same JSON. Lists are typed comma-separated; the server checks everything and
  * names the row it refuses. Pure, so the round trip is unit-tested.
  */
+import type { ConditionOp } from "../../../automation/rule-schema.ts";
 
 export interface ConditionRow {
   field: string;
@@ -34,6 +35,7 @@ export const FIELDS = [
   "customFields.plan",
   "contact.tier",
 ];
+/** The server's condition operators (automation/rule-schema.ts), in the order the editor offers them. */
 export const OPS = [
   "eq",
   "neq",
@@ -46,7 +48,10 @@ export const OPS = [
   "gt",
   "lt",
   "exists",
-];
+] as const satisfies readonly ConditionOp[];
+// Fails to compile when the server gains an operator this list lacks.
+const everyOp: readonly (typeof OPS)[number][] = [] as ConditionOp[];
+void everyOp;
 
 export const PRIORITIES = ["low", "normal", "high", "urgent"];
 /** The states an action may put a case in (rule-schema's `set_state`). */
