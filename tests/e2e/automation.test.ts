@@ -33,6 +33,17 @@ describe("automation in a browser", () => {
     await app?.close();
   });
 
+  /** A new page signed in as the agent, on the case, with its Macros menu open. */
+  async function caseMacrosAs(token: string, caseId: string): Promise<Page> {
+    const agentPage = await browser.context.newPage();
+    await browser.context.clearCookies();
+    await signInWithCookie(browser.context, app.url, token);
+    await agentPage.goto(`${app.url}/cases/${caseId}`);
+    await agentPage.getByTestId("case-view").waitFor(WAIT);
+    await agentPage.getByRole("button", { name: "Macros" }).click();
+    return agentPage;
+  }
+
   it("creates a rule and dry-runs it", { timeout: 120_000 }, async () => {
     const waiting = await newCase(app.services, { body: "I would like a refund, please" });
     await newCase(app.services, { body: "Just saying hello" });
@@ -173,12 +184,7 @@ describe("automation in a browser", () => {
     });
     expect(macro.status).toBe(201);
 
-    const agentPage = await browser.context.newPage();
-    await browser.context.clearCookies();
-    await signInWithCookie(browser.context, app.url, agent.token);
-    await agentPage.goto(`${app.url}/cases/${created.id}`);
-    await agentPage.getByTestId("case-view").waitFor(WAIT);
-    await agentPage.getByRole("button", { name: "Macros" }).click();
+    const agentPage = await caseMacrosAs(agent.token, created.id);
     await agentPage.getByRole("menuitem", { name: /Solved, thanks/ }).click();
     await agentPage.getByText("Applied Solved, thanks").waitFor(WAIT);
     await agentPage.getByText(`Hi there, all done on #${created.number}.`).waitFor(WAIT);
@@ -200,12 +206,7 @@ describe("automation in a browser", () => {
     });
     expect(shared.status).toBe(201);
 
-    const agentPage = await browser.context.newPage();
-    await browser.context.clearCookies();
-    await signInWithCookie(browser.context, app.url, agent.token);
-    await agentPage.goto(`${app.url}/cases/${created.id}`);
-    await agentPage.getByTestId("case-view").waitFor(WAIT);
-    await agentPage.getByRole("button", { name: "Macros" }).click();
+    const agentPage = await caseMacrosAs(agent.token, created.id);
     await agentPage.getByRole("menuitem", { name: "Manage macros…" }).click();
     await agentPage.waitForURL(/\/macros$/);
     const rows = agentPage.getByTestId("macro-row");
