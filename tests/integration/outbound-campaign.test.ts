@@ -6,7 +6,7 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { agents as agentsTable } from "../../db/schema/agents.ts";
-import { dialAttempts, listRecords } from "../../db/schema/outbound.ts";
+import { DIAL_STATUSES, dialAttempts, listRecords } from "../../db/schema/outbound.ts";
 import { decideCallingWindow } from "../../outbound/calling-window.ts";
 import { runCampaignPass } from "../../outbound/dialer.ts";
 import { loadsFor } from "../../routing/agent-load.ts";
@@ -56,6 +56,20 @@ describe("progressive campaign", () => {
   const openCall = async () => (await attemptsOf(["connected"])).filter((attempt) => !attempt.disposition);
   const recordOf = async (phone: string) =>
     (await app.services.db.select().from(listRecords).where(eq(listRecords.phone, phone)))[0]!;
+
+  /** What a failed expectation about an answered call prints: the answer, every attempt, the agents. */
+  async function explain(answerBody: string): Promise<string> {
+    const attempts = await attemptsOf([...DIAL_STATUSES]);
+    const people = await app.services.db
+      .select({ id: agentsTable.id, presence: agentsTable.presence })
+      .from(agentsTable);
+    return JSON.stringify({
+      answer: answerBody,
+      now,
+      attempts: attempts.map((a) => [a.phone, a.status, a.agentId, a.createdAt, a.answeredAt]),
+      agents: people,
+    });
+  }
 
   /** One dialer pass (the periodic job may run one too), then wait until every call decided is placed. */
   async function pass() {
@@ -322,7 +336,7 @@ describe("progressive campaign", () => {
     expect(callTo(LA)).toHaveLength(1);
     await setPresence(0, "away");
     const twiml = await answer(callTo(LA)[0]!);
-    expect(twiml.body).toContain("<Say>Sorry, all our agents are busy.");
+    expect(twiml.body, await explain(twiml.body)).toContain("<Say>Sorry, all our agents are busy.");
     expect(twiml.body).not.toContain("<Client>");
     expect(await recordOf(LA)).toMatchObject({ status: "pending", lastDisposition: "abandoned" });
   });
@@ -441,6 +455,7 @@ describe("progressive campaign", () => {
     expect(callTo(LA)).toHaveLength(3);
     const twiml = await answer(callTo(LA)[2]!);
     const [put] = await attemptsOf(["connected"]).then((open) => open.filter((a) => a.phone === LA));
+    expect(put, await explain(twiml.body)).toBeDefined();
     expect(twiml.body).toContain(`<Client>agent-${put!.agentId}</Client>`);
     expect(twiml.body).toContain('timeout="5"');
     const action = /action="([^"]+)"/.exec(twiml.body)![1]!.replaceAll("&amp;", "&");
