@@ -5,6 +5,7 @@ import { advisoryXactLock, LOCK_NAMESPACE } from "../db/locks.ts";
 import { cases } from "../db/schema/cases.ts";
 import { contactIdentities, contacts, type IdentityKind } from "../db/schema/contacts.ts";
 import { AppError, notFound } from "./errors.ts";
+import type { UnitOfWork } from "./unit-of-work.ts";
 
 export type ContactRow = typeof contacts.$inferSelect;
 export type IdentityRow = typeof contactIdentities.$inferSelect;
@@ -15,11 +16,13 @@ export interface ResolvedContact {
 }
 
 /**
- * The contact owning a normalised address, created with the address when there is none. Two
- * transactions resolving the same new address take turns, so they agree on one contact.
+ * The contact owning a normalised address, created with the address when there is none (and then
+ * announced as `contact.created` through the unit of work). Two transactions resolving the same new
+ * address take turns, so they agree on one contact.
  */
 export async function resolveContact(
   tx: Tx,
+  uow: Pick<UnitOfWork, "emit">,
   identity: { kind: IdentityKind; address: string },
   name?: string | null,
 ): Promise<ResolvedContact> {
@@ -59,6 +62,7 @@ export async function resolveContact(
   await tx
     .insert(contactIdentities)
     .values({ contactId: contact!.id, kind: identity.kind, address: identity.address });
+  uow.emit({ type: "contact.created", contactId: contact!.id });
   return { contactId: contact!.id, created: true };
 }
 

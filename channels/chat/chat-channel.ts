@@ -143,8 +143,7 @@ async function identify(
 ) {
   const { deps } = options;
   await withUnitOfWork(deps, async (tx, uow) => {
-    const { contactId, created } = await resolveContact(tx, { kind: "chat", address: visitorId }, claim.name);
-    if (created) uow.emit({ type: "contact.created", contactId });
+    const { contactId } = await resolveContact(tx, uow, { kind: "chat", address: visitorId }, claim.name);
     if (!claim.email) return;
     const address = normaliseIdentity("email", claim.email);
     await tx

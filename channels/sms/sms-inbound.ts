@@ -125,8 +125,7 @@ async function recordConsent(
   if (stored) return { interactionId: stored.id, caseId: stored.caseId, duplicate: true, consent };
 
   const address = normaliseIdentity("phone", message.from.address, deps.defaultCountry);
-  const { contactId, created } = await resolveContact(tx, { kind: "phone", address });
-  if (created) uow.emit({ type: "contact.created", contactId });
+  const { contactId } = await resolveContact(tx, uow, { kind: "phone", address });
   const at = deps.clock();
   const optingOut = consent.action === CONSENT_ACTIONS.optOut;
   // A second STOP keeps the first one's time and keyword: that is when consent ended.
